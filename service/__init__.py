@@ -1,0 +1,48 @@
+"""Parley's web service. ``create_app`` is the only place an app is built."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        # Bodies are at most 10,000 characters; leave room for JSON and UTF-8.
+        MAX_CONTENT_LENGTH=256 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.is_production,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+
+    from service.runtime import Runtime
+
+    app.extensions["parley"] = Runtime.build(settings)
+
+    from service.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from service import health
+    from service.comments.views import bp as comments_bp
+    from service.cors import install_cors
+    from service.moderation.views import bp as moderation_bp
+    from service.openapi_view import bp as openapi_bp
+
+    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp):
+        app.register_blueprint(bp)
+    install_cors(app)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app

@@ -1,0 +1,1 @@
+"""Who is asking: signed-in readers (bearer tokens) and moderators."""

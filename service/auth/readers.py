@@ -1,0 +1,76 @@
+"""Reader tokens: how a signed-in reader proves who they are to the API.
+
+After a social sign-in the popup hands the widget a token signed with the
+secret key, bound to one site, expiring, and revocable (its id is recorded on
+logout). The widget sends it as ``Authorization: Bearer``; no third-party
+cookie is involved.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from service.errors import ApiError
+from service.models import Identity, RevokedToken, Site, utcnow
+
+READER_TOKEN_SALT = "parley.reader-token"
+DEFAULT_TTL = timedelta(days=7)
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=READER_TOKEN_SALT)
+
+
+def issue_reader_token(secret_key: str, identity_id: int, site_id: int) -> str:
+    return _serializer(secret_key).dumps({"i": identity_id, "s": site_id, "j": secrets.token_hex(8)})
+
+
+def verify_reader_token(
+    secret_key: str, token: str, site_id: int, ttl: timedelta = DEFAULT_TTL
+) -> dict:
+    try:
+        claims = _serializer(secret_key).loads(token, max_age=int(ttl.total_seconds()))
+    except SignatureExpired:
+        raise ApiError("unauthorized", "your sign-in has expired; sign in again") from None
+    except BadSignature:
+        raise ApiError("unauthorized", "the sign-in token is not valid") from None
+    if not isinstance(claims, dict) or claims.get("s") != site_id:
+        raise ApiError("unauthorized", "the sign-in token was issued for another site")
+    return claims
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def reader_identity(session: Session, secret_key: str, site: Site) -> Identity | None:
+    """The signed-in reader for this request, None for a guest; 401 for a bad token."""
+    token = bearer_token()
+    if token is None:
+        return None
+    claims = verify_reader_token(secret_key, token, site.id)
+    revoked = session.scalar(sa.select(RevokedToken.id).where(RevokedToken.jti == claims["j"]))
+    if revoked is not None:
+        raise ApiError("unauthorized", "you have signed out; sign in again")
+    identity = session.get(Identity, claims["i"])
+    if identity is None:
+        raise ApiError("unauthorized", "the signed-in account no longer exists")
+    return identity
+
+
+def revoke_reader_token(session: Session, secret_key: str, token: str, site_id: int) -> None:
+    claims = verify_reader_token(secret_key, token, site_id)
+    exists = session.scalar(sa.select(RevokedToken.id).where(RevokedToken.jti == claims["j"]))
+    if exists is None:
+        session.add(RevokedToken(jti=claims["j"], revoked_at=utcnow()))
+        session.commit()

@@ -1,0 +1,114 @@
+"""Operator commands: migrations, sites, tokens. ``worker.cli`` adds the worker's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from service.runtime import Runtime
+from service.settings import Settings, SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_runtime() -> Runtime:
+    try:
+        return Runtime.build(Settings.from_env())
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    # ConfigParser interpolation would choke on "%" in passwords.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    command.upgrade(config, revision)
+
+
+@click.group(help="Parley: self-hosted comments with explained moderation.")
+def cli() -> None:
+    pass
+
+
+@cli.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database to the newest schema (or REVISION).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    settings = load_runtime().settings
+    upgrade_database(settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@cli.group(help="Sites that embed Parley.")
+def sites() -> None:
+    pass
+
+
+@sites.command("create", help="Create (or update) a site.")
+@click.argument("slug")
+@click.option("--name", help="Display name (defaults to the slug).")
+@click.option("--origin", "origins", multiple=True, help="Origin allowed to embed; repeatable.")
+@click.option("--policy", "policy_json", help="Policy as JSON, merged into the site's policy.")
+def sites_create(slug: str, name: str | None, origins: tuple[str, ...], policy_json: str | None) -> None:
+    from service.models import Site
+    from service.sites import create_site, origin_of
+
+    policy = json.loads(policy_json) if policy_json else {}
+    rt = load_runtime()
+    with rt.session() as session:
+        site = session.scalar(sa.select(Site).where(Site.slug == slug))
+        if site is None:
+            site = create_site(session, slug, name or slug, list(origins), policy)
+            verb = "created"
+        else:
+            site.name = name or site.name
+            merged = list(dict.fromkeys([*(site.allowed_origins or []), *(origin_of(o) for o in origins)]))
+            site.allowed_origins = merged
+            site.policy = {**(site.policy or {}), **policy}
+            verb = "updated"
+        session.commit()
+        click.echo(f"site {slug} {verb}; origins: {', '.join(site.allowed_origins) or '(none)'}")
+
+
+@sites.command("list", help="List sites.")
+def sites_list() -> None:
+    from service.models import Site
+
+    rt = load_runtime()
+    with rt.session() as session:
+        for site in session.scalars(sa.select(Site).order_by(Site.slug)):
+            click.echo(f"{site.slug}\t{site.name}\t{' '.join(site.allowed_origins or [])}")
+
+
+@cli.group(help="API tokens for moderators and owners.")
+def tokens() -> None:
+    pass
+
+
+@tokens.command("create", help="Create a token; it is printed once, as the last word.")
+@click.option("--site", "slug", required=True)
+@click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
+@click.option("--label", default=None)
+def tokens_create(slug: str, role: str, label: str | None) -> None:
+    from service.moderation.access import create_token
+    from service.models import Site
+
+    rt = load_runtime()
+    with rt.session() as session:
+        site = session.scalar(sa.select(Site).where(Site.slug == slug))
+        if site is None:
+            raise click.ClickException(f"unknown site {slug!r}")
+        token = create_token(session, site, role, label)
+        session.commit()
+    click.echo(f"{role} token for {slug}: {token}")

@@ -1,0 +1,1 @@
+"""Comments: submission, status, thread listing and counts."""

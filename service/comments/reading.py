@@ -1,0 +1,112 @@
+"""What readers may see: published threads, counts, and a comment's status."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from service.comments.schemas import AuthorOut, CommentOut
+from service.events import comment_channel
+from service.models import Comment, Thread
+from service.runtime import Runtime
+from service.status import Status
+
+
+def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None) -> CommentOut:
+    public = comment.status == Status.PUBLISHED if public is None else public
+    out = CommentOut(
+        id=comment.id,
+        thread=thread_key,
+        parent=comment.parent_id,
+        status=comment.status,
+        depth=comment.depth,
+        created_at=comment.created_at,
+    )
+    if public:
+        identity = comment.identity
+        out.author = AuthorOut(
+            name=identity.name if identity else comment.author_name,
+            url=(identity.profile_url if identity else comment.author_url),
+            avatar_url=identity.avatar_url if identity else None,
+            provider=identity.provider if identity else None,
+        )
+        out.body_html = comment.body_html
+    return out
+
+
+def thread_page(session: Session, site_id: int, key: str, after: int, limit: int):
+    thread = session.scalar(sa.select(Thread).where(Thread.site_id == site_id, Thread.key == key))
+    if thread is None:
+        return [], 0, None
+    published = (Comment.thread_id == thread.id, Comment.status == Status.PUBLISHED)
+    rows = session.scalars(
+        sa.select(Comment)
+        .options(joinedload(Comment.identity))
+        .where(*published, Comment.id > after)
+        .order_by(Comment.id)
+        .limit(limit + 1)
+    ).all()
+    total = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(*published))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1].id if more else None
+    return [comment_out(c, key, public=True) for c in rows], total or 0, next_cursor
+
+
+def published_counts(session: Session, site_id: int, keys: list[str]) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(Thread.key, sa.func.count(Comment.id))
+        .join(Comment, sa.and_(Comment.thread_id == Thread.id, Comment.status == Status.PUBLISHED))
+        .where(Thread.site_id == site_id, Thread.key.in_(keys))
+        .group_by(Thread.key)
+    ).all()
+    counts = dict.fromkeys(keys, 0)
+    counts.update({key: n for key, n in rows})
+    return counts
+
+
+def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> None:
+    """Block up to ``wait`` seconds until the comment is no longer pending.
+
+    Subscribes before reading so a decision between the read and the
+    subscription is not missed; without Redis it polls the database.
+    """
+    deadline = time.monotonic() + wait
+    pubsub = None
+    try:
+        pubsub = rt.redis.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(comment_channel(comment_id))
+    except (redis.RedisError, OSError):
+        pubsub = None
+    try:
+        while True:
+            if _status(rt, comment_id) != Status.PENDING:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if pubsub is not None:
+                try:
+                    message = pubsub.get_message(timeout=min(remaining, 1.0))
+                except (redis.RedisError, OSError):
+                    pubsub = None
+                    continue
+                if message and json.loads(message["data"]).get("status") != Status.PENDING:
+                    return
+            else:
+                time.sleep(min(remaining, 0.1))
+    finally:
+        if pubsub is not None:
+            try:
+                pubsub.close()
+            except (redis.RedisError, OSError):
+                pass
+
+
+def _status(rt: Runtime, comment_id: int) -> str | None:
+    with rt.session() as session:
+        return session.scalar(sa.select(Comment.status).where(Comment.id == comment_id))

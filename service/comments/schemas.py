@@ -1,0 +1,97 @@
+"""The comment API's request and response models (also its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, StringConstraints
+
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ThreadKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+
+
+class Strict(BaseModel):
+    # Wrong types are errors, not coercions: "5" is not a comment id.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AuthorIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    email: Annotated[EmailStr, Field(max_length=320)]
+    url: Annotated[HttpUrl, Field(max_length=2048)] | None = None
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class ClientSignals(Strict):
+    """What the widget adds for the spam checks; readers never see these fields."""
+
+    honeypot: Annotated[str, Field(max_length=1000)] = ""
+    render_token: Annotated[str, Field(max_length=500)] | None = None
+
+
+class CommentIn(Strict):
+    site: Slug
+    thread: ThreadKey
+    parent: Annotated[int, Field(ge=1)] | None = None
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+    author: AuthorIn | None = None
+    title: Annotated[str, Field(max_length=300)] | None = None
+    url: Annotated[str, Field(max_length=2048)] | None = None
+    client: ClientSignals | None = None
+
+
+class AuthorOut(BaseModel):
+    name: str | None
+    url: str | None = None
+    avatar_url: str | None = None
+    provider: str | None = None
+
+
+class CommentOut(BaseModel):
+    id: int
+    thread: str
+    parent: int | None
+    status: str
+    depth: int = 0
+    created_at: datetime
+    # Only for published comments: unpublished text and authors are not public.
+    author: AuthorOut | None = None
+    body_html: str | None = None
+
+
+class CommentEnvelope(BaseModel):
+    comment: CommentOut
+
+
+class CommentStatusQuery(Strict):
+    model_config = ConfigDict(extra="ignore", strict=False)
+    wait: Annotated[float, Field(ge=0, le=60)] = 0
+
+
+class ThreadQuery(Strict):
+    model_config = ConfigDict(extra="ignore", strict=False)
+    site: Slug
+    thread: ThreadKey
+    after: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class ThreadPage(BaseModel):
+    thread: str
+    comments: list[CommentOut]
+    total: int
+    next_cursor: int | None
+    # Signed render time for the form on this page (the too-fast check).
+    render_token: str
+
+
+class CountsQuery(Strict):
+    model_config = ConfigDict(extra="ignore", strict=False)
+    site: Slug
+    thread: Annotated[list[ThreadKey], Field(min_length=1, max_length=100)]
+
+
+class Counts(BaseModel):
+    counts: dict[str, int]

@@ -1,0 +1,98 @@
+"""submit_comment: validate against the site, store as pending, commit, enqueue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.comments.render_token import elapsed_ms
+from service.comments.schemas import CommentIn
+from service.enqueue import enqueue_moderation
+from service.errors import ApiError
+from service.models import Comment, Identity, Site, Thread
+from service.runtime import Runtime
+from service.sites import policy_of
+from service.status import Status
+from service.text import hash_ip, render_markdown
+
+
+@dataclass(frozen=True)
+class Submitter:
+    ip: str | None
+    user_agent: str | None
+    identity: Identity | None
+
+
+def get_or_create_thread(session: Session, site: Site, key: str, title: str | None, url: str | None) -> Thread:
+    thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
+    if thread is not None:
+        return thread
+    thread = Thread(site_id=site.id, key=key, title=title, url=url)
+    try:
+        # A savepoint, so losing the race to a concurrent first comment only
+        # undoes this insert.
+        with session.begin_nested():
+            session.add(thread)
+    except IntegrityError:
+        thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
+        assert thread is not None
+    return thread
+
+
+def _parent(session: Session, thread: Thread, parent_id: int | None, max_depth: int) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = session.get(Comment, parent_id)
+    if parent is None or parent.thread_id != thread.id:
+        raise ApiError("validation_failed", "parent: no such comment in this thread", field="parent")
+    if parent.status != Status.PUBLISHED:
+        raise ApiError("validation_failed", "parent: that comment is not published", field="parent")
+    if parent.depth + 1 > max_depth:
+        raise ApiError(
+            "validation_failed", f"parent: replies nest at most {max_depth} deep", field="parent"
+        )
+    return parent
+
+
+def submit_comment(rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter) -> Comment:
+    policy = policy_of(site)
+    if who.identity is None:
+        if policy.get("require_signin"):
+            raise ApiError("unauthorized", "this site asks you to sign in before commenting")
+        if data.author is None:
+            raise ApiError(
+                "validation_failed", "author: guests must give a name and an email", field="author"
+            )
+
+    thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
+    parent = _parent(session, thread, data.parent, int(policy.get("max_depth", 5)))
+    client = data.client
+    signals = {
+        "honeypot": client.honeypot if client else "",
+        "elapsed_ms": elapsed_ms(rt.settings.secret_key, client.render_token if client else None, site.id),
+    }
+    author = data.author
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        identity_id=who.identity.id if who.identity else None,
+        author_name=(who.identity.name if who.identity else author.name) if (who.identity or author) else None,
+        author_email=(who.identity.email if who.identity else str(author.email)) if (who.identity or author) else None,
+        author_url=str(author.url) if author and author.url and not who.identity else None,
+        body_source=data.body,
+        body_html=render_markdown(data.body),
+        status=Status.PENDING,
+        ip_hash=hash_ip(who.ip, rt.settings.secret_key),
+        user_agent=(who.user_agent or "")[:512] or None,
+        client=signals,
+    )
+    session.add(comment)
+    # Commit before enqueueing: a worker must never see a job for a row that
+    # is not there yet, and the row must survive Redis being down.
+    session.commit()
+    enqueue_moderation(rt.queue, rt.settings, comment.id)
+    return comment

@@ -1,0 +1,95 @@
+"""HTTP face of comments. Thin: parse, authorize, call a use case, shape the reply."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from service.api import endpoint
+from service.auth.readers import reader_identity
+from service.comments import reading
+from service.comments.render_token import issue_render_token
+from service.comments.schemas import (
+    CommentEnvelope,
+    CommentIn,
+    CommentStatusQuery,
+    Counts,
+    CountsQuery,
+    ThreadPage,
+    ThreadQuery,
+)
+from service.comments.submit import Submitter, submit_comment
+from service.errors import ApiError
+from service.models import Comment
+from service.ratelimit import hit
+from service.runtime import current_runtime
+from service.sites import check_origin, get_site
+
+bp = Blueprint("comments", __name__, url_prefix="/api/v1")
+
+
+@endpoint(
+    bp, "/comments", "POST",
+    summary="Submit a comment; it is stored as pending and checked by the worker",
+    body=CommentIn, responses={202: CommentEnvelope}, errors=(401, 403, 413, 415, 429),
+)
+def create_comment(body: CommentIn):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, body.site, field="site")
+        check_origin(site, request.headers.get("Origin"), rt.settings.base_url)
+        identity = reader_identity(session, rt.settings.secret_key, site)
+        hit(rt.redis, f"submit:{request.remote_addr}", rt.settings.submit_rate_per_minute)
+        who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
+        comment = submit_comment(rt, session, site, body, who)
+        out = reading.comment_out(comment, body.thread, public=False)
+    return CommentEnvelope(comment=out).model_dump(mode="json"), 202
+
+
+@endpoint(
+    bp, "/comments/<int:comment_id>", "GET",
+    summary="A comment's status; with wait=S, block up to S seconds for the worker's decision",
+    query=CommentStatusQuery, responses={200: CommentEnvelope}, errors=(404,),
+)
+def get_comment(comment_id: int, query: CommentStatusQuery):
+    rt = current_runtime()
+    wait = min(query.wait, rt.settings.max_wait_seconds)
+    if wait > 0:
+        reading.wait_for_decision(rt, comment_id, wait)
+    with rt.session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            raise ApiError("not_found", f"no comment {comment_id}")
+        out = reading.comment_out(comment, comment.thread.key)
+    return CommentEnvelope(comment=out).model_dump(mode="json")
+
+
+@endpoint(
+    bp, "/comments", "GET",
+    summary="A thread's published comments, oldest first, with parent ids",
+    query=ThreadQuery, responses={200: ThreadPage}, errors=(404,),
+)
+def list_comments(query: ThreadQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, query.site)
+        comments, total, next_cursor = reading.thread_page(
+            session, site.id, query.thread, query.after, query.limit
+        )
+        token = issue_render_token(rt.settings.secret_key, site.id)
+    page = ThreadPage(
+        thread=query.thread, comments=comments, total=total, next_cursor=next_cursor, render_token=token
+    )
+    return page.model_dump(mode="json")
+
+
+@endpoint(
+    bp, "/counts", "GET",
+    summary="Published comment counts for one or more threads (repeat thread=)",
+    query=CountsQuery, responses={200: Counts}, errors=(404,),
+)
+def counts(query: CountsQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, query.site)
+        result = reading.published_counts(session, site.id, query.thread)
+    return Counts(counts=result).model_dump(mode="json")

@@ -1,0 +1,35 @@
+"""Redis pub/sub channels that tell waiting requests a comment was decided.
+
+Only a nudge: listeners always re-read the database, which stays the source
+of truth, and fall back to polling it when Redis is unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import redis
+
+log = logging.getLogger(__name__)
+
+
+def comment_channel(comment_id: int) -> str:
+    return f"parley:comment:{comment_id}"
+
+
+def thread_channel(thread_id: int) -> str:
+    return f"parley:thread:{thread_id}"
+
+
+def announce_decision(
+    conn: redis.Redis, comment_id: int, thread_id: int, status: str
+) -> None:
+    message = json.dumps({"id": comment_id, "status": status})
+    try:
+        pipe = conn.pipeline(transaction=False)
+        pipe.publish(comment_channel(comment_id), message)
+        pipe.publish(thread_channel(thread_id), message)
+        pipe.execute()
+    except (redis.RedisError, OSError) as error:
+        log.warning("could not announce comment %s: %s", comment_id, error)

@@ -1,0 +1,227 @@
+"""The database schema. Alembic migrations in ``migrations/`` build it; tests
+check that the migrated schema matches these models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from service.status import ALL_STATUSES, Status
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timestamps are UTC everywhere; SQLite forgets the zone, so put it back."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: sa.JSON, list[str]: sa.JSON}
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # Origins (scheme://host[:port]) whose pages may embed the widget and post.
+    allowed_origins: Mapped[list[str]] = mapped_column(default=list)
+    # premoderate, require_signin, max_depth, thresholds, blocklist, checks, ...
+    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+    __table_args__ = (sa.UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(512))
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    url: Mapped[str | None] = mapped_column(sa.String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship()
+
+
+class Identity(Base):
+    """A signed-in person as a provider knows them: (provider, subject), never email alone."""
+
+    __tablename__ = "identities"
+    __table_args__ = (sa.UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(sa.String(64))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    email_verified: Mapped[bool] = mapped_column(default=False)
+    avatar_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    profile_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in ALL_STATUSES) + ")", name="status"
+        ),
+        sa.Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
+        sa.Index("ix_comments_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="SET NULL"))
+    identity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identities.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str | None] = mapped_column(sa.String(200))
+    author_email: Mapped[str | None] = mapped_column(sa.String(320), index=True)
+    author_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    body_source: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default=Status.PENDING)
+    # Why the comment has its status, in a sentence (worker decision or moderator).
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    depth: Mapped[int] = mapped_column(default=0)
+    ip_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    user_agent: Mapped[str | None] = mapped_column(sa.String(512))
+    # Signals the widget sent with the submission (honeypot, elapsed time).
+    client: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+    thread: Mapped[Thread] = relationship()
+    identity: Mapped[Identity | None] = relationship()
+    checks: Mapped[list[CheckResultRow]] = relationship(
+        order_by="CheckResultRow.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CheckResultRow(Base):
+    __tablename__ = "check_results"
+    __table_args__ = (sa.UniqueConstraint("comment_id", "check"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    check: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(16), default="spam")
+    score: Mapped[float] = mapped_column(sa.Float)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    version: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModerationEvent(Base):
+    """The audit log: every status change a person or the worker made."""
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (sa.Index("ix_moderation_events_site_id_id", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str | None] = mapped_column(sa.String(16))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for the moderation API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    site: Mapped[Site] = relationship()
+
+
+class SiteMember(Base):
+    """An identity's role on a site: owner or moderator."""
+
+    __tablename__ = "site_members"
+    __table_args__ = (sa.UniqueConstraint("site_id", "identity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    identity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identities.id", ondelete="CASCADE")
+    )
+    # A verified email may be named before its owner has ever signed in.
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Ban(Base):
+    """An author who may still write, but whose comments never publish."""
+
+    __tablename__ = "bans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identities.id", ondelete="CASCADE")
+    )
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    ip_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+
+
+class RevokedToken(Base):
+    """Reader tokens signed out before they expired."""
+
+    __tablename__ = "revoked_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jti: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Moderation: the queue of held comments, actions on them, and the audit log."""

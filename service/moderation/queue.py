@@ -1,0 +1,58 @@
+"""The moderation queue: comments of a site by status, newest first, with reasons."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from service.models import Comment, Site, Thread
+from service.moderation.schemas import CheckOut, ModAuthor, QueueItem
+
+
+def queue_item(comment: Comment, site: Site) -> QueueItem:
+    identity = comment.identity
+    return QueueItem(
+        id=comment.id,
+        site=site.slug,
+        thread=comment.thread.key,
+        thread_url=comment.thread.url,
+        parent=comment.parent_id,
+        status=comment.status,
+        status_reason=comment.status_reason,
+        author=ModAuthor(
+            name=identity.name if identity else comment.author_name,
+            email=comment.author_email,
+            url=identity.profile_url if identity else comment.author_url,
+            provider=identity.provider if identity else None,
+            identity_id=comment.identity_id,
+        ),
+        body_source=comment.body_source,
+        body_html=comment.body_html,
+        created_at=comment.created_at,
+        decided_at=comment.decided_at,
+        checks=[
+            CheckOut(check=c.check, kind=c.kind, score=c.score, reason=c.reason, version=c.version)
+            for c in comment.checks
+        ],
+    )
+
+
+def list_queue(
+    session: Session, site: Site, status: str, cursor: int | None, limit: int
+) -> tuple[list[QueueItem], int | None]:
+    stmt = (
+        sa.select(Comment)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .options(joinedload(Comment.thread), joinedload(Comment.identity), selectinload(Comment.checks))
+        .where(Thread.site_id == site.id)
+        .order_by(Comment.id.desc())
+        .limit(limit + 1)
+    )
+    if status != "all":
+        stmt = stmt.where(Comment.status == status)
+    if cursor is not None:
+        stmt = stmt.where(Comment.id < cursor)
+    rows = session.scalars(stmt).unique().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [queue_item(c, site) for c in rows], (rows[-1].id if more else None)

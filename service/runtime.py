@@ -1,0 +1,92 @@
+"""Connections a process needs: database engine, session factory, Redis, queue.
+
+Built once per process from ``Settings`` (the app factory keeps it on
+``app.extensions["parley"]``; the worker builds one on first use). Nothing here
+connects at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+import sqlalchemy as sa
+from flask import current_app
+from rq import Queue
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.enqueue import make_queue
+from service.settings import Settings
+
+
+def make_engine(database_url: str) -> sa.Engine:
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; spare operators the dialect suffix.
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    if database_url.startswith("sqlite"):
+        path = sa.engine.make_url(database_url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(database_url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # WAL lets the web process read while a worker writes; foreign keys
+            # are off by default in SQLite and we rely on them.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: sa.Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+    queue: Queue
+    _pid: int = field(default_factory=os.getpid)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.database_url)
+        # Short timeouts: a request must not hang because Redis is gone; the
+        # database row is the source of truth and the sweeper catches up.
+        conn = redis.Redis.from_url(
+            settings.redis_url, socket_connect_timeout=1, socket_timeout=5
+        )
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=sessionmaker(engine, expire_on_commit=False),
+            redis=conn,
+            queue=make_queue(settings, conn),
+        )
+
+    def after_fork(self) -> None:
+        """SQLAlchemy's advice for os.fork(): never share pooled connections."""
+        if os.getpid() != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.redis.close()
+
+
+def current_runtime() -> Runtime:
+    return current_app.extensions["parley"]

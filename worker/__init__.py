@@ -1,0 +1,1 @@
+"""Parley's worker: RQ jobs that check comments and decide their status."""

@@ -1,0 +1,73 @@
+"""The ``parley`` command: the service's operator commands plus the worker's."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from rq import SimpleWorker, Worker
+
+from service.cli import cli, load_runtime
+from service.enqueue import SERIALIZER
+from worker import runtime as worker_runtime
+
+
+def warm_up() -> None:
+    """Load models before forking work-horses, so every job shares them."""
+    from worker.checks import all_checks
+
+    all_checks()
+
+
+@cli.command("worker", help="Run an RQ worker that checks comments.")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
+def worker_command(burst: bool, simple: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = load_runtime()
+    worker_runtime.install(rt)
+    warm_up()
+    cls = SimpleWorker if simple else Worker
+    worker = cls([rt.queue], connection=rt.redis, serializer=SERIALIZER)
+    # The scheduler moves retries with a backoff interval back onto the queue.
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+
+
+@cli.command("sweep", help="Re-enqueue pending comments whose job is gone.")
+@click.option("--every", type=float, default=None, help="Keep sweeping, every N seconds.")
+@click.option("--older-than", type=int, default=None, help="Only comments pending this long (s).")
+def sweep_command(every: float | None, older_than: int | None) -> None:
+    from worker.sweeper import sweep_forever, sweep_pending
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = load_runtime()
+    worker_runtime.install(rt)
+    if every:
+        sweep_forever(rt, every)
+        return
+    report = sweep_pending(rt, older_than)
+    click.echo(
+        f"looked at {report.looked_at} pending; re-enqueued {len(report.enqueued)}; "
+        f"held {len(report.held)}; still queued {report.alive}"
+        + (f"; {report.error}" if report.error else "")
+    )
+
+
+def _register_optional_commands() -> None:
+    """Commands of feature areas that may not be present in every checkout."""
+    import importlib
+
+    for module, attr in (("worker.train", "train_command"), ("worker.evaluate", "eval_command"),
+                         ("service.devstack", "run_command")):
+        try:
+            command = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        cli.add_command(command)
+
+
+_register_optional_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="parley")

@@ -1,0 +1,74 @@
+"""RQ jobs. They take ids only; the database row is the source of truth.
+
+moderate_comment is idempotent: it acts only on a comment that is still
+pending, and its final write is a compare-and-set on that status.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from service.events import announce_decision
+from service.models import Comment
+from service.sites import policy_of
+from service.status import Status
+from worker import runtime
+from worker.checks.base import CheckContext, CheckResult
+from worker.decision import Decision, decide
+from worker.outcome import apply_decision
+from worker.pipeline import facts_for, run_checks
+
+log = logging.getLogger(__name__)
+
+
+def moderate_comment(comment_id: int) -> str:
+    rt = runtime.get()
+    with rt.session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            return "missing"
+        if comment.status != Status.PENDING:
+            return f"already {comment.status}"
+        site = comment.thread.site
+        policy = policy_of(site)
+        ctx = CheckContext(session=session, policy=policy, settings=rt.settings)
+        results = run_checks(facts_for(comment, site), ctx)
+        decision = decide(results, policy)
+        won = apply_decision(session, comment.id, results, decision)
+        session.commit()
+        thread_id = comment.thread_id
+    if not won:
+        return "decided by another run"
+    announce_decision(rt.redis, comment_id, thread_id, decision.status)
+    log.info("comment %s -> %s (%s)", comment_id, decision.status, decision.reason)
+    return decision.status
+
+
+def on_moderate_failure(job, connection, exc_type, exc_value, tb) -> None:
+    """RQ calls this after every failed attempt; act only after the last one."""
+    if job.retries_left:
+        return
+    comment_id = int(job.args[0])
+    detail = "".join(traceback.format_exception_only(exc_type, exc_value)).strip()
+    hold_after_failure(comment_id, detail)
+
+
+def hold_after_failure(comment_id: int, detail: str) -> bool:
+    """Checks could not run: hold for a person rather than publish unchecked."""
+    rt = runtime.get()
+    result = CheckResult(
+        "checks_failed", 1.0, f"checks could not run: {detail[:500]}", "1", kind="policy"
+    )
+    decision = Decision(Status.HELD, "checks_failed")
+    with rt.session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            return False
+        won = apply_decision(session, comment_id, [result], decision)
+        session.commit()
+        thread_id = comment.thread_id
+    if won:
+        announce_decision(rt.redis, comment_id, thread_id, Status.HELD)
+        log.warning("comment %s held: checks_failed (%s)", comment_id, detail)
+    return won

@@ -13,7 +13,10 @@ from worker import runtime as worker_runtime
 
 
 def warm_up() -> None:
-    """Load models before forking work-horses, so every job shares them."""
+    """Import the jobs and load models before forking work-horses, so every
+    horse starts with them in (copy-on-write) memory instead of loading them
+    again for each job."""
+    import worker.jobs  # noqa: F401
     from worker.checks import all_checks
 
     all_checks()

@@ -42,7 +42,9 @@ def google_profile(claims: Mapping[str, Any]) -> Profile:
     return Profile(
         provider="google",
         subject=_subject(claims, "sub", "google"),
-        name=_name(claims.get("name"), _joined(claims.get("given_name"), claims.get("family_name"))),
+        name=_name(
+            claims.get("name"), _joined(claims.get("given_name"), claims.get("family_name"))
+        ),
         email=email,
         email_verified=email is not None and _true(claims.get("email_verified")),
         avatar_url=_url(claims.get("picture")),
@@ -67,7 +69,9 @@ def microsoft_profile(claims: Mapping[str, Any]) -> Profile:
     return Profile(
         provider="microsoft",
         subject=_subject(claims, ("sub", "oid"), "microsoft"),
-        name=_name(claims.get("name"), _joined(claims.get("given_name"), claims.get("family_name"))),
+        name=_name(
+            claims.get("name"), _joined(claims.get("given_name"), claims.get("family_name"))
+        ),
         email=email,
         email_verified=verified,
         avatar_url=None,  # only through Microsoft Graph's photo endpoint, as bytes
@@ -209,7 +213,9 @@ SINGLE_PAYLOAD_NORMALIZERS: Mapping[str, Callable[[Mapping[str, Any]], Profile]]
 
 def _object(payload: Any, provider: str) -> Mapping[str, Any]:
     if not isinstance(payload, Mapping):
-        raise ValueError(f"{provider} profile: expected a JSON object, got {type(payload).__name__}")
+        raise ValueError(
+            f"{provider} profile: expected a JSON object, got {type(payload).__name__}"
+        )
     return payload
 
 
@@ -251,7 +257,13 @@ def _email(value: Any) -> str | None:
         return None
     value = value.strip()
     local, at, domain = value.rpartition("@")
-    if not at or not local or not domain or len(value) > EMAIL_MAX or any(c.isspace() for c in value):
+    if (
+        not at
+        or not local
+        or not domain
+        or len(value) > EMAIL_MAX
+        or any(c.isspace() for c in value)
+    ):
         return None
     return value
 

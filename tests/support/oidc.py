@@ -92,7 +92,9 @@ def ensure_node_modules(directory: Path = PROVIDER_DIR) -> None:
             check=False,
         )
         if result.returncode != 0:
-            raise OIDCProviderError(f"npm ci failed in {directory}:\n{result.stdout}{result.stderr}")
+            raise OIDCProviderError(
+                f"npm ci failed in {directory}:\n{result.stdout}{result.stderr}"
+            )
 
 
 @contextlib.contextmanager
@@ -242,7 +244,8 @@ def _drive(session: requests.Session, authorize_url: str, form_id: str, fields: 
             continue
         break
     raise OIDCProviderError(
-        f"scripted sign-in stopped at {url} with HTTP {response.status_code}:\n{response.text[:2000]}"
+        f"scripted sign-in stopped at {url} with HTTP {response.status_code}:\n"
+        f"{response.text[:2000]}"
     )
 
 

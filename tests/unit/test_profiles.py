@@ -79,8 +79,12 @@ GITHUB_USER = {
     "updated_at": "2024-01-22T12:34:56Z",
 }
 GITHUB_EMAILS = [
-    {"email": "octocat@users.noreply.github.com", "primary": False, "verified": True,
-     "visibility": None},
+    {
+        "email": "octocat@users.noreply.github.com",
+        "primary": False,
+        "verified": True,
+        "visibility": None,
+    },
     {"email": "octocat@github.com", "primary": True, "verified": True, "visibility": "private"},
     {"email": "old@example.com", "primary": False, "verified": False, "visibility": None},
 ]

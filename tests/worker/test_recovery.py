@@ -1,0 +1,111 @@
+"""Nothing a reader submitted is lost: lost jobs and Redis outages are recovered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+import sqlalchemy as sa
+from rq import SimpleWorker
+
+from service import create_app
+from service.embedded import free_port
+from service.enqueue import SERIALIZER
+from service.models import Comment
+from service.runtime import Runtime
+from worker import runtime as worker_runtime
+from worker.sweeper import sweep_pending
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def status_of(rt, cid):
+    with rt.session() as session:
+        return session.get(Comment, cid).status
+
+
+def test_lost_job_is_re_enqueued_by_the_sweeper_and_published(post, drain, rt):
+    cid = post("my job will be lost").get_json()["comment"]["id"]
+    rt.redis.flushdb()  # the job, the queue, everything in Redis: gone
+    drain()
+    assert status_of(rt, cid) == "pending"
+    report = sweep_pending(rt, older_than_seconds=0)
+    assert report.enqueued == [cid]
+    drain()
+    assert status_of(rt, cid) == "published"
+
+
+def test_sweeper_leaves_queued_jobs_alone(post, rt):
+    cid = post("still queued").get_json()["comment"]["id"]
+    report = sweep_pending(rt, older_than_seconds=0)
+    assert report.enqueued == [] and report.alive == 1
+    assert rt.queue.count == 1
+    assert status_of(rt, cid) == "pending"
+
+
+def test_sweeper_ignores_young_comments(post, rt):
+    post("just now")
+    rt.redis.flushdb()
+    assert sweep_pending(rt, older_than_seconds=3600).looked_at == 0
+
+
+def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
+    from dataclasses import replace
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app(replace(settings, redis_url=dead, submit_rate_per_minute=30))
+    response = app.test_client().post("/api/v1/comments", json={
+        "site": "demo", "thread": "/t", "body": "written while Redis was down",
+        "author": {"name": "Ada", "email": "ada@example.com"},
+    })
+    assert response.status_code == 202
+    cid = response.get_json()["comment"]["id"]
+    down_rt = app.extensions["parley"]
+    assert status_of(down_rt, cid) == "pending"
+    assert sweep_pending(down_rt, older_than_seconds=0).error  # cannot enqueue yet
+    ready = app.test_client().get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["error"]["checks"]["redis"].startswith("unavailable")
+    down_rt.close()
+
+    # Redis is back: the sweeper enqueues, a worker decides.
+    rt = Runtime.build(settings)
+    worker_runtime.install(rt)
+    try:
+        assert sweep_pending(rt, older_than_seconds=0).enqueued == [cid]
+        SimpleWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(burst=True)
+        assert status_of(rt, cid) == "published"
+    finally:
+        worker_runtime.install(None)
+        rt.close()
+
+
+def test_forking_worker_subprocess_publishes(post, rt, settings):
+    """The real `parley worker` (forking work-horses), as operators run it."""
+    ids = [post(f"comment {i} for the forking worker").get_json()["comment"]["id"] for i in range(3)]
+    env = {
+        **os.environ,
+        "PARLEY_ENV": "test",
+        "PARLEY_SECRET_KEY": settings.secret_key,
+        "PARLEY_DATABASE_URL": settings.database_url,
+        "PARLEY_REDIS_URL": settings.redis_url,
+        "PARLEY_QUEUE": settings.queue_name,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "worker.cli_entry", "worker"], env=env, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(status_of(rt, i) == "pending" for i in ids):
+            time.sleep(0.2)
+        assert [status_of(rt, i) for i in ids] == ["published"] * 3
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        output = worker.communicate(timeout=30)[0].decode()
+    assert worker.returncode in (0, -signal.SIGTERM), output
+    assert "moderate-" in output

@@ -5,6 +5,7 @@ Nothing here is optional: a missing prerequisite fails the run loudly.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,8 +27,29 @@ def npm_packages() -> None:
     subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder, check=True)
 
 
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def chromium() -> None:
+    """Debian's Chromium for the browser tests (Playwright's own download is
+    not available everywhere, and we do not want a second browser build)."""
+    if any(Path(p).exists() for p in CHROMIUM_CANDIDATES):
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        sys.exit(
+            "make test needs Chromium for the browser tests: install Debian's 'chromium' "
+            "package (or set PARLEY_CHROMIUM to a Chromium binary)"
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([apt, "update", "-qq"], check=True, env=env)
+    subprocess.run([apt, "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env)
+
+
 def main() -> None:
     npm_packages()
+    if not os.environ.get("PARLEY_CHROMIUM"):
+        chromium()
 
 
 if __name__ == "__main__":

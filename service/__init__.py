@@ -35,12 +35,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
 
     from service import health
+    from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
     from service.moderation.views import bp as moderation_bp
     from service.openapi_view import bp as openapi_bp
 
-    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp):
+    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp, auth_bp):
         app.register_blueprint(bp)
     install_cors(app)
 

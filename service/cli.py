@@ -112,3 +112,75 @@ def tokens_create(slug: str, role: str, label: str | None) -> None:
         token = create_token(session, site, role, label)
         session.commit()
     click.echo(f"{role} token for {slug}: {token}")
+
+
+@cli.group(help="People who moderate a site after signing in (see docs/social-login.md).")
+def moderators() -> None:
+    pass
+
+
+def _member_site(session, slug: str):
+    from service.models import Site
+
+    site = session.scalar(sa.select(Site).where(Site.slug == slug))
+    if site is None:
+        raise click.ClickException(f"unknown site {slug!r}")
+    return site
+
+
+def _member_ref(who: str):
+    from service.auth.moderators import MemberRef
+
+    try:
+        return MemberRef.parse(who)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@moderators.command("add", help="Make WHO a moderator: provider:subject, or a verified email.")
+@click.option("--site", "slug", required=True)
+@click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
+@click.argument("who")
+def moderators_add(slug: str, role: str, who: str) -> None:
+    from service.auth.config import auth_settings
+    from service.auth.moderators import add_member
+
+    ref = _member_ref(who)
+    rt = load_runtime()
+    enabled = {p.name for p in auth_settings(rt.settings.features).providers}
+    if ref.provider is not None and ref.provider not in enabled:
+        click.echo(f"warning: provider {ref.provider!r} is not enabled here", err=True)
+    with rt.session() as session:
+        add_member(session, _member_site(session, slug), ref, role)
+        session.commit()
+    note = " (counts only once their provider has verified it)" if ref.email else ""
+    click.echo(f"{ref} is a {role} of {slug}{note}")
+
+
+@moderators.command("list", help="List a site's signed-in moderators.")
+@click.option("--site", "slug", required=True)
+def moderators_list(slug: str) -> None:
+    from service.auth.moderators import list_members
+
+    rt = load_runtime()
+    with rt.session() as session:
+        for member, identity in list_members(session, _member_site(session, slug)):
+            who = f"{identity.provider}:{identity.subject}" if identity else member.email
+            name = (identity.name if identity else None) or ""
+            click.echo(f"{member.role}\t{who}\t{name}")
+
+
+@moderators.command("remove", help="Stop WHO (provider:subject or email) moderating a site.")
+@click.option("--site", "slug", required=True)
+@click.argument("who")
+def moderators_remove(slug: str, who: str) -> None:
+    from service.auth.moderators import remove_member
+
+    ref = _member_ref(who)
+    rt = load_runtime()
+    with rt.session() as session:
+        removed = remove_member(session, _member_site(session, slug), ref)
+        session.commit()
+    if not removed:
+        raise click.ClickException(f"{ref} is not a moderator of {slug}")
+    click.echo(f"{ref} no longer moderates {slug}")

@@ -225,3 +225,80 @@ class RevokedToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     jti: Mapped[str] = mapped_column(sa.String(64), unique=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Moderation notifications (issue 6): webhooks, reply subscriptions, the
+# mail outbox and used one-click links. Owned by service/notifications/.
+
+
+class Webhook(Base):
+    """A site's HTTP endpoint for comment.published / comment.held / comment.spam.
+
+    The secret signs every payload (HMAC-SHA256), so it is kept in clear:
+    it is shown once when the webhook is created, like a token.
+    """
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(sa.String(2048))
+    secret: Mapped[str] = mapped_column(sa.String(128))
+    events: Mapped[list[str]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReplySubscription(Base):
+    """An author who asked to be mailed when their comment gets a published reply."""
+
+    __tablename__ = "reply_subscriptions"
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "email"),
+        sa.Index("ix_reply_subscriptions_site_id_email", "site_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    identity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identities.id", ondelete="CASCADE")
+    )
+    email: Mapped[str] = mapped_column(sa.String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column()
+
+
+class Notice(Base):
+    """The mail outbox: one row per (kind, comment, recipient), so a retried
+    job or a repeated status change never mails twice. ``held`` rows wait for
+    the site's next digest (recipient ""); ``reply`` rows name their recipient."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "comment_id", "recipient"),
+        sa.Index("ix_notices_site_id_kind_sent_at", "site_id", "kind", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    recipient: Mapped[str] = mapped_column(sa.String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class MailLinkUse(Base):
+    """Nonces of one-click links from moderator mails that were used: each works once."""
+
+    __tablename__ = "mail_link_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    comment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(sa.String(16))
+    used_by: Mapped[str] = mapped_column(sa.String(320))
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -147,7 +147,13 @@ def _features(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     A parser is ``parse(environ) -> (value, problems)``; its value is kept at
     ``settings.features[name]``. Add one line here per feature area.
     """
-    parsers: dict[str, Any] = {}
+    from service.auth.config import parse_auth
+    from service.notifications.config import parse_notifications
+
+    parsers: dict[str, Any] = {
+        "auth": parse_auth,
+        "notifications": parse_notifications,
+    }
     features: dict[str, Any] = {}
     problems: list[str] = []
     for name, parse in parsers.items():

@@ -1,4 +1,10 @@
-"""Turn check results into a status. Pure: no I/O, easy to test."""
+"""Turn check results into a status. Pure: no I/O, easy to test.
+
+- A confident "spam" check files the comment as spam.
+- Any check over the hold threshold holds it for a person.
+- A trusted author (the "trust" check scores 0) is held only when a check is
+  strongly negative; a site may hold every first-time guest.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from typing import Any
 from service.status import Status
 from worker.checks.base import CheckResult
 
-DEFAULT_THRESHOLDS = {"spam": 0.9, "hold": 0.5}
+DEFAULT_THRESHOLDS = {"spam": 0.9, "hold": 0.5, "trusted_hold": 0.9}
 
 
 @dataclass(frozen=True)
@@ -18,22 +24,33 @@ class Decision:
     reason: str
 
 
+def _explain(results: list[CheckResult]) -> str:
+    worst = max(results, key=lambda r: r.score)
+    others = len(results) - 1
+    return f"{worst.check}: {worst.reason}" + (f" (+{others} more)" if others else "")
+
+
 def decide(results: Iterable[CheckResult], policy: Mapping[str, Any] | None = None) -> Decision:
     policy = policy or {}
     thresholds = {**DEFAULT_THRESHOLDS, **policy.get("thresholds", {})}
     results = list(results)
     suspicious = [r for r in results if r.kind != "trust"]
+    trust = next((r for r in results if r.kind == "trust"), None)
+    trusted = trust is not None and trust.score <= 0.0
 
     spam = [r for r in suspicious if r.kind == "spam" and r.score >= thresholds["spam"]]
-    if spam:
-        worst = max(spam, key=lambda r: r.score)
-        return Decision(Status.SPAM, f"{worst.check}: {worst.reason}")
+    if spam and not (trusted and max(r.score for r in spam) < thresholds["trusted_hold"]):
+        return Decision(Status.SPAM, _explain(spam))
 
-    held = [r for r in suspicious if r.score >= thresholds["hold"]]
+    hold_at = thresholds["trusted_hold"] if trusted else thresholds["hold"]
+    held = [r for r in suspicious if r.score >= hold_at]
     if held:
-        worst = max(held, key=lambda r: r.score)
-        return Decision(Status.HELD, f"{worst.check}: {worst.reason}")
+        return Decision(Status.HELD, _explain(held))
 
     if policy.get("premoderate"):
         return Decision(Status.HELD, "site holds every comment for review")
+    if policy.get("hold_first_time_guests") and trust is not None and trust.score >= 1.0:
+        return Decision(Status.HELD, f"site holds first-time authors ({trust.reason})")
+    if trusted:
+        return Decision(Status.PUBLISHED, f"trusted author: {trust.reason}")
     return Decision(Status.PUBLISHED, "no check objected")

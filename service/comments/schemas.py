@@ -85,6 +85,8 @@ class ThreadPage(BaseModel):
     next_cursor: int | None
     # Signed render time for the form on this page (the too-fast check).
     render_token: str
+    # The site's reply nesting limit, so the widget hides "Reply" where a reply would be refused.
+    max_depth: int = 5
 
 
 class CountsQuery(Strict):

@@ -22,7 +22,7 @@ from service.errors import ApiError
 from service.models import Comment
 from service.ratelimit import hit
 from service.runtime import current_runtime
-from service.sites import check_origin, get_site
+from service.sites import check_origin, get_site, policy_of
 
 bp = Blueprint("comments", __name__, url_prefix="/api/v1")
 
@@ -76,8 +76,10 @@ def list_comments(query: ThreadQuery):
             session, site.id, query.thread, query.after, query.limit
         )
         token = issue_render_token(rt.settings.secret_key, site.id)
+        max_depth = int(policy_of(site).get("max_depth", 5))
     page = ThreadPage(
-        thread=query.thread, comments=comments, total=total, next_cursor=next_cursor, render_token=token
+        thread=query.thread, comments=comments, total=total, next_cursor=next_cursor,
+        render_token=token, max_depth=max_depth,
     )
     return page.model_dump(mode="json")
 

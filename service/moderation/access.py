@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g
+from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from service.auth.readers import bearer_token
@@ -49,7 +49,8 @@ def actor_from_token(session: Session, token: str) -> Actor | None:
 
 
 # Other ways to be a moderator (a signed-in session) register a resolver here:
-# a function (session) -> Actor | None, consulted after bearer tokens.
+# a function (session) -> Actor | None, consulted after bearer tokens. Resolvers that
+# belong to one app (set up in create_app) go in app.extensions["parley_actor_resolvers"].
 ACTOR_RESOLVERS: list = []
 
 
@@ -62,7 +63,7 @@ def current_actor(session: Session) -> Actor:
         actor = actor_from_token(session, token)
         if actor is None:
             raise ApiError("unauthorized", "the bearer token is not valid or was revoked")
-    for resolve in ACTOR_RESOLVERS:
+    for resolve in [*ACTOR_RESOLVERS, *current_app.extensions.get("parley_actor_resolvers", ())]:
         if actor is not None:
             break
         actor = resolve(session)

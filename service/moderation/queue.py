@@ -38,8 +38,11 @@ def queue_item(comment: Comment, site: Site) -> QueueItem:
 
 
 def list_queue(
-    session: Session, site: Site, status: str, cursor: int | None, limit: int
+    session: Session, site: Site, status: str, cursor: int | None, limit: int,
+    *, thread: str | None = None, author: str | None = None, q: str | None = None,
 ) -> tuple[list[QueueItem], int | None]:
+    """``thread`` is a thread key; ``author`` matches name or email, ``q`` the
+    text, both case-insensitive substrings."""
     stmt = (
         sa.select(Comment)
         .join(Thread, Thread.id == Comment.thread_id)
@@ -52,6 +55,13 @@ def list_queue(
         stmt = stmt.where(Comment.status == status)
     if cursor is not None:
         stmt = stmt.where(Comment.id < cursor)
+    if thread:
+        stmt = stmt.where(Thread.key == thread)
+    if author:
+        stmt = stmt.where(sa.or_(Comment.author_name.icontains(author, autoescape=True),
+                                 Comment.author_email.icontains(author, autoescape=True)))
+    if q:
+        stmt = stmt.where(Comment.body_source.icontains(q, autoescape=True))
     rows = session.scalars(stmt).unique().all()
     more = len(rows) > limit
     rows = rows[:limit]

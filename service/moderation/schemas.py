@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from service.comments.schemas import Slug
 
 StatusFilter = Literal["pending", "held", "spam", "published", "rejected", "all"]
 Action = Literal["approve", "reject", "spam", "ham"]
+
+
+def _blank_is_none(value):
+    # An empty filter box in a GET form means "no filter", not a 422.
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def Filter(max_length: int):  # noqa: N802 - a type factory, used like a type
+    return Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)] | None,
+        BeforeValidator(_blank_is_none),
+    ]
 
 
 class QueueQuery(BaseModel):
@@ -19,6 +33,10 @@ class QueueQuery(BaseModel):
     status: StatusFilter = "held"
     cursor: Annotated[int, Field(ge=1)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
+    # A thread key; a substring of the author's name or email; a substring of the text.
+    thread: Filter(512) = None
+    author: Filter(320) = None
+    q: Filter(200) = None
 
 
 class CheckOut(BaseModel):
@@ -64,3 +82,141 @@ class ActionResult(BaseModel):
     from_status: str
     status: str
     changed: bool
+
+
+# --- Bulk actions, deletion, bans, audit log, roles (issue 6) ---------------
+
+BulkAction = Literal["approve", "reject", "spam", "ham", "delete", "ban"]
+Role = Literal["owner", "moderator"]
+
+
+class BanOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    # Banning an author for a comment files that comment as spam too (default).
+    mark_spam: bool = True
+
+
+class BulkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=500)]
+    action: BulkAction
+    # Only for action "ban".
+    ban: BanOptions | None = None
+
+
+class ItemError(BaseModel):
+    code: str
+    message: str
+
+
+class BulkItem(BaseModel):
+    id: int
+    ok: bool
+    from_status: str | None = None
+    status: str | None = None
+    changed: bool = False
+    ban_id: int | None = None
+    error: ItemError | None = None
+
+
+class BulkResult(BaseModel):
+    action: str
+    changed: int
+    failed: int
+    results: list[BulkItem]
+
+
+class BanOut(BaseModel):
+    id: int
+    site: str
+    identity_id: int | None
+    email: str | None
+    ip_hash: str | None
+    reason: str | None
+    created_by: str
+    comment_id: int | None
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class BanResult(BaseModel):
+    ban: BanOut
+    created: bool
+    comment: ActionResult
+
+
+class BanQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    site: Slug
+    include_expired: bool = False
+
+
+class BanList(BaseModel):
+    bans: list[BanOut]
+
+
+class DeleteResult(BaseModel):
+    id: int
+    deleted: bool
+    from_status: str
+
+
+class AuditQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    site: Slug
+    cursor: Annotated[int, Field(ge=1)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    actor: Filter(200) = None
+    action: Filter(32) = None
+    comment: Annotated[int, Field(ge=1)] | None = None
+    # Leave out the worker's own decisions.
+    people_only: bool = False
+
+
+class AuditItem(BaseModel):
+    id: int
+    actor: str
+    action: str
+    comment_id: int | None
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    created_at: datetime
+
+
+class AuditPage(BaseModel):
+    events: list[AuditItem]
+    next_cursor: int | None
+
+
+class RoleQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    site: Slug
+
+
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    site: Slug
+    role: Role
+    email: Annotated[EmailStr, Field(max_length=320)] | None = None
+    identity_id: Annotated[int, Field(ge=1)] | None = None
+
+
+class RoleOut(BaseModel):
+    id: int
+    site: str
+    role: str
+    email: str | None
+    identity_id: int | None
+    name: str | None = None
+
+
+class RoleResult(BaseModel):
+    member: RoleOut
+    changed: bool
+
+
+class RoleList(BaseModel):
+    members: list[RoleOut]

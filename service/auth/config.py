@@ -1,0 +1,250 @@
+"""Sign-in settings: which providers are enabled, with which credentials and endpoints.
+
+``parse_auth(environ)`` is the "auth" feature parser of ``Settings.from_env``; its value is kept
+at ``settings.features["auth"]``. Nothing here talks to a provider: discovery documents are
+fetched on the first sign-in, so a provider being down never stops Parley from starting.
+
+Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``.
+Their endpoints default to the providers' real ones and may be pointed elsewhere (tests, a
+corporate proxy) with these variables::
+
+    PARLEY_GOOGLE_METADATA_URL       PARLEY_MICROSOFT_METADATA_URL  PARLEY_MICROSOFT_TENANT
+    PARLEY_<P>_AUTHORIZE_URL  PARLEY_<P>_TOKEN_URL  PARLEY_<P>_API_BASE
+        for <P> in GITHUB, FACEBOOK, X, WORDPRESS
+
+Any number of OpenID Connect providers come from their discovery document alone::
+
+    PARLEY_OIDC_PROVIDERS=keycloak,gitlab
+    PARLEY_OIDC_KEYCLOAK_METADATA_URL=https://id.example.com/realms/x/.well-known/openid-configuration
+    PARLEY_OIDC_KEYCLOAK_CLIENT_ID=...   PARLEY_OIDC_KEYCLOAK_CLIENT_SECRET=...
+    PARLEY_OIDC_KEYCLOAK_LABEL=Example staff      (optional; defaults to the name)
+    PARLEY_OIDC_KEYCLOAK_SCOPE=openid email profile   (optional)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+# Names appear in URLs (/auth/<name>/login) and in "provider:subject" references.
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+OIDC_SCOPE = "openid email profile"
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One enabled provider, fully resolved from the environment."""
+
+    name: str
+    label: str
+    kind: str  # "oidc" (discovery document, id_token) or "oauth2" (profile from an API)
+    icon: str  # file stem under service/auth/static/icons/
+    client_id: str
+    client_secret: str
+    scope: str
+    metadata_url: str | None = None
+    authorize_url: str | None = None
+    token_url: str | None = None
+    api_base: str | None = None
+    # How the client authenticates at the token endpoint, as each provider documents it.
+    token_auth: str = "client_secret_basic"
+    # Extra parameters for the authorization request (e.g. Google's prompt).
+    authorize_params: Mapping[str, str] = field(default_factory=dict)
+    # Microsoft's multi-tenant endpoints announce the issuer as a "{tenantid}" template.
+    issuer_template: bool = False
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    providers: tuple[ProviderConfig, ...] = ()
+
+    def get(self, name: str) -> ProviderConfig | None:
+        return next((p for p in self.providers if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class _Builtin:
+    name: str
+    env: str
+    label: str
+    kind: str
+    scope: str
+    metadata_url: str | None = None
+    authorize_url: str | None = None
+    token_url: str | None = None
+    api_base: str | None = None
+    token_auth: str = "client_secret_basic"
+    authorize_params: Mapping[str, str] = field(default_factory=dict)
+
+
+# Endpoints and scopes from each provider's documentation (see docs/social-login.md).
+BUILTINS: tuple[_Builtin, ...] = (
+    _Builtin(
+        "google", "GOOGLE", "Google", "oidc", OIDC_SCOPE,
+        metadata_url="https://accounts.google.com/.well-known/openid-configuration",
+        authorize_params={"prompt": "select_account"},
+    ),
+    _Builtin(
+        "microsoft", "MICROSOFT", "Microsoft", "oidc", OIDC_SCOPE,
+        # "{tenant}" is filled from PARLEY_MICROSOFT_TENANT (default "common").
+        metadata_url="https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration",
+        authorize_params={"prompt": "select_account"},
+    ),
+    _Builtin(
+        "github", "GITHUB", "GitHub", "oauth2", "read:user user:email",
+        authorize_url="https://github.com/login/oauth/authorize",
+        token_url="https://github.com/login/oauth/access_token",
+        api_base="https://api.github.com/",
+        token_auth="client_secret_post",
+    ),
+    _Builtin(
+        "facebook", "FACEBOOK", "Facebook", "oauth2", "public_profile email",
+        authorize_url="https://www.facebook.com/v19.0/dialog/oauth",
+        token_url="https://graph.facebook.com/v19.0/oauth/access_token",
+        api_base="https://graph.facebook.com/v19.0/",
+        token_auth="client_secret_post",
+    ),
+    _Builtin(
+        "x", "X", "X", "oauth2", "users.read tweet.read",
+        authorize_url="https://x.com/i/oauth2/authorize",
+        token_url="https://api.x.com/2/oauth2/token",
+        api_base="https://api.x.com/2/",
+        token_auth="client_secret_basic",
+    ),
+    _Builtin(
+        "wordpress", "WORDPRESS", "WordPress.com", "oauth2", "auth",
+        authorize_url="https://public-api.wordpress.com/oauth2/authorize",
+        token_url="https://public-api.wordpress.com/oauth2/token",
+        api_base="https://public-api.wordpress.com/rest/v1/",
+        token_auth="client_secret_post",
+    ),
+)
+BUILTIN_NAMES = frozenset(b.name for b in BUILTINS)
+# /auth/static/... serves the icons.
+RESERVED_NAMES = frozenset({"static"})
+
+
+def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
+    problems: list[str] = []
+    production = environ.get("PARLEY_ENV", "development") == "production"
+
+    def get(name: str) -> str:
+        return (environ.get(name) or "").strip()
+
+    def url(name: str, default: str | None) -> str | None:
+        value = get(name) or default
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(f"{name} must be an http(s) URL, not {value!r}")
+        elif production and parts.scheme != "https":
+            # Endpoints carry client secrets and tokens: no plain HTTP in production.
+            problems.append(f"{name} must be an https URL in production")
+        return value
+
+    def credentials(prefix: str) -> tuple[str, str] | None:
+        client_id, secret = get(f"{prefix}_CLIENT_ID"), get(f"{prefix}_CLIENT_SECRET")
+        if client_id and secret:
+            return client_id, secret
+        if client_id or secret:
+            missing = f"{prefix}_CLIENT_SECRET" if client_id else f"{prefix}_CLIENT_ID"
+            problems.append(f"{missing} is required when the other half is set")
+        return None
+
+    providers: list[ProviderConfig] = []
+    for builtin in BUILTINS:
+        prefix = f"PARLEY_{builtin.env}"
+        creds = credentials(prefix)
+        if creds is None:
+            continue
+        metadata_default = builtin.metadata_url
+        issuer_template = False
+        if builtin.name == "microsoft":
+            tenant = get("PARLEY_MICROSOFT_TENANT") or "common"
+            if not re.fullmatch(r"[A-Za-z0-9.-]{1,100}", tenant):
+                problems.append("PARLEY_MICROSOFT_TENANT must be common, organizations, "
+                                "consumers, a tenant id or a domain")
+            metadata_default = metadata_default.format(tenant=tenant)
+            issuer_template = tenant in ("common", "organizations", "consumers")
+        providers.append(
+            ProviderConfig(
+                name=builtin.name,
+                label=builtin.label,
+                kind=builtin.kind,
+                icon=builtin.name,
+                client_id=creds[0],
+                client_secret=creds[1],
+                scope=builtin.scope,
+                metadata_url=url(f"{prefix}_METADATA_URL", metadata_default)
+                if builtin.kind == "oidc" else None,
+                authorize_url=url(f"{prefix}_AUTHORIZE_URL", builtin.authorize_url)
+                if builtin.kind == "oauth2" else None,
+                token_url=url(f"{prefix}_TOKEN_URL", builtin.token_url)
+                if builtin.kind == "oauth2" else None,
+                api_base=_with_slash(url(f"{prefix}_API_BASE", builtin.api_base))
+                if builtin.kind == "oauth2" else None,
+                token_auth=builtin.token_auth,
+                authorize_params=dict(builtin.authorize_params),
+                issuer_template=issuer_template,
+            )
+        )
+
+    seen: set[str] = set()
+    for raw in get("PARLEY_OIDC_PROVIDERS").split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if not NAME_RE.match(name):
+            problems.append(
+                f"PARLEY_OIDC_PROVIDERS: {raw.strip()!r} is not a valid name "
+                "(lowercase letters, digits and dashes, starting with a letter)"
+            )
+            continue
+        if name in BUILTIN_NAMES or name in RESERVED_NAMES:
+            problems.append(f"PARLEY_OIDC_PROVIDERS: {name!r} is a built-in or reserved name")
+            continue
+        if name in seen:
+            problems.append(f"PARLEY_OIDC_PROVIDERS lists {name!r} twice")
+            continue
+        seen.add(name)
+        prefix = "PARLEY_OIDC_" + name.upper().replace("-", "_")
+        if not get(f"{prefix}_METADATA_URL"):
+            problems.append(f"{prefix}_METADATA_URL is required for provider {name!r}")
+        creds = credentials(prefix)
+        if creds is None:
+            if not (get(f"{prefix}_CLIENT_ID") or get(f"{prefix}_CLIENT_SECRET")):
+                problems.append(f"{prefix}_CLIENT_ID and _CLIENT_SECRET are required for {name!r}")
+            continue
+        scope = get(f"{prefix}_SCOPE") or OIDC_SCOPE
+        if "openid" not in scope.split():
+            problems.append(f"{prefix}_SCOPE must include openid")
+        providers.append(
+            ProviderConfig(
+                name=name,
+                label=get(f"{prefix}_LABEL") or name.replace("-", " ").title(),
+                kind="oidc",
+                icon="key",
+                client_id=creds[0],
+                client_secret=creds[1],
+                scope=scope,
+                metadata_url=url(f"{prefix}_METADATA_URL", None),
+            )
+        )
+    return AuthSettings(providers=tuple(providers)), problems
+
+
+def auth_settings(features: Mapping[str, Any]) -> AuthSettings:
+    """The auth settings of ``Settings.features`` (none when built without the parser)."""
+    value = features.get("auth")
+    return value if isinstance(value, AuthSettings) else AuthSettings()
+
+
+def _with_slash(value: str | None) -> str | None:
+    # Authlib joins relative API paths onto the base: "…/v1" + "me" would drop "v1".
+    if value is None or value.endswith("/"):
+        return value
+    return value + "/"

@@ -1,0 +1,44 @@
+"""The sign-in API's request and response models (also its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from service.comments.schemas import Slug
+
+
+class SiteQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    site: Slug | None = None
+
+
+class ProviderOut(BaseModel):
+    name: str
+    label: str
+    icon: str  # absolute URL of a monochrome SVG
+    login_url: str  # open in a popup with ?site=<slug>
+
+
+class ProviderList(BaseModel):
+    providers: list[ProviderOut]
+
+
+class IdentityOut(BaseModel):
+    provider: str
+    provider_label: str
+    name: str | None
+    email: str | None
+    email_verified: bool
+    avatar_url: str | None
+    profile_url: str | None
+
+
+class Me(BaseModel):
+    identity: IdentityOut
+    # Sites this identity moderates (by slug); only for a moderator's session.
+    moderates: list[str] | None = None
+
+
+class LoggedOut(BaseModel):
+    revoked_token: bool
+    cleared_session: bool

@@ -1,0 +1,353 @@
+"""HTTP face of sign-in: the provider list, the popup flow, ``/auth/me`` and logout.
+
+Readers sign in inside a popup on Parley's own origin (``/auth/<name>/login?site=<slug>``), so
+the OAuth state, nonce and PKCE verifier live in Parley's first-party session cookie and no
+third-party cookie is involved. The callback hands a reader token, bound to the site, to the
+opener with ``postMessage`` aimed at the site's registered origins only, then closes. Every
+failure (cancelled, stale state, replayed code, bad id_token) comes back the same way, as
+``{"type": "parley:auth", "error": <code>, "message": <sentence>}``.
+
+Moderators use the same routes without ``site`` (``?next=/moderate``): the callback stores the
+identity in the session cookie and redirects to ``next``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import sqlalchemy as sa
+from authlib.common.errors import AuthlibBaseError
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, session
+from joserfc.errors import JoseError
+
+from service.api import endpoint
+from service.auth.config import auth_settings
+from service.auth.identities import upsert_identity
+from service.auth.moderators import SESSION_KEY, memberships, session_actor, session_identity
+from service.auth.providers import ProfileError, Provider, Providers
+from service.auth.readers import (
+    DEFAULT_TTL,
+    bearer_token,
+    issue_reader_token,
+    reader_identity,
+    revoke_reader_token,
+)
+from service.auth.schemas import IdentityOut, LoggedOut, Me, ProviderList, ProviderOut, SiteQuery
+from service.errors import ApiError
+from service.models import Identity, Site
+from service.runtime import current_runtime
+from service.sites import get_site, origin_allowed, origin_of
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "auth", __name__, url_prefix="/auth", static_folder="static", template_folder="templates"
+)
+
+MESSAGE_TYPE = "parley:auth"
+# Where the latest popup reports to, for failures whose state is gone (stale or forged).
+POPUP_KEY = "parley_popup"
+# Abandoned sign-ins leave state in the cookie; keep it well under the 4 KB cookie limit.
+MAX_PENDING = 5
+
+
+@bp.record_once
+def _setup(state) -> None:
+    """Per app, inside create_app: the Authlib registry and the moderator session resolver."""
+    app = state.app
+    settings = app.extensions["parley"].settings
+    app.extensions["parley_auth"] = Providers.build(app, auth_settings(settings.features))
+    app.extensions.setdefault("parley_actor_resolvers", []).append(session_actor)
+
+
+def _providers() -> Providers:
+    return current_app.extensions["parley_auth"]
+
+
+def _callback_url(name: str) -> str:
+    # Exact and fixed: the URL registered with the provider, never derived from the request.
+    return f"{current_runtime().settings.base_url}/auth/{name}/callback"
+
+
+# -- the popup page ----------------------------------------------------------------------------
+
+
+def _page(title: str, text: str, message: dict[str, Any], targets: list[str], status: int):
+    nonce = secrets.token_urlsafe(16)
+    html = render_template(
+        "auth_popup.html",
+        title=title,
+        text=text,
+        message=message,
+        targets=targets,
+        payload={"message": message, "targets": targets},
+        csp_nonce=nonce,
+    )
+    response = make_response(html, status)
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    # The callback URL carries the authorization code: never leak it in a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _failure(context: dict, code: str, message: str, status: int = 400):
+    body = {"type": MESSAGE_TYPE, "error": code, "message": message}
+    return _page("Sign-in failed", message, body, list(context.get("targets") or []), status)
+
+
+def _identity_out(identity: Identity) -> IdentityOut:
+    provider = _providers().get(identity.provider)
+    return IdentityOut(
+        provider=identity.provider,
+        provider_label=provider.config.label if provider else identity.provider,
+        name=identity.name,
+        email=identity.email,
+        email_verified=identity.email_verified,
+        avatar_url=identity.avatar_url,
+        profile_url=identity.profile_url,
+    )
+
+
+# -- starting a sign-in ------------------------------------------------------------------------
+
+
+def _safe_next(value: str | None) -> str | None:
+    """A path on Parley itself, or None: ``next`` must never send anyone elsewhere."""
+    if value is None:
+        return "/"
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    if any(ord(c) < 33 for c in value):
+        return None
+    parts = urlsplit(value)
+    return None if parts.scheme or parts.netloc else value
+
+
+def _prune_pending() -> None:
+    now = time.time()
+    pending = sorted(
+        (key for key in session if key.startswith("_state_")),
+        key=lambda key: (session[key] or {}).get("exp", 0),
+    )
+    for index, key in enumerate(pending):
+        expired = (session[key] or {}).get("exp", 0) < now
+        if expired or index < len(pending) - (MAX_PENDING - 1):
+            session.pop(key, None)
+
+
+@bp.get("/<name>/login")
+def login(name: str):
+    rt = current_runtime()
+    slug = request.args.get("site")
+    if slug is not None:
+        with rt.session() as db:
+            site = db.scalar(sa.select(Site).where(Site.slug == slug))
+        if site is None:
+            return _failure({}, "unknown_site", f"There is no site {slug!r} here.", 404)
+        origin = request.args.get("origin")
+        if origin is not None:
+            if not origin_allowed(site, origin, rt.settings.base_url):
+                # Never posting to an origin the site did not register: refuse outright.
+                return _failure(
+                    {}, "origin_not_allowed", f"{origin} is not a page of {site.name}.", 403
+                )
+            targets = [origin_of(origin)]
+        else:
+            targets = list(site.allowed_origins or []) or [origin_of(rt.settings.base_url)]
+        context: dict[str, Any] = {"site": site.slug, "targets": targets}
+    else:
+        next_path = _safe_next(request.args.get("next"))
+        if next_path is None:
+            return _failure({}, "bad_request", "next must be a path on this server.", 400)
+        context = {"next": next_path}
+
+    provider = _providers().get(name)
+    if provider is None:
+        return _failure(context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+
+    _prune_pending()
+    session[POPUP_KEY] = context
+    callback = _callback_url(name)
+    try:
+        started = provider.client.create_authorization_url(redirect_uri=callback)
+    except Exception as error:  # discovery document unreachable or malformed
+        log.warning("cannot start %s sign-in: %s", name, error)
+        return _failure(
+            context, "provider_unavailable",
+            f"{provider.config.label} is not answering; please try again later.", 502,
+        )
+    url = started.pop("url")
+    # Authlib keeps state, nonce and code_verifier in the (signed) session under the state.
+    provider.client.save_authorize_data(redirect_uri=callback, context=context, **started)
+    return redirect(url)
+
+
+# -- finishing it ------------------------------------------------------------------------------
+
+
+def _exchange(provider: Provider):
+    """Code for token (PKCE verifier and nonce checked), then the normalized profile."""
+    label = provider.config.label
+    try:
+        token = provider.client.authorize_access_token(claims_options=provider.claims_options())
+        if provider.is_oidc and "userinfo" not in token:
+            raise ProfileError("no id_token in the token response")
+        return provider.profile(token), None
+    except JoseError as error:
+        log.info("%s id_token rejected: %s", provider.name, error)
+        return None, ("id_token_invalid", f"{label}'s answer did not match this sign-in.")
+    except AuthlibBaseError as error:
+        log.info("%s token request failed: %s", provider.name, error)
+        code = getattr(error, "error", None) or "oauth_error"
+        return None, ("code_rejected",
+                      f"{label} did not accept this sign-in ({code}); please try again.")
+    except requests.RequestException as error:
+        log.warning("%s unreachable: %s", provider.name, error)
+        return None, ("provider_unavailable", f"{label} is not answering; please try again later.")
+    except (ProfileError, ValueError) as error:
+        log.info("%s profile unusable: %s", provider.name, error)
+        return None, ("profile_unavailable", f"{label} did not tell us who you are.")
+    except Exception:
+        log.exception("%s sign-in failed", provider.name)
+        return None, ("sign_in_failed", "Something went wrong on our side; please try again.")
+
+
+@bp.get("/<name>/callback")
+def callback(name: str):
+    rt = current_runtime()
+    provider = _providers().get(name)
+    state = request.args.get("state")
+    framework = provider.client.framework if provider else None
+    state_data = framework.get_state_data(session, state) if framework and state else None
+    context = (state_data or {}).get("context") or session.get(POPUP_KEY) or {}
+    if provider is None:
+        return _failure(context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+
+    error = request.args.get("error")
+    if error is not None:
+        if state_data is not None:
+            framework.clear_state_data(session, state)
+        if error == "access_denied":
+            return _failure(context, "cancelled", "You cancelled the sign-in.")
+        code = error if error.replace("_", "").isalnum() and len(error) < 64 else "unknown"
+        return _failure(
+            context, "provider_error", f"{provider.config.label} refused the sign-in ({code})."
+        )
+    if state_data is None:
+        return _failure(
+            context, "state_mismatch",
+            "This sign-in was not started in this browser or was already finished; "
+            "please try again.",
+        )
+    if not provider.check_response_issuer(request.args.get("iss")):
+        framework.clear_state_data(session, state)
+        return _failure(context, "issuer_mismatch", "The answer came from the wrong provider.")
+
+    profile, failure = _exchange(provider)
+    if failure is not None:
+        return _failure(context, *failure)
+
+    with rt.session() as db:
+        identity = upsert_identity(db, profile)
+        token = None
+        if "site" in context:
+            site = db.scalar(sa.select(Site).where(Site.slug == context["site"]))
+            if site is None:
+                return _failure(context, "unknown_site", "This site no longer exists.", 404)
+            token = issue_reader_token(rt.settings.secret_key, identity.id, site.id)
+        db.commit()
+        who = _identity_out(identity)
+
+    if token is None:
+        # A moderator on Parley's own pages: a fresh first-party session, then back to work.
+        session.clear()
+        session[SESSION_KEY] = identity.id
+        return redirect(context.get("next") or "/")
+
+    session.pop(POPUP_KEY, None)
+    message = {
+        "type": MESSAGE_TYPE,
+        "token": token,
+        "expires_in": int(DEFAULT_TTL.total_seconds()),
+        "identity": who.model_dump(mode="json"),
+    }
+    text = f"You are signed in as {who.name or 'a ' + who.provider_label + ' user'}."
+    return _page("Signed in", text, message, context["targets"], 200)
+
+
+# -- the JSON endpoints ------------------------------------------------------------------------
+
+
+@endpoint(
+    bp, "/providers", "GET",
+    summary="The sign-in providers enabled here, with their icons, for the widget",
+    query=SiteQuery, responses={200: ProviderList}, errors=(404,),
+)
+def list_providers(query: SiteQuery):
+    rt = current_runtime()
+    if query.site is not None:
+        with rt.session() as db:
+            get_site(db, query.site)
+    base = rt.settings.base_url
+    items = [
+        ProviderOut(
+            name=p.name,
+            label=p.config.label,
+            icon=f"{base}/auth/static/icons/{p.config.icon}.svg",
+            login_url=f"{base}/auth/{p.name}/login",
+        )
+        for p in _providers()
+    ]
+    return ProviderList(providers=items).model_dump(mode="json")
+
+
+def _require_site(query: SiteQuery) -> str:
+    if query.site is None:
+        raise ApiError("validation_failed", "site: is required with a bearer token", field="site")
+    return query.site
+
+
+@endpoint(
+    bp, "/me", "GET",
+    summary="Who is signed in: the reader of the bearer token (with site=), or this session",
+    query=SiteQuery, responses={200: Me}, auth=True, errors=(401, 404),
+)
+def me(query: SiteQuery):
+    rt = current_runtime()
+    with rt.session() as db:
+        if bearer_token() is not None:
+            site = get_site(db, _require_site(query))
+            identity = reader_identity(db, rt.settings.secret_key, site)
+            return Me(identity=_identity_out(identity)).model_dump(mode="json")
+        identity = session_identity(db)
+        if identity is None:
+            raise ApiError("unauthorized", "you are not signed in")
+        site_ids = {m.site_id for m in memberships(db, identity)}
+        slugs = db.scalars(sa.select(Site.slug).where(Site.id.in_(site_ids)).order_by(Site.slug))
+        return Me(identity=_identity_out(identity), moderates=list(slugs)).model_dump(mode="json")
+
+
+@endpoint(
+    bp, "/logout", "POST",
+    summary="Sign out: revoke the bearer token (with site=) and end this session",
+    query=SiteQuery, responses={200: LoggedOut}, auth=True, errors=(401, 404),
+)
+def logout(query: SiteQuery):
+    rt = current_runtime()
+    token = bearer_token()
+    if token is not None:
+        with rt.session() as db:
+            site = get_site(db, _require_site(query))
+            revoke_reader_token(db, rt.settings.secret_key, token, site.id)
+    cleared = SESSION_KEY in session
+    session.clear()
+    return LoggedOut(revoked_token=token is not None, cleared_session=cleared).model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""Notifications: moderator mail digests with one-click links, reply mail, webhooks."""

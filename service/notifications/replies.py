@@ -1,0 +1,98 @@
+"""Reply notifications: authors who asked to hear about replies, and the mail.
+
+Only a signed-in author whose provider verified their email can subscribe
+(``notify_replies`` on POST /api/v1/comments); a guest's address is
+unverified, and mailing it would let anyone aim our mail at anyone. The
+request's flag is ignored otherwise. A subscriber is mailed when a reply to
+their comment is *published* (by the worker or a moderator), never about
+their own replies. Every mail carries an unsubscribe link that stops all
+reply mail for that address on that site; it never expires.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from service.models import Comment, Identity, ReplySubscription, Site, utcnow
+from service.moderation.bans import normalize_email
+from service.notifications.config import NotificationSettings
+from service.notifications.mail import excerpt, new_message
+
+SALT = "parley.unsubscribe"
+
+
+def subscribe(session: Session, site: Site, comment: Comment, identity: Identity | None) -> bool:
+    """Subscribe the author of a new comment to replies; False if they cannot be."""
+    email = normalize_email(identity.email) if identity is not None else None
+    if identity is None or not identity.email_verified or not email:
+        return False
+    session.flush()  # the comment's id
+    session.add(ReplySubscription(site_id=site.id, comment_id=comment.id,
+                                  identity_id=identity.id, email=email))
+    return True
+
+
+def subscribers_of_reply(session: Session, reply: Comment) -> list[ReplySubscription]:
+    if reply.parent_id is None:
+        return []
+    own = normalize_email(reply.identity.email if reply.identity else reply.author_email)
+    rows = session.scalars(
+        sa.select(ReplySubscription).where(
+            ReplySubscription.comment_id == reply.parent_id,
+            ReplySubscription.unsubscribed_at.is_(None),
+        )
+    )
+    return [
+        s for s in rows
+        if s.email != own and (reply.identity_id is None or s.identity_id != reply.identity_id)
+    ]
+
+
+def unsubscribe_token(secret_key: str, site_id: int, email: str) -> str:
+    return URLSafeSerializer(secret_key, salt=SALT).dumps({"s": site_id, "e": email})
+
+
+def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | None:
+    try:
+        data = URLSafeSerializer(secret_key, salt=SALT).loads(token)
+        return int(data["s"]), str(data["e"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def unsubscribe(session: Session, site_id: int, email: str) -> int:
+    """Stop reply mail for this address on this site; how many subscriptions ended."""
+    result = session.execute(
+        sa.update(ReplySubscription)
+        .where(ReplySubscription.site_id == site_id, ReplySubscription.email == email,
+               ReplySubscription.unsubscribed_at.is_(None))
+        .values(unsubscribed_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
+def reply_message(
+    ns: NotificationSettings, secret_key: str, base_url: str, site: Site, recipient: str,
+    reply: Comment,
+):
+    who = (reply.identity.name if reply.identity else reply.author_name) or "Someone"
+    unsubscribe_url = f"{base_url}/notifications/unsubscribe/" + unsubscribe_token(
+        secret_key, site.id, recipient
+    )
+    where = reply.thread.url or reply.thread.key
+    text = "\n".join([
+        f"{who} replied to your comment on {site.name}:",
+        "",
+        *("  " + line for line in excerpt(reply, 1000).splitlines()),
+        "",
+        f"Read it: {where}",
+        "",
+        f"Stop these mails: {unsubscribe_url}",
+    ])
+    message = new_message(ns, recipient, f"[{site.name}] {who} replied to your comment", text)
+    # RFC 8058: mail clients offer one-click unsubscribe and POST to this URL.
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message

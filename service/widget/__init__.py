@@ -1,0 +1,1 @@
+"""The embeddable widget: its scripts, live updates (SSE) and the demo pages."""

@@ -1,0 +1,61 @@
+"""Widget settings: the live-update stream's timing and the demo's second origin.
+
+``parse_widget(environ)`` is the "widget" feature parser of ``Settings.from_env``; views read
+it through ``widget_settings(settings)``, which also serves settings built without the parser
+(``Settings.for_tests``).
+
+    PARLEY_SSE_LIFETIME    seconds one event stream stays open before the browser reconnects (300)
+    PARLEY_SSE_HEARTBEAT   seconds between keep-alive comments on an idle stream (15)
+    PARLEY_DEMO_PORT       port of the demo's second article, another origin (PARLEY_PORT + 1)
+    PARLEY_DEMO_ORIGIN     that article's origin as browsers see it (http://localhost:<port>)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class WidgetSettings:
+    sse_lifetime: int = 300
+    sse_heartbeat: int = 15
+    demo_port: int = 8001
+    demo_origin: str = "http://localhost:8001"
+
+
+def parse_widget(environ: Mapping[str, str]) -> tuple[WidgetSettings, list[str]]:
+    problems: list[str] = []
+
+    def integer(name: str, default: int, low: int, high: int) -> int:
+        raw = (environ.get(name) or "").strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            problems.append(f"{name} must be a whole number, not {raw!r}")
+            return default
+        if not low <= value <= high:
+            problems.append(f"{name} must be between {low} and {high}")
+            return default
+        return value
+
+    lifetime = integer("PARLEY_SSE_LIFETIME", WidgetSettings.sse_lifetime, 1, 3600)
+    heartbeat = integer("PARLEY_SSE_HEARTBEAT", WidgetSettings.sse_heartbeat, 1, 300)
+    port = integer("PARLEY_PORT", 8000, 1, 65535)
+    demo_port = integer("PARLEY_DEMO_PORT", port + 1, 1, 65535)
+    # "localhost" rather than 127.0.0.1: another *site*, not only another port, so the demo
+    # shows that the widget needs no third-party cookies.
+    demo_origin = (environ.get("PARLEY_DEMO_ORIGIN") or f"http://localhost:{demo_port}").rstrip("/")
+    parts = urlsplit(demo_origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        problems.append(f"PARLEY_DEMO_ORIGIN must be an origin like http://localhost:8001, not {demo_origin!r}")
+    return WidgetSettings(lifetime, heartbeat, demo_port, demo_origin), problems
+
+
+def widget_settings(settings: Any) -> WidgetSettings:
+    value = settings.features.get("widget")
+    return value if isinstance(value, WidgetSettings) else WidgetSettings()

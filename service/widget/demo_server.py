@@ -1,0 +1,69 @@
+"""The demo's second origin: a tiny static server for "The quiet garden".
+
+``make run`` starts it next to Parley (``python -m service.widget.demo_server --port 8001
+--parley http://127.0.0.1:8000``) so the demo shows the widget embedded in a page that Parley
+does not serve. The e2e tests use ``make_server`` the same way. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from service.widget.demo import render_demo
+
+SECOND_ARTICLE = "the-quiet-garden"
+
+
+def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None = None):
+    """A server for ``/`` and ``/the-quiet-garden`` (plus any extra ``pages``: path -> HTML)."""
+    article = render_demo(SECOND_ARTICLE, parley=parley, other=parley.rstrip("/") + "/demo")
+    routes = {"/": article, f"/{SECOND_ARTICLE}": article, **(pages or {})}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            body = routes.get(self.path.split("?", 1)[0])
+            if body is None:
+                self.send_error(404)
+                return
+            data = body.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format, *args):  # noqa: A002 - the http.server API
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve_in_thread(server) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, name="demo-origin", daemon=True)
+    thread.start()
+    return thread
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--parley", default="http://127.0.0.1:8000", help="Parley's base URL")
+    args = parser.parse_args(argv)
+    server = make_server(args.host, args.port, args.parley)
+    print(f"demo: second article at http://localhost:{args.port}/{SECOND_ARTICLE}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""HTTP face of the widget: its scripts, the live-update stream and the demo article."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from service.api import endpoint
+from service.runtime import current_runtime
+from service.sites import get_site
+from service.widget import assets
+from service.widget.config import widget_settings
+from service.widget.demo import render_demo
+from service.widget.live import ThreadEventsQuery, ThreadStream
+
+bp = Blueprint("widget", __name__)
+
+# The script URLs are not versioned (sites paste them once), so browsers and CDNs keep them
+# briefly and then revalidate with the ETag: a fix reaches every site within minutes.
+SCRIPT_MAX_AGE = 600
+
+
+def _serve_script(name: str) -> Response:
+    asset = assets.script(name)
+    gzip_ok = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    response = Response(asset.gzipped if gzip_ok else asset.body)
+    response.mimetype = "text/javascript"
+    response.charset = "utf-8"
+    if gzip_ok:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = f"public, max-age={SCRIPT_MAX_AGE}"
+    # Any page may load the scripts; they carry no secrets and read no cookies.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(asset.etag + ("-gz" if gzip_ok else ""))
+    return response.make_conditional(request)
+
+
+@bp.get("/embed.js")
+def embed_js():
+    return _serve_script("embed.js")
+
+
+@bp.get("/count.js")
+def count_js():
+    return _serve_script("count.js")
+
+
+@endpoint(
+    bp, "/api/v1/threads/events", "GET",
+    summary="Server-Sent Events (text/event-stream): comments published in a thread from now on",
+    query=ThreadEventsQuery, responses={200: None}, errors=(404,),
+)
+def thread_events(query: ThreadEventsQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        site_id = get_site(session, query.site).id
+    after = query.after
+    last_event = request.headers.get("Last-Event-ID", "").strip()
+    if last_event.isdigit():
+        after = max(after or 0, int(last_event))
+    config = widget_settings(rt.settings)
+    stream = ThreadStream(rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat)
+    response = Response(stream.events(), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache, no-transform"
+    # nginx buffers proxied responses unless told not to; events must leave at once.
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+@bp.get("/demo")
+def demo():
+    rt = current_runtime()
+    html = render_demo(
+        "keeping-doors-open",
+        parley=rt.settings.base_url,
+        other=widget_settings(rt.settings).demo_origin + "/the-quiet-garden",
+        lang=request.args.get("lang", "en"),
+        theme=request.args.get("theme"),
+    )
+    return Response(html, mimetype="text/html")

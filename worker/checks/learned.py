@@ -1,0 +1,251 @@
+"""Learned checks: the spam classifier and the toxicity classifier.
+
+Each is a linear model over hashed word + character n-grams
+(``worker.text_features``), trained by ``parley train`` and shipped in
+``worker/artifacts/<name>.joblib``. The artifact holds plain arrays (non-zero
+weights and their columns), the feature parameters and two calibration points,
+not a pickled scikit-learn object, so it loads the same under any later
+scikit-learn and stays small.
+
+Calibration: a model's probability ``p`` becomes the check's score by a
+monotone piecewise-linear map through ``(hold_prob, 0.5)`` and
+``(sure_prob, 0.9)``, the operating points chosen at training time on
+out-of-fold predictions (see ``worker.train``). So the site thresholds of
+``worker.decision`` (hold at 0.5, spam at 0.9) mean the same for every model.
+
+Per-process cache: ``get_model`` loads each artifact once per process and
+model directory and keeps it in ``_MODELS``; ``clear_model_cache()`` forgets
+them (tests, or after ``parley train`` in a long-lived process). Nothing is
+loaded at import time.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from worker.checks.base import CheckContext, CheckResult, CommentFacts
+from worker.text_features import FEATURES_VERSION, FeatureSpec, hash_index, model_text
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
+ARTIFACT_FORMAT = 1
+
+# Internal tokens of model_text, shown to moderators in plain words.
+_READABLE = {
+    "urltok": "<link>",
+    "videolink": "<video link>",
+    "shorturltok": "<short link>",
+    "selfpromotok": "<self-promotion phrasing>",
+    "longnum": "<long number>",
+    "user": "@user",
+}
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    """A trained linear classifier over ``FeatureSpec`` features, ready to score."""
+
+    name: str
+    version: str
+    spec: FeatureSpec
+    coef: np.ndarray  # dense float32, length spec.width
+    intercept: float
+    hold_prob: float  # probability that maps to score 0.5
+    sure_prob: float  # probability that maps to score 0.9
+    label: str = "model"
+
+    # -- scoring -------------------------------------------------------------------
+    def probability(self, model_text_: str) -> float:
+        idx, values = _row(self.spec, model_text_)
+        z = self.intercept + float(self.coef[idx] @ values)
+        return _sigmoid(z)
+
+    def probabilities(self, model_texts: list[str]) -> np.ndarray:
+        """Batch path (training, evaluation)."""
+        z = self.spec.matrix(model_texts) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+
+    def score(self, probability: float) -> float:
+        xs = [0.0, self.hold_prob, self.sure_prob, 1.0]
+        return float(np.clip(np.interp(probability, xs, [0.0, 0.5, 0.9, 1.0]), 0.0, 1.0))
+
+    def top_terms(self, model_text_: str, k: int = 3) -> list[str]:
+        """The word n-grams of the text that pushed its score up most."""
+        seen: dict[str, float] = {}
+        for term in self.spec.word_terms(model_text_):
+            if term not in seen:
+                seen[term] = float(self.coef[hash_index(term, self.spec.n_features)])
+        ranked = sorted((w, t) for t, w in seen.items() if w > 0)[::-1]
+        out: list[str] = []
+        for _, term in ranked:
+            text = " ".join(_READABLE.get(w, _readable_domain(w)) for w in term.split())
+            if text not in out:
+                out.append(text)
+            if len(out) == k:
+                break
+        return out
+
+    # -- storage -------------------------------------------------------------------
+    def to_artifact(self) -> dict[str, Any]:
+        nz = np.flatnonzero(self.coef)
+        return {
+            "format": ARTIFACT_FORMAT,
+            "name": self.name,
+            "version": self.version,
+            "label": self.label,
+            "features": self.spec.to_dict(),
+            "indices": nz.astype(np.int32),
+            "weights": self.coef[nz].astype(np.float32),
+            "intercept": float(self.intercept),
+            "calibration": {"hold_prob": self.hold_prob, "sure_prob": self.sure_prob},
+        }
+
+    @classmethod
+    def from_artifact(cls, data: dict[str, Any]) -> LinearTextModel:
+        if data.get("format") != ARTIFACT_FORMAT:
+            raise ValueError(f"unsupported model artifact format {data.get('format')!r}")
+        spec = FeatureSpec.from_dict(data["features"])
+        if spec.version != FEATURES_VERSION:
+            raise ValueError(
+                f"model {data['name']} was trained on features v{spec.version}, this code "
+                f"computes v{FEATURES_VERSION}: retrain it (parley train)"
+            )
+        coef = np.zeros(spec.width, dtype=np.float32)
+        coef[np.asarray(data["indices"], dtype=np.int64)] = data["weights"]
+        cal = data["calibration"]
+        return cls(
+            name=data["name"],
+            version=data["version"],
+            spec=spec,
+            coef=coef,
+            intercept=float(data["intercept"]),
+            hold_prob=float(cal["hold_prob"]),
+            sure_prob=float(cal["sure_prob"]),
+            label=data.get("label", data["name"] + " model"),
+        )
+
+    def save(self, path: Path) -> None:
+        import joblib
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self.to_artifact(), path, compress=("xz", 6))
+
+    @classmethod
+    def load(cls, path: Path) -> LinearTextModel:
+        import joblib
+
+        return cls.from_artifact(joblib.load(path))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _readable_domain(word: str) -> str:
+    for prefix, fmt in (("urldom_", "<link to {}>"), ("urlpath_", "<link path /{}>")):
+        if word.startswith(prefix):
+            return fmt.format(word[len(prefix) :].replace("_", "."))
+    return word
+
+
+# --- the per-process cache -----------------------------------------------------------
+
+_MODELS: dict[tuple[str, Path], LinearTextModel] = {}
+_LOCK = threading.Lock()
+#: How many times each artifact file was read in this process (tests assert on it).
+LOADS: Counter[Path] = Counter()
+
+
+def artifact_path(name: str, model_dir: Path | None = None) -> Path:
+    return Path(model_dir or DEFAULT_MODEL_DIR) / f"{name}.joblib"
+
+
+def get_model(name: str, model_dir: Path | None = None) -> LinearTextModel:
+    """The model ``name`` from ``model_dir``, loaded on first use in this process."""
+    key = (name, Path(model_dir or DEFAULT_MODEL_DIR).resolve())
+    model = _MODELS.get(key)
+    if model is None:
+        with _LOCK:
+            model = _MODELS.get(key)
+            if model is None:
+                path = artifact_path(name, key[1])
+                model = LinearTextModel.load(path)
+                LOADS[path] += 1
+                _MODELS[key] = model
+    return model
+
+
+def clear_model_cache() -> None:
+    """Forget every loaded model (and cached features); the next check reloads."""
+    with _LOCK:
+        _MODELS.clear()
+    _row.cache_clear()
+    _model_text.cache_clear()
+
+
+def model_dir_of(ctx: CheckContext) -> Path | None:
+    """Where this run's models live: ``settings.model_dir`` if set, else the shipped ones."""
+    value = getattr(ctx.settings, "model_dir", None)
+    return Path(value) if value else None
+
+
+# Both models share one FeatureSpec, so a comment is normalised and hashed once.
+@lru_cache(maxsize=64)
+def _model_text(body: str) -> str:
+    return model_text(body)
+
+
+@lru_cache(maxsize=64)
+def _row(spec: FeatureSpec, text: str) -> tuple[np.ndarray, np.ndarray]:
+    return spec.row(text)
+
+
+# --- the checks ----------------------------------------------------------------------
+
+
+class ModelCheck:
+    """A check backed by one artifact: ``check(facts, ctx) -> CheckResult``."""
+
+    def __init__(self, name: str, artifact: str, kind: str, explain_from: float = 0.3):
+        self.name = name
+        self.artifact = artifact
+        self.kind = kind
+        self.explain_from = explain_from
+
+    @property
+    def version(self) -> str:
+        return get_model(self.artifact).version
+
+    def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+        model = get_model(self.artifact, model_dir_of(ctx))
+        text = _model_text(facts.body or facts.text)
+        p = model.probability(text)
+        score = model.score(p)
+        reason = f"{model.label} {score:.2f}"
+        if score >= self.explain_from:
+            terms = model.top_terms(text)
+            if terms:
+                reason += " (top terms: " + ", ".join(f"'{t}'" for t in terms) + ")"
+        return CheckResult(self.name, score, reason, model.version, kind=self.kind)
+
+    def __repr__(self) -> str:
+        return f"ModelCheck({self.name!r}, artifact={self.artifact!r}, kind={self.kind!r})"
+
+
+def learned_checks() -> list[ModelCheck]:
+    return [
+        ModelCheck("spam_model", "spam", kind="spam"),
+        # Abuse only ever holds a comment for a person (decision.py); the training
+        # data is known to over-flag African-American English, so never auto-reject.
+        ModelCheck("toxicity_model", "toxicity", kind="abuse"),
+    ]

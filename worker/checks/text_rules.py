@@ -1,0 +1,292 @@
+"""Stateless text rules: each looks at one comment and says why it is suspicious.
+
+Every rule is a function ``rule(facts, ctx) -> CheckResult`` with ``name``,
+``version`` and ``kind`` attributes. Scores are chosen against the default
+thresholds of ``worker.decision`` (hold at 0.5, spam at 0.9):
+
+- below 0.5: a weak signal; it is recorded and explained, and two or more
+  weak *spam* signals can add up to a hold (see ``decision.combined_score``);
+- 0.5 to 0.9: enough on its own to hold the comment for a moderator;
+- 0.9 and up (spam kind): filed as spam without review.
+
+Rules read ``facts.body`` (the Markdown source, where links still have their
+URLs) and fall back to ``facts.text``. Site policy knobs (all optional):
+``max_links`` (2), ``allowed_domains`` (links there are not counted),
+``blocklist`` (words, phrases, domains), ``min_submit_ms`` (2500).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from worker.checks.base import CheckContext, CheckResult, CommentFacts
+from worker.text_features import (
+    OBFUSCATED_LINK_RE,
+    SELF_PROMOTION_RE,
+    URL_RE,
+    Link,
+    clean_text,
+    domain_matches,
+    find_links,
+    parse_link,
+)
+
+
+def rule(name: str, kind: str, version: str = "1"):
+    """Give a rule function the attributes the pipeline and decision need."""
+
+    def mark(fn):
+        fn.name, fn.kind, fn.version = name, kind, version
+        return fn
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What several rules need from one body, computed once per body."""
+
+    clean: str  # clean_text(body): decoded, tag-free, NFKC
+    links: tuple[Link, ...]  # every link, obfuscated ones included
+    obfuscated: tuple[str, ...]  # the obfuscated spellings as written
+
+
+@lru_cache(maxsize=64)
+def prepare(body: str) -> Prepared:
+    clean = clean_text(body)
+    links = tuple(find_links(clean))
+    obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
+    # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
+    # a domain NFKC reveals that the text as typed does not show.
+    if any(ord(ch) > 0x7F for ch in body):
+        visible = {parse_link(m.group(0)).domain for m in URL_RE.finditer(body)}
+        obfuscated += [link.url for link in links if link.domain not in visible]
+    return Prepared(clean, links, tuple(dict.fromkeys(obfuscated)))
+
+
+def _body(facts: CommentFacts) -> str:
+    return facts.body or facts.text or ""
+
+
+def _counted_links(facts: CommentFacts, ctx: CheckContext) -> list[Link]:
+    allowed = [d.lower().removeprefix("www.") for d in ctx.policy.get("allowed_domains", [])]
+    return [link for link in prepare(_body(facts)).links if not domain_matches(link.domain, allowed)]
+
+
+def _domains(links: list[Link], limit: int = 3) -> str:
+    names = list(dict.fromkeys(link.domain or link.url for link in links))
+    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+
+
+# --- links ---------------------------------------------------------------------------
+
+
+@rule("links", kind="spam")
+def links(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """Link count and link density (a comment that is little more than a link)."""
+    found = _counted_links(facts, ctx)
+    limit = int(ctx.policy.get("max_links", 2))
+    n = len(found)
+    if n == 0:
+        return CheckResult("links", 0.0, "no links", links.version)
+    if n > limit:
+        # Grows towards 1 with every link over the limit: 3 over is already 0.9.
+        score = min(1.0, 0.6 + 0.1 * (n - limit))
+        return CheckResult(
+            "links", score, f"{n} links ({_domains(found)}), limit {limit}", links.version
+        )
+    prose = URL_RE.sub(" ", prepare(_body(facts)).clean)
+    words = re.findall(r"\w{2,}", prose)
+    if len(words) <= 3:
+        reason = f"little more than a link to {_domains(found)} ({len(words)} other words)"
+        return CheckResult("links", 0.45, reason, links.version)
+    return CheckResult("links", 0.25, f"{n} link(s) to {_domains(found)}", links.version)
+
+
+@rule("obfuscated_link", kind="spam")
+def obfuscated_link(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """Domains written to slip past link filters: "example . com", "example dot com",
+    full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""
+    found = prepare(_body(facts)).obfuscated
+    if not found:
+        return CheckResult("obfuscated_link", 0.0, "no disguised links", "1")
+    shown = ", ".join(f"'{s}'" for s in found[:2])
+    return CheckResult("obfuscated_link", 0.8, f"link written to dodge filters: {shown}", "1")
+
+
+@rule("url_shortener", kind="spam")
+def url_shortener(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    short = [link for link in _counted_links(facts, ctx) if link.is_shortener]
+    if not short:
+        return CheckResult("url_shortener", 0.0, "no shortened links", "1")
+    return CheckResult(
+        "url_shortener",
+        0.7,
+        f"link through a URL shortener ({_domains(short)}) hides where it leads",
+        "1",
+    )
+
+
+@rule("self_promotion", kind="spam")
+def self_promotion(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """"Subscribe to my channel", "check out my page", "sub4sub" and the like."""
+    m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean)
+    if not m:
+        return CheckResult("self_promotion", 0.0, "no self-promotion phrasing", "1")
+    phrase = " ".join(m.group(0).split())
+    return CheckResult(
+        "self_promotion", 0.6, f"asks readers to follow the writer's channel: '{phrase}'", "1"
+    )
+
+
+# --- site blocklist ------------------------------------------------------------------
+
+# Look-alike digits and symbols, folded to one letter on both sides of the match
+# ("fr33" -> "free", "v1agra" -> "viagra", "$ex" -> "sex"). "1", "!", "|" and "l"
+# all fold to "i" because "1" stands for either; the blocked term is folded the
+# same way, so "loan" still matches "l0an" and "1oan".
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "!": "i", "|": "i", "l": "i", "3": "e", "€": "e", "4": "a", "@": "a"}
+    | {"5": "s", "$": "s", "7": "t", "+": "t", "8": "b", "9": "g"}
+)
+# "v.i.a.g.r.a", "v i a g r a", "f-r-e-e": three or more single characters with
+# separators between them are one word.
+_SPELLED = re.compile(r"(?<!\w)(?:\w[\s.\-_*·]+){2,}\w(?!\w)")
+
+
+def fold(text: str) -> str:
+    """Normalise text for blocklist matching: NFKC, no accents, leetspeak folded."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SPELLED.sub(lambda m: re.sub(r"[\s.\-_*·]+", "", m.group(0)), text)
+    text = text.translate(_LEET)
+    text = re.sub(r"(.)\1+", r"\1", text)  # "freeee" and "free" fold alike
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(term: str) -> re.Pattern | None:
+    folded = fold(term)
+    if not folded:
+        return None
+    return re.compile(rf"(?<![^\W_]){re.escape(folded)}(?![^\W_])")
+
+
+def _is_domain(entry: str) -> bool:
+    return " " not in entry.strip() and bool(re.fullmatch(r"[\w.-]+\.[a-z]{2,}", entry.strip()))
+
+
+@rule("blocklist", kind="policy", version="2")
+def blocklist(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """The site's own blocked words, phrases and domains (``policy["blocklist"]``)."""
+    entries = [str(e).strip().lower() for e in ctx.policy.get("blocklist", []) if str(e).strip()]
+    if not entries:
+        return CheckResult("blocklist", 0.0, "no blocklist", "2", kind="policy")
+    prepared = prepare(_body(facts))
+    domains = {link.domain for link in prepared.links}
+    if facts.author_url:
+        domains.add(parse_link(facts.author_url).domain)
+    haystack = fold(f"{prepared.clean} {facts.author_name or ''}")
+    hits = []
+    for entry in entries:
+        if _is_domain(entry):
+            if domain_matches_any(domains, entry.removeprefix("www.")):
+                hits.append(entry)
+        else:
+            pattern = _term_pattern(entry)
+            if pattern is not None and pattern.search(haystack):
+                hits.append(entry)
+    if hits:
+        reason = "contains blocked term(s): " + ", ".join(hits[:5])
+        return CheckResult("blocklist", 1.0, reason, "2", kind="policy")
+    return CheckResult("blocklist", 0.0, "no blocked terms", "2", kind="policy")
+
+
+def domain_matches_any(domains: set[str], blocked: str) -> bool:
+    return any(domain_matches(d, [blocked]) for d in domains)
+
+
+# --- style -------------------------------------------------------------------------------
+
+_REPEAT = re.compile(r"(.)\1{5,}", re.DOTALL)
+
+
+@rule("shouting", kind="policy")
+def shouting(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """Mostly capitals, and characters repeated many times ("!!!!!!!!", "soooooo").
+
+    A weak, policy-kind signal (at most 0.45): enthusiastic readers shout too.
+    """
+    clean = prepare(_body(facts)).clean
+    letters = [ch for ch in clean if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters)
+    ratio = upper / len(letters) if letters else 0.0
+    runs = [m.group(0) for m in _REPEAT.finditer(clean)]
+    score, why = 0.0, []
+    if len(letters) >= 12 and ratio >= 0.7:
+        score += 0.3
+        why.append(f"{ratio:.0%} capitals")
+    if runs:
+        longest = max(runs, key=len)
+        score += 0.15 if len(longest) < 12 else 0.25
+        why.append(f"'{longest[0]}' repeated {len(longest)} times")
+    score = min(score, 0.45)
+    if not why:
+        return CheckResult("shouting", 0.0, "no shouting", "1", kind="policy")
+    return CheckResult("shouting", score, ", ".join(why), "1", kind="policy")
+
+
+@rule("length", kind="policy")
+def length(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    n = len(_body(facts).strip())
+    if n < 2:
+        return CheckResult("length", 0.7, f"only {n} character(s)", "1", kind="policy")
+    return CheckResult("length", 0.0, f"{n} characters", "1", kind="policy")
+
+
+# --- widget signals ------------------------------------------------------------------------
+
+
+@rule("honeypot", kind="spam")
+def honeypot(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """The widget's hidden field: people never see it, form-filling bots fill it."""
+    value = facts.client.get("honeypot")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return CheckResult("honeypot", 0.0, "hidden field left empty", "1")
+    return CheckResult("honeypot", 1.0, "hidden form field was filled in (a bot)", "1")
+
+
+@rule("submit_speed", kind="spam")
+def submit_speed(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+    """Time between the widget rendering and the submission (verified by the web layer)."""
+    raw = facts.client.get("elapsed_ms")
+    if raw is None or isinstance(raw, bool):
+        return CheckResult("submit_speed", 0.0, "no timing from the widget", "1")
+    try:
+        elapsed = float(raw)
+    except (TypeError, ValueError):
+        return CheckResult("submit_speed", 0.0, f"unreadable timing {raw!r}", "1")
+    if elapsed < 0 or elapsed != elapsed:  # negative or NaN: not ours to judge
+        return CheckResult("submit_speed", 0.0, f"unreadable timing {raw!r}", "1")
+    minimum = float(ctx.policy.get("min_submit_ms", 2500))
+    if elapsed >= minimum:
+        return CheckResult("submit_speed", 0.0, f"written in {elapsed / 1000:.1f} s", "1")
+    score = 0.8 if elapsed < minimum / 3 else 0.6
+    reason = f"submitted {elapsed:.0f} ms after the form appeared (people need ≥ {minimum:.0f} ms)"
+    return CheckResult("submit_speed", score, reason, "1")
+
+
+TEXT_RULE_CHECKS = [
+    honeypot,
+    submit_speed,
+    links,
+    obfuscated_link,
+    url_shortener,
+    self_promotion,
+    blocklist,
+    shouting,
+    length,
+]

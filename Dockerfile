@@ -18,5 +18,4 @@ RUN pip install --no-deps -e . \
 USER parley
 
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "16", \
-     "--workers", "2", "--access-logfile", "-", "service.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "-c", "python:service.gunicorn_conf", "service.wsgi:app"]

@@ -38,10 +38,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
+    from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.views import bp as moderation_bp
+    from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
+    from service.widget.views import bp as widget_bp
 
-    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp, auth_bp):
+    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp, auth_bp, widget_bp,
+               dashboard_bp, notifications_bp):
         app.register_blueprint(bp)
     install_cors(app)
 

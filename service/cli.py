@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -45,8 +46,8 @@ def db() -> None:
 @db.command("upgrade", help="Migrate the database to the newest schema (or REVISION).")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    settings = load_runtime().settings
-    upgrade_database(settings.database_url, revision)
+    with closing(load_runtime()) as rt:
+        upgrade_database(rt.settings.database_url, revision)
     click.echo(f"database at {revision}")
 
 
@@ -64,9 +65,13 @@ def sites_create(slug: str, name: str | None, origins: tuple[str, ...], policy_j
     from service.models import Site
     from service.sites import create_site, origin_of
 
-    policy = json.loads(policy_json) if policy_json else {}
-    rt = load_runtime()
-    with rt.session() as session:
+    try:
+        policy = json.loads(policy_json) if policy_json else {}
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--policy") from None
+    if not isinstance(policy, dict):
+        raise click.BadParameter("must be a JSON object", param_hint="--policy")
+    with closing(load_runtime()) as rt, rt.session() as session:
         site = session.scalar(sa.select(Site).where(Site.slug == slug))
         if site is None:
             site = create_site(session, slug, name or slug, list(origins), policy)
@@ -85,8 +90,7 @@ def sites_create(slug: str, name: str | None, origins: tuple[str, ...], policy_j
 def sites_list() -> None:
     from service.models import Site
 
-    rt = load_runtime()
-    with rt.session() as session:
+    with closing(load_runtime()) as rt, rt.session() as session:
         for site in session.scalars(sa.select(Site).order_by(Site.slug)):
             click.echo(f"{site.slug}\t{site.name}\t{' '.join(site.allowed_origins or [])}")
 
@@ -104,8 +108,7 @@ def tokens_create(slug: str, role: str, label: str | None) -> None:
     from service.moderation.access import create_token
     from service.models import Site
 
-    rt = load_runtime()
-    with rt.session() as session:
+    with closing(load_runtime()) as rt, rt.session() as session:
         site = session.scalar(sa.select(Site).where(Site.slug == slug))
         if site is None:
             raise click.ClickException(f"unknown site {slug!r}")
@@ -146,11 +149,10 @@ def moderators_add(slug: str, role: str, who: str) -> None:
     from service.auth.moderators import add_member
 
     ref = _member_ref(who)
-    rt = load_runtime()
-    enabled = {p.name for p in auth_settings(rt.settings.features).providers}
-    if ref.provider is not None and ref.provider not in enabled:
-        click.echo(f"warning: provider {ref.provider!r} is not enabled here", err=True)
-    with rt.session() as session:
+    with closing(load_runtime()) as rt, rt.session() as session:
+        enabled = {p.name for p in auth_settings(rt.settings.features).providers}
+        if ref.provider is not None and ref.provider not in enabled:
+            click.echo(f"warning: provider {ref.provider!r} is not enabled here", err=True)
         add_member(session, _member_site(session, slug), ref, role)
         session.commit()
     note = " (counts only once their provider has verified it)" if ref.email else ""
@@ -162,8 +164,7 @@ def moderators_add(slug: str, role: str, who: str) -> None:
 def moderators_list(slug: str) -> None:
     from service.auth.moderators import list_members
 
-    rt = load_runtime()
-    with rt.session() as session:
+    with closing(load_runtime()) as rt, rt.session() as session:
         for member, identity in list_members(session, _member_site(session, slug)):
             who = f"{identity.provider}:{identity.subject}" if identity else member.email
             name = (identity.name if identity else None) or ""
@@ -177,8 +178,7 @@ def moderators_remove(slug: str, who: str) -> None:
     from service.auth.moderators import remove_member
 
     ref = _member_ref(who)
-    rt = load_runtime()
-    with rt.session() as session:
+    with closing(load_runtime()) as rt, rt.session() as session:
         removed = remove_member(session, _member_site(session, slug), ref)
         session.commit()
     if not removed:

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from service.settings import Settings
+from service.widget.config import widget_settings
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -53,6 +54,7 @@ def run_command(workers: int) -> None:
         click.echo(f"redis: embedded at {redis_server.url}")
     settings = Settings.from_env(env)
     env["PARLEY_BASE_URL"] = settings.base_url
+    demo = widget_settings(settings)
 
     children: list[subprocess.Popen] = []
 
@@ -75,20 +77,26 @@ def run_command(workers: int) -> None:
         subprocess.run([*parley, "db", "upgrade"], env=env, check=True)
         subprocess.run(
             [*parley, "sites", "create", "demo", "--name", "Parley demo", "--origin", settings.base_url,
-             *(["--origin", env["PARLEY_DEMO_ORIGIN"]] if env.get("PARLEY_DEMO_ORIGIN") else [])],
+             "--origin", demo.demo_origin],
             env=env, check=True,
         )
         subprocess.run([*parley, "tokens", "create", "--site", "demo", "--label", "make run"], env=env, check=True)
 
         host, port = "127.0.0.1", settings.port
         children.append(_child(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--worker-class", "gthread",
-             "--threads", "16", "--workers", "2", "--access-logfile", "-", "service.wsgi:app"], env,
+            [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+             "-c", "python:service.gunicorn_conf", "service.wsgi:app"], env,
         ))
         for _ in range(workers):
             children.append(_child([*parley, "worker"], env))
         children.append(_child([*parley, "sweep", "--every", str(settings.sweep_interval_seconds)], env))
+        # The demo's second article, on another origin, shows cross-origin embedding.
+        children.append(_child(
+            [sys.executable, "-m", "service.widget.demo_server", "--port", str(demo.demo_port),
+             "--parley", settings.base_url], env,
+        ))
         click.echo(f"\nParley is running at {settings.base_url}  (demo page: {settings.base_url}/demo)")
+        click.echo(f"The same widget on another origin: {demo.demo_origin}/the-quiet-garden")
         click.echo("Press Ctrl-C to stop.\n")
 
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 
 import redis
+import sqlalchemy as sa
 from rq import Callback, Queue, Retry
 from rq.job import Job
 from rq.serializers import JSONSerializer
+from sqlalchemy.orm import Session
 
 from service.settings import Settings
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MODERATE_JOB = "worker.jobs.moderate_comment"
 ON_MODERATE_FAILURE = "worker.jobs.on_moderate_failure"
+FEEDBACK_JOB = "worker.feedback.moderation_feedback"
 SERIALIZER = JSONSerializer
 
 
@@ -54,3 +57,31 @@ def enqueue_moderation(queue: Queue, settings: Settings, comment_id: int) -> Job
     except (redis.RedisError, OSError) as error:
         log.warning("could not enqueue comment %s (sweeper will retry): %s", comment_id, error)
         return None
+
+
+def enqueue_feedback_after_commit(session: Session, queue: Queue, event_id: int) -> None:
+    """Queue the moderator-feedback job for an audit row once it is committed.
+
+    The job reads the row, so it must not run before the commit; a rolled-back
+    action leaves an id the job finds missing and ignores.
+    """
+    pending = session.info.setdefault("parley_feedback_events", [])
+    if not pending:
+        sa.event.listen(session, "after_commit", lambda s: _enqueue_feedback(s, queue), once=True)
+    pending.append(event_id)
+
+
+def _enqueue_feedback(session: Session, queue: Queue) -> None:
+    for event_id in session.info.pop("parley_feedback_events", []):
+        try:
+            queue.enqueue(
+                FEEDBACK_JOB,
+                event_id,
+                job_timeout=60,
+                result_ttl=600,
+                failure_ttl=86400,
+                retry=Retry(max=3, interval=[10, 60, 300]),
+            )
+        except (redis.RedisError, OSError) as error:
+            # Labels live in the database anyway; only the Akismet report is lost.
+            log.warning("could not enqueue feedback for event %s: %s", event_id, error)

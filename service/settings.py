@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from service.envvars import EnvReader
+
 DEFAULT_DATA_DIR = Path("instance")
 
 
@@ -78,18 +80,8 @@ class Settings:
                     file=sys.stderr,
                 )
 
-        def integer(name: str, default: int, low: int = 0) -> int:
-            raw = get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                problems.append(f"{name} must be a whole number, not {raw!r}")
-                return default
-            if value < low:
-                problems.append(f"{name} must be at least {low}")
-            return value
+        reader = EnvReader(environ)
+        integer = reader.integer
 
         port = integer("PARLEY_PORT", 8000, 1)
         data_dir = Path(get("PARLEY_DATA_DIR", str(DEFAULT_DATA_DIR)))
@@ -97,12 +89,7 @@ class Settings:
         if not database_url.startswith(("sqlite", "postgresql")):
             problems.append("PARLEY_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 
-        intervals_raw = get("PARLEY_JOB_RETRY_INTERVALS", "1,5,30")
-        try:
-            intervals = tuple(int(x) for x in intervals_raw.split(",") if x.strip())
-        except ValueError:
-            problems.append("PARLEY_JOB_RETRY_INTERVALS must be comma-separated seconds")
-            intervals = (1, 5, 30)
+        intervals = reader.seconds_list("PARLEY_JOB_RETRY_INTERVALS", (1, 5, 30))
 
         features, feature_problems = _features(environ)
         problems.extend(feature_problems)
@@ -126,6 +113,7 @@ class Settings:
             proxy_hops=integer("PARLEY_PROXY_HOPS", 0),
             features=features,
         )
+        problems.extend(reader.problems)
         if problems:
             raise SettingsError(problems)
         return settings
@@ -147,12 +135,16 @@ def _features(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     A parser is ``parse(environ) -> (value, problems)``; its value is kept at
     ``settings.features[name]``. Add one line here per feature area.
     """
+    from service.akismet import parse_akismet
     from service.auth.config import parse_auth
     from service.notifications.config import parse_notifications
+    from service.widget.config import parse_widget
 
     parsers: dict[str, Any] = {
+        "akismet": parse_akismet,
         "auth": parse_auth,
         "notifications": parse_notifications,
+        "widget": parse_widget,
     }
     features: dict[str, Any] = {}
     problems: list[str] = []

@@ -10,6 +10,8 @@ from rq import SimpleWorker, Worker
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
 from worker import runtime as worker_runtime
+from worker.evaluate import eval_command
+from worker.train import train_command
 
 
 def warm_up() -> None:
@@ -17,9 +19,34 @@ def warm_up() -> None:
     horse starts with them in (copy-on-write) memory instead of loading them
     again for each job."""
     import worker.jobs  # noqa: F401
-    from worker.checks import all_checks
+    from worker.checks import CheckContext, CommentFacts
+    from worker.pipeline import run_checks
 
-    all_checks()
+    # One stateless run loads every model and compiles every pattern.
+    run_checks(CommentFacts(body="warm-up comment"), CheckContext(stateful=False))
+
+
+class _RefreshBeforeWork:
+    """Refresh per-process caches in the parent before each job, so a forked
+    work-horse inherits them (copy-on-write) instead of rebuilding them."""
+
+    def execute_job(self, job, queue):
+        from worker.checks.labels import refresh_memories
+
+        try:
+            with worker_runtime.get().session() as session:
+                refresh_memories(session)
+        except Exception:  # the job itself will meet (and report) the same problem
+            logging.getLogger(__name__).warning("could not refresh label memories", exc_info=True)
+        return super().execute_job(job, queue)
+
+
+class CheckingWorker(_RefreshBeforeWork, Worker):
+    pass
+
+
+class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
+    pass
 
 
 @cli.command("worker", help="Run an RQ worker that checks comments.")
@@ -30,7 +57,7 @@ def worker_command(burst: bool, simple: bool) -> None:
     rt = load_runtime()
     worker_runtime.install(rt)
     warm_up()
-    cls = SimpleWorker if simple else Worker
+    cls = SimpleCheckingWorker if simple else CheckingWorker
     worker = cls([rt.queue], connection=rt.redis, serializer=SERIALIZER)
     # The scheduler moves retries with a backoff interval back onto the queue.
     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
@@ -60,8 +87,7 @@ def _register_optional_commands() -> None:
     """Commands of feature areas that may not be present in every checkout."""
     import importlib
 
-    for module, attr in (("worker.train", "train_command"), ("worker.evaluate", "eval_command"),
-                         ("service.devstack", "run_command")):
+    for module, attr in (("service.devstack", "run_command"),):
         try:
             command = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):
@@ -70,6 +96,8 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
+cli.add_command(train_command)
+cli.add_command(eval_command)
 
 
 def main(argv: list[str] | None = None) -> None:

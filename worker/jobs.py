@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import traceback
 
-from service.events import announce_decision
 from service.models import Comment
+from service.notifications.dispatch import announce_changes
 from service.sites import policy_of
 from service.status import Status
 from worker import runtime
@@ -40,7 +40,8 @@ def moderate_comment(comment_id: int) -> str:
         thread_id = comment.thread_id
     if not won:
         return "decided by another run"
-    announce_decision(rt.redis, comment_id, thread_id, decision.status)
+    # Wakes waiting readers and fans out mail and webhooks (worker.notify).
+    announce_changes(rt, [(comment_id, thread_id, decision.status)])
     log.info("comment %s -> %s (%s)", comment_id, decision.status, decision.reason)
     return decision.status
 
@@ -69,6 +70,6 @@ def hold_after_failure(comment_id: int, detail: str) -> bool:
         session.commit()
         thread_id = comment.thread_id
     if won:
-        announce_decision(rt.redis, comment_id, thread_id, Status.HELD)
+        announce_changes(rt, [(comment_id, thread_id, Status.HELD)])
         log.warning("comment %s held: checks_failed (%s)", comment_id, detail)
     return won

@@ -19,19 +19,26 @@ Any number of OpenID Connect providers come from their discovery document alone:
     PARLEY_OIDC_KEYCLOAK_CLIENT_ID=...   PARLEY_OIDC_KEYCLOAK_CLIENT_SECRET=...
     PARLEY_OIDC_KEYCLOAK_LABEL=Example staff      (optional; defaults to the name)
     PARLEY_OIDC_KEYCLOAK_SCOPE=openid email profile   (optional)
+
+A reader's sign-in lasts ``PARLEY_READER_TOKEN_TTL`` seconds (default 86400, one day; 300 to
+2592000): the widget keeps the token in the host page's storage, where anything that page runs
+can read it, so it is short-lived, and signing in again is one click while the provider
+remembers the reader.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 # Names appear in URLs (/auth/<name>/login) and in "provider:subject" references.
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 OIDC_SCOPE = "openid email profile"
+READER_TOKEN_TTL = 86400
+READER_TOKEN_TTL_RANGE = (300, 30 * 86400)
 
 
 @dataclass(frozen=True)
@@ -60,68 +67,62 @@ class ProviderConfig:
 @dataclass(frozen=True)
 class AuthSettings:
     providers: tuple[ProviderConfig, ...] = ()
+    reader_token_ttl: int = READER_TOKEN_TTL  # seconds
 
     def get(self, name: str) -> ProviderConfig | None:
         return next((p for p in self.providers if p.name == name), None)
 
 
-@dataclass(frozen=True)
-class _Builtin:
-    name: str
-    env: str
-    label: str
-    kind: str
-    scope: str
-    metadata_url: str | None = None
-    authorize_url: str | None = None
-    token_url: str | None = None
-    api_base: str | None = None
-    token_auth: str = "client_secret_basic"
-    authorize_params: Mapping[str, str] = field(default_factory=dict)
+def _builtin(name: str, label: str, kind: str, scope: str, **endpoints: Any) -> ProviderConfig:
+    """A built-in provider without credentials; the environment fills those in."""
+    return ProviderConfig(
+        name=name, label=label, kind=kind, icon=name, client_id="", client_secret="",
+        scope=scope, **endpoints,
+    )  # fmt: skip
 
 
 # Endpoints and scopes from each provider's documentation (see docs/social-login.md).
-BUILTINS: tuple[_Builtin, ...] = (
-    _Builtin(
-        "google", "GOOGLE", "Google", "oidc", OIDC_SCOPE,
+BUILTINS: tuple[ProviderConfig, ...] = (
+    _builtin(
+        "google", "Google", "oidc", OIDC_SCOPE,
         metadata_url="https://accounts.google.com/.well-known/openid-configuration",
         authorize_params={"prompt": "select_account"},
     ),
-    _Builtin(
-        "microsoft", "MICROSOFT", "Microsoft", "oidc", OIDC_SCOPE,
+    _builtin(
+        "microsoft", "Microsoft", "oidc", OIDC_SCOPE,
         # "{tenant}" is filled from PARLEY_MICROSOFT_TENANT (default "common").
         metadata_url="https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration",
         authorize_params={"prompt": "select_account"},
     ),
-    _Builtin(
-        "github", "GITHUB", "GitHub", "oauth2", "read:user user:email",
+    _builtin(
+        "github", "GitHub", "oauth2", "read:user user:email",
         authorize_url="https://github.com/login/oauth/authorize",
         token_url="https://github.com/login/oauth/access_token",
         api_base="https://api.github.com/",
         token_auth="client_secret_post",
     ),
-    _Builtin(
-        "facebook", "FACEBOOK", "Facebook", "oauth2", "public_profile email",
+    _builtin(
+        "facebook", "Facebook", "oauth2", "public_profile email",
         authorize_url="https://www.facebook.com/v19.0/dialog/oauth",
         token_url="https://graph.facebook.com/v19.0/oauth/access_token",
         api_base="https://graph.facebook.com/v19.0/",
         token_auth="client_secret_post",
     ),
-    _Builtin(
-        "x", "X", "X", "oauth2", "users.read tweet.read",
+    _builtin(
+        "x", "X", "oauth2", "users.read tweet.read",
         authorize_url="https://x.com/i/oauth2/authorize",
         token_url="https://api.x.com/2/oauth2/token",
         api_base="https://api.x.com/2/",
         token_auth="client_secret_basic",
     ),
-    _Builtin(
-        "wordpress", "WORDPRESS", "WordPress.com", "oauth2", "auth",
+    _builtin(
+        "wordpress", "WordPress.com", "oauth2", "auth",
         authorize_url="https://public-api.wordpress.com/oauth2/authorize",
         token_url="https://public-api.wordpress.com/oauth2/token",
         api_base="https://public-api.wordpress.com/rest/v1/",
         token_auth="client_secret_post",
     ),
-)
+)  # fmt: skip
 BUILTIN_NAMES = frozenset(b.name for b in BUILTINS)
 # /auth/static/... serves the icons.
 RESERVED_NAMES = frozenset({"static"})
@@ -157,7 +158,7 @@ def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
 
     providers: list[ProviderConfig] = []
     for builtin in BUILTINS:
-        prefix = f"PARLEY_{builtin.env}"
+        prefix = f"PARLEY_{builtin.name.upper()}"
         creds = credentials(prefix)
         if creds is None:
             continue
@@ -166,30 +167,27 @@ def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
         if builtin.name == "microsoft":
             tenant = get("PARLEY_MICROSOFT_TENANT") or "common"
             if not re.fullmatch(r"[A-Za-z0-9.-]{1,100}", tenant):
-                problems.append("PARLEY_MICROSOFT_TENANT must be common, organizations, "
-                                "consumers, a tenant id or a domain")
+                problems.append(
+                    "PARLEY_MICROSOFT_TENANT must be common, organizations, "
+                    "consumers, a tenant id or a domain"
+                )
             metadata_default = metadata_default.format(tenant=tenant)
             issuer_template = tenant in ("common", "organizations", "consumers")
+        if builtin.kind == "oidc":
+            endpoints = {"metadata_url": url(f"{prefix}_METADATA_URL", metadata_default)}
+        else:
+            endpoints = {
+                "authorize_url": url(f"{prefix}_AUTHORIZE_URL", builtin.authorize_url),
+                "token_url": url(f"{prefix}_TOKEN_URL", builtin.token_url),
+                "api_base": _with_slash(url(f"{prefix}_API_BASE", builtin.api_base)),
+            }
         providers.append(
-            ProviderConfig(
-                name=builtin.name,
-                label=builtin.label,
-                kind=builtin.kind,
-                icon=builtin.name,
+            replace(
+                builtin,
                 client_id=creds[0],
                 client_secret=creds[1],
-                scope=builtin.scope,
-                metadata_url=url(f"{prefix}_METADATA_URL", metadata_default)
-                if builtin.kind == "oidc" else None,
-                authorize_url=url(f"{prefix}_AUTHORIZE_URL", builtin.authorize_url)
-                if builtin.kind == "oauth2" else None,
-                token_url=url(f"{prefix}_TOKEN_URL", builtin.token_url)
-                if builtin.kind == "oauth2" else None,
-                api_base=_with_slash(url(f"{prefix}_API_BASE", builtin.api_base))
-                if builtin.kind == "oauth2" else None,
-                token_auth=builtin.token_auth,
-                authorize_params=dict(builtin.authorize_params),
                 issuer_template=issuer_template,
+                **endpoints,
             )
         )
 
@@ -234,13 +232,24 @@ def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
                 metadata_url=url(f"{prefix}_METADATA_URL", None),
             )
         )
-    return AuthSettings(providers=tuple(providers)), problems
+    return AuthSettings(providers=tuple(providers), reader_token_ttl=_ttl(get, problems)), problems
 
 
 def auth_settings(features: Mapping[str, Any]) -> AuthSettings:
     """The auth settings of ``Settings.features`` (none when built without the parser)."""
     value = features.get("auth")
     return value if isinstance(value, AuthSettings) else AuthSettings()
+
+
+def _ttl(get, problems: list[str]) -> int:
+    raw = get("PARLEY_READER_TOKEN_TTL")
+    low, high = READER_TOKEN_TTL_RANGE
+    if not raw:
+        return READER_TOKEN_TTL
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        problems.append(f"PARLEY_READER_TOKEN_TTL must be {low} to {high} seconds, not {raw!r}")
+        return READER_TOKEN_TTL
+    return int(raw)
 
 
 def _with_slash(value: str | None) -> str | None:

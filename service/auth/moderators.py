@@ -137,4 +137,5 @@ def session_actor(session: Session) -> Actor | None:
         label=f"{identity.provider}:{identity.subject}"[:200],
         role=role,
         site_ids=frozenset(m.site_id for m in rows),
+        owned_site_ids=frozenset(m.site_id for m in rows if m.role == "owner"),
     )

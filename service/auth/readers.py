@@ -12,15 +12,16 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.auth.config import auth_settings
 from service.errors import ApiError
 from service.models import Identity, RevokedToken, Site, utcnow
 
 READER_TOKEN_SALT = "parley.reader-token"
-DEFAULT_TTL = timedelta(days=7)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -28,14 +29,19 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_reader_token(secret_key: str, identity_id: int, site_id: int) -> str:
-    return _serializer(secret_key).dumps({"i": identity_id, "s": site_id, "j": secrets.token_hex(8)})
+    return _serializer(secret_key).dumps(
+        {"i": identity_id, "s": site_id, "j": secrets.token_hex(8)}
+    )
 
 
-def verify_reader_token(
-    secret_key: str, token: str, site_id: int, ttl: timedelta = DEFAULT_TTL
-) -> dict:
+def token_ttl() -> int:
+    """How long a reader token is good for, in seconds (PARLEY_READER_TOKEN_TTL)."""
+    return auth_settings(current_app.extensions["parley"].settings.features).reader_token_ttl
+
+
+def verify_reader_token(secret_key: str, token: str, site_id: int, ttl: int) -> dict:
     try:
-        claims = _serializer(secret_key).loads(token, max_age=int(ttl.total_seconds()))
+        claims = _serializer(secret_key).loads(token, max_age=ttl)
     except SignatureExpired:
         raise ApiError("unauthorized", "your sign-in has expired; sign in again") from None
     except BadSignature:
@@ -58,7 +64,7 @@ def reader_identity(session: Session, secret_key: str, site: Site) -> Identity |
     token = bearer_token()
     if token is None:
         return None
-    claims = verify_reader_token(secret_key, token, site.id)
+    claims = verify_reader_token(secret_key, token, site.id, token_ttl())
     revoked = session.scalar(sa.select(RevokedToken.id).where(RevokedToken.jti == claims["j"]))
     if revoked is not None:
         raise ApiError("unauthorized", "you have signed out; sign in again")
@@ -69,8 +75,17 @@ def reader_identity(session: Session, secret_key: str, site: Site) -> Identity |
 
 
 def revoke_reader_token(session: Session, secret_key: str, token: str, site_id: int) -> None:
-    claims = verify_reader_token(secret_key, token, site_id)
+    ttl = token_ttl()
+    claims = verify_reader_token(secret_key, token, site_id, ttl)
+    # A token revoked longer ago than tokens live was issued even earlier: it has expired, and
+    # its row can go, so the table holds about one lifetime of sign-outs.
+    stale = utcnow() - timedelta(seconds=ttl)
+    session.execute(sa.delete(RevokedToken).where(RevokedToken.revoked_at < stale))
     exists = session.scalar(sa.select(RevokedToken.id).where(RevokedToken.jti == claims["j"]))
     if exists is None:
-        session.add(RevokedToken(jti=claims["j"], revoked_at=utcnow()))
-        session.commit()
+        try:
+            with session.begin_nested():
+                session.add(RevokedToken(jti=claims["j"], revoked_at=utcnow()))
+        except IntegrityError:
+            pass  # the same token signed out at the same moment elsewhere: revoked either way
+    session.commit()

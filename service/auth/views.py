@@ -31,11 +31,11 @@ from service.auth.identities import upsert_identity
 from service.auth.moderators import SESSION_KEY, memberships, session_actor, session_identity
 from service.auth.providers import ProfileError, Provider, Providers
 from service.auth.readers import (
-    DEFAULT_TTL,
     bearer_token,
     issue_reader_token,
     reader_identity,
     revoke_reader_token,
+    token_ttl,
 )
 from service.auth.schemas import IdentityOut, LoggedOut, Me, ProviderList, ProviderOut, SiteQuery
 from service.errors import ApiError
@@ -77,7 +77,14 @@ def _callback_url(name: str) -> str:
 # -- the popup page ----------------------------------------------------------------------------
 
 
-def _page(title: str, text: str, message: dict[str, Any], targets: list[str], status: int):
+def _page(
+    title: str,
+    text: str,
+    message: dict[str, Any],
+    targets: list[str],
+    status: int,
+    back: str | None = None,
+):
     nonce = secrets.token_urlsafe(16)
     html = render_template(
         "auth_popup.html",
@@ -85,6 +92,7 @@ def _page(title: str, text: str, message: dict[str, Any], targets: list[str], st
         text=text,
         message=message,
         targets=targets,
+        back=back,
         payload={"message": message, "targets": targets},
         csp_nonce=nonce,
     )
@@ -101,7 +109,9 @@ def _page(title: str, text: str, message: dict[str, Any], targets: list[str], st
 
 def _failure(context: dict, code: str, message: str, status: int = 400):
     body = {"type": MESSAGE_TYPE, "error": code, "message": message}
-    return _page("Sign-in failed", message, body, list(context.get("targets") or []), status)
+    targets = list(context.get("targets") or [])
+    # A moderator's sign-in runs in the main window: offer the way back to where it started.
+    return _page("Sign-in failed", message, body, targets, status, back=context.get("next"))
 
 
 def _identity_out(identity: Identity) -> IdentityOut:
@@ -172,7 +182,9 @@ def login(name: str):
 
     provider = _providers().get(name)
     if provider is None:
-        return _failure(context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+        return _failure(
+            context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404
+        )
 
     _prune_pending()
     session[POPUP_KEY] = context
@@ -182,8 +194,10 @@ def login(name: str):
     except Exception as error:  # discovery document unreachable or malformed
         log.warning("cannot start %s sign-in: %s", name, error)
         return _failure(
-            context, "provider_unavailable",
-            f"{provider.config.label} is not answering; please try again later.", 502,
+            context,
+            "provider_unavailable",
+            f"{provider.config.label} is not answering; please try again later.",
+            502,
         )
     url = started.pop("url")
     # Authlib keeps state, nonce and code_verifier in the (signed) session under the state.
@@ -208,8 +222,10 @@ def _exchange(provider: Provider):
     except AuthlibBaseError as error:
         log.info("%s token request failed: %s", provider.name, error)
         code = getattr(error, "error", None) or "oauth_error"
-        return None, ("code_rejected",
-                      f"{label} did not accept this sign-in ({code}); please try again.")
+        return None, (
+            "code_rejected",
+            f"{label} did not accept this sign-in ({code}); please try again.",
+        )
     except requests.RequestException as error:
         log.warning("%s unreachable: %s", provider.name, error)
         return None, ("provider_unavailable", f"{label} is not answering; please try again later.")
@@ -230,7 +246,9 @@ def callback(name: str):
     state_data = framework.get_state_data(session, state) if framework and state else None
     context = (state_data or {}).get("context") or session.get(POPUP_KEY) or {}
     if provider is None:
-        return _failure(context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+        return _failure(
+            context, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404
+        )
 
     error = request.args.get("error")
     if error is not None:
@@ -244,7 +262,8 @@ def callback(name: str):
         )
     if state_data is None:
         return _failure(
-            context, "state_mismatch",
+            context,
+            "state_mismatch",
             "This sign-in was not started in this browser or was already finished; "
             "please try again.",
         )
@@ -277,7 +296,7 @@ def callback(name: str):
     message = {
         "type": MESSAGE_TYPE,
         "token": token,
-        "expires_in": int(DEFAULT_TTL.total_seconds()),
+        "expires_in": token_ttl(),
         "identity": who.model_dump(mode="json"),
     }
     text = f"You are signed in as {who.name or 'a ' + who.provider_label + ' user'}."
@@ -288,9 +307,13 @@ def callback(name: str):
 
 
 @endpoint(
-    bp, "/providers", "GET",
+    bp,
+    "/providers",
+    "GET",
     summary="The sign-in providers enabled here, with their icons, for the widget",
-    query=SiteQuery, responses={200: ProviderList}, errors=(404,),
+    query=SiteQuery,
+    responses={200: ProviderList},
+    errors=(404,),
 )
 def list_providers(query: SiteQuery):
     rt = current_runtime()
@@ -317,9 +340,14 @@ def _require_site(query: SiteQuery) -> str:
 
 
 @endpoint(
-    bp, "/me", "GET",
+    bp,
+    "/me",
+    "GET",
     summary="Who is signed in: the reader of the bearer token (with site=), or this session",
-    query=SiteQuery, responses={200: Me}, auth=True, errors=(401, 404),
+    query=SiteQuery,
+    responses={200: Me},
+    auth=True,
+    errors=(401, 404),
 )
 def me(query: SiteQuery):
     rt = current_runtime()
@@ -337,9 +365,14 @@ def me(query: SiteQuery):
 
 
 @endpoint(
-    bp, "/logout", "POST",
+    bp,
+    "/logout",
+    "POST",
     summary="Sign out: revoke the bearer token (with site=) and end this session",
-    query=SiteQuery, responses={200: LoggedOut}, auth=True, errors=(401, 404),
+    query=SiteQuery,
+    responses={200: LoggedOut},
+    auth=True,
+    errors=(401, 404),
 )
 def logout(query: SiteQuery):
     rt = current_runtime()
@@ -350,4 +383,6 @@ def logout(query: SiteQuery):
             revoke_reader_token(db, rt.settings.secret_key, token, site.id)
     cleared = SESSION_KEY in session
     session.clear()
-    return LoggedOut(revoked_token=token is not None, cleared_session=cleared).model_dump(mode="json")
+    return LoggedOut(revoked_token=token is not None, cleared_session=cleared).model_dump(
+        mode="json"
+    )

@@ -23,11 +23,16 @@ class Actor:
     """Someone acting on a site's comments, as the audit log names them."""
 
     label: str
-    role: str
+    role: str  # the highest role held anywhere, for display only
     site_ids: frozenset[int]
+    # Ownership is per site: owning one site must not make someone owner of another.
+    owned_site_ids: frozenset[int] = frozenset()
 
     def may_moderate(self, site_id: int) -> bool:
         return site_id in self.site_ids
+
+    def owns(self, site_id: int) -> bool:
+        return site_id in self.owned_site_ids
 
 
 def create_token(session: Session, site: Site, role: str, label: str | None = None) -> str:
@@ -45,7 +50,11 @@ def actor_from_token(session: Session, token: str) -> Actor | None:
     )
     if row is None:
         return None
-    return Actor(label=f"token:{row.id}", role=row.role, site_ids=frozenset({row.site_id}))
+    sites = frozenset({row.site_id})
+    return Actor(
+        label=f"token:{row.id}", role=row.role, site_ids=sites,
+        owned_site_ids=sites if row.role == "owner" else frozenset(),
+    )
 
 
 # Other ways to be a moderator (a signed-in session) register a resolver here:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from service.enqueue import enqueue_feedback_after_commit
 from service.errors import ApiError
 from service.models import Comment, ModerationEvent, utcnow
 from service.moderation.access import Actor
+from service.runtime import current_runtime
 from service.status import MODERATOR_ACTIONS, Status
 
 
@@ -44,16 +46,17 @@ def apply_action(session: Session, comment: Comment, action: str, actor: Actor, 
         raise ApiError(
             "conflict", "the comment changed while you were looking at it", comment_id=comment.id
         )
-    session.add(
-        ModerationEvent(
-            site_id=site_id,
-            comment_id=comment.id,
-            actor=actor.label,
-            action=action,
-            from_status=current,
-            to_status=target,
-        )
+    event = ModerationEvent(
+        site_id=site_id,
+        comment_id=comment.id,
+        actor=actor.label,
+        action=action,
+        from_status=current,
+        to_status=target,
     )
+    session.add(event)
     session.flush()
+    # Moderator decisions are labels: the worker learns from them (worker.feedback).
+    enqueue_feedback_after_commit(session, current_runtime().queue, event.id)
     session.expire(comment)
     return Outcome(comment.id, current, target, True)

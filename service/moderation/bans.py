@@ -70,13 +70,15 @@ def ban_author(
     identity_id, email, ip_hash = ban_keys(comment)
     now = utcnow()
     existing = session.scalar(
-        sa.select(Ban).where(
+        sa.select(Ban)
+        .where(
             Ban.site_id == site_id,
             active(now),
             Ban.identity_id.is_(None) if identity_id is None else Ban.identity_id == identity_id,
             Ban.email.is_(None) if email is None else Ban.email == email,
             Ban.ip_hash.is_(None) if ip_hash is None else Ban.ip_hash == ip_hash,
-        ).order_by(Ban.id)
+        )
+        .order_by(Ban.id)
     )
     if existing is not None:
         return existing, False
@@ -94,7 +96,11 @@ def ban_author(
     session.add(ban)
     session.flush()
     audit.record(
-        session, site_id=site_id, actor=actor.label, action="ban", comment_id=comment.id,
+        session,
+        site_id=site_id,
+        actor=actor.label,
+        action="ban",
+        comment_id=comment.id,
         note=describe(ban),
     )
     session.flush()
@@ -103,8 +109,12 @@ def ban_author(
 
 def lift_ban(session: Session, ban: Ban, actor: Actor) -> None:
     audit.record(
-        session, site_id=ban.site_id, actor=actor.label, action="unban",
-        comment_id=ban.comment_id, note=describe(ban),
+        session,
+        site_id=ban.site_id,
+        actor=actor.label,
+        action="unban",
+        comment_id=ban.comment_id,
+        note=describe(ban),
     )
     session.delete(ban)
     session.flush()

@@ -81,22 +81,51 @@ def bulk_apply(
     for comment_id in ids:
         comment = comments.get(comment_id)
         if comment is None:
-            results.append(ItemResult(comment_id, False, error_code="not_found",
-                                      error_message=f"no comment {comment_id}"))
+            results.append(
+                ItemResult(
+                    comment_id,
+                    False,
+                    error_code="not_found",
+                    error_message=f"no comment {comment_id}",
+                )
+            )
             continue
         site_id = comment.thread.site_id
         if not actor.may_moderate(site_id):
-            results.append(ItemResult(comment_id, False, error_code="forbidden",
-                                      error_message="you are not a moderator of this comment's site"))
+            results.append(
+                ItemResult(
+                    comment_id,
+                    False,
+                    error_code="forbidden",
+                    error_message="you are not a moderator of this comment's site",
+                )
+            )
             continue
         thread_id = comment.thread_id
         try:
             outcome, ban = act_on(session, comment, action, actor, site_id, **options)
         except ApiError as error:
-            results.append(ItemResult(comment_id, False, from_status=comment.status,
-                                      status=comment.status, thread_id=thread_id,
-                                      error_code=error.code, error_message=error.message))
+            results.append(
+                ItemResult(
+                    comment_id,
+                    False,
+                    from_status=comment.status,
+                    status=comment.status,
+                    thread_id=thread_id,
+                    error_code=error.code,
+                    error_message=error.message,
+                )
+            )
             continue
-        results.append(ItemResult(comment_id, True, outcome.from_status, outcome.to_status,
-                                  outcome.changed, thread_id, ban_id=ban[0].id if ban else None))
+        results.append(
+            ItemResult(
+                comment_id,
+                True,
+                outcome.from_status,
+                outcome.to_status,
+                outcome.changed,
+                thread_id,
+                ban_id=ban[0].id if ban else None,
+            )
+        )
     return results

@@ -25,7 +25,11 @@ def delete_comment(session: Session, comment: Comment, actor: Actor, site_id: in
     session.execute(sa.delete(Comment).where(Comment.id == comment_id))
     session.expunge(comment)
     audit.record(
-        session, site_id=site_id, actor=actor.label, action="delete", from_status=status,
+        session,
+        site_id=site_id,
+        actor=actor.label,
+        action="delete",
+        from_status=status,
         note=f"deleted comment {comment_id} on {thread_key} (was {status})",
     )
     session.flush()

@@ -38,15 +38,24 @@ def queue_item(comment: Comment, site: Site) -> QueueItem:
 
 
 def list_queue(
-    session: Session, site: Site, status: str, cursor: int | None, limit: int,
-    *, thread: str | None = None, author: str | None = None, q: str | None = None,
+    session: Session,
+    site: Site,
+    status: str,
+    cursor: int | None,
+    limit: int,
+    *,
+    thread: str | None = None,
+    author: str | None = None,
+    q: str | None = None,
 ) -> tuple[list[QueueItem], int | None]:
     """``thread`` is a thread key; ``author`` matches name or email, ``q`` the
     text, both case-insensitive substrings."""
     stmt = (
         sa.select(Comment)
         .join(Thread, Thread.id == Comment.thread_id)
-        .options(joinedload(Comment.thread), joinedload(Comment.identity), selectinload(Comment.checks))
+        .options(
+            joinedload(Comment.thread), joinedload(Comment.identity), selectinload(Comment.checks)
+        )
         .where(Thread.site_id == site.id)
         .order_by(Comment.id.desc())
         .limit(limit + 1)
@@ -58,8 +67,12 @@ def list_queue(
     if thread:
         stmt = stmt.where(Thread.key == thread)
     if author:
-        stmt = stmt.where(sa.or_(Comment.author_name.icontains(author, autoescape=True),
-                                 Comment.author_email.icontains(author, autoescape=True)))
+        stmt = stmt.where(
+            sa.or_(
+                Comment.author_name.icontains(author, autoescape=True),
+                Comment.author_email.icontains(author, autoescape=True),
+            )
+        )
     if q:
         stmt = stmt.where(Comment.body_source.icontains(q, autoescape=True))
     rows = session.scalars(stmt).unique().all()

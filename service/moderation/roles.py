@@ -21,7 +21,7 @@ from service.moderation.bans import normalize_email
 
 
 def is_owner(actor: Actor, site_id: int) -> bool:
-    return actor.role == "owner" and actor.may_moderate(site_id)
+    return actor.owns(site_id)
 
 
 def require_owner(session: Session, site_id: int) -> Actor:
@@ -37,16 +37,6 @@ def member_email(member: SiteMember, identity: Identity | None) -> str | None:
     if identity is not None and identity.email_verified:
         return normalize_email(identity.email)
     return None
-
-
-def list_members(session: Session, site_id: int) -> list[tuple[SiteMember, Identity | None]]:
-    rows = session.execute(
-        sa.select(SiteMember, Identity)
-        .outerjoin(Identity, Identity.id == SiteMember.identity_id)
-        .where(SiteMember.site_id == site_id)
-        .order_by(SiteMember.id)
-    )
-    return [(m, i) for m, i in rows]
 
 
 def find_member(
@@ -76,11 +66,16 @@ def find_member(
 
 
 def _owners_left(session: Session, site_id: int, without: int) -> int:
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(SiteMember).where(
-            SiteMember.site_id == site_id, SiteMember.role == "owner", SiteMember.id != without
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SiteMember)
+            .where(
+                SiteMember.site_id == site_id, SiteMember.role == "owner", SiteMember.id != without
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def set_role(
@@ -94,7 +89,9 @@ def set_role(
 ) -> tuple[SiteMember, bool]:
     """Give someone a role on a site (or change theirs); (member, changed)."""
     if role not in ROLES:
-        raise ApiError("validation_failed", f"role: must be one of {', '.join(ROLES)}", field="role")
+        raise ApiError(
+            "validation_failed", f"role: must be one of {', '.join(ROLES)}", field="role"
+        )
     if identity_id is not None and session.get(Identity, identity_id) is None:
         raise ApiError("validation_failed", "identity_id: no such identity", field="identity_id")
     email = normalize_email(email)
@@ -115,7 +112,10 @@ def set_role(
     session.flush()
     who = email or f"identity {identity_id}"
     audit.record(
-        session, site_id=site_id, actor=actor_label, action="role_set",
+        session,
+        site_id=site_id,
+        actor=actor_label,
+        action="role_set",
         note=f"{who}: {before or 'none'} -> {role}",
     )
     return member, True
@@ -126,7 +126,10 @@ def remove_member(session: Session, member: SiteMember, actor_label: str) -> Non
         raise ApiError("conflict", "a site keeps at least one owner; name another first")
     who = member.email or f"identity {member.identity_id}"
     audit.record(
-        session, site_id=member.site_id, actor=actor_label, action="role_removed",
+        session,
+        site_id=member.site_id,
+        actor=actor_label,
+        action="role_removed",
         note=f"{who}: {member.role} -> none",
     )
     session.delete(member)

@@ -191,7 +191,7 @@ class AuditPage(BaseModel):
     next_cursor: int | None
 
 
-class RoleQuery(BaseModel):
+class SiteQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
     site: Slug
 
@@ -220,3 +220,34 @@ class RoleResult(BaseModel):
 
 class RoleList(BaseModel):
     members: list[RoleOut]
+
+
+# --- Webhooks (owners) -------------------------------------------------------
+
+WebhookEvent = Literal["comment.published", "comment.held", "comment.spam"]
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    site: Slug
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+    events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=3)]
+
+
+class WebhookOut(BaseModel):
+    id: int
+    site: str
+    url: str
+    events: list[str]
+    created_by: str
+    created_at: datetime
+
+
+class WebhookCreated(BaseModel):
+    webhook: WebhookOut
+    # Shown once: the receiver needs it to check X-Parley-Signature.
+    secret: str
+
+
+class WebhookList(BaseModel):
+    webhooks: list[WebhookOut]

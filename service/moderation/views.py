@@ -5,16 +5,22 @@ from __future__ import annotations
 from flask import Blueprint
 
 from service.api import endpoint
+from service.auth.moderators import list_members
 from service.errors import ApiError
-from service.models import Ban, Comment, Identity, SiteMember
-from service.moderation.actions import apply_action
+from service.models import Ban, Comment, Identity, SiteMember, Webhook
 from service.moderation.access import current_actor, require_moderator
+from service.moderation.actions import apply_action
 from service.moderation.audit import audit_page
 from service.moderation.bans import lift_ban, list_bans
 from service.moderation.bulk import act_on, bulk_apply
 from service.moderation.deletion import delete_comment
 from service.moderation.queue import list_queue
-from service.moderation.roles import list_members, member_email, remove_member, require_owner, set_role
+from service.moderation.roles import (
+    member_email,
+    remove_member,
+    require_owner,
+    set_role,
+)
 from service.moderation.schemas import (
     ActionResult,
     AuditItem,
@@ -35,10 +41,15 @@ from service.moderation.schemas import (
     RoleIn,
     RoleList,
     RoleOut,
-    RoleQuery,
     RoleResult,
+    SiteQuery,
+    WebhookCreated,
+    WebhookIn,
+    WebhookList,
+    WebhookOut,
 )
 from service.notifications.dispatch import announce_changes
+from service.notifications.webhooks import create_webhook, delete_webhook, site_webhooks
 from service.runtime import current_runtime
 from service.sites import get_site
 from service.status import MODERATOR_ACTIONS
@@ -47,9 +58,14 @@ bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 
 
 @endpoint(
-    bp, "/comments", "GET",
+    bp,
+    "/comments",
+    "GET",
     summary="The moderation queue, newest first, with every check's score and reason",
-    query=QueueQuery, responses={200: QueuePage}, auth=True, errors=(401, 403, 404),
+    query=QueueQuery,
+    responses={200: QueuePage},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def queue(query: QueueQuery):
     rt = current_runtime()
@@ -57,16 +73,26 @@ def queue(query: QueueQuery):
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         items, next_cursor = list_queue(
-            session, site, query.status, query.cursor, query.limit,
-            thread=query.thread, author=query.author, q=query.q,
+            session,
+            site,
+            query.status,
+            query.cursor,
+            query.limit,
+            thread=query.thread,
+            author=query.author,
+            q=query.q,
         )
     return QueuePage(comments=items, next_cursor=next_cursor).model_dump(mode="json")
 
 
 @endpoint(
-    bp, "/comments/<int:comment_id>/<action>", "POST",
+    bp,
+    "/comments/<int:comment_id>/<action>",
+    "POST",
     summary="approve, reject, spam or ham (not spam) one comment",
-    responses={200: ActionResult}, auth=True, errors=(401, 403, 404, 409),
+    responses={200: ActionResult},
+    auth=True,
+    errors=(401, 403, 404, 409),
 )
 def act(comment_id: int, action: str):
     if action not in MODERATOR_ACTIONS:
@@ -105,45 +131,89 @@ def _comment_for_moderator(session, comment_id: int):
 
 
 def _action_result(outcome, action: str) -> ActionResult:
-    return ActionResult(id=outcome.comment_id, action=action, from_status=outcome.from_status,
-                        status=outcome.to_status, changed=outcome.changed)
+    return ActionResult(
+        id=outcome.comment_id,
+        action=action,
+        from_status=outcome.from_status,
+        status=outcome.to_status,
+        changed=outcome.changed,
+    )
+
+
+def _owner_removes(model, row_id: int, noun: str, remove):
+    """DELETE of a site's ban, role or webhook: owners only; ``remove`` audits."""
+    rt = current_runtime()
+    with rt.session() as session:
+        row = session.get(model, row_id)
+        if row is None:
+            raise ApiError("not_found", f"no {noun} {row_id}")
+        actor = require_owner(session, row.site_id)
+        remove(session, row, actor)
+        session.commit()
+    return "", 204
 
 
 def _ban_out(ban, slug: str) -> BanOut:
-    return BanOut(id=ban.id, site=slug, identity_id=ban.identity_id, email=ban.email,
-                  ip_hash=ban.ip_hash, reason=ban.reason, created_by=ban.created_by,
-                  comment_id=ban.comment_id, created_at=ban.created_at, expires_at=ban.expires_at)
+    return BanOut(
+        id=ban.id,
+        site=slug,
+        identity_id=ban.identity_id,
+        email=ban.email,
+        ip_hash=ban.ip_hash,
+        reason=ban.reason,
+        created_by=ban.created_by,
+        comment_id=ban.comment_id,
+        created_at=ban.created_at,
+        expires_at=ban.expires_at,
+    )
 
 
 @endpoint(
-    bp, "/bulk", "POST",
+    bp,
+    "/bulk",
+    "POST",
     summary="One action on many comments in one transaction; a result per id. "
     "An id that cannot take the action (409 conflict or invalid_transition, 403, 404) is "
     "reported in its own result and does not stop the others; the response is 200.",
-    body=BulkIn, responses={200: BulkResult}, auth=True, errors=(401,),
+    body=BulkIn,
+    responses={200: BulkResult},
+    auth=True,
+    errors=(401,),
 )
 def bulk(body: BulkIn):
     rt = current_runtime()
     options = {}
     if body.action == "ban":
         ban = body.ban or BanOptions()
-        options = {"expires_in_days": ban.expires_in_days, "reason": ban.reason,
-                   "mark_spam": ban.mark_spam}
+        options = {
+            "expires_in_days": ban.expires_in_days,
+            "reason": ban.reason,
+            "mark_spam": ban.mark_spam,
+        }
     with rt.session() as session:
         actor = current_actor(session)
         results = bulk_apply(session, body.ids, body.action, actor, **options)
         session.commit()
-    announce_changes(rt, [(r.id, r.thread_id, r.status) for r in results
-                          if r.changed and r.status != "deleted"])
+    announce_changes(
+        rt, [(r.id, r.thread_id, r.status) for r in results if r.changed and r.status != "deleted"]
+    )
     items = [
-        BulkItem(id=r.id, ok=r.ok, from_status=r.from_status, status=r.status, changed=r.changed,
-                 ban_id=r.ban_id,
-                 error=ItemError(code=r.error_code, message=r.error_message) if r.error_code else None)
+        BulkItem(
+            id=r.id,
+            ok=r.ok,
+            from_status=r.from_status,
+            status=r.status,
+            changed=r.changed,
+            ban_id=r.ban_id,
+            error=ItemError(code=r.error_code, message=r.error_message) if r.error_code else None,
+        )
         for r in results
     ]
     return BulkResult(
-        action=body.action, changed=sum(r.changed for r in results),
-        failed=sum(not r.ok for r in results), results=items,
+        action=body.action,
+        changed=sum(r.changed for r in results),
+        failed=sum(not r.ok for r in results),
+        results=items,
     ).model_dump(mode="json")
 
 
@@ -157,50 +227,78 @@ def _delete(comment_id: int):
 
 
 @endpoint(
-    bp, "/comments/<int:comment_id>", "DELETE",
+    bp,
+    "/comments/<int:comment_id>",
+    "DELETE",
     summary="Delete a comment for good (audited); its replies become top-level",
-    responses={200: DeleteResult}, auth=True, errors=(401, 403, 404),
+    responses={200: DeleteResult},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def delete(comment_id: int):
     return _delete(comment_id)
 
 
 @endpoint(
-    bp, "/comments/<int:comment_id>/delete", "POST",
+    bp,
+    "/comments/<int:comment_id>/delete",
+    "POST",
     summary="Delete a comment for good (same as DELETE /comments/{id}, for form-minded clients)",
-    responses={200: DeleteResult}, auth=True, errors=(401, 403, 404),
+    responses={200: DeleteResult},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def delete_by_post(comment_id: int):
     return _delete(comment_id)
 
 
 @endpoint(
-    bp, "/comments/<int:comment_id>/ban", "POST",
+    bp,
+    "/comments/<int:comment_id>/ban",
+    "POST",
     summary="Ban the comment's author (identity if signed in, else email; and the hashed IP) "
     "so their next comments never publish; files this comment as spam unless mark_spam is false. "
     "Send {} for a ban without expiry.",
-    body=BanOptions, responses={200: BanResult}, auth=True, errors=(401, 403, 404, 409),
+    body=BanOptions,
+    responses={200: BanResult},
+    auth=True,
+    errors=(401, 403, 404, 409),
 )
 def ban(comment_id: int, body: BanOptions):
     rt = current_runtime()
     with rt.session() as session:
         comment, site_id, actor = _comment_for_moderator(session, comment_id)
         thread_id, slug = comment.thread_id, comment.thread.site.slug
-        outcome, (row, created) = act_on(session, comment, "ban", actor, site_id,
-                                         expires_in_days=body.expires_in_days,
-                                         reason=body.reason, mark_spam=body.mark_spam)
+        outcome, (row, created) = act_on(
+            session,
+            comment,
+            "ban",
+            actor,
+            site_id,
+            expires_in_days=body.expires_in_days,
+            reason=body.reason,
+            mark_spam=body.mark_spam,
+        )
         session.commit()
-        out = BanResult(ban=_ban_out(row, slug), created=created,
-                        comment=_action_result(outcome, "spam" if outcome.changed else "ban"))
+        out = BanResult(
+            ban=_ban_out(row, slug),
+            created=created,
+            comment=_action_result(outcome, "spam" if outcome.changed else "ban"),
+        )
     if outcome.changed:
         announce_changes(rt, [(comment_id, thread_id, outcome.to_status)])
     return out.model_dump(mode="json")
 
 
 @endpoint(
-    bp, "/bans", "GET",
+    bp,
+    "/bans",
+    "GET",
     summary="A site's active bans (include_expired=true for all), newest first",
-    query=BanQuery, responses={200: BanList}, auth=True, errors=(401, 403, 404),
+    query=BanQuery,
+    responses={200: BanList},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def list_site_bans(query: BanQuery):
     rt = current_runtime()
@@ -212,27 +310,28 @@ def list_site_bans(query: BanQuery):
 
 
 @endpoint(
-    bp, "/bans/<int:ban_id>", "DELETE",
+    bp,
+    "/bans/<int:ban_id>",
+    "DELETE",
     summary="Lift a ban (owners only; audited)",
-    responses={204: None}, auth=True, errors=(401, 403, 404),
+    responses={204: None},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def lift(ban_id: int):
-    rt = current_runtime()
-    with rt.session() as session:
-        row = session.get(Ban, ban_id)
-        if row is None:
-            raise ApiError("not_found", f"no ban {ban_id}")
-        actor = require_owner(session, row.site_id)
-        lift_ban(session, row, actor)
-        session.commit()
-    return "", 204
+    return _owner_removes(Ban, ban_id, "ban", lift_ban)
 
 
 @endpoint(
-    bp, "/audit", "GET",
+    bp,
+    "/audit",
+    "GET",
     summary="The audit log, newest first: who did what to which comment, from and to which "
     "status, when (the worker's decisions too, unless people_only=true)",
-    query=AuditQuery, responses={200: AuditPage}, auth=True, errors=(401, 403, 404),
+    query=AuditQuery,
+    responses={200: AuditPage},
+    auth=True,
+    errors=(401, 403, 404),
 )
 def audit_log(query: AuditQuery):
     rt = current_runtime()
@@ -240,45 +339,67 @@ def audit_log(query: AuditQuery):
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         rows, next_cursor = audit_page(
-            session, site.id, cursor=query.cursor, limit=query.limit, actor=query.actor,
-            action=query.action, comment_id=query.comment, people_only=query.people_only,
+            session,
+            site.id,
+            cursor=query.cursor,
+            limit=query.limit,
+            actor=query.actor,
+            action=query.action,
+            comment_id=query.comment,
+            people_only=query.people_only,
         )
         events = [AuditItem.model_validate(row, from_attributes=True) for row in rows]
     return AuditPage(events=events, next_cursor=next_cursor).model_dump(mode="json")
 
 
 def _role_out(member, identity, slug: str) -> RoleOut:
-    return RoleOut(id=member.id, site=slug, role=member.role,
-                   email=member_email(member, identity), identity_id=member.identity_id,
-                   name=identity.name if identity else None)
+    return RoleOut(
+        id=member.id,
+        site=slug,
+        role=member.role,
+        email=member_email(member, identity),
+        identity_id=member.identity_id,
+        name=identity.name if identity else None,
+    )
 
 
 @endpoint(
-    bp, "/roles", "GET",
+    bp,
+    "/roles",
+    "GET",
     summary="Who holds a role on a site (owner or moderator)",
-    query=RoleQuery, responses={200: RoleList}, auth=True, errors=(401, 403, 404),
+    query=SiteQuery,
+    responses={200: RoleList},
+    auth=True,
+    errors=(401, 403, 404),
 )
-def roles(query: RoleQuery):
+def roles(query: SiteQuery):
     rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, query.site)
         require_moderator(session, site.id)
-        members = [_role_out(m, i, site.slug) for m, i in list_members(session, site.id)]
+        members = [_role_out(m, i, site.slug) for m, i in list_members(session, site)]
     return RoleList(members=members).model_dump(mode="json")
 
 
 @endpoint(
-    bp, "/roles", "POST",
+    bp,
+    "/roles",
+    "POST",
     summary="Give someone (by email or identity_id) a role on a site, or change it (owners only)",
-    body=RoleIn, responses={200: RoleResult}, auth=True, errors=(401, 403, 404, 409),
+    body=RoleIn,
+    responses={200: RoleResult},
+    auth=True,
+    errors=(401, 403, 404, 409),
 )
 def grant_role(body: RoleIn):
     rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         actor = require_owner(session, site.id)
-        member, changed = set_role(session, site.id, body.role, actor.label,
-                                   email=body.email, identity_id=body.identity_id)
+        member, changed = set_role(
+            session, site.id, body.role, actor.label, email=body.email, identity_id=body.identity_id
+        )
         session.commit()
         identity = session.get(Identity, member.identity_id) if member.identity_id else None
         out = RoleResult(member=_role_out(member, identity, site.slug), changed=changed)
@@ -286,17 +407,85 @@ def grant_role(body: RoleIn):
 
 
 @endpoint(
-    bp, "/roles/<int:member_id>", "DELETE",
+    bp,
+    "/roles/<int:member_id>",
+    "DELETE",
     summary="Take a role away (owners only; a site keeps at least one owner)",
-    responses={204: None}, auth=True, errors=(401, 403, 404, 409),
+    responses={204: None},
+    auth=True,
+    errors=(401, 403, 404, 409),
 )
 def revoke_role(member_id: int):
+    return _owner_removes(
+        SiteMember, member_id, "role", lambda s, m, actor: remove_member(s, m, actor.label)
+    )
+
+
+# --- Webhooks (owners) --------------------------------------------------------
+
+
+def _webhook_out(hook, slug: str) -> WebhookOut:
+    return WebhookOut(
+        id=hook.id,
+        site=slug,
+        url=hook.url,
+        events=hook.events,
+        created_by=hook.created_by,
+        created_at=hook.created_at,
+    )
+
+
+@endpoint(
+    bp,
+    "/webhooks",
+    "GET",
+    summary="A site's webhooks (owners only; secrets are shown only when created)",
+    query=SiteQuery,
+    responses={200: WebhookList},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def list_webhooks(query: SiteQuery):
     rt = current_runtime()
     with rt.session() as session:
-        member = session.get(SiteMember, member_id)
-        if member is None:
-            raise ApiError("not_found", f"no role {member_id}")
-        actor = require_owner(session, member.site_id)
-        remove_member(session, member, actor.label)
+        site = get_site(session, query.site)
+        require_owner(session, site.id)
+        hooks = [_webhook_out(h, site.slug) for h in site_webhooks(session, site.id)]
+    return WebhookList(webhooks=hooks).model_dump(mode="json")
+
+
+@endpoint(
+    bp,
+    "/webhooks",
+    "POST",
+    summary="Add a webhook for comment.published / comment.held / comment.spam (owners only). "
+    "The answer carries the HMAC-SHA256 signing secret, once.",
+    body=WebhookIn,
+    responses={201: WebhookCreated},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def add_webhook(body: WebhookIn):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, body.site, field="site")
+        actor = require_owner(session, site.id)
+        hook = create_webhook(session, site.id, body.url, list(body.events), actor.label)
         session.commit()
-    return "", 204
+        out = WebhookCreated(webhook=_webhook_out(hook, site.slug), secret=hook.secret)
+    return out.model_dump(mode="json"), 201
+
+
+@endpoint(
+    bp,
+    "/webhooks/<int:webhook_id>",
+    "DELETE",
+    summary="Remove a webhook (owners only; audited)",
+    responses={204: None},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def remove_webhook(webhook_id: int):
+    return _owner_removes(
+        Webhook, webhook_id, "webhook", lambda s, h, actor: delete_webhook(s, h, actor.label)
+    )

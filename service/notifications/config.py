@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from service.envvars import EnvReader
+
 SECURITY_MODES = ("none", "starttls", "tls")
 
 
@@ -44,22 +46,8 @@ def notification_settings(settings: Any) -> NotificationSettings:
 
 
 def parse_notifications(environ: Mapping[str, str]) -> tuple[NotificationSettings, list[str]]:
-    problems: list[str] = []
-    get = environ.get
-
-    def integer(name: str, default: int, low: int = 0) -> int:
-        raw = get(name, "")
-        if raw == "":
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            problems.append(f"{name} must be a whole number, not {raw!r}")
-            return default
-        if value < low:
-            problems.append(f"{name} must be at least {low}")
-        return value
-
+    reader = EnvReader(environ)
+    problems, get, integer = reader.problems, environ.get, reader.integer
     port = integer("PARLEY_SMTP_PORT", 25, 1)
     # Without an explicit choice, follow the port's convention.
     default_security = {465: "tls", 587: "starttls"}.get(port, "none")
@@ -73,12 +61,9 @@ def parse_notifications(environ: Mapping[str, str]) -> tuple[NotificationSetting
     mail_from = get("PARLEY_MAIL_FROM", "")
     if host and "@" not in mail_from:
         problems.append("PARLEY_MAIL_FROM (an address) is required when PARLEY_SMTP_HOST is set")
-    raw_intervals = get("PARLEY_WEBHOOK_RETRY_INTERVALS", "10,60,300,1800")
-    try:
-        intervals = tuple(int(x) for x in raw_intervals.split(",") if x.strip())
-    except ValueError:
-        problems.append("PARLEY_WEBHOOK_RETRY_INTERVALS must be comma-separated seconds")
-        intervals = NotificationSettings.webhook_retry_intervals
+    intervals = reader.seconds_list(
+        "PARLEY_WEBHOOK_RETRY_INTERVALS", NotificationSettings.webhook_retry_intervals
+    )
     value = NotificationSettings(
         smtp_host=host,
         smtp_port=port,

@@ -111,6 +111,11 @@ def enqueue_webhook(
     intervals = list(ns.webhook_retry_intervals)
     retry = Retry(max=len(intervals), interval=intervals) if intervals else None
     return _enqueue(
-        queue, WEBHOOK_JOB, webhook_id, event, comment_id,
-        job_timeout=int(ns.webhook_timeout_seconds) + 30, retry=retry,
+        queue,
+        WEBHOOK_JOB,
+        webhook_id,
+        event,
+        comment_id,
+        job_timeout=int(ns.webhook_timeout_seconds) + 30,
+        retry=retry,
     )

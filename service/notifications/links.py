@@ -57,8 +57,13 @@ def make_link_token(secret_key: str, claims: LinkClaims) -> str:
     if claims.action not in LINK_ACTIONS:
         raise ValueError(f"no one-click link for {claims.action!r}")
     return _serializer(secret_key).dumps(
-        {"c": claims.comment_id, "a": claims.action, "r": claims.recipient,
-         "s": claims.site_id, "n": claims.nonce}
+        {
+            "c": claims.comment_id,
+            "a": claims.action,
+            "r": claims.recipient,
+            "s": claims.site_id,
+            "n": claims.nonce,
+        }
     )
 
 
@@ -70,8 +75,9 @@ def read_link_token(secret_key: str, token: str, max_age: int) -> LinkClaims:
     except BadSignature:
         raise LinkError("invalid", "this link is not valid") from None
     try:
-        claims = LinkClaims(int(data["c"]), str(data["a"]), str(data["r"]), int(data["s"]),
-                            str(data["n"]))
+        claims = LinkClaims(
+            int(data["c"]), str(data["a"]), str(data["r"]), int(data["s"]), str(data["n"])
+        )
     except (KeyError, TypeError, ValueError):
         raise LinkError("invalid", "this link is not valid") from None
     if claims.action not in LINK_ACTIONS:
@@ -88,6 +94,13 @@ def spend(session: Session, claims: LinkClaims) -> None:
     the second transaction fails at flush or commit with IntegrityError."""
     if is_used(session, claims.nonce):
         raise LinkError("used", "this link was already used")
-    session.add(MailLinkUse(nonce=claims.nonce, comment_id=claims.comment_id,
-                            action=claims.action, used_by=claims.recipient, used_at=utcnow()))
+    session.add(
+        MailLinkUse(
+            nonce=claims.nonce,
+            comment_id=claims.comment_id,
+            action=claims.action,
+            used_by=claims.recipient,
+            used_at=utcnow(),
+        )
+    )
     session.flush()

@@ -69,7 +69,9 @@ def moderator_emails(session: Session, site_id: int) -> list[str]:
     )
     emails = []
     for member_email, identity_email, verified in rows:
-        email = normalize_email(member_email) or (normalize_email(identity_email) if verified else None)
+        email = normalize_email(member_email) or (
+            normalize_email(identity_email) if verified else None
+        )
         if email and email not in emails:
             emails.append(email)
     return emails
@@ -103,9 +105,8 @@ def digest_message(
         c = item.comment
         who = c.identity.name if c.identity else c.author_name
         links = {
-            action: f"{base_url}/moderate/mail/" + make_link_token(
-                secret_key, LinkClaims(c.id, action, recipient, site.id, item.nonce)
-            )
+            action: f"{base_url}/moderate/mail/"
+            + make_link_token(secret_key, LinkClaims(c.id, action, recipient, site.id, item.nonce))
             for action in ("approve", "reject")
         }
         lines += [
@@ -130,4 +131,6 @@ def digest_message(
         f"Each link shows the comment and asks you to confirm; it works once and "
         f"expires in {hours} hours.",
     ]
-    return new_message(ns, recipient, f"[{site.name}] {count} {noun} held for review", "\n".join(lines))
+    return new_message(
+        ns, recipient, f"[{site.name}] {count} {noun} held for review", "\n".join(lines)
+    )

@@ -29,8 +29,11 @@ def subscribe(session: Session, site: Site, comment: Comment, identity: Identity
     if identity is None or not identity.email_verified or not email:
         return False
     session.flush()  # the comment's id
-    session.add(ReplySubscription(site_id=site.id, comment_id=comment.id,
-                                  identity_id=identity.id, email=email))
+    session.add(
+        ReplySubscription(
+            site_id=site.id, comment_id=comment.id, identity_id=identity.id, email=email
+        )
+    )
     return True
 
 
@@ -45,7 +48,8 @@ def subscribers_of_reply(session: Session, reply: Comment) -> list[ReplySubscrip
         )
     )
     return [
-        s for s in rows
+        s
+        for s in rows
         if s.email != own and (reply.identity_id is None or s.identity_id != reply.identity_id)
     ]
 
@@ -66,15 +70,22 @@ def unsubscribe(session: Session, site_id: int, email: str) -> int:
     """Stop reply mail for this address on this site; how many subscriptions ended."""
     result = session.execute(
         sa.update(ReplySubscription)
-        .where(ReplySubscription.site_id == site_id, ReplySubscription.email == email,
-               ReplySubscription.unsubscribed_at.is_(None))
+        .where(
+            ReplySubscription.site_id == site_id,
+            ReplySubscription.email == email,
+            ReplySubscription.unsubscribed_at.is_(None),
+        )
         .values(unsubscribed_at=utcnow())
     )
     return result.rowcount or 0
 
 
 def reply_message(
-    ns: NotificationSettings, secret_key: str, base_url: str, site: Site, recipient: str,
+    ns: NotificationSettings,
+    secret_key: str,
+    base_url: str,
+    site: Site,
+    recipient: str,
     reply: Comment,
 ):
     who = (reply.identity.name if reply.identity else reply.author_name) or "Someone"
@@ -82,15 +93,17 @@ def reply_message(
         secret_key, site.id, recipient
     )
     where = reply.thread.url or reply.thread.key
-    text = "\n".join([
-        f"{who} replied to your comment on {site.name}:",
-        "",
-        *("  " + line for line in excerpt(reply, 1000).splitlines()),
-        "",
-        f"Read it: {where}",
-        "",
-        f"Stop these mails: {unsubscribe_url}",
-    ])
+    text = "\n".join(
+        [
+            f"{who} replied to your comment on {site.name}:",
+            "",
+            *("  " + line for line in excerpt(reply, 1000).splitlines()),
+            "",
+            f"Read it: {where}",
+            "",
+            f"Stop these mails: {unsubscribe_url}",
+        ]
+    )
     message = new_message(ns, recipient, f"[{site.name}] {who} replied to your comment", text)
     # RFC 8058: mail clients offer one-click unsubscribe and POST to this URL.
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"

@@ -56,27 +56,47 @@ def create_webhook(
         raise ApiError(
             "validation_failed", f"events: choose from {', '.join(EVENTS)}", field="events"
         )
-    hook = Webhook(site_id=site_id, url=check_url(url), secret="whsec_" + secrets.token_urlsafe(32),
-                   events=sorted(set(events)), created_by=actor_label)
+    hook = Webhook(
+        site_id=site_id,
+        url=check_url(url),
+        secret="whsec_" + secrets.token_urlsafe(32),
+        events=sorted(set(events)),
+        created_by=actor_label,
+    )
     session.add(hook)
     session.flush()
-    audit.record(session, site_id=site_id, actor=actor_label, action="webhook_added",
-                 note=f"webhook {hook.id}: {url} ({', '.join(hook.events)})")
+    audit.record(
+        session,
+        site_id=site_id,
+        actor=actor_label,
+        action="webhook_added",
+        note=f"webhook {hook.id}: {url} ({', '.join(hook.events)})",
+    )
     return hook
 
 
 def delete_webhook(session: Session, hook: Webhook, actor_label: str) -> None:
-    audit.record(session, site_id=hook.site_id, actor=actor_label, action="webhook_removed",
-                 note=f"webhook {hook.id}: {hook.url}")
+    audit.record(
+        session,
+        site_id=hook.site_id,
+        actor=actor_label,
+        action="webhook_removed",
+        note=f"webhook {hook.id}: {hook.url}",
+    )
     session.delete(hook)
     session.flush()
+
+
+def site_webhooks(session: Session, site_id: int) -> list[Webhook]:
+    return list(
+        session.scalars(sa.select(Webhook).where(Webhook.site_id == site_id).order_by(Webhook.id))
+    )
 
 
 def webhooks_for(session: Session, site_id: int, event: str) -> list[Webhook]:
     # Events are a short JSON list; filtering in Python keeps SQLite and
     # PostgreSQL alike (a site has a handful of webhooks).
-    rows = session.scalars(sa.select(Webhook).where(Webhook.site_id == site_id).order_by(Webhook.id))
-    return [w for w in rows if event in (w.events or [])]
+    return [w for w in site_webhooks(session, site_id) if event in (w.events or [])]
 
 
 def payload(event: str, delivery: str, comment: Comment, site: Site, base_url: str) -> dict:
@@ -109,8 +129,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def verify_signature(
-    secret: str, timestamp: str, body: bytes, header: str,
-    tolerance: int = SIGNATURE_TOLERANCE_SECONDS, now: float | None = None,
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    header: str,
+    tolerance: int = SIGNATURE_TOLERANCE_SECONDS,
+    now: float | None = None,
 ) -> bool:
     """What a receiver does: right HMAC, and signed recently."""
     try:
@@ -135,8 +159,9 @@ def deliver(hook: Webhook, event: str, delivery: str, data: dict, timeout: float
         "X-Parley-Signature": signature(hook.secret, timestamp, body),
     }
     try:
-        response = requests.post(hook.url, data=body, headers=headers, timeout=timeout,
-                                 allow_redirects=False)
+        response = requests.post(
+            hook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        )
     except requests.RequestException as error:
         raise DeliveryFailed(f"webhook {hook.id}: {error}") from None
     if not 200 <= response.status_code < 300:

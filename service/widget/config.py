@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from service.envvars import EnvReader
+
 
 @dataclass(frozen=True)
 class WidgetSettings:
@@ -27,21 +29,8 @@ class WidgetSettings:
 
 
 def parse_widget(environ: Mapping[str, str]) -> tuple[WidgetSettings, list[str]]:
-    problems: list[str] = []
-
-    def integer(name: str, default: int, low: int, high: int) -> int:
-        raw = (environ.get(name) or "").strip()
-        if not raw:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            problems.append(f"{name} must be a whole number, not {raw!r}")
-            return default
-        if not low <= value <= high:
-            problems.append(f"{name} must be between {low} and {high}")
-            return default
-        return value
+    reader = EnvReader(environ)
+    problems, integer = reader.problems, reader.integer
 
     lifetime = integer("PARLEY_SSE_LIFETIME", WidgetSettings.sse_lifetime, 1, 3600)
     heartbeat = integer("PARLEY_SSE_HEARTBEAT", WidgetSettings.sse_heartbeat, 1, 300)
@@ -52,7 +41,9 @@ def parse_widget(environ: Mapping[str, str]) -> tuple[WidgetSettings, list[str]]
     demo_origin = (environ.get("PARLEY_DEMO_ORIGIN") or f"http://localhost:{demo_port}").rstrip("/")
     parts = urlsplit(demo_origin)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
-        problems.append(f"PARLEY_DEMO_ORIGIN must be an origin like http://localhost:8001, not {demo_origin!r}")
+        problems.append(
+            f"PARLEY_DEMO_ORIGIN must be an origin like http://localhost:8001, not {demo_origin!r}"
+        )
     return WidgetSettings(lifetime, heartbeat, demo_port, demo_origin), problems
 
 

@@ -102,15 +102,15 @@ _env = Environment(
 )
 
 
-def render_demo(name: str, *, parley: str, other: str, lang: str = "en", theme: str | None = None) -> str:
+def render_demo(
+    name: str, *, parley: str, other: str, lang: str = "en", theme: str | None = None
+) -> str:
     """The article page ``name`` embedding the widget from ``parley`` (Parley's base URL)."""
     versions = ARTICLES[name]
     lang = lang if lang in versions else "en"
     theme = theme if theme in THEMES else None
     others = [
-        (key, ARTICLES[key].get(lang, ARTICLES[key]["en"]))
-        for key in ARTICLES
-        if key != name
+        (key, ARTICLES[key].get(lang, ARTICLES[key]["en"])) for key in ARTICLES if key != name
     ]
     return _env.get_template("article.html").render(
         article=versions[lang],

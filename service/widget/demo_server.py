@@ -17,9 +17,14 @@ SECOND_ARTICLE = "the-quiet-garden"
 
 
 def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None = None):
-    """A server for ``/`` and ``/the-quiet-garden`` (plus any extra ``pages``: path -> HTML)."""
+    """A server for ``/`` and ``/the-quiet-garden`` plus ``pages`` (path -> HTML).
+
+    ``pages`` is served live, not copied: tests add host pages to it while the server runs.
+    """
     article = render_demo(SECOND_ARTICLE, parley=parley, other=parley.rstrip("/") + "/demo")
-    routes = {"/": article, f"/{SECOND_ARTICLE}": article, **(pages or {})}
+    routes = {} if pages is None else pages
+    routes.setdefault("/", article)
+    routes.setdefault(f"/{SECOND_ARTICLE}", article)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the http.server API

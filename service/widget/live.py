@@ -51,7 +51,13 @@ class ThreadEventsQuery(Strict):
 
 class ThreadStream:
     def __init__(
-        self, rt: Runtime, site_id: int, key: str, after: int | None, lifetime: float, heartbeat: float
+        self,
+        rt: Runtime,
+        site_id: int,
+        key: str,
+        after: int | None,
+        lifetime: float,
+        heartbeat: float,
     ):
         self.rt = rt
         self.site_id = site_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from service.api import endpoint
+from service.errors import ApiError
 from service.runtime import current_runtime
 from service.sites import get_site
 from service.widget import assets
@@ -48,9 +49,13 @@ def count_js():
 
 
 @endpoint(
-    bp, "/api/v1/threads/events", "GET",
+    bp,
+    "/api/v1/threads/events",
+    "GET",
     summary="Server-Sent Events (text/event-stream): comments published in a thread from now on",
-    query=ThreadEventsQuery, responses={200: None}, errors=(404,),
+    query=ThreadEventsQuery,
+    responses={200: None},
+    errors=(404,),
 )
 def thread_events(query: ThreadEventsQuery):
     rt = current_runtime()
@@ -61,7 +66,9 @@ def thread_events(query: ThreadEventsQuery):
     if last_event.isdigit():
         after = max(after or 0, int(last_event))
     config = widget_settings(rt.settings)
-    stream = ThreadStream(rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat)
+    stream = ThreadStream(
+        rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat
+    )
     response = Response(stream.events(), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     # nginx buffers proxied responses unless told not to; events must leave at once.
@@ -72,6 +79,9 @@ def thread_events(query: ThreadEventsQuery):
 @bp.get("/demo")
 def demo():
     rt = current_runtime()
+    # A made-up blog has no place on a production comment server.
+    if rt.settings.is_production:
+        raise ApiError("not_found", "the demo is served in development only")
     html = render_demo(
         "keeping-doors-open",
         parley=rt.settings.base_url,

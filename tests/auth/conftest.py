@@ -38,7 +38,10 @@ def oidc_provider():
         {
             "client_id": OIDC_CLIENT_ID,
             "client_secret": OIDC_CLIENT_SECRET,
-            "redirect_uris": [f"{BASE_URL}/auth/{OIDC_NAME}/callback"],
+            # The generic provider, and the built-in OpenID ones pointed here by metadata URL.
+            "redirect_uris": [
+                f"{BASE_URL}/auth/{name}/callback" for name in (OIDC_NAME, "google", "microsoft")
+            ],
         }
     ]
     with run_oidc_provider(clients=clients) as provider:
@@ -161,6 +164,8 @@ def provider_callback(authorize_url: str, account: str = "alice") -> str:
         return login_with_requests(browser, authorize_url, account=account)
 
 
-def sign_in(client, account: str = "alice", query: str = "site=demo") -> Popup:
-    callback = provider_callback(start_login(client, query), account)
+def sign_in(
+    client, account: str = "alice", query: str = "site=demo", provider: str = OIDC_NAME
+) -> Popup:
+    callback = provider_callback(start_login(client, query, provider), account)
     return popup(client.get(local(callback)))

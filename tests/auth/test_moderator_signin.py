@@ -1,10 +1,13 @@
-"""Moderators sign in on Parley's own pages: a first-party session cookie, then the moderation API."""
+"""Moderators sign in on Parley's own pages: a first-party session, then the moderation API."""
 
 from __future__ import annotations
 
+import requests
+
 from service.auth.moderators import MemberRef, add_member, session_actor
 from service.models import ModerationEvent, Site
-from tests.auth.conftest import BASE_URL, OIDC_NAME, local, provider_callback, start_login
+from tests.auth.conftest import BASE_URL, OIDC_NAME, local, popup, provider_callback, start_login
+from tests.support.oidc import cancel_with_requests
 
 QUEUE = "/api/v1/moderation/comments?site=demo"
 
@@ -91,6 +94,17 @@ def test_logout_ends_the_session(web, rt):
     assert web.get("/auth/me").status_code == 401
 
 
+def test_cancelled_moderator_sign_in_offers_the_way_back(web):
+    callback = cancel_with_requests(requests.Session(), start_login(web, "next=/moderate"))
+
+    result = popup(web.get(local(callback)))
+
+    assert result.status == 400 and result.error == "cancelled"
+    assert result.targets == []  # no opener here: nothing is posted
+    assert '<a href="/moderate">Back</a>' in result.html
+    assert web.get("/auth/me").status_code == 401
+
+
 def test_next_must_stay_on_parley(web):
     for target in ("//evil.test/x", "https://evil.test/", "/\\evil.test", "javascript:alert(1)"):
         response = web.get(f"/auth/{OIDC_NAME}/login", query_string={"next": target})
@@ -107,3 +121,76 @@ def test_each_app_has_its_own_resolver_once(make_app, oidc_provider):
     for app in (first, second):
         assert app.extensions["parley_actor_resolvers"] == [session_actor]
     assert first.extensions["parley_auth"] is not second.extensions["parley_auth"]
+
+
+def test_session_cookie_is_secure_and_httponly_in_production(make_app):
+    # GitHub's real endpoints: starting a sign-in only builds the URL, nothing is contacted.
+    app = make_app(
+        {
+            "PARLEY_ENV": "production",
+            "PARLEY_GITHUB_CLIENT_ID": "id",
+            "PARLEY_GITHUB_CLIENT_SECRET": "secret",
+        }
+    )
+
+    response = app.test_client().get("/auth/github/login?next=/moderate")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://github.com/login/oauth/authorize?")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_moderators_cli_adds_lists_and_removes(oidc_app, oidc_provider, db_url, redis_db_url):
+    from click.testing import CliRunner
+
+    from service.cli import cli
+    from tests.auth.conftest import base_env, oidc_env
+
+    runner = CliRunner(env={**base_env(db_url, redis_db_url), **oidc_env(oidc_provider)})
+
+    def parley(*args: str):
+        return runner.invoke(cli, ["moderators", *args], catch_exceptions=False)
+
+    added = parley("add", "--site", "demo", f"{OIDC_NAME}:alice")
+    by_email = parley("add", "--site", "demo", "--role", "owner", "Bob@Example.test")
+    assert added.exit_code == 0 and by_email.exit_code == 0, added.output + by_email.output
+    assert "counts only once their provider has verified it" in by_email.output
+    assert parley("list", "--site", "demo").output.splitlines() == [
+        f"moderator\t{OIDC_NAME}:alice\t",
+        "owner\tbob@example.test\t",
+    ]
+
+    alice = oidc_app.test_client()
+    moderator_sign_in(alice, "alice")
+    assert alice.get(QUEUE).status_code == 200
+
+    removed = parley("remove", "--site", "demo", f"{OIDC_NAME}:alice")
+    assert removed.exit_code == 0, removed.output
+    assert alice.get(QUEUE).status_code == 403
+    again = parley("remove", "--site", "demo", f"{OIDC_NAME}:alice")
+    assert again.exit_code == 1 and "is not a moderator of demo" in again.output
+    unknown = parley("add", "--site", "nope", "someone@example.test")
+    assert unknown.exit_code == 1 and "unknown site 'nope'" in unknown.output
+    assert parley("add", "--site", "demo", "not a reference").exit_code == 1
+
+
+def test_owning_one_site_does_not_make_an_owner_of_another(web, rt):
+    from service.sites import create_site
+
+    with rt.session() as session:
+        owned = create_site(session, "owned-elsewhere", "Owned", ["http://owned.example.test"])
+        add_member(session, owned, MemberRef.parse(f"{OIDC_NAME}:alice"), "owner")
+        session.commit()
+    make_member(rt, f"{OIDC_NAME}:alice", "moderator")  # only a moderator of demo
+    moderator_sign_in(web, "alice")
+
+    def grant(site: str):
+        body = {"site": site, "role": "moderator", "email": "carol@example.com"}
+        return web.post("/api/v1/moderation/roles", json=body, headers={"Origin": BASE_URL})
+
+    assert grant("owned-elsewhere").status_code == 200
+    assert web.get(QUEUE).status_code == 200  # still moderates demo
+    refused = grant("demo")
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "forbidden"

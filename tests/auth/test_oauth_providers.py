@@ -22,14 +22,38 @@ API_PATHS = {"github": "/", "facebook": "/v19.0/", "x": "/2/", "wordpress": "/re
 
 # What each provider says about alice (FakeUser 1001), as Parley must store it.
 ALICE = {
-    "github": ("1001", "Alice Liddell", "alice@example.test", True,
-               "https://avatars.example.test/alice.png", "https://github.com/alice"),
-    "facebook": ("1001", "Alice Liddell", "alice@example.test", True,
-                 "https://avatars.example.test/alice.png", None),
-    "x": ("1001", "Alice Liddell", None, False,
-          "https://avatars.example.test/alice.png", "https://x.com/alice"),
-    "wordpress": ("1001", "Alice Liddell", "alice@example.test", True,
-                  "https://avatars.example.test/alice.png", "https://gravatar.com/alice"),
+    "github": (
+        "1001",
+        "Alice Liddell",
+        "alice@example.test",
+        True,
+        "https://avatars.example.test/alice.png",
+        "https://github.com/alice",
+    ),
+    "facebook": (
+        "1001",
+        "Alice Liddell",
+        "alice@example.test",
+        True,
+        "https://avatars.example.test/alice.png",
+        None,
+    ),
+    "x": (
+        "1001",
+        "Alice Liddell",
+        None,
+        False,
+        "https://avatars.example.test/alice.png",
+        "https://x.com/alice",
+    ),
+    "wordpress": (
+        "1001",
+        "Alice Liddell",
+        "alice@example.test",
+        True,
+        "https://avatars.example.test/alice.png",
+        "https://gravatar.com/alice",
+    ),
 }
 
 
@@ -52,13 +76,15 @@ def fake(provider):
 @pytest.fixture
 def app(make_app, provider, fake):
     prefix = f"PARLEY_{provider.upper()}"
-    return make_app({
-        f"{prefix}_CLIENT_ID": CLIENT_ID,
-        f"{prefix}_CLIENT_SECRET": CLIENT_SECRET,
-        f"{prefix}_AUTHORIZE_URL": fake.authorize_url,
-        f"{prefix}_TOKEN_URL": fake.token_url,
-        f"{prefix}_API_BASE": fake.base_url + API_PATHS[provider],
-    })
+    return make_app(
+        {
+            f"{prefix}_CLIENT_ID": CLIENT_ID,
+            f"{prefix}_CLIENT_SECRET": CLIENT_SECRET,
+            f"{prefix}_AUTHORIZE_URL": fake.authorize_url,
+            f"{prefix}_TOKEN_URL": fake.token_url,
+            f"{prefix}_API_BASE": fake.base_url + API_PATHS[provider],
+        }
+    )
 
 
 @pytest.fixture

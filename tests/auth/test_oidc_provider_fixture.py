@@ -201,6 +201,22 @@ def test_signed_in_browser_is_not_asked_again(metadata, client, browser):
     assert verified_id_token_claims(token["id_token"], metadata, nonce)["sub"] == "bob"
 
 
+def test_select_account_prompt_asks_a_signed_in_browser_to_choose_again(metadata, client, browser):
+    first, _, _ = authorize(client, metadata)
+    login_with_requests(browser, first, account="bob")
+    url, code_verifier, nonce = authorize(client, metadata)
+    url += "&prompt=select_account"
+
+    chooser = browser.get(url, timeout=5)  # follows the redirect to the interaction
+    callback = login_with_requests(browser, url, account="bob")
+
+    assert '<form id="login-form" method="post"' in chooser.text
+    token = client.fetch_token(
+        metadata["token_endpoint"], authorization_response=callback, code_verifier=code_verifier
+    )
+    assert verified_id_token_claims(token["id_token"], metadata, nonce)["sub"] == "bob"
+
+
 def test_login_page_is_a_plain_form(metadata, client, browser):
     url, _, _ = authorize(client, metadata)
     interaction = browser.get(url, timeout=5)

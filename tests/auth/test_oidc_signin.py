@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 import sqlalchemy as sa
 
+from service.embedded import free_port
 from service.models import Comment, Identity
 from tests.auth.conftest import (
     BASE_URL,
@@ -52,6 +53,7 @@ def test_reader_signs_in_comments_and_is_attributed_in_the_thread(web, rt, drain
     assert result.status == 200
     assert result.targets == [SITE_ORIGIN]
     assert result.message["type"] == "parley:auth"
+    assert result.message["expires_in"] == 86400  # PARLEY_READER_TOKEN_TTL's default
     assert result.message["identity"]["name"] == "Alice Liddell"
     assert result.message["identity"]["provider"] == OIDC_NAME
     assert result.message["identity"]["provider_label"] == "Test IdP"
@@ -235,9 +237,7 @@ def test_unverified_email_never_takes_over_an_existing_identity(web, rt):
         (OIDC_NAME, "mallory", "alice@example.test", False),
     ]
     as_alice = web.get("/auth/me?site=demo", headers={"Authorization": f"Bearer {alice.token}"})
-    as_mallory = web.get(
-        "/auth/me?site=demo", headers={"Authorization": f"Bearer {mallory.token}"}
-    )
+    as_mallory = web.get("/auth/me?site=demo", headers={"Authorization": f"Bearer {mallory.token}"})
     assert as_alice.get_json()["identity"]["name"] == "Alice Liddell"
     assert as_mallory.get_json()["identity"]["name"] == "Mallory Mallet"
     assert as_mallory.get_json()["identity"]["email_verified"] is False
@@ -251,3 +251,39 @@ def test_popup_page_is_locked_down(web):
     assert page.headers["Referrer-Policy"] == "no-referrer"
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'nonce-" in csp and "unsafe-inline" not in csp
+
+
+def test_answer_naming_another_issuer_is_refused(web, rt):
+    callback = provider_callback(start_login(web))
+    issuer = parse_qs(urlsplit(callback).query)["iss"][0]
+    forged = callback.replace(quote(issuer, safe=""), quote("http://127.0.0.1:9/", safe=""))
+    assert forged != callback
+
+    result = popup(web.get(local(forged)))
+
+    assert result.error == "issuer_mismatch"
+    assert result.targets == [SITE_ORIGIN]
+    assert identities(rt) == []
+
+
+def test_provider_that_is_down_is_a_message_not_a_crash(make_app):
+    # Nothing listens there: the app still starts, and the popup says so when it is used.
+    down = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    app = make_app(
+        {
+            "PARLEY_OIDC_PROVIDERS": "down",
+            "PARLEY_OIDC_DOWN_METADATA_URL": down,
+            "PARLEY_OIDC_DOWN_CLIENT_ID": "id",
+            "PARLEY_OIDC_DOWN_CLIENT_SECRET": "secret",
+            "PARLEY_OIDC_DOWN_LABEL": "Corp",
+        }
+    )
+    web = app.test_client()
+
+    assert [p["name"] for p in web.get("/auth/providers").get_json()["providers"]] == ["down"]
+    result = popup(web.get("/auth/down/login?site=demo"))
+
+    assert result.status == 502
+    assert result.error == "provider_unavailable"
+    assert result.message["message"] == "Corp is not answering; please try again later."
+    assert result.targets == [SITE_ORIGIN]

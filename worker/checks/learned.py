@@ -32,9 +32,18 @@ from typing import Any
 import numpy as np
 
 from worker.checks.base import CheckContext, CheckResult, CommentFacts
-from worker.text_features import FEATURES_VERSION, FeatureSpec, hash_index, model_text
+from worker.text_features import (
+    FEATURES_VERSION,
+    FeatureSpec,
+    has_links,
+    hash_index,
+    model_text,
+    own_words,
+)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
+# Fewer words of its own than this, besides links, and a comment is "links only".
+MIN_OWN_WORDS = 4
 ARTIFACT_FORMAT = 1
 
 # Internal tokens of model_text, shown to moderators in plain words.
@@ -63,9 +72,10 @@ class LinearTextModel:
 
     # -- scoring -------------------------------------------------------------------
     def probability(self, model_text_: str) -> float:
-        idx, values = _row(self.spec, model_text_)
-        z = self.intercept + float(self.coef[idx] @ values)
-        return _sigmoid(z)
+        return self.probability_of_row(*self.spec.row(model_text_))
+
+    def probability_of_row(self, idx: np.ndarray, values: np.ndarray) -> float:
+        return _sigmoid(self.intercept + float(self.coef[idx] @ values))
 
     def probabilities(self, model_texts: list[str]) -> np.ndarray:
         """Batch path (training, evaluation)."""
@@ -210,17 +220,30 @@ def _row(spec: FeatureSpec, text: str) -> tuple[np.ndarray, np.ndarray]:
     return spec.row(text)
 
 
+def comment_features(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
+    """A comment body's feature row (column indices, values), cached per process."""
+    return _row(spec, _model_text(body))
+
+
 # --- the checks ----------------------------------------------------------------------
 
 
 class ModelCheck:
     """A check backed by one artifact: ``check(facts, ctx) -> CheckResult``."""
 
-    def __init__(self, name: str, artifact: str, kind: str, explain_from: float = 0.3):
+    def __init__(
+        self,
+        name: str,
+        artifact: str,
+        kind: str,
+        explain_from: float = 0.3,
+        links_only_cap: float | None = None,
+    ):
         self.name = name
         self.artifact = artifact
         self.kind = kind
         self.explain_from = explain_from
+        self.links_only_cap = links_only_cap
 
     @property
     def version(self) -> str:
@@ -229,13 +252,17 @@ class ModelCheck:
     def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         model = get_model(self.artifact, model_dir_of(ctx))
         text = _model_text(facts.body or facts.text)
-        p = model.probability(text)
+        p = model.probability_of_row(*_row(model.spec, text))
         score = model.score(p)
         reason = f"{model.label} {score:.2f}"
         if score >= self.explain_from:
             terms = model.top_terms(text)
             if terms:
                 reason += " (top terms: " + ", ".join(f"'{t}'" for t in terms) + ")"
+        cap = self.links_only_cap
+        if cap is not None and score > cap and has_links(text) and own_words(text) < MIN_OWN_WORDS:
+            score = cap
+            reason += "; little text besides links, so the site's link rules decide"
         return CheckResult(self.name, score, reason, model.version, kind=self.kind)
 
     def __repr__(self) -> str:
@@ -244,7 +271,12 @@ class ModelCheck:
 
 def learned_checks() -> list[ModelCheck]:
     return [
-        ModelCheck("spam_model", "spam", kind="spam"),
+        # A comment that is little more than links gives the model only the links
+        # to judge, and how many links a site accepts is its own policy
+        # (max_links, allowed_domains; the link rules): the model may hold such a
+        # comment for a person, but neither files it as spam nor outweighs a
+        # trusted author. Held is still "not published", so `parley eval` is unchanged.
+        ModelCheck("spam_model", "spam", kind="spam", links_only_cap=0.6),
         # Abuse only ever holds a comment for a person (decision.py); the training
         # data is known to over-flag African-American English, so never auto-reject.
         ModelCheck("toxicity_model", "toxicity", kind="abuse"),

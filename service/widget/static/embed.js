@@ -410,7 +410,15 @@
     // -- skeleton -------------------------------------------------------------------------------
 
     const root = host.attachShadow({ mode: "open" });
-    root.append(h("style", null, CSS));
+    // A constructed stylesheet is not an inline <style>, so a host page's CSP without
+    // 'unsafe-inline' in style-src still lets the widget look right.
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch {
+      root.append(h("style", null, CSS));
+    }
     const heading = h("h2", { id: "parley-heading" }, t("comments"));
     const liveBadge = h("span", { class: "live", hidden: true }, t("live"));
     const status = h("div", { class: "sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true" });
@@ -433,7 +441,7 @@
 
     function setTotal(total) {
       state.total = Math.max(0, total);
-      heading.textContent = state.total ? t("count", null).replace ? T.count(state.total) : "" : t("comments");
+      heading.textContent = state.total ? T.count(state.total) : t("comments");
     }
 
     // -- relative time ----------------------------------------------------------------------------
@@ -589,7 +597,8 @@
         // Decided while the reader was away? Published ones move into the thread, rejected vanish.
         api(`/api/v1/comments/${item.id}`).then(({ comment }) => {
           if (comment.status === "published") {
-            if (addComment(comment)) setTotal(state.total + 1);
+            if (!state.comments.has(comment.id)) setTotal(state.total + 1);
+            addComment(comment);
           } else if (comment.status === "rejected") {
             forgetPending(item.id);
             const li = root.getElementById(`parley-pending-${item.id}`);
@@ -924,16 +933,18 @@
       return errors;
     }
 
-    function fieldMessage(name, error) {
-      return { body: t("errBodyRequired"), name: t("errNameRequired"), email: t("errEmail"), url: t("errUrl") }[name] &&
-        (name === "body" && /10000|at most/.test(error.message || "") ? t("errBodyLong", { max: MAX_BODY, n: inputs.body.value.trim().length })
-          : { body: t("errBodyRequired"), name: t("errNameRequired"), email: t("errEmail"), url: t("errUrl") }[name]);
+    // The server's sentence is English; the field it names gets the reader's language instead.
+    function fieldMessage(name) {
+      const n = inputs[name].value.trim().length;
+      if (name === "body") return n ? t("errBodyLong", { max: MAX_BODY, n }) : t("errBodyRequired");
+      if (name === "name") return n ? t("errNameLong") : t("errNameRequired");
+      return name === "email" ? t("errEmail") : t("errUrl");
     }
 
     function showApiError(error) {
       const name = FIELD_OF[error.field];
       if (error.code === "validation_failed" && name && !(name !== "body" && signedIn())) {
-        showFieldError(name, fieldMessage(name, error));
+        showFieldError(name, fieldMessage(name));
         inputs[name].focus();
         return;
       }
@@ -994,11 +1005,15 @@
       try {
         const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
         const id = created.comment.id;
-        storage.set(GUEST_KEY, !signedIn() && inputs.remember.checked ? { name: values.name, email: values.email, url: values.url } : (signedIn() ? storage.get(GUEST_KEY) : null));
+        if (!signedIn()) {
+          const { name, email, url } = values;
+          storage.set(GUEST_KEY, inputs.remember.checked ? { name, email, url } : null);
+        }
         const identity = signedIn() ? state.auth.identity : null;
+        const parentEntry = parent == null ? null : state.comments.get(parent);
         const mine = {
           id, parent, body: values.body, created: Date.now(),
-          depth: parent == null ? 0 : ((state.comments.get(parent) || {}).data || {}).depth + 1 || 1,
+          depth: parentEntry ? (parentEntry.data.depth || 0) + 1 : 0,
           name: identity ? identity.name : values.name,
           avatar_url: identity ? identity.avatar_url : null,
         };
@@ -1012,9 +1027,9 @@
         if (parent != null) closeReply(false);
         let target;
         if (final.status === "published") {
-          const entry = addComment(final, { fresh: true });
-          if (entry && entry.li && !state.counted?.has(id)) setTotal(state.total + 1);
-          target = (entry && entry.li) || root.getElementById(`parley-comment-${id}`);
+          // The live stream may have brought it first; count it once.
+          if (!state.comments.has(id)) setTotal(state.total + 1);
+          target = addComment(final, { fresh: true }).li;
           outcome.textContent = t("published");
         } else {
           rememberPending(mine);

@@ -25,7 +25,7 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import { parseArgs } from 'node:util';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const HOST = '127.0.0.1';
 
@@ -166,7 +166,9 @@ async function handleInteraction(provider, accounts, req, res, path) {
   const promptName = details.prompt.name;
 
   if (req.method === 'GET' && action === undefined) {
-    if (promptName === 'login') {
+    // select_account (OpenID Connect Core 3.1.2.1, sent by Google and Microsoft clients) shows
+    // the same account form as login, even to a browser that is already signed in.
+    if (promptName === 'login' || promptName === 'select_account') {
       send(res, 200, 'text/html; charset=utf-8', loginPage(uid, details.params.client_id, accounts));
     } else if (promptName === 'consent') {
       const consent = await grantConsent(provider, details);
@@ -177,7 +179,7 @@ async function handleInteraction(provider, accounts, req, res, path) {
     return;
   }
 
-  if (req.method === 'POST' && action === 'login' && promptName === 'login') {
+  if (req.method === 'POST' && action === 'login' && ['login', 'select_account'].includes(promptName)) {
     const login = ((await readForm(req)).get('login') ?? '').trim();
     if (!Object.hasOwn(accounts, login)) {
       const error = `No test account named "${login}".`;
@@ -185,7 +187,8 @@ async function handleInteraction(provider, accounts, req, res, path) {
       return;
     }
     await provider.interactionFinished(
-      req, res, { login: { accountId: login, amr: ['pwd'] } }, { mergeWithLastSubmission: false },
+      req, res, { select_account: {}, login: { accountId: login, amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
     );
     return;
   }
@@ -198,6 +201,13 @@ async function handleInteraction(provider, accounts, req, res, path) {
   }
 
   send(res, 405, 'text/plain', `${req.method} ${path} is not part of the ${promptName} prompt\n`);
+}
+
+// The default prompts (login, consent) plus a requestable select_account, resolved by the form.
+function promptPolicy() {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  return policy;
 }
 
 function buildProvider(issuer, clients, accounts) {
@@ -230,7 +240,7 @@ function buildProvider(issuer, clients, accounts) {
       if (!Object.hasOwn(accounts, sub)) return undefined;
       return { accountId: sub, async claims() { return { sub, ...accounts[sub] }; } };
     },
-    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: promptPolicy(), url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
     jwks: { keys: [{ ...signingKey, kid: 'test-rs256', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },

@@ -1,0 +1,129 @@
+"""In-process benchmark of the moderation pipeline: ``python -m bench.pipeline``.
+
+Builds a throw-away SQLite database and an embedded Redis, submits ``--comments``
+varied, ordinary comments through the real API (Flask test client; they queue
+as RQ jobs), then measures, in this one process:
+
+- **checks**: every check the worker runs plus the decision, per comment, with
+  the database session the worker uses (history checks query it); median and
+  p99 in milliseconds over all comments, models already loaded; and the same
+  with the stateful checks off (``CheckContext(stateful=False)``, what
+  ``parley eval`` runs): the text rules and the two models alone;
+- **worker**: ``parley worker --simple``'s RQ worker draining the queued jobs (load row, run
+  checks, store results, compare-and-set the status, announce), in comments
+  per second for one process.
+
+``--json`` ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import BENCH_POLICY, BENCH_SITE, comment, percentile
+from service import create_app
+from service.cli import upgrade_database
+from service.embedded import start_redis
+from service.enqueue import SERIALIZER
+from service.models import Comment, Site
+from service.settings import Settings
+from service.sites import create_site, policy_of
+from worker import runtime as worker_runtime
+from worker.checks.base import CheckContext
+from worker.cli import SimpleCheckingWorker, warm_up
+from worker.decision import decide
+from worker.pipeline import facts_for, run_checks
+
+ORIGIN = "http://bench.example.test"
+
+
+def measure(n: int, directory: Path) -> dict:
+    redis_server = start_redis(directory / "redis", persist=False)
+    database_url = f"sqlite:///{directory / 'bench.db'}"
+    upgrade_database(database_url)
+    settings = Settings.for_tests(
+        database_url=database_url, redis_url=redis_server.url, submit_rate_per_minute=0
+    )
+    app = create_app(settings)
+    rt = app.extensions["parley"]
+    worker_runtime.install(rt)
+    try:
+        with rt.session() as session:
+            create_site(session, BENCH_SITE, "Bench", [ORIGIN], BENCH_POLICY)
+            session.commit()
+        client = app.test_client()
+        ids = []
+        for i in range(n):
+            response = client.post("/api/v1/comments", json=comment(BENCH_SITE, f"/p/{i % 10}", i))
+            ids.append(response.get_json()["comment"]["id"])
+        warm_up()
+
+        per_comment, text_only = [], []
+        with rt.session() as session:
+            for cid in ids:
+                row = session.get(Comment, cid)
+                site = session.get(Site, row.thread.site_id)
+                policy = policy_of(site)
+                facts = facts_for(row, site)
+                for stateful, times in ((True, per_comment), (False, text_only)):
+                    ctx = CheckContext(
+                        session=session, policy=policy, settings=settings, stateful=stateful
+                    )
+                    start = time.perf_counter()
+                    decide(run_checks(facts, ctx), policy)
+                    times.append((time.perf_counter() - start) * 1000)
+
+        worker = SimpleCheckingWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER)
+        start = time.perf_counter()
+        worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+        elapsed = time.perf_counter() - start
+        with rt.session() as session:
+            decided = session.query(Comment).filter(Comment.status != "pending").count()
+    finally:
+        worker_runtime.install(None)
+        rt.close()
+        redis_server.stop()
+    return {
+        "comments": n,
+        "checks_median_ms": round(statistics.median(per_comment), 3),
+        "checks_p99_ms": round(percentile(per_comment, 99), 3),
+        "text_checks_median_ms": round(statistics.median(text_only), 3),
+        "worker_comments_per_s": round(decided / elapsed, 1),
+        "decided": decided,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=500)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="parley-bench-pipeline-"))
+    try:
+        result = measure(args.comments, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    print(
+        f"checks + decision per comment: median {result['checks_median_ms']} ms, "
+        f"p99 {result['checks_p99_ms']} ms ({result['comments']} comments)"
+    )
+    print(
+        f"  of which text checks alone (no database, as parley eval): median "
+        f"{result['text_checks_median_ms']} ms"
+    )
+    print(
+        f"worker (one process, parley worker --simple): "
+        f"{result['worker_comments_per_s']} comments/s ({result['decided']} decided)"
+    )
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

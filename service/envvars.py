@@ -1,0 +1,49 @@
+"""Reading PARLEY_* variables for Settings and the feature parsers.
+
+Every problem is collected rather than raised, so an operator who got three
+variables wrong learns about all three from one start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class EnvReader:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str = "") -> str:
+        """The variable's value; unset and empty both mean the default."""
+        value = self._environ.get(name)
+        return default if value is None or value == "" else value
+
+    def integer(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+        raw = self.text(name).strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problems.append(f"{name} must be a whole number, not {raw!r}")
+            return default
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            self.problems.append(f"{name} must be {bounds}, not {value}")
+            return default
+        return value
+
+    def seconds_list(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """Comma-separated seconds, such as retry intervals: "1,5,30"."""
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            values = tuple(int(x) for x in raw.split(",") if x.strip())
+        except ValueError:
+            values = ()
+        if not values or any(v < 0 for v in values):
+            self.problems.append(f"{name} must be comma-separated seconds, not {raw!r}")
+            return default
+        return values

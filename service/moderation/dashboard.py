@@ -1,0 +1,290 @@
+"""The moderation dashboard at /moderate: server-rendered pages over the same
+functions as the moderation API.
+
+Who: a signed-in moderator (the auth area's session resolver) or anyone
+presenting a moderator token as ``Authorization: Bearer`` (what scripts and
+the browser tests do). Every action is a plain form POST that redirects back
+(POST/redirect/GET), so the page works without JavaScript; a few lines of
+script only add keyboard shortcuts (j/k to move, a/r/s to act, x to select).
+
+Cookies ride along on cross-site form posts, so a signed-in moderator's forms
+carry a per-session CSRF token; the auth area's resolver also refuses POSTs
+from other origins. A bearer token is never sent by a browser on its own and
+needs no CSRF token.
+
+The one-click links in moderator mail land here too (``/moderate/mail/<token>``):
+GET shows the comment and a button, POST acts, because mail scanners fetch
+every link they see.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from service.auth.readers import bearer_token
+from service.errors import ApiError
+from service.models import Comment, Site
+from service.moderation.access import Actor, current_actor
+from service.moderation.actions import apply_action
+from service.moderation.bulk import BULK_ACTIONS, bulk_apply
+from service.moderation.queue import list_queue
+from service.moderation.roles import find_member
+from service.moderation.schemas import QueueQuery
+from service.notifications.config import notification_settings
+from service.notifications.dispatch import announce_changes
+from service.notifications.links import LinkError, is_used, read_link_token, spend
+from service.notifications.mail import excerpt
+from service.runtime import current_runtime
+
+bp = Blueprint("dashboard", __name__, url_prefix="/moderate", template_folder="templates")
+
+CSRF_KEY = "parley_moderate_csrf"
+STATUSES = ("held", "spam", "published", "rejected", "pending", "all")
+BAN_DAYS = (None, 1, 7, 30, 365)
+ACTION_LABELS = {
+    "approve": "Approve",
+    "reject": "Reject",
+    "spam": "Spam",
+    "ham": "Not spam",
+    "delete": "Delete",
+    "ban": "Ban author",
+}
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(template, **context), status
+
+
+def html_errors(view):
+    """Errors on these pages are pages, not the API's JSON."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ApiError as error:
+            if error.code == "unauthorized":
+                providers = current_app.extensions.get("parley_auth") or []
+                return _page(
+                    "moderate_signin.html", 401, providers=list(providers), message=error.message
+                )
+            return _page(
+                "moderate_message.html", error.status, title="Not allowed", message=error.message
+            )
+
+    return wrapper
+
+
+def csrf_token() -> str:
+    if CSRF_KEY not in session:
+        session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return session[CSRF_KEY]
+
+
+def _check_csrf() -> None:
+    if bearer_token() is not None:
+        return
+    sent, expected = request.form.get("csrf", ""), session.get(CSRF_KEY)
+    if not expected or not hmac.compare_digest(sent, expected):
+        raise ApiError("forbidden", "this form is stale; reload the page and try again")
+
+
+def _sites(db, actor: Actor) -> list[Site]:
+    return list(db.scalars(sa.select(Site).where(Site.id.in_(actor.site_ids)).order_by(Site.slug)))
+
+
+def _query(sites: list[Site]) -> tuple[QueueQuery | None, str | None]:
+    data = {k: v for k, v in request.args.items() if k in QueueQuery.model_fields}
+    data.setdefault("site", sites[0].slug)
+    try:
+        return QueueQuery.model_validate(data), None
+    except ValidationError as error:
+        first = error.errors()[0]
+        return None, f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+
+
+@bp.get("")
+@html_errors
+def queue():
+    rt = current_runtime()
+    with rt.session() as db:
+        actor = current_actor(db)
+        sites = _sites(db, actor)
+        if not sites:
+            raise ApiError("forbidden", "you do not moderate any site here")
+        query, problem = _query(sites)
+        if query is None:
+            return _page("moderate_message.html", 400, title="Bad filter", message=problem)
+        site = next((s for s in sites if s.slug == query.site), None)
+        if site is None:
+            raise ApiError("forbidden", f"you are not a moderator of {query.site!r}")
+        items, next_cursor = list_queue(
+            db,
+            site,
+            query.status,
+            query.cursor,
+            query.limit,
+            thread=query.thread,
+            author=query.author,
+            q=query.q,
+        )
+    filters = {
+        k: v
+        for k, v in query.model_dump().items()
+        if v is not None and k not in ("cursor", "limit")
+    }
+    return _page(
+        "moderate_dashboard.html",
+        actor=actor,
+        sites=sites,
+        site=site,
+        query=query,
+        items=items,
+        statuses=STATUSES,
+        actions=ACTION_LABELS,
+        ban_days=BAN_DAYS,
+        csrf=csrf_token(),
+        here=request.full_path.rstrip("?"),
+        next_url=f"/moderate?{urlencode({**filters, 'cursor': next_cursor})}"
+        if next_cursor
+        else None,
+    )
+
+
+def _back() -> str:
+    # Only ever back to the dashboard itself.
+    back = request.form.get("back", "")
+    return back if back.startswith("/moderate") and not back.startswith("//") else "/moderate"
+
+
+def _selection() -> tuple[list[int], str]:
+    """(ids, action): a row's own button ("one" = "<id>:<action>") or the bulk bar."""
+    one = request.form.get("one")
+    if one:
+        raw_id, _, action = one.partition(":")
+        raw_ids = [raw_id]
+    else:
+        action, raw_ids = request.form.get("action", ""), request.form.getlist("ids")
+    if action not in BULK_ACTIONS:
+        raise ApiError("validation_failed", f"unknown action {action!r}")
+    try:
+        ids = [int(i) for i in raw_ids]
+    except ValueError:
+        raise ApiError("validation_failed", "comment ids are numbers") from None
+    return ids, action
+
+
+@bp.post("/act")
+@html_errors
+def act():
+    rt = current_runtime()
+    _check_csrf()
+    ids, action = _selection()
+    if not ids:
+        flash("Select at least one comment first.")
+        return redirect(_back(), 303)
+    days = request.form.get("ban_days", "")
+    options = {}
+    if action == "ban":
+        options = {"expires_in_days": int(days) if days.isdigit() and int(days) else None}
+    with rt.session() as db:
+        actor = current_actor(db)
+        results = bulk_apply(db, ids, action, actor, **options)
+        db.commit()
+    announce_changes(
+        rt, [(r.id, r.thread_id, r.status) for r in results if r.changed and r.status != "deleted"]
+    )
+    done = [r for r in results if r.ok]
+    flash(f"{ACTION_LABELS[action]}: {len(done)} of {len(results)} comment(s) done.")
+    for r in results:
+        if not r.ok:
+            flash(f"#{r.id}: {r.error_message}")
+    return redirect(_back(), 303)
+
+
+# --- One-click links from moderator mail ------------------------------------
+
+
+def _claims(token: str):
+    ttl = notification_settings(current_runtime().settings).link_ttl_seconds
+    return read_link_token(current_runtime().settings.secret_key, token, ttl)
+
+
+def _link_failure(error: LinkError):
+    status = {"expired": 410, "used": 410}.get(error.reason, 400)
+    return _page(
+        "moderate_message.html", status, title="This link cannot be used", message=error.message
+    )
+
+
+def _link_comment(db, claims) -> Comment:
+    comment = db.get(Comment, claims.comment_id)
+    if comment is None or comment.thread.site_id != claims.site_id:
+        raise LinkError("invalid", "this comment no longer exists")
+    return comment
+
+
+@bp.get("/mail/<token>")
+def mail_link(token: str):
+    rt = current_runtime()
+    try:
+        claims = _claims(token)
+        with rt.session() as db:
+            if is_used(db, claims.nonce):
+                raise LinkError("used", "this link was already used")
+            comment = _link_comment(db, claims)
+            return _page(
+                "moderate_mail_link.html",
+                claims=claims,
+                comment=comment,
+                text=excerpt(comment, 2000),
+                label=ACTION_LABELS[claims.action],
+            )
+    except LinkError as error:
+        return _link_failure(error)
+
+
+@bp.post("/mail/<token>")
+def mail_link_act(token: str):
+    rt = current_runtime()
+    try:
+        claims = _claims(token)
+        with rt.session() as db:
+            member = find_member(db, claims.site_id, email=claims.recipient)
+            if member is None:
+                raise LinkError("invalid", "you no longer moderate this site")
+            comment = _link_comment(db, claims)
+            actor = Actor(
+                label=f"mail:{claims.recipient}",
+                role=member.role,
+                site_ids=frozenset({claims.site_id}),
+                owned_site_ids=frozenset({claims.site_id}) if member.role == "owner" else frozenset(),
+            )
+            spend(db, claims)
+            outcome = apply_action(db, comment, claims.action, actor, claims.site_id)
+            thread_id = comment.thread_id
+            db.commit()
+    except LinkError as error:
+        return _link_failure(error)
+    except IntegrityError:
+        # Two clicks raced; the other one spent the link.
+        return _link_failure(LinkError("used", "this link was already used"))
+    except ApiError as error:
+        return _page(
+            "moderate_message.html", error.status, title="Nothing changed", message=error.message
+        )
+    if outcome.changed:
+        announce_changes(rt, [(outcome.comment_id, thread_id, outcome.to_status)])
+    return _page(
+        "moderate_message.html",
+        title="Done",
+        message=f"Comment #{outcome.comment_id} is now {outcome.to_status}.",
+    )

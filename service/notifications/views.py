@@ -1,0 +1,91 @@
+"""HTTP face of notifications: opting in to reply mail, and unsubscribing.
+
+Opting in is an API call by a signed-in reader (the reader token the widget
+holds) about their own comment. The unsubscribe link in every reply mail
+lands on a page: GET asks, POST stops the mail (mail clients that follow
+RFC 8058 POST to the same URL directly).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from service.api import endpoint
+from service.auth.readers import reader_identity
+from service.errors import ApiError
+from service.models import Comment, ReplySubscription, Site
+from service.notifications.replies import read_unsubscribe_token, subscribe, unsubscribe
+from service.notifications.schemas import ReplySubscriptionIn, ReplySubscriptionOut
+from service.runtime import current_runtime
+from service.sites import get_site
+
+bp = Blueprint("notifications", __name__, template_folder="templates")
+
+
+@endpoint(
+    bp,
+    "/api/v1/notifications/replies",
+    "POST",
+    summary="Mail me when a reply to my comment is published (signed-in authors whose "
+    "provider verified their email; send the reader token as Authorization: Bearer)",
+    body=ReplySubscriptionIn,
+    responses={200: ReplySubscriptionOut},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def subscribe_to_replies(body: ReplySubscriptionIn):
+    rt = current_runtime()
+    with rt.session() as db:
+        site = get_site(db, body.site, field="site")
+        identity = reader_identity(db, rt.settings.secret_key, site)
+        if identity is None:
+            raise ApiError("unauthorized", "sign in to get reply notifications")
+        comment = db.get(Comment, body.comment)
+        if comment is None or comment.thread.site_id != site.id:
+            raise ApiError("not_found", f"no comment {body.comment} on {site.slug}")
+        if comment.identity_id != identity.id:
+            raise ApiError("forbidden", "you can only follow replies to your own comments")
+        existing = db.scalar(
+            sa.select(ReplySubscription).where(
+                ReplySubscription.comment_id == comment.id,
+                ReplySubscription.identity_id == identity.id,
+            )
+        )
+        if existing is not None:
+            existing.unsubscribed_at = None
+            subscribed = True
+        else:
+            subscribed = subscribe(db, site, comment, identity)
+        db.commit()
+    reason = None if subscribed else "your sign-in provider has not verified your email"
+    return ReplySubscriptionOut(subscribed=subscribed, reason=reason).model_dump(mode="json")
+
+
+def _unsubscribe_page(title: str, message: str, status: int = 200, confirm: bool = False):
+    html = render_template(
+        "notifications_unsubscribe.html", title=title, message=message, confirm=confirm
+    )
+    return html, status
+
+
+@bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe_page(token: str):
+    rt = current_runtime()
+    claims = read_unsubscribe_token(rt.settings.secret_key, token)
+    if claims is None:
+        return _unsubscribe_page("Link not valid", "This unsubscribe link is not valid.", 400)
+    site_id, email = claims
+    with rt.session() as db:
+        site = db.get(Site, site_id)
+        if site is None:
+            return _unsubscribe_page("Gone", "This site no longer exists.", 404)
+        if request.method == "GET":
+            return _unsubscribe_page(
+                "Unsubscribe", f"Stop mailing {email} about replies on {site.name}?", confirm=True
+            )
+        unsubscribe(db, site_id, email)
+        db.commit()
+    return _unsubscribe_page(
+        "Unsubscribed", f"{email} will get no more reply notifications from {site.name}."
+    )

@@ -1,0 +1,97 @@
+"""``parley eval`` and ``parley train``: the command contracts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+from click.testing import CliRunner
+
+from worker.cli import cli
+from worker.train import YOUTUBE_FILES
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+KEYS = {"precision", "recall", "f1", "roc_auc", "false_positive_rate", "n"}
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def parley_eval(task: str, data: Path, text: str, label: str, *extra: str):
+    args = ["eval", task, "--input", str(data), "--text-column", text, "--label-column", label]
+    return CliRunner().invoke(cli, [*args, *extra])
+
+
+def test_eval_spam_prints_metrics_and_ends_with_one_json_line(tmp_path):
+    data = write_csv(
+        tmp_path / "yt.csv",
+        ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"],
+        [
+            ["a", "x", "", "Check out my channel!! subscribe http://bit.ly/abc\ufeff", "1"],
+            ["b", "y", "", "free gift cards at giftz dot com click now", "1"],
+            ["c", "z", "2015-01-01", "This song never gets old\ufeff", "0"],
+            ["d", "w", "2015-01-01", "Love the chorus &amp; the video <br />", "0"],
+        ],
+    )
+    result = parley_eval("spam", data, "CONTENT", "CLASS", "--json")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    metrics = json.loads(lines[-1])
+    assert set(metrics) == KEYS
+    assert metrics["n"] == 4 and metrics["false_positive_rate"] == 0.0 and metrics["recall"] == 1.0
+    assert any(line.strip().startswith("roc_auc") for line in lines[:-1])
+
+
+def test_eval_toxicity_with_several_positive_labels(tmp_path):
+    data = write_csv(
+        tmp_path / "t.csv",
+        ["", "count", "class", "tweet"],
+        [
+            ["1", "3", "0", "shut up you stupid bitch nobody likes you"],
+            ["2", "3", "1", "this is fucking trash, you idiot"],
+            ["3", "3", "2", "Looking forward to the game tonight with the family"],
+        ],
+    )
+    result = parley_eval("toxicity", data, "tweet", "class", "--positive", "0,1", "--json")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output.strip().splitlines()[-1])
+    assert metrics["n"] == 3 and metrics["recall"] == 1.0 and metrics["false_positive_rate"] == 0.0
+
+
+def test_eval_with_a_wrong_column_is_a_usage_error(tmp_path):
+    data = write_csv(tmp_path / "x.csv", ["text", "label"], [["hi", "0"]])
+    result = parley_eval("spam", data, "CONTENT", "CLASS")
+    assert result.exit_code == 2 and "needs columns" in result.output
+
+
+def test_train_is_reproducible_and_writes_metadata(tmp_path):
+    # A small slice of the real data keeps the test quick.
+    (tmp_path / "spam").mkdir()
+    for name in YOUTUBE_FILES:
+        with open(SHARED_DATA / name, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        write_csv(tmp_path / name, rows[0], rows[1:61] + rows[-60:])
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = CliRunner().invoke(
+            cli, ["train", "spam", "--data", str(tmp_path), "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    first, second = (joblib.load(out / "spam.joblib") for out in outputs)
+    assert np.array_equal(first["indices"], second["indices"])
+    assert np.array_equal(first["weights"], second["weights"])
+    meta = json.loads((outputs[0] / "spam.json").read_text())
+    assert set(meta["metrics"]["leave_one_video_out_model_only"]) == {
+        Path(n).stem for n in YOUTUBE_FILES
+    }
+    assert meta["data"].keys() == {Path(n).name for n in YOUTUBE_FILES}

@@ -1,0 +1,80 @@
+"""The shipped spam and toxicity models: artifacts, loading, scoring, explanations."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from worker.checks import learned
+from worker.checks.base import CheckContext, CommentFacts
+from worker.text_features import model_text
+
+
+@pytest.mark.parametrize("name", ["spam", "toxicity"])
+def test_artifacts_ship_with_metadata_and_stay_small(name):
+    path = learned.artifact_path(name)
+    assert path.stat().st_size < 2_000_000
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert len(meta["data_hash"]) == 64 and meta["data"]
+    assert {"scikit-learn", "numpy", "python"} <= set(meta["versions"])
+    assert (
+        meta["metrics"]
+        and meta["operating_points"]["hold_prob"] < meta["operating_points"]["sure_prob"]
+    )
+    model = learned.LinearTextModel.load(path)
+    assert model.version == meta["version"]
+
+
+def test_models_load_once_per_process():
+    learned.clear_model_cache()
+    path = learned.artifact_path("spam")
+    before = learned.LOADS[path]
+    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    ctx = CheckContext(stateful=False)
+    for body in ("first comment", "second comment", "third comment"):
+        check(CommentFacts(body=body), ctx)
+    assert learned.LOADS[path] == before + 1
+
+
+def test_fast_row_equals_the_batch_features():
+    spec = learned.get_model("spam").spec
+    text = model_text("Check out my channel http://bit.ly/abc — ｆｕｌｌ width & <b>html</b>")
+    idx, values = spec.row(text)
+    dense = spec.matrix([text]).toarray().ravel()
+    assert np.allclose(dense[idx], values) and np.count_nonzero(dense) == len(idx)
+
+
+def test_spam_model_scores_and_explains():
+    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    ctx = CheckContext(stateful=False)
+    spam = check(
+        CommentFacts(
+            body="Check out my new channel and subscribe!! http://bit.ly/x1 free giftcards"
+        ),
+        ctx,
+    )
+    ham = check(CommentFacts(body="I love how the chorus comes back at the end of this song."), ctx)
+    assert spam.score >= 0.9 and "top terms" in spam.reason and spam.version.startswith("spam-")
+    assert ham.score < 0.5
+
+
+def test_toxicity_model_holds_abuse_but_never_files_spam():
+    check = learned.ModelCheck("toxicity_model", "toxicity", kind="abuse")
+    ctx = CheckContext(stateful=False)
+    abusive = check(
+        CommentFacts(body="shut up you stupid bitch, nobody wants your trash here"), ctx
+    )
+    clean = check(
+        CommentFacts(body="Thanks for the clear explanation of the migration steps."), ctx
+    )
+    assert abusive.score >= 0.5 and abusive.kind == "abuse"
+    assert clean.score < 0.5
+
+
+def test_model_scores_stay_in_range_on_odd_input():
+    ctx = CheckContext(stateful=False)
+    for check in learned.learned_checks():
+        for body in ("", " ", "\ufeff", "😀" * 500, "<a href='x'>", "a" * 10000):
+            assert 0.0 <= check(CommentFacts(body=body), ctx).score <= 1.0

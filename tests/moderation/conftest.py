@@ -1,0 +1,62 @@
+"""Moderation tests: the app with mail on (a local SMTP server), an owner token,
+a moderator who reads mail, and helpers that post and moderate comments."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from service.models import Site, SiteMember
+from service.moderation.access import create_token
+from service.notifications.config import NotificationSettings
+from tests.moderation.servers import http_receiver, smtp_server
+
+MODERATOR_EMAIL = "mod@example.test"
+
+
+@pytest.fixture
+def mailbox():
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture
+def receiver():
+    with http_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def settings(settings, mailbox):
+    """The root settings plus mail through the local SMTP server; webhook
+    retries at once (a burst worker has no scheduler to wait for backoff)."""
+    notifications = NotificationSettings(
+        smtp_host=mailbox.host,
+        smtp_port=mailbox.port,
+        mail_from="parley@example.test",
+        webhook_retry_intervals=(0, 0, 0),
+        webhook_timeout_seconds=5,
+    )
+    return replace(settings, features={**settings.features, "notifications": notifications})
+
+
+@pytest.fixture
+def owner_token(rt, site) -> str:
+    with rt.session() as session:
+        token = create_token(session, session.get(Site, site.id), "owner")
+        session.commit()
+    return token
+
+
+@pytest.fixture
+def mod_mail(rt, site) -> str:
+    """A moderator of the demo site known by email, who gets the digests."""
+    with rt.session() as session:
+        session.add(SiteMember(site_id=site.id, email=MODERATOR_EMAIL, role="moderator"))
+        session.commit()
+    return MODERATOR_EMAIL
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

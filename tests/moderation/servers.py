@@ -1,0 +1,80 @@
+"""Local servers the notification tests talk to: SMTP (aiosmtpd) and an HTTP
+receiver for webhooks, both on free ports on 127.0.0.1, stopped after the test."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    host: str = "127.0.0.1"
+    port: int = 0
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    box = Mailbox(port=free_port())
+    controller = Controller(box, hostname=box.host, port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Receiver:
+    """Answers ``fail_first`` requests with a 500, then 200; keeps every request."""
+
+    url: str = ""
+    fail_first: int = 0
+    # Every attempt, failed or not: (headers, raw body, status answered).
+    attempts: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        status = 500 if len(self.attempts) < self.fail_first else 200
+        self.attempts.append((dict(request.headers), request.get_data(), status))
+        return Response("ok" if status == 200 else "try later", status=status)(
+            environ, start_response
+        )
+
+
+@contextmanager
+def http_receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    server = make_server("127.0.0.1", 0, receiver, threaded=True)
+    receiver.url = f"http://127.0.0.1:{server.server_port}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        thread.join(5)

@@ -1,0 +1,85 @@
+"""Live updates by Server-Sent Events, and the count script for article lists."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from service.models import Site
+from service.moderation.access import create_token
+from tests.widget.conftest import comment_id, new_thread
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_comment_published_elsewhere_appears_live(stack, page):
+    thread = new_thread("live")
+    stack.post(thread, "Already here.", name="Grace")
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    expect(widget.locator(".live")).to_be_visible()  # the event stream is open
+    expect(widget.locator("h2")).to_have_text("1 comment")
+
+    comment = stack.post(thread, "Fresh from another reader.", name="Linus")
+    assert comment["status"] == "published"
+
+    item = widget.locator(f"#parley-comment-{comment['id']}")
+    expect(item.locator(".body")).to_have_text("Fresh from another reader.")
+    expect(widget.locator("h2")).to_have_text("2 comments")
+    expect(widget.locator("[aria-live=polite]")).to_have_text("New comment from Linus.")
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+
+
+def test_count_script_fills_every_placeholder_with_one_request(stack, page):
+    busy, quiet, unknown = new_thread("count"), new_thread("count"), new_thread("count")
+    for n in range(3):
+        stack.post(busy, f"Comment number {n} on the busy article.", email=f"count{n}@example.com")
+    stack.post(quiet, "The only comment on the quiet one.")
+    html = f"""<!doctype html><html lang="en"><body><ul>
+<li>Busy <span data-parley-count="{busy}">…</span></li>
+<li>Quiet <span data-parley-count="{quiet}">…</span></li>
+<li>Quiet again <span data-parley-count="{quiet}">…</span></li>
+<li>Nobody yet <span data-parley-count="{unknown}">…</span></li>
+</ul><script src="{stack.parley}/count.js" data-parley-site="demo" async></script></body></html>"""
+    calls = []
+    page.on("request", lambda r: calls.append(r.url) if "/api/v1/counts" in r.url else None)
+    page.goto(stack.page("/list", html))
+
+    spans = page.locator("[data-parley-count]")
+    expect(spans).to_have_text(["3 comments", "1 comment", "1 comment", "0 comments"])
+    assert len(calls) == 1
+
+
+def test_an_approved_comment_replaces_its_awaiting_copy_live(stack, page):
+    with stack.rt.session() as session:
+        strict = session.scalar(sa.select(Site).where(Site.slug == "strict"))
+        token = create_token(session, strict, "moderator")
+        session.commit()
+    page.goto(stack.article(new_thread("approve"), site="strict"))
+    widget = page.locator("#parley")
+    expect(widget.locator(".live")).to_be_visible()
+    widget.get_by_role("textbox", name="Comment", exact=True).fill("Held, then approved.")
+    widget.get_by_role("textbox", name="Name", exact=True).fill("Ada")
+    widget.get_by_role("textbox", name="Email (never published)").fill("ada@example.com")
+    widget.get_by_role("button", name="Post Comment").click()
+    pending = widget.locator("li.pending")
+    expect(pending).to_have_count(1)
+    cid = comment_id(pending)
+
+    approved = requests.post(
+        f"{stack.parley}/api/v1/moderation/comments/{cid}/approve",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+
+    item = widget.locator(f"#parley-comment-{cid}")
+    expect(item.locator(".body")).to_have_text("Held, then approved.")
+    expect(widget.locator("li.pending")).to_have_count(0)
+    expect(widget.locator("[aria-live=polite]")).to_have_text("Your comment was published.")
+    # Forgotten from this browser's list of comments awaiting moderation.
+    page.reload()
+    expect(widget.locator(f"#parley-comment-{cid}")).to_have_count(1)
+    expect(widget.locator("li.pending")).to_have_count(0)

@@ -118,6 +118,8 @@ class Comment(Base):
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     depth: Mapped[int] = mapped_column(default=0)
     ip_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # SimHash of the body (service.similarity), for the near-duplicate check.
+    simhash: Mapped[int | None] = mapped_column(sa.BigInteger)
     user_agent: Mapped[str | None] = mapped_column(sa.String(512))
     # Signals the widget sent with the submission (honeypot, elapsed time).
     client: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -14,6 +14,7 @@ from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.models import Comment, Identity, Site, Thread
 from service.runtime import Runtime
+from service.similarity import simhash
 from service.sites import policy_of
 from service.status import Status
 from service.text import hash_ip, render_markdown
@@ -85,6 +86,7 @@ def submit_comment(rt: Runtime, session: Session, site: Site, data: CommentIn, w
         author_url=str(author.url) if author and author.url and not who.identity else None,
         body_source=data.body,
         body_html=render_markdown(data.body),
+        simhash=simhash(data.body),
         status=Status.PENDING,
         ip_hash=hash_ip(who.ip, rt.settings.secret_key),
         user_agent=(who.user_agent or "")[:512] or None,

@@ -127,6 +127,23 @@ def list_bans(session: Session, site_id: int, *, include_expired: bool = False) 
     return list(session.scalars(stmt))
 
 
+# Built once: every comment the worker checks runs it. A None key matches nothing.
+_MATCHING_BAN = (
+    sa.select(Ban)
+    .where(
+        Ban.site_id == sa.bindparam("site"),
+        active(sa.bindparam("now")),
+        sa.or_(
+            Ban.identity_id == sa.bindparam("identity"),
+            Ban.email == sa.bindparam("email"),
+            Ban.ip_hash == sa.bindparam("ip"),
+        ),
+    )
+    .order_by(Ban.id)
+    .limit(1)
+)
+
+
 def matching_ban(
     session: Session,
     site_id: int,
@@ -137,19 +154,9 @@ def matching_ban(
     now: datetime | None = None,
 ) -> Ban | None:
     """The oldest active ban on this site that names any of the author's keys."""
-    keys = []
-    if identity_id is not None:
-        keys.append(Ban.identity_id == identity_id)
-    email = normalize_email(email)
-    if email:
-        keys.append(Ban.email == email)
-    if ip_hash:
-        keys.append(Ban.ip_hash == ip_hash)
-    if not keys:
+    email = normalize_email(email) or None
+    if identity_id is None and not email and not ip_hash:
         return None
-    return session.scalar(
-        sa.select(Ban)
-        .where(Ban.site_id == site_id, active(now or utcnow()), sa.or_(*keys))
-        .order_by(Ban.id)
-        .limit(1)
-    )
+    params = {"site": site_id, "now": now or utcnow(), "identity": identity_id,
+              "email": email, "ip": ip_hash or None}
+    return session.scalar(_MATCHING_BAN, params)

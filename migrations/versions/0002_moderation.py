@@ -1,7 +1,7 @@
 """Moderation notifications: webhooks, reply subscriptions, mail outbox, used mail links
 
-Revision ID: 0003
-Revises: 0001 (0002 if helper-3 adds one)
+Revision ID: 0002
+Revises: 0001
 Hand-written; plain CREATE TABLEs, so it runs as-is on SQLite and PostgreSQL.
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0003"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -45,33 +45,102 @@ BENCH_SITE = "bench"
 BENCH_POLICY = {"checks": {"flood": {"enabled": False}}}
 
 _PARTS = [
-    ["I liked", "I disagree with", "Thanks for", "Interesting take on", "I was surprised by",
-     "My team argued about", "I keep coming back to", "Well argued:", "Not sure about", "Loved"],
-    ["the part on caching", "the section about testing", "your point on hiring",
-     "the migration story", "the note on latency", "the remark about on-call",
-     "the budget figures", "the paragraph on naming", "the code review advice", "the ending"],
-    ["and will try it next week.", "though our setup differs a lot.", "it matches what we saw.",
-     "could you share more numbers?", "we learned the same the hard way.",
-     "my manager will want to read this.", "it reminded me of an old project.",
-     "it is rarely said so clearly.", "I would add a word on monitoring.", "please write a follow-up."],
-    ["Our shop runs Postgres on two boxes.", "We are a team of five.", "I work mostly on mobile apps.",
-     "We moved to queues last spring.", "Our pager rotation is weekly.", "I teach this to juniors.",
-     "We still run a monolith.", "Most of our users are in Asia.", "We deploy twice a day.",
-     "Our budget is tiny."],
-    ["Cheers.", "Keep it up!", "Greetings from Lyon.", "Bookmarked.", "More of this, please.",
-     "See you at the meetup.", "Sharing with my colleagues.", "Good luck with the book.",
-     "Happy Friday.", "Thanks again."],
-    ["Also, the diagrams helped.", "The title undersells it.", "Typo in the third heading.",
-     "The footnotes were gold.", "I read it twice.", "The examples felt real.",
-     "Some links are dead though.", "The intro drags a little.", "The charts are lovely.",
-     "I printed it out."],
-    ["My cat approves.", "Coffee in hand.", "Reading from the train.", "Late-night reading here.",
-     "First time commenting.", "Long-time reader.", "Came here from the newsletter.",
-     "A friend sent me this.", "Found this via search.", "On my lunch break."],
-    ["Question: which tools?", "Question: how long did it take?", "Question: any regrets?",
-     "Question: what would you skip?", "Question: does it scale?", "Question: cost?",
-     "Question: team size?", "Question: what broke first?", "Question: would you do it again?",
-     "Question: any books to read?"],
+    [
+        "I liked",
+        "I disagree with",
+        "Thanks for",
+        "Interesting take on",
+        "I was surprised by",
+        "My team argued about",
+        "I keep coming back to",
+        "Well argued:",
+        "Not sure about",
+        "Loved",
+    ],
+    [
+        "the part on caching",
+        "the section about testing",
+        "your point on hiring",
+        "the migration story",
+        "the note on latency",
+        "the remark about on-call",
+        "the budget figures",
+        "the paragraph on naming",
+        "the code review advice",
+        "the ending",
+    ],
+    [
+        "and will try it next week.",
+        "though our setup differs a lot.",
+        "it matches what we saw.",
+        "could you share more numbers?",
+        "we learned the same the hard way.",
+        "my manager will want to read this.",
+        "it reminded me of an old project.",
+        "it is rarely said so clearly.",
+        "I would add a word on monitoring.",
+        "please write a follow-up.",
+    ],
+    [
+        "Our shop runs Postgres on two boxes.",
+        "We are a team of five.",
+        "I work mostly on mobile apps.",
+        "We moved to queues last spring.",
+        "Our pager rotation is weekly.",
+        "I teach this to juniors.",
+        "We still run a monolith.",
+        "Most of our users are in Asia.",
+        "We deploy twice a day.",
+        "Our budget is tiny.",
+    ],
+    [
+        "Cheers.",
+        "Keep it up!",
+        "Greetings from Lyon.",
+        "Bookmarked.",
+        "More of this, please.",
+        "See you at the meetup.",
+        "Sharing with my colleagues.",
+        "Good luck with the book.",
+        "Happy Friday.",
+        "Thanks again.",
+    ],
+    [
+        "Also, the diagrams helped.",
+        "The title undersells it.",
+        "Typo in the third heading.",
+        "The footnotes were gold.",
+        "I read it twice.",
+        "The examples felt real.",
+        "Some links are dead though.",
+        "The intro drags a little.",
+        "The charts are lovely.",
+        "I printed it out.",
+    ],
+    [
+        "My cat approves.",
+        "Coffee in hand.",
+        "Reading from the train.",
+        "Late-night reading here.",
+        "First time commenting.",
+        "Long-time reader.",
+        "Came here from the newsletter.",
+        "A friend sent me this.",
+        "Found this via search.",
+        "On my lunch break.",
+    ],
+    [
+        "Question: which tools?",
+        "Question: how long did it take?",
+        "Question: any regrets?",
+        "Question: what would you skip?",
+        "Question: does it scale?",
+        "Question: cost?",
+        "Question: team size?",
+        "Question: what broke first?",
+        "Question: would you do it again?",
+        "Question: any books to read?",
+    ],
 ]
 
 
@@ -79,8 +148,12 @@ def comment(site: str, thread: str, i: int) -> dict:
     # Varied, ordinary text: near-identical bodies would (rightly) be held as duplicates.
     pick = random.Random(f"{thread}#{i}")
     body = " ".join(pick.choice(part) for part in _PARTS)
-    return {"site": site, "thread": thread, "body": body,
-            "author": {"name": f"Reader {i}", "email": f"reader{i}@example.com"}}
+    return {
+        "site": site,
+        "thread": thread,
+        "body": body,
+        "author": {"name": f"Reader {i}", "email": f"reader{i}@example.com"},
+    }
 
 
 def timed_load(fn, n: int, concurrency: int) -> tuple[float, list[float]]:
@@ -100,22 +173,30 @@ def run_once(base: str, site: str, run: int, n: int, concurrency: int) -> dict:
     session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=concurrency * 2))
 
     def submit(i):
-        r = session.post(f"{base}/api/v1/comments", json=comment(site, f"/bench/submit-{run}", i), timeout=30)
+        r = session.post(
+            f"{base}/api/v1/comments", json=comment(site, f"/bench/submit-{run}", i), timeout=30
+        )
         assert r.status_code == 202, r.text
 
     submit_rps, submit_lat = timed_load(submit, n, concurrency)
 
     # A thread of 50 published comments to read.
     thread = f"/bench/read-{run}"
-    ids = [session.post(f"{base}/api/v1/comments", json=comment(site, thread, i)).json()["comment"]["id"]
-           for i in range(50)]
+    ids = [
+        session.post(f"{base}/api/v1/comments", json=comment(site, thread, i)).json()["comment"][
+            "id"
+        ]
+        for i in range(50)
+    ]
     for cid in ids:
         session.get(f"{base}/api/v1/comments/{cid}?wait=10", timeout=30)
     page = session.get(f"{base}/api/v1/comments", params={"site": site, "thread": thread}).json()
     assert page["total"] == 50, page["total"]
 
     def read(_):
-        r = session.get(f"{base}/api/v1/comments", params={"site": site, "thread": thread}, timeout=30)
+        r = session.get(
+            f"{base}/api/v1/comments", params={"site": site, "thread": thread}, timeout=30
+        )
         assert r.status_code == 200
 
     read_rps, read_lat = timed_load(read, n, concurrency)
@@ -123,15 +204,21 @@ def run_once(base: str, site: str, run: int, n: int, concurrency: int) -> dict:
     decide_lat = []
     for i in range(min(n, 40)):
         started = time.perf_counter()
-        cid = session.post(f"{base}/api/v1/comments", json=comment(site, f"/bench/decide-{run}", 1000 + i)).json()["comment"]["id"]
-        status = session.get(f"{base}/api/v1/comments/{cid}?wait=10", timeout=30).json()["comment"]["status"]
+        cid = session.post(
+            f"{base}/api/v1/comments", json=comment(site, f"/bench/decide-{run}", 1000 + i)
+        ).json()["comment"]["id"]
+        status = session.get(f"{base}/api/v1/comments/{cid}?wait=10", timeout=30).json()["comment"][
+            "status"
+        ]
         assert status != "pending"
         decide_lat.append(time.perf_counter() - started)
 
     return {
-        "submit_rps": submit_rps, "submit_p50_ms": percentile(submit_lat, 50) * 1000,
+        "submit_rps": submit_rps,
+        "submit_p50_ms": percentile(submit_lat, 50) * 1000,
         "submit_p99_ms": percentile(submit_lat, 99) * 1000,
-        "read50_rps": read_rps, "read50_p50_ms": percentile(read_lat, 50) * 1000,
+        "read50_rps": read_rps,
+        "read50_p50_ms": percentile(read_lat, 50) * 1000,
         "read50_p99_ms": percentile(read_lat, 99) * 1000,
         "decide_p50_ms": percentile(decide_lat, 50) * 1000,
         "decide_p99_ms": percentile(decide_lat, 99) * 1000,
@@ -140,22 +227,44 @@ def run_once(base: str, site: str, run: int, n: int, concurrency: int) -> dict:
 
 def create_bench_site(env: dict, base: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "worker.cli_entry", "sites", "create", BENCH_SITE, "--origin", base,
-         "--policy", json.dumps(BENCH_POLICY)],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "worker.cli_entry",
+            "sites",
+            "create",
+            BENCH_SITE,
+            "--origin",
+            base,
+            "--policy",
+            json.dumps(BENCH_POLICY),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
 def start_stack(workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     data = tempfile.mkdtemp(prefix="parley-bench-")
-    env = {**os.environ, "PARLEY_PORT": str(port), "PARLEY_DATA_DIR": data,
-           "PARLEY_SUBMIT_RATE": "0", "PARLEY_DEMO_PORT": str(free_port()),
-           "PARLEY_SECRET_KEY": os.environ.get("PARLEY_SECRET_KEY", os.urandom(24).hex())}
+    env = {
+        **os.environ,
+        "PARLEY_PORT": str(port),
+        "PARLEY_DATA_DIR": data,
+        "PARLEY_SUBMIT_RATE": "0",
+        "PARLEY_DEMO_PORT": str(free_port()),
+        "PARLEY_SECRET_KEY": os.environ.get("PARLEY_SECRET_KEY", os.urandom(24).hex()),
+    }
     env.pop("PARLEY_DATABASE_URL", None) if "PARLEY_BENCH_KEEP_DB" not in env else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "worker.cli_entry", "run", "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -172,15 +281,24 @@ def start_stack(workers: int) -> tuple[subprocess.Popen, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="a running stack (default: start one)")
-    parser.add_argument("--site", default=BENCH_SITE,
-                        help="site to post to; with --url create it first (see bench/README.md)")
+    parser.add_argument(
+        "--site",
+        default=BENCH_SITE,
+        help="site to post to; with --url create it first (see bench/README.md)",
+    )
     parser.add_argument("--requests", type=int, default=300, help="requests per measurement")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=1, help="worker processes of a started stack")
-    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes of a started stack"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object as the last line"
+    )
     args = parser.parse_args()
 
     proc = None
@@ -188,16 +306,30 @@ def main() -> None:
     if base is None:
         proc, base = start_stack(args.workers)
     try:
-        runs = [run_once(base.rstrip("/"), args.site, i, args.requests, args.concurrency) for i in range(args.repeats)]
+        runs = [
+            run_once(base.rstrip("/"), args.site, i, args.requests, args.concurrency)
+            for i in range(args.repeats)
+        ]
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGINT)
             proc.wait(30)
     medians = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-    print(f"Parley end-to-end, {args.repeats} runs x {args.requests} requests, concurrency {args.concurrency}")
-    print(f"  submit      {medians['submit_rps']:8.1f} req/s   p50 {medians['submit_p50_ms']:7.1f} ms   p99 {medians['submit_p99_ms']:7.1f} ms")
-    print(f"  read (50)   {medians['read50_rps']:8.1f} req/s   p50 {medians['read50_p50_ms']:7.1f} ms   p99 {medians['read50_p99_ms']:7.1f} ms")
-    print(f"  decide                      p50 {medians['decide_p50_ms']:7.1f} ms   p99 {medians['decide_p99_ms']:7.1f} ms")
+    m = medians
+    print(
+        f"Parley end-to-end, {args.repeats} runs x {args.requests} requests, "
+        f"concurrency {args.concurrency}"
+    )
+    for label, prefix, rps in (
+        ("submit", "submit", "submit_rps"),
+        ("read (50)", "read50", "read50_rps"),
+        ("decide", "decide", None),
+    ):
+        throughput = f"{m[rps]:8.1f} req/s" if rps else " " * 14
+        print(
+            f"  {label:<11} {throughput}   p50 {m[prefix + '_p50_ms']:7.1f} ms   "
+            f"p99 {m[prefix + '_p99_ms']:7.1f} ms"
+        )
     print(f"  ratio read/submit throughput: {medians['read50_rps'] / medians['submit_rps']:.2f}")
     if args.json:
         print(json.dumps({k: round(v, 2) for k, v in medians.items()}))

@@ -24,7 +24,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.json.sort_keys = False
     if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
 
     from service.runtime import Runtime
 
@@ -44,10 +46,20 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.openapi_view import bp as openapi_bp
     from service.widget.views import bp as widget_bp
 
-    for bp in (health.bp, comments_bp, moderation_bp, openapi_bp, auth_bp, widget_bp,
-               dashboard_bp, notifications_bp):
+    for bp in (
+        health.bp,
+        comments_bp,
+        moderation_bp,
+        openapi_bp,
+        auth_bp,
+        widget_bp,
+        dashboard_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(bp)
     install_cors(app)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return app

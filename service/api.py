@@ -2,7 +2,8 @@
 
 ``@endpoint`` routes a view on a blueprint together with the models that
 validate its query string and JSON body and describe its responses;
-``openapi_document`` renders the operations of the blueprints an app has. There is no hand-kept copy of the API to drift.
+``openapi_document`` renders the operations of the blueprints an app has.
+There is no hand-kept copy of the API to drift.
 """
 
 from __future__ import annotations
@@ -159,7 +160,12 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             if segment.startswith("{"):
                 name = segment[1:-1]
                 params.append(
-                    {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if name.endswith("id") else "string"}}
+                    {
+                        "name": name,
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer" if name.endswith("id") else "string"},
+                    }
                 )
         if op.query is not None:
             qschema = op.query.model_json_schema()

@@ -61,7 +61,9 @@ def sites() -> None:
 @click.option("--name", help="Display name (defaults to the slug).")
 @click.option("--origin", "origins", multiple=True, help="Origin allowed to embed; repeatable.")
 @click.option("--policy", "policy_json", help="Policy as JSON, merged into the site's policy.")
-def sites_create(slug: str, name: str | None, origins: tuple[str, ...], policy_json: str | None) -> None:
+def sites_create(
+    slug: str, name: str | None, origins: tuple[str, ...], policy_json: str | None
+) -> None:
     from service.models import Site
     from service.sites import create_site, origin_of
 
@@ -78,7 +80,9 @@ def sites_create(slug: str, name: str | None, origins: tuple[str, ...], policy_j
             verb = "created"
         else:
             site.name = name or site.name
-            merged = list(dict.fromkeys([*(site.allowed_origins or []), *(origin_of(o) for o in origins)]))
+            merged = list(
+                dict.fromkeys([*(site.allowed_origins or []), *(origin_of(o) for o in origins)])
+            )
             site.allowed_origins = merged
             site.policy = {**(site.policy or {}), **policy}
             verb = "updated"
@@ -105,8 +109,8 @@ def tokens() -> None:
 @click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
 @click.option("--label", default=None)
 def tokens_create(slug: str, role: str, label: str | None) -> None:
-    from service.moderation.access import create_token
     from service.models import Site
+    from service.moderation.access import create_token
 
     with closing(load_runtime()) as rt, rt.session() as session:
         site = session.scalar(sa.select(Site).where(Site.slug == slug))

@@ -24,7 +24,11 @@ def _known_origins() -> set[str]:
     if cached and cached[0] > time.monotonic():
         return cached[1]
     with rt.session() as session:
-        origins = {o.rstrip("/").lower() for row in session.scalars(sa.select(Site.allowed_origins)) for o in row or []}
+        origins = {
+            o.rstrip("/").lower()
+            for row in session.scalars(sa.select(Site.allowed_origins))
+            for o in row or []
+        }
     origins.add(origin_of(rt.settings.base_url))
     rt.__dict__["_origins_cache"] = (time.monotonic() + _CACHE_SECONDS, origins)
     return origins

@@ -76,26 +76,66 @@ def run_command(workers: int) -> None:
         parley = [sys.executable, "-m", "worker.cli_entry"]
         subprocess.run([*parley, "db", "upgrade"], env=env, check=True)
         subprocess.run(
-            [*parley, "sites", "create", "demo", "--name", "Parley demo", "--origin", settings.base_url,
-             "--origin", demo.demo_origin],
-            env=env, check=True,
+            [
+                *parley,
+                "sites",
+                "create",
+                "demo",
+                "--name",
+                "Parley demo",
+                "--origin",
+                settings.base_url,
+                "--origin",
+                demo.demo_origin,
+            ],
+            env=env,
+            check=True,
         )
-        subprocess.run([*parley, "tokens", "create", "--site", "demo", "--label", "make run"], env=env, check=True)
+        subprocess.run(
+            [*parley, "tokens", "create", "--site", "demo", "--label", "make run"],
+            env=env,
+            check=True,
+        )
 
         host, port = "127.0.0.1", settings.port
-        children.append(_child(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-             "-c", "python:service.gunicorn_conf", "service.wsgi:app"], env,
-        ))
+        children.append(
+            _child(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    f"{host}:{port}",
+                    "-c",
+                    "python:service.gunicorn_conf",
+                    "service.wsgi:app",
+                ],
+                env,
+            )
+        )
         for _ in range(workers):
             children.append(_child([*parley, "worker"], env))
-        children.append(_child([*parley, "sweep", "--every", str(settings.sweep_interval_seconds)], env))
+        children.append(
+            _child([*parley, "sweep", "--every", str(settings.sweep_interval_seconds)], env)
+        )
         # The demo's second article, on another origin, shows cross-origin embedding.
-        children.append(_child(
-            [sys.executable, "-m", "service.widget.demo_server", "--port", str(demo.demo_port),
-             "--parley", settings.base_url], env,
-        ))
-        click.echo(f"\nParley is running at {settings.base_url}  (demo page: {settings.base_url}/demo)")
+        children.append(
+            _child(
+                [
+                    sys.executable,
+                    "-m",
+                    "service.widget.demo_server",
+                    "--port",
+                    str(demo.demo_port),
+                    "--parley",
+                    settings.base_url,
+                ],
+                env,
+            )
+        )
+        click.echo(
+            f"\nParley is running at {settings.base_url}  (demo page: {settings.base_url}/demo)"
+        )
         click.echo(f"The same widget on another origin: {demo.demo_origin}/the-quiet-garden")
         click.echo("Press Ctrl-C to stop.\n")
 

@@ -53,14 +53,22 @@ def start_redis(data_dir: Path, port: int | None = None, persist: bool = True) -
     port = port or free_port()
     args = [
         redis_server_binary(),
-        "--bind", "127.0.0.1",
-        "--port", str(port),
-        "--dir", str(data_dir.resolve()),
-        "--save", "60 1" if persist else "",
-        "--appendonly", "no",
-        "--protected-mode", "yes",
-        "--daemonize", "no",
-        "--loglevel", "warning",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(data_dir.resolve()),
+        "--save",
+        "60 1" if persist else "",
+        "--appendonly",
+        "no",
+        "--protected-mode",
+        "yes",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
     ]
     log_path = data_dir / "redis.log"
     with open(log_path, "ab") as log:

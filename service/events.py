@@ -22,9 +22,7 @@ def thread_channel(thread_id: int) -> str:
     return f"parley:thread:{thread_id}"
 
 
-def announce_decision(
-    conn: redis.Redis, comment_id: int, thread_id: int, status: str
-) -> None:
+def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status: str) -> None:
     message = json.dumps({"id": comment_id, "status": status})
     try:
         pipe = conn.pipeline(transaction=False)

@@ -61,9 +61,7 @@ class Runtime:
         engine = make_engine(settings.database_url)
         # Short timeouts: a request must not hang because Redis is gone; the
         # database row is the source of truth and the sweeper catches up.
-        conn = redis.Redis.from_url(
-            settings.redis_url, socket_connect_timeout=1, socket_timeout=5
-        )
+        conn = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=5)
         return cls(
             settings=settings,
             engine=engine,

@@ -85,7 +85,9 @@ class Settings:
 
         port = integer("PARLEY_PORT", 8000, 1)
         data_dir = Path(get("PARLEY_DATA_DIR", str(DEFAULT_DATA_DIR)))
-        database_url = get("PARLEY_DATABASE_URL") or f"sqlite:///{(data_dir / 'parley.db').resolve()}"
+        database_url = (
+            get("PARLEY_DATABASE_URL") or f"sqlite:///{(data_dir / 'parley.db').resolve()}"
+        )
         if not database_url.startswith(("sqlite", "postgresql")):
             problems.append("PARLEY_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 

@@ -57,7 +57,9 @@ def check_origin(site: Site, origin: str | None, own_origin: str) -> None:
 def create_site(
     session: Session, slug: str, name: str, origins: list[str], policy: dict | None = None
 ) -> Site:
-    site = Site(slug=slug, name=name, allowed_origins=[origin_of(o) for o in origins], policy=policy or {})
+    site = Site(
+        slug=slug, name=name, allowed_origins=[origin_of(o) for o in origins], policy=policy or {}
+    )
     session.add(site)
     session.flush()
     return site

@@ -53,7 +53,9 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
 def worker_command(burst: bool, simple: bool) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     rt = load_runtime()
     worker_runtime.install(rt)
     warm_up()
@@ -69,7 +71,9 @@ def worker_command(burst: bool, simple: bool) -> None:
 def sweep_command(every: float | None, older_than: int | None) -> None:
     from worker.sweeper import sweep_forever, sweep_pending
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     rt = load_runtime()
     worker_runtime.install(rt)
     if every:

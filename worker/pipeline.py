@@ -35,8 +35,11 @@ def facts_for(comment: Comment, site: Site) -> CommentFacts:
 def enabled_checks(policy: dict, checks: Iterable[Check] | None = None) -> list[Check]:
     """A site switches a check off with policy["checks"][name] = {"enabled": false}."""
     settings = policy.get("checks", {})
-    return [c for c in (all_checks() if checks is None else checks)
-            if settings.get(c.name, {}).get("enabled", True)]
+    return [
+        c
+        for c in (all_checks() if checks is None else checks)
+        if settings.get(c.name, {}).get("enabled", True)
+    ]
 
 
 def run_checks(

@@ -36,10 +36,14 @@ class SweepReport:
     error: str | None = None
 
 
-def sweep_pending(rt: Runtime, older_than_seconds: int | None = None, batch: int = 500) -> SweepReport:
+def sweep_pending(
+    rt: Runtime, older_than_seconds: int | None = None, batch: int = 500
+) -> SweepReport:
     from worker.jobs import hold_after_failure
 
-    older_than = rt.settings.sweep_after_seconds if older_than_seconds is None else older_than_seconds
+    older_than = (
+        rt.settings.sweep_after_seconds if older_than_seconds is None else older_than_seconds
+    )
     cutoff = utcnow() - timedelta(seconds=older_than)
     with rt.session() as session:
         ids = session.scalars(

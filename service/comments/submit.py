@@ -27,7 +27,9 @@ class Submitter:
     identity: Identity | None
 
 
-def get_or_create_thread(session: Session, site: Site, key: str, title: str | None, url: str | None) -> Thread:
+def get_or_create_thread(
+    session: Session, site: Site, key: str, title: str | None, url: str | None
+) -> Thread:
     thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
     if thread is not None:
         return thread
@@ -38,17 +40,23 @@ def get_or_create_thread(session: Session, site: Site, key: str, title: str | No
         with session.begin_nested():
             session.add(thread)
     except IntegrityError:
-        thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
+        thread = session.scalar(
+            sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key)
+        )
         assert thread is not None
     return thread
 
 
-def _parent(session: Session, thread: Thread, parent_id: int | None, max_depth: int) -> Comment | None:
+def _parent(
+    session: Session, thread: Thread, parent_id: int | None, max_depth: int
+) -> Comment | None:
     if parent_id is None:
         return None
     parent = session.get(Comment, parent_id)
     if parent is None or parent.thread_id != thread.id:
-        raise ApiError("validation_failed", "parent: no such comment in this thread", field="parent")
+        raise ApiError(
+            "validation_failed", "parent: no such comment in this thread", field="parent"
+        )
     if parent.status != Status.PUBLISHED:
         raise ApiError("validation_failed", "parent: that comment is not published", field="parent")
     if parent.depth + 1 > max_depth:
@@ -58,7 +66,9 @@ def _parent(session: Session, thread: Thread, parent_id: int | None, max_depth: 
     return parent
 
 
-def submit_comment(rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter) -> Comment:
+def submit_comment(
+    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+) -> Comment:
     policy = policy_of(site)
     if who.identity is None:
         if policy.get("require_signin"):
@@ -73,7 +83,9 @@ def submit_comment(rt: Runtime, session: Session, site: Site, data: CommentIn, w
     client = data.client
     signals = {
         "honeypot": client.honeypot if client else "",
-        "elapsed_ms": elapsed_ms(rt.settings.secret_key, client.render_token if client else None, site.id),
+        "elapsed_ms": elapsed_ms(
+            rt.settings.secret_key, client.render_token if client else None, site.id
+        ),
     }
     author = data.author
     comment = Comment(
@@ -81,8 +93,12 @@ def submit_comment(rt: Runtime, session: Session, site: Site, data: CommentIn, w
         parent_id=parent.id if parent else None,
         depth=parent.depth + 1 if parent else 0,
         identity_id=who.identity.id if who.identity else None,
-        author_name=(who.identity.name if who.identity else author.name) if (who.identity or author) else None,
-        author_email=(who.identity.email if who.identity else str(author.email)) if (who.identity or author) else None,
+        author_name=(who.identity.name if who.identity else author.name)
+        if (who.identity or author)
+        else None,
+        author_email=(who.identity.email if who.identity else str(author.email))
+        if (who.identity or author)
+        else None,
         author_url=str(author.url) if author and author.url and not who.identity else None,
         body_source=data.body,
         body_html=render_markdown(data.body),

@@ -28,9 +28,13 @@ bp = Blueprint("comments", __name__, url_prefix="/api/v1")
 
 
 @endpoint(
-    bp, "/comments", "POST",
+    bp,
+    "/comments",
+    "POST",
     summary="Submit a comment; it is stored as pending and checked by the worker",
-    body=CommentIn, responses={202: CommentEnvelope}, errors=(401, 403, 413, 415, 429),
+    body=CommentIn,
+    responses={202: CommentEnvelope},
+    errors=(401, 403, 413, 415, 429),
 )
 def create_comment(body: CommentIn):
     rt = current_runtime()
@@ -46,9 +50,13 @@ def create_comment(body: CommentIn):
 
 
 @endpoint(
-    bp, "/comments/<int:comment_id>", "GET",
+    bp,
+    "/comments/<int:comment_id>",
+    "GET",
     summary="A comment's status; with wait=S, block up to S seconds for the worker's decision",
-    query=CommentStatusQuery, responses={200: CommentEnvelope}, errors=(404,),
+    query=CommentStatusQuery,
+    responses={200: CommentEnvelope},
+    errors=(404,),
 )
 def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
@@ -64,9 +72,13 @@ def get_comment(comment_id: int, query: CommentStatusQuery):
 
 
 @endpoint(
-    bp, "/comments", "GET",
+    bp,
+    "/comments",
+    "GET",
     summary="A thread's published comments, oldest first, with parent ids",
-    query=ThreadQuery, responses={200: ThreadPage}, errors=(404,),
+    query=ThreadQuery,
+    responses={200: ThreadPage},
+    errors=(404,),
 )
 def list_comments(query: ThreadQuery):
     rt = current_runtime()
@@ -78,16 +90,24 @@ def list_comments(query: ThreadQuery):
         token = issue_render_token(rt.settings.secret_key, site.id)
         max_depth = int(policy_of(site).get("max_depth", 5))
     page = ThreadPage(
-        thread=query.thread, comments=comments, total=total, next_cursor=next_cursor,
-        render_token=token, max_depth=max_depth,
+        thread=query.thread,
+        comments=comments,
+        total=total,
+        next_cursor=next_cursor,
+        render_token=token,
+        max_depth=max_depth,
     )
     return page.model_dump(mode="json")
 
 
 @endpoint(
-    bp, "/counts", "GET",
+    bp,
+    "/counts",
+    "GET",
     summary="Published comment counts for one or more threads (repeat thread=)",
-    query=CountsQuery, responses={200: Counts}, errors=(404,),
+    query=CountsQuery,
+    responses={200: Counts},
+    errors=(404,),
 )
 def counts(query: CountsQuery):
     rt = current_runtime()

@@ -46,13 +46,17 @@ def create_token(session: Session, site: Site, role: str, label: str | None = No
 
 def actor_from_token(session: Session, token: str) -> Actor | None:
     row = session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
     )
     if row is None:
         return None
     sites = frozenset({row.site_id})
     return Actor(
-        label=f"token:{row.id}", role=row.role, site_ids=sites,
+        label=f"token:{row.id}",
+        role=row.role,
+        site_ids=sites,
         owned_site_ids=sites if row.role == "owner" else frozenset(),
     )
 

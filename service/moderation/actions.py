@@ -23,7 +23,9 @@ class Outcome:
     changed: bool
 
 
-def apply_action(session: Session, comment: Comment, action: str, actor: Actor, site_id: int) -> Outcome:
+def apply_action(
+    session: Session, comment: Comment, action: str, actor: Actor, site_id: int
+) -> Outcome:
     """Apply and flush; the caller commits (so bulk actions are one transaction)."""
     target, sources = MODERATOR_ACTIONS[action]
     current = Status(comment.status)

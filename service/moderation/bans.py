@@ -157,6 +157,11 @@ def matching_ban(
     email = normalize_email(email) or None
     if identity_id is None and not email and not ip_hash:
         return None
-    params = {"site": site_id, "now": now or utcnow(), "identity": identity_id,
-              "email": email, "ip": ip_hash or None}
+    params = {
+        "site": site_id,
+        "now": now or utcnow(),
+        "identity": identity_id,
+        "email": email,
+        "ip": ip_hash or None,
+    }
     return session.scalar(_MATCHING_BAN, params)

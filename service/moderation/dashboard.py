@@ -266,7 +266,9 @@ def mail_link_act(token: str):
                 label=f"mail:{claims.recipient}",
                 role=member.role,
                 site_ids=frozenset({claims.site_id}),
-                owned_site_ids=frozenset({claims.site_id}) if member.role == "owner" else frozenset(),
+                owned_site_ids=frozenset({claims.site_id})
+                if member.role == "owner"
+                else frozenset(),
             )
             spend(db, claims)
             outcome = apply_action(db, comment, claims.action, actor, claims.site_id)

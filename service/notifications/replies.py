@@ -1,9 +1,9 @@
 """Reply notifications: authors who asked to hear about replies, and the mail.
 
 Only a signed-in author whose provider verified their email can subscribe
-(``notify_replies`` on POST /api/v1/comments); a guest's address is
-unverified, and mailing it would let anyone aim our mail at anyone. The
-request's flag is ignored otherwise. A subscriber is mailed when a reply to
+(POST /api/v1/notifications/replies, which the widget calls after a post
+when the reader ticked "Notify me of replies"); a guest's address is
+unverified, and mailing it would let anyone aim our mail at anyone. A subscriber is mailed when a reply to
 their comment is *published* (by the worker or a moderator), never about
 their own replies. Every mail carries an unsubscribe link that stops all
 reply mail for that address on that site; it never expires.

@@ -44,8 +44,11 @@ def test_body_that_is_not_a_json_object(client, site, raw, code):
 
 
 def test_wrong_content_type(client, site):
-    assert_error(post_raw(client, "site=demo", content_type="application/x-www-form-urlencoded"),
-                 415, "unsupported_media_type")
+    assert_error(
+        post_raw(client, "site=demo", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,7 +68,10 @@ def test_wrong_content_type(client, site):
         ({"author": {"name": "Ada", "email": "not-an-email"}}, "author.email"),
         ({"author": {"name": "", "email": "ada@example.com"}}, "author.name"),
         ({"author": {"name": "A" * 101, "email": "ada@example.com"}}, "author.name"),
-        ({"author": {"name": "Ada", "email": "ada@example.com", "url": "javascript:alert(1)"}}, "author.url"),
+        (
+            {"author": {"name": "Ada", "email": "ada@example.com", "url": "javascript:alert(1)"}},
+            "author.url",
+        ),
         ({"unexpected": 1}, "unexpected"),
         ({"client": {"honeypot": 3}}, "client.honeypot"),
     ],
@@ -87,8 +93,12 @@ def test_guest_without_author(client, site):
 
 
 def test_unknown_site(client, site):
-    assert_error(client.post("/api/v1/comments", json={**GOOD, "site": "nope"}), 422,
-                 "validation_failed", "site")
+    assert_error(
+        client.post("/api/v1/comments", json={**GOOD, "site": "nope"}),
+        422,
+        "validation_failed",
+        "site",
+    )
 
 
 def test_foreign_origin_is_refused(client, site):
@@ -97,7 +107,9 @@ def test_foreign_origin_is_refused(client, site):
 
 
 def test_registered_origin_is_accepted_with_cors(client, site):
-    response = client.post("/api/v1/comments", json=GOOD, headers={"Origin": "http://blog.example.test"})
+    response = client.post(
+        "/api/v1/comments", json=GOOD, headers={"Origin": "http://blog.example.test"}
+    )
     assert response.status_code == 202
     assert response.headers["Access-Control-Allow-Origin"] == "http://blog.example.test"
 
@@ -105,13 +117,21 @@ def test_registered_origin_is_accepted_with_cors(client, site):
 def test_parent_from_another_thread(client, post, drain):
     other = post("elsewhere", thread="/posts/other").get_json()["comment"]["id"]
     drain()
-    assert_error(client.post("/api/v1/comments", json={**GOOD, "parent": other}), 422,
-                 "validation_failed", "parent")
+    assert_error(
+        client.post("/api/v1/comments", json={**GOOD, "parent": other}),
+        422,
+        "validation_failed",
+        "parent",
+    )
 
 
 def test_parent_that_does_not_exist(client, site):
-    assert_error(client.post("/api/v1/comments", json={**GOOD, "parent": 999999}), 422,
-                 "validation_failed", "parent")
+    assert_error(
+        client.post("/api/v1/comments", json={**GOOD, "parent": 999999}),
+        422,
+        "validation_failed",
+        "parent",
+    )
 
 
 def test_oversized_request(client, site):

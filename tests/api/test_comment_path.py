@@ -33,8 +33,14 @@ def test_clean_guest_comment_is_pending_then_published(client, post, drain, rt):
         ).all()
         assert {c.check for c in checks} >= {"link_count"}
         assert all(c.reason for c in checks)
-        event = session.scalar(sa.select(ModerationEvent).where(ModerationEvent.comment_id == comment["id"]))
-        assert (event.actor, event.from_status, event.to_status) == ("worker", "pending", "published")
+        event = session.scalar(
+            sa.select(ModerationEvent).where(ModerationEvent.comment_id == comment["id"])
+        )
+        assert (event.actor, event.from_status, event.to_status) == (
+            "worker",
+            "pending",
+            "published",
+        )
 
 
 def test_six_links_are_not_published(client, post, drain):
@@ -75,7 +81,9 @@ def test_counts_per_thread(client, post, drain):
     post("two")
     post("elsewhere", thread="/posts/other")
     drain()
-    counts = client.get("/api/v1/counts?site=demo&thread=/posts/hello&thread=/posts/other&thread=/none")
+    counts = client.get(
+        "/api/v1/counts?site=demo&thread=/posts/hello&thread=/posts/other&thread=/none"
+    )
     assert counts.get_json() == {"counts": {"/posts/hello": 2, "/posts/other": 1, "/none": 0}}
 
 
@@ -116,7 +124,7 @@ def test_guest_email_is_never_published(client, post, drain):
 def test_script_tag_is_stored_sanitized(client, post, drain, rt):
     from html.parser import HTMLParser
 
-    payload = '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+    payload = "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     cid = post(payload).get_json()["comment"]["id"]
     with rt.session() as session:
         html = session.get(Comment, cid).body_html

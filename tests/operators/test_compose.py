@@ -25,7 +25,10 @@ def compose_binary() -> str:
 def compose_config(binary: str, path: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [binary, "-f", str(path), "config", "--format", "json"],
-        capture_output=True, text=True, env={"PATH": os.environ["PATH"], **env}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], **env},
+        timeout=60,
     )
 
 
@@ -60,5 +63,7 @@ def test_compose_refuses_to_run_without_a_secret_key(compose_binary):
 
 def test_the_parser_really_rejects_broken_files(compose_binary, tmp_path):
     broken = tmp_path / "compose.yml"
-    broken.write_text("services:\n  web:\n    depends_on:\n      nowhere:\n        condition: service_healthy\n")
+    broken.write_text(
+        "services:\n  web:\n    depends_on:\n      nowhere:\n        condition: service_healthy\n"
+    )
     assert compose_config(compose_binary, broken).returncode != 0

@@ -43,7 +43,9 @@ def chromium() -> None:
         )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([apt, "update", "-qq"], check=True, env=env)
-    subprocess.run([apt, "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env)
+    subprocess.run(
+        [apt, "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env
+    )
 
 
 def main() -> None:

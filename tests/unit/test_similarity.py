@@ -7,8 +7,10 @@ import random
 from service.similarity import hamming, jaccard, shingles, simhash
 from worker.checks.history import _CLOSE_BITS
 
-WORDS = ("river garden lamp winter budget engine violin harbour pepper ladder cotton signal "
-         "meadow copper orbit saddle thunder velvet walnut canyon").split()
+WORDS = (
+    "river garden lamp winter budget engine violin harbour pepper ladder cotton signal "
+    "meadow copper orbit saddle thunder velvet walnut canyon"
+).split()
 
 
 def sentence(rng: random.Random, n: int = 30) -> str:

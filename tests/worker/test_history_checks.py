@@ -19,15 +19,22 @@ def status(client, cid):
 def check_of(rt, cid, name):
     with rt.session() as session:
         return session.scalar(
-            sa.select(CheckResultRow).where(CheckResultRow.comment_id == cid, CheckResultRow.check == name)
+            sa.select(CheckResultRow).where(
+                CheckResultRow.comment_id == cid, CheckResultRow.check == name
+            )
         )
 
 
 def test_campaign_pasted_across_threads_is_caught(client, post, drain, rt):
     ids = []
     for i in range(3):
-        ids.append(post(CAMPAIGN, thread=f"/posts/{i}",
-                        author={"name": f"N{i}", "email": f"n{i}@example.com"}).get_json()["comment"]["id"])
+        ids.append(
+            post(
+                CAMPAIGN,
+                thread=f"/posts/{i}",
+                author={"name": f"N{i}", "email": f"n{i}@example.com"},
+            ).get_json()["comment"]["id"]
+        )
         drain()
     assert status(client, ids[0]) == "published"
     third = check_of(rt, ids[2], "duplicate")
@@ -42,8 +49,10 @@ def test_short_repeated_replies_are_not_duplicates(post, drain, rt):
 
 
 def test_flood_from_one_author_is_held(client, post, drain, rt):
-    ids = [post(f"Comment {i}: {w} opinions differ") .get_json()["comment"]["id"]
-           for i, w in enumerate(["apple", "pear", "plum", "fig", "kiwi", "lime", "date"])]
+    ids = [
+        post(f"Comment {i}: {w} opinions differ").get_json()["comment"]["id"]
+        for i, w in enumerate(["apple", "pear", "plum", "fig", "kiwi", "lime", "date"])
+    ]
     drain()
     assert status(client, ids[0]) == "published"
     last = check_of(rt, ids[-1], "flood")
@@ -60,13 +69,17 @@ def test_trusted_author_is_published_despite_a_mild_flag(client, post, drain, rt
         post(f"My {word} comment here, about topic {i}")
         drain()
     # Three links: over the limit (held for a stranger) but not strongly negative.
-    cid = post("See https://a.example https://b.example https://c.example").get_json()["comment"]["id"]
+    cid = post("See https://a.example https://b.example https://c.example").get_json()["comment"][
+        "id"
+    ]
     drain()
     assert check_of(rt, cid, "trust").score == 0.0
     assert status(client, cid) == "published"
     # A stranger with the same comment is held.
-    stranger = post("See https://a.example https://b.example https://c.example",
-                    author={"name": "New", "email": "new@example.com"}).get_json()["comment"]["id"]
+    stranger = post(
+        "See https://a.example https://b.example https://c.example",
+        author={"name": "New", "email": "new@example.com"},
+    ).get_json()["comment"]["id"]
     drain()
     assert status(client, stranger) in ("held", "spam")
 

@@ -24,10 +24,13 @@ def snapshot(rt, cid):
         comment = session.get(Comment, cid)
         checks = session.execute(
             sa.select(CheckResultRow.check, CheckResultRow.score, CheckResultRow.reason)
-            .where(CheckResultRow.comment_id == cid).order_by(CheckResultRow.check)
+            .where(CheckResultRow.comment_id == cid)
+            .order_by(CheckResultRow.check)
         ).all()
         events = session.scalar(
-            sa.select(sa.func.count()).select_from(ModerationEvent).where(ModerationEvent.comment_id == cid)
+            sa.select(sa.func.count())
+            .select_from(ModerationEvent)
+            .where(ModerationEvent.comment_id == cid)
         )
         return comment.status, comment.decided_at, checks, events
 
@@ -45,17 +48,21 @@ def test_running_a_job_twice_changes_nothing(post, drain, rt):
 
 
 def test_second_run_losing_the_race_writes_nothing(post, rt):
-    from worker.decision import Decision
-    from worker.outcome import apply_decision
     from service.status import Status
     from worker.checks.base import CheckResult
+    from worker.decision import Decision
+    from worker.outcome import apply_decision
 
     cid = post("race").get_json()["comment"]["id"]
     with rt.session() as session:
-        assert apply_decision(session, cid, [CheckResult("a", 0.1, "fine", "1")], Decision(Status.PUBLISHED, "ok"))
+        assert apply_decision(
+            session, cid, [CheckResult("a", 0.1, "fine", "1")], Decision(Status.PUBLISHED, "ok")
+        )
         session.commit()
     with rt.session() as session:
-        assert not apply_decision(session, cid, [CheckResult("a", 0.9, "bad", "1")], Decision(Status.SPAM, "x"))
+        assert not apply_decision(
+            session, cid, [CheckResult("a", 0.9, "bad", "1")], Decision(Status.SPAM, "x")
+        )
         session.commit()
     status, _, checks, events = snapshot(rt, cid)
     assert status == "published" and checks == [("a", 0.1, "fine")] and events == 1

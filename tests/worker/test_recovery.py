@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import redis
-import sqlalchemy as sa
 from rq import SimpleWorker
 
 from service import create_app
@@ -59,17 +57,24 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
 
     dead = f"redis://127.0.0.1:{free_port()}/0"
     app = create_app(replace(settings, redis_url=dead, submit_rate_per_minute=30))
-    response = app.test_client().post("/api/v1/comments", json={
-        "site": "demo", "thread": "/t", "body": "written while Redis was down",
-        "author": {"name": "Ada", "email": "ada@example.com"},
-    })
+    response = app.test_client().post(
+        "/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": "/t",
+            "body": "written while Redis was down",
+            "author": {"name": "Ada", "email": "ada@example.com"},
+        },
+    )
     assert response.status_code == 202
     cid = response.get_json()["comment"]["id"]
     down_rt = app.extensions["parley"]
     assert status_of(down_rt, cid) == "pending"
     assert sweep_pending(down_rt, older_than_seconds=0).error  # cannot enqueue yet
     ready = app.test_client().get("/readyz")
-    assert ready.status_code == 503 and ready.get_json()["error"]["checks"]["redis"].startswith("unavailable")
+    assert ready.status_code == 503 and ready.get_json()["error"]["checks"]["redis"].startswith(
+        "unavailable"
+    )
     down_rt.close()
 
     # Redis is back: the sweeper enqueues, a worker decides.
@@ -86,7 +91,9 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
 
 def test_forking_worker_subprocess_publishes(post, rt, settings):
     """The real `parley worker` (forking work-horses), as operators run it."""
-    ids = [post(f"comment {i} for the forking worker").get_json()["comment"]["id"] for i in range(3)]
+    ids = [
+        post(f"comment {i} for the forking worker").get_json()["comment"]["id"] for i in range(3)
+    ]
     env = {
         **os.environ,
         "PARLEY_ENV": "test",
@@ -96,8 +103,12 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
         "PARLEY_QUEUE": settings.queue_name,
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "worker.cli_entry", "worker"], env=env, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "worker.cli_entry", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60

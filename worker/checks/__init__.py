@@ -15,8 +15,14 @@ from worker.checks.text_rules import TEXT_RULE_CHECKS
 
 def all_checks() -> list:
     """Every check the worker knows, built fresh so tests can't share state."""
-    return [*TEXT_RULE_CHECKS, *learned_checks(), moderator_labels, *HISTORY_CHECKS, banned_author,
-            akismet]
+    return [
+        *TEXT_RULE_CHECKS,
+        *learned_checks(),
+        moderator_labels,
+        *HISTORY_CHECKS,
+        banned_author,
+        akismet,
+    ]
 
 
 __all__ = ["CheckContext", "CheckResult", "CommentFacts", "all_checks"]

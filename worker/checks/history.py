@@ -139,7 +139,11 @@ def flood(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     per_minute = int(ctx.policy.get("flood_per_minute", 5))
     per_hour = int(ctx.policy.get("flood_per_hour", 30))
     now = utcnow()
-    params = {**_author(facts), "minute": now - timedelta(minutes=1), "hour": now - timedelta(hours=1)}
+    params = {
+        **_author(facts),
+        "minute": now - timedelta(minutes=1),
+        "hour": now - timedelta(hours=1),
+    }
     minute, hour = ctx.session.execute(_FLOOD[facts.identity_id is not None], params).one()
     counts = f"{minute} comments in the last minute, {hour} in the last hour"
     if minute >= per_minute or hour >= per_hour:
@@ -165,9 +169,7 @@ def trust(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         return result(1.0, "first-time author (no history)")
     if not (facts.identity_id or facts.author_email):
         return result(1.0, "anonymous author")
-    approved, bad = ctx.session.execute(
-        _TRUST[facts.identity_id is not None], _author(facts)
-    ).one()
+    approved, bad = ctx.session.execute(_TRUST[facts.identity_id is not None], _author(facts)).one()
     needed = int(ctx.policy.get("trusted_after", 3))
     if bad:
         return result(1.0, f"{bad} earlier comment(s) rejected or spam")

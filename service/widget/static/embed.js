@@ -55,6 +55,9 @@
       website: "Website",
       optional: "optional",
       remember: "Save my name, email and website in this browser for the next time I comment.",
+      notify: "Notify me of replies by email",
+      notifyOn: "You'll get an email when someone replies.",
+      notifyOff: "No reply emails: {reason}.",
       honeypot: "Leave this field empty",
       post: "Post Comment",
       posting: "Posting…",
@@ -108,6 +111,9 @@
       website: "ウェブサイト",
       optional: "任意",
       remember: "次回のコメントで使用するため、名前、メールアドレス、サイトをこのブラウザーに保存する。",
+      notify: "返信があったらメールで知らせる",
+      notifyOn: "返信があるとメールでお知らせします。",
+      notifyOff: "返信のメール通知は設定できませんでした: {reason}",
       honeypot: "この欄は空のままにしてください",
       post: "コメントを送信",
       posting: "送信中…",
@@ -161,6 +167,9 @@
       website: "网站",
       optional: "可选",
       remember: "在此浏览器中保存我的昵称、邮箱和网站,以便下次评论时使用。",
+      notify: "有人回复时通过邮件通知我",
+      notifyOn: "有人回复时,您会收到邮件通知。",
+      notifyOff: "无法开启回复邮件通知:{reason}",
       honeypot: "请勿填写此栏",
       post: "发表评论",
       posting: "正在发表…",
@@ -358,6 +367,7 @@
     const AUTH_KEY = `${KEY}:auth`;
     const PENDING_KEY = `${KEY}:pending:${config.thread}`;
     const GUEST_KEY = `parley:${ORIGIN}:guest`;
+    const NOTIFY_KEY = `parley:${ORIGIN}:notify`;
 
     const state = {
       comments: new Map(), // id -> {data, li}
@@ -698,6 +708,10 @@
       url: h("input", { type: "url", name: "url", autocomplete: "url", maxlength: 2048, placeholder: "https://" }),
       honeypot: h("input", { type: "text", name: "homepage", tabindex: "-1", autocomplete: "off" }),
       remember: h("input", { type: "checkbox", name: "remember", id: "parley-remember" }),
+      notify: h("input", {
+        type: "checkbox", name: "notify", id: "parley-notify",
+        onchange: (event) => storage.set(NOTIFY_KEY, event.currentTarget.checked || null),
+      }),
     };
     const formHeading = h("h3", { id: "parley-form-heading" }, t("leaveReply"));
     const cancelButton = h("button", { type: "button", class: "link-button", hidden: true, onclick: () => closeReply(true) }, t("cancelReply"));
@@ -708,6 +722,8 @@
       field("email", [t("email"), " ", h("small", null, `(${t("emailNote")})`)], inputs.email),
       field("url", [t("website"), " ", h("small", null, `(${t("optional")})`)], inputs.url));
     const rememberRow = h("label", { class: "remember", for: "parley-remember" }, inputs.remember, h("span", null, t("remember")));
+    // Only for signed-in readers: a guest's email is unverified, so the server would refuse it.
+    const notifyRow = h("label", { class: "remember", for: "parley-notify", hidden: true }, inputs.notify, h("span", null, t("notify")));
     const submitButton = h("button", { type: "submit", class: "button primary" }, t("post"));
     const formError = h("p", { class: "error", id: "parley-form-error" });
     const outcome = h("p", { class: "outcome ok", hidden: true });
@@ -715,6 +731,7 @@
       h("div", { class: "respond-head" }, formHeading, cancelButton),
       signin, who,
       field("body", [t("comment")], inputs.body, t("hint")),
+      notifyRow,
       guest,
       h("div", { class: "hp", "aria-hidden": "true" }, h("label", null, t("honeypot"), inputs.honeypot)),
       rememberRow,
@@ -743,6 +760,7 @@
       inputs.url.value = String(savedGuest.url || "");
       inputs.remember.checked = true;
     }
+    inputs.notify.checked = storage.get(NOTIFY_KEY) === true;
 
     function openReply(id, name, button) {
       state.replyTo = id;
@@ -773,6 +791,7 @@
       who.hidden = !identity;
       guest.hidden = Boolean(identity) || (state.signinRequired && !identity);
       rememberRow.hidden = guest.hidden;
+      notifyRow.hidden = !identity;
       signin.hidden = Boolean(identity) || state.providers.length === 0;
       if (identity) {
         const provider = identity.provider_label || identity.provider || "";
@@ -969,6 +988,15 @@
       first.focus();
     }
 
+    /** Asks for reply mail about comment ``id``; resolves to a sentence saying what happened. */
+    function followReplies(id) {
+      const why = (reason) => String(reason).replace(/\.$/, "");
+      return api("/api/v1/notifications/replies", { method: "POST", body: { site: config.site, comment: id }, auth: true }).then(
+        (answer) => (answer.subscribed ? t("notifyOn") : t("notifyOff", { reason: why(answer.reason || "") })),
+        (error) => t("notifyOff", { reason: why(error.code === "network" ? t("errNetwork") : error.message || error.code) }),
+      );
+    }
+
     let busy = false;
     async function submit(event) {
       event.preventDefault();
@@ -1010,6 +1038,8 @@
           storage.set(GUEST_KEY, inputs.remember.checked ? { name, email, url } : null);
         }
         const identity = signedIn() ? state.auth.identity : null;
+        // Asked for alongside the wait for the decision, so it costs the reader no extra time.
+        const following = identity && inputs.notify.checked ? followReplies(id) : null;
         const parentEntry = parent == null ? null : state.comments.get(parent);
         const mine = {
           id, parent, body: values.body, created: Date.now(),
@@ -1036,6 +1066,7 @@
           target = showPending(mine);
           outcome.textContent = t("awaiting");
         }
+        if (following) outcome.textContent += ` ${await following}`;
         outcome.hidden = false;
         announce(outcome.textContent);
         const article = target && target.querySelector("article");

@@ -1,6 +1,10 @@
 """Turn check results into a status. Pure: no I/O, easy to test.
 
-- A confident "spam" check files the comment as spam.
+- A confident "spam" check files the comment as spam, but a learned model
+  alone only holds it: the models learned from other sites' spam (YouTube
+  comments, where nearly every link is spam), and a reader's comment filed as
+  spam is never seen by a person. Another spam signal at the hold level
+  (a rule, a duplicate, this site's moderators' labels, Akismet) corroborates it.
 - Any check over the hold threshold holds it for a person.
 - A trusted author (the "trust" check scores 0) is held only when a check is
   strongly negative; a site may hold every first-time guest.
@@ -16,6 +20,8 @@ from service.status import Status
 from worker.checks.base import CheckResult
 
 DEFAULT_THRESHOLDS = {"spam": 0.9, "hold": 0.5, "trusted_hold": 0.9}
+# Checks whose verdict needs a second opinion before a comment is filed as spam.
+LEARNED_ELSEWHERE = frozenset({"spam_model"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,12 @@ def decide(results: Iterable[CheckResult], policy: Mapping[str, Any] | None = No
     trusted = trust is not None and trust.score <= 0.0
 
     spam = [r for r in suspicious if r.kind == "spam" and r.score >= thresholds["spam"]]
+    corroborated = any(
+        r.kind == "spam" and r.check not in LEARNED_ELSEWHERE and r.score >= thresholds["hold"]
+        for r in suspicious
+    )
+    if not corroborated and not policy.get("learned_spam_alone_files_spam", False):
+        spam = []  # still held below: the model's score is over the hold threshold
     if spam and not (trusted and max(r.score for r in spam) < thresholds["trusted_hold"]):
         return Decision(Status.SPAM, _explain(spam))
 

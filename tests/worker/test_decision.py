@@ -1,0 +1,41 @@
+"""decide(): how check results become a status (pure, no I/O)."""
+
+from __future__ import annotations
+
+from service.status import Status
+from worker.checks.base import CheckResult
+from worker.decision import decide
+
+STRANGER = CheckResult("trust", 1.0, "first comment from this author", "1", kind="trust")
+
+
+def model(score: float) -> CheckResult:
+    return CheckResult("spam_model", score, "spam words", "1", kind="spam")
+
+
+def test_the_learned_model_alone_holds_rather_than_files_as_spam():
+    decision = decide([STRANGER, model(0.99)])
+    assert decision.status == Status.HELD
+    assert decision.reason.startswith("spam_model")
+
+
+def test_a_rule_at_hold_level_corroborates_the_model():
+    promo = CheckResult("self_promotion", 0.6, "subscribe to my channel", "1", kind="spam")
+    assert decide([STRANGER, model(0.99), promo]).status == Status.SPAM
+    weak = CheckResult("self_promotion", 0.3, "faint", "1", kind="spam")
+    assert decide([STRANGER, model(0.99), weak]).status == Status.HELD
+
+
+def test_a_site_may_let_the_model_file_spam_on_its_own():
+    policy = {"learned_spam_alone_files_spam": True}
+    assert decide([STRANGER, model(0.99)], policy).status == Status.SPAM
+
+
+def test_a_confident_rule_files_spam_without_the_model():
+    honeypot = CheckResult("honeypot", 1.0, "hidden field filled", "1", kind="spam")
+    assert decide([STRANGER, model(0.1), honeypot]).status == Status.SPAM
+
+
+def test_abuse_and_policy_hold_but_never_file_as_spam():
+    abuse = CheckResult("toxicity_model", 0.99, "abusive", "1", kind="abuse")
+    assert decide([STRANGER, abuse]).status == Status.HELD

@@ -3,10 +3,11 @@
 Only a signed-in author whose provider verified their email can subscribe
 (POST /api/v1/notifications/replies, which the widget calls after a post
 when the reader ticked "Notify me of replies"); a guest's address is
-unverified, and mailing it would let anyone aim our mail at anyone. A subscriber is mailed when a reply to
-their comment is *published* (by the worker or a moderator), never about
-their own replies. Every mail carries an unsubscribe link that stops all
-reply mail for that address on that site; it never expires.
+unverified, and mailing it would let anyone aim our mail at anyone.
+A subscriber is mailed when a reply to their comment is *published* (by the
+worker or a moderator), never about their own replies. Every mail carries an
+unsubscribe link that stops all reply mail for that address on that site; it
+never expires.
 """
 
 from __future__ import annotations

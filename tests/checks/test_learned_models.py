@@ -40,7 +40,8 @@ def test_models_load_once_per_process():
 
 def test_fast_row_equals_the_batch_features():
     spec = learned.get_model("spam").spec
-    text = model_text("Check out my channel http://bit.ly/abc — ｆｕｌｌ width & <b>html</b>")
+    raw = "Check out my channel http://bit.ly/abc — ｆｕｌｌ width & <b>html</b>"
+    text = model_text(raw, spec.spam_cues)
     idx, values = spec.row(text)
     dense = spec.matrix([text]).toarray().ravel()
     assert np.allclose(dense[idx], values) and np.count_nonzero(dense) == len(idx)
@@ -78,3 +79,27 @@ def test_model_scores_stay_in_range_on_odd_input():
     for check in learned.learned_checks():
         for body in ("", " ", "\ufeff", "😀" * 500, "<a href='x'>", "a" * 10000):
             assert 0.0 <= check(CommentFacts(body=body), ctx).score <= 1.0
+
+
+def test_spam_cues_pool_reworded_promotion_but_not_ordinary_talk():
+    assert learned.get_model("spam").spec.spam_cues
+    assert not learned.get_model("toxicity").spec.spam_cues
+    promo = model_text("take a listen to the new track i made, sub 2 me plz", spam_cues=True)
+    assert {"checkouttok", "subtok", "mytok"} <= set(promo.split())
+    assert model_text("sub 2 me plz") == "sub 2 me plz"  # the toxicity model's text
+    ordinary = model_text(
+        "This channel has so many subscribers, how much do artists earn per view?",
+        spam_cues=True,
+    )
+    assert not {"subtok", "moneytok", "checkouttok"} & set(ordinary.split())
+
+
+def test_spam_model_catches_reworded_promotion_and_names_the_cue():
+    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    ctx = CheckContext(stateful=False)
+    reworded = check(
+        CommentFacts(body="hey guys take a listen to the new track i made, sub 2 me plz"), ctx
+    )
+    assert reworded.score >= 0.9 and "<asks to subscribe>" in reworded.reason
+    fan = check(CommentFacts(body="My dad played this at my wedding and everyone cried"), ctx)
+    assert fan.score < 0.5

@@ -114,9 +114,10 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and any(status_of(rt, i) == "pending" for i in ids):
             time.sleep(0.2)
-        assert [status_of(rt, i) for i in ids] == ["published"] * 3
+        statuses = [status_of(rt, i) for i in ids]
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         output = worker.communicate(timeout=30)[0].decode()
+    assert statuses == ["published"] * 3, output
     assert worker.returncode in (0, -signal.SIGTERM), output
     assert "moderate-" in output

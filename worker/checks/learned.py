@@ -52,6 +52,13 @@ _READABLE = {
     "videolink": "<video link>",
     "shorturltok": "<short link>",
     "selfpromotok": "<self-promotion phrasing>",
+    "likebaittok": "<like/thumbs-up bait>",
+    "sharetok": "<asks to share>",
+    "checkouttok": "<points elsewhere>",
+    "subtok": "<asks to subscribe>",
+    "moneytok": "<free offer>",
+    "mytok": "<promotes own work>",
+    "viewtalktok": "<view or subscriber counts>",
     "longnum": "<long number>",
     "user": "@user",
 }
@@ -209,10 +216,12 @@ def model_dir_of(ctx: CheckContext) -> Path | None:
     return Path(value) if value else None
 
 
-# Both models share one FeatureSpec, so a comment is normalised and hashed once.
+# Cached per process: the spam model and moderator_labels read the same text
+# (with spam cues) and features, so a comment is normalised and hashed once for
+# both; the toxicity model reads the text without cues through its own spec.
 @lru_cache(maxsize=64)
-def _model_text(body: str) -> str:
-    return model_text(body)
+def _model_text(body: str, spam_cues: bool) -> str:
+    return model_text(body, spam_cues)
 
 
 @lru_cache(maxsize=64)
@@ -222,7 +231,7 @@ def _row(spec: FeatureSpec, text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def comment_features(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
     """A comment body's feature row (column indices, values), cached per process."""
-    return _row(spec, _model_text(body))
+    return _row(spec, _model_text(body, spec.spam_cues))
 
 
 # --- the checks ----------------------------------------------------------------------
@@ -251,7 +260,7 @@ class ModelCheck:
 
     def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         model = get_model(self.artifact, model_dir_of(ctx))
-        text = _model_text(facts.body or facts.text)
+        text = _model_text(facts.body or facts.text, model.spec.spam_cues)
         p = model.probability_of_row(*_row(model.spec, text))
         score = model.score(p)
         reason = f"{model.label} {score:.2f}"

@@ -148,7 +148,17 @@ SPAM_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"\bhow\s+many\s+(?:likes|thumbs)",
             ),
         ),
-        ("sharetok", (r"\bshares?\b", r"\bspread\s+the\s+word")),
+        # Asking readers to share, not any mention of sharing ("could you share the numbers?").
+        (
+            "sharetok",
+            (
+                r"\bshare\s+(?:this|it|my|our)\b",
+                r"\bshare\s+the\s+(?:video|song|link|channel|page|love)",
+                r"\bshare\s+(?:with|to)\s+(?:your|all|every)",
+                r"\bplease\s+share",
+                r"\bspread\s+the\s+word",
+            ),
+        ),
         # Pointing readers somewhere else.
         (
             "checkouttok",
@@ -321,7 +331,7 @@ def own_words(model_text_: str) -> int:
 
 # Bump when model_text or the analyzers change meaning: every model must then be
 # retrained. Stored in each artifact and checked when it is loaded.
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 
 
 @dataclass(frozen=True)

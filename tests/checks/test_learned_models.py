@@ -100,6 +100,8 @@ def test_spam_model_catches_reworded_promotion_and_names_the_cue():
     reworded = check(
         CommentFacts(body="hey guys take a listen to the new track i made, sub 2 me plz"), ctx
     )
-    assert reworded.score >= 0.9 and "<asks to subscribe>" in reworded.reason
+    assert reworded.score >= 0.9
+    cues = ("<asks to subscribe>", "<points elsewhere>", "<promotes own work>")
+    assert any(cue in reworded.reason for cue in cues), reworded.reason
     fan = check(CommentFacts(body="My dad played this at my wedding and everyone cried"), ctx)
     assert fan.score < 0.5

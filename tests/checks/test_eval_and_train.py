@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import joblib
@@ -13,7 +14,10 @@ from click.testing import CliRunner
 from worker.cli import cli
 from worker.train import YOUTUBE_FILES
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+# The labeled data lives beside the project (../shared/data); PARLEY_SHARED_DATA points elsewhere.
+SHARED_DATA = Path(
+    os.environ.get("PARLEY_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 KEYS = {"precision", "recall", "f1", "roc_auc", "false_positive_rate", "n"}
 
 

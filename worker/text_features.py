@@ -28,7 +28,7 @@ use the same link finder, so "a link" means the same thing everywhere.
     binary, each block l2-normalised). ``matrix()`` is the batch path used in
     training and evaluation; ``row()`` computes the same numbers for one text
     without scikit-learn's per-call overhead (~1 ms per vectorizer call), which
-    is what keeps all checks under 2 ms per comment. A test holds the two paths
+    keeps each model near a millisecond per comment. A test holds the two paths
     equal.
 """
 

@@ -206,6 +206,11 @@ def clear_model_cache() -> None:
     """Forget every loaded model (and cached features); the next check reloads."""
     with _LOCK:
         _MODELS.clear()
+    forget_texts()
+
+
+def forget_texts() -> None:
+    """Forget cached features of texts, so the next comment is measured cold (benchmarks)."""
     _row.cache_clear()
     _model_text.cache_clear()
 

@@ -196,8 +196,14 @@ def stack(redis_url, sqlite_template, tmp_path_factory) -> Iterator[Stack]:
         finally:
             demo.shutdown()
             demo.server_close()
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            # SIGTERM to the main process, as `docker stop` does; never leave it behind.
+            os.kill(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+                raise
             web.shutdown()
             rt.close()
 

@@ -29,6 +29,7 @@ def facts_for(comment: Comment, site: Site) -> CommentFacts:
         user_agent=comment.user_agent,
         created_at=comment.created_at,
         client=dict(comment.client or {}),
+        simhash=comment.simhash,
     )
 
 

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import redis
+import sqlalchemy as sa
 from rq import Queue, Retry
 from rq.job import Job
 
 from service.events import announce_decision
+from service.models import Thread, Webhook
 from service.notifications.config import notification_settings
 from service.settings import Settings
 
@@ -59,9 +61,31 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
 
     ``changes`` are (comment id, thread id, new status) of comments that moved.
     """
+    changes = list(changes)
+    listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in changes})
     for comment_id, thread_id, status in changes:
         announce_decision(rt.redis, comment_id, thread_id, status)
-        enqueue_fan_out(rt.queue, rt.settings, comment_id, status)
+        if thread_id in listening:
+            enqueue_fan_out(rt.queue, rt.settings, comment_id, status)
+
+
+def _threads_with_listeners(rt, thread_ids: set[int]) -> set[int]:
+    """The threads whose status changes anyone could hear about.
+
+    With mail on, every one (moderator digests, reply mail); without it only
+    sites with webhooks. Skipping the rest saves a worker job per decision.
+    """
+    if notification_settings(rt.settings).mail_enabled or not thread_ids:
+        return thread_ids
+    with rt.session() as session:
+        return set(
+            session.scalars(
+                sa.select(Thread.id).where(
+                    Thread.id.in_(thread_ids),
+                    sa.exists().where(Webhook.site_id == Thread.site_id),
+                )
+            )
+        )
 
 
 def digest_keys(site_id: int) -> tuple[str, str]:

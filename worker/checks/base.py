@@ -62,6 +62,8 @@ class CommentFacts:
     created_at: datetime | None = None
     # Signals the widget sends with a submission (honeypot, render timestamp).
     client: dict[str, Any] = field(default_factory=dict)
+    # The body's SimHash as stored at submit (service.similarity); None outside the worker.
+    simhash: int | None = None
 
 
 @dataclass

@@ -114,7 +114,7 @@ def duplicate(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         )
         .all()
     )
-    mine_hash = simhash(facts.body)
+    mine_hash = facts.simhash if facts.simhash is not None else simhash(facts.body)
     close = [
         cid
         for cid, other, body in recent

@@ -6,14 +6,20 @@ as RQ jobs), then measures, in this one process:
 
 - **checks**: every check the worker runs plus the decision, per comment, with
   the database session the worker uses (history checks query it); median and
-  p99 in milliseconds over all comments, models already loaded; and the same
-  with the stateful checks off (``CheckContext(stateful=False)``, what
-  ``parley eval`` runs): the text rules and the two models alone;
+  p99 in milliseconds over all comments, models loaded, each comment's text
+  seen for the first time, while the per-process vocabulary caches (words and
+  n-grams already cut and hashed, ``worker.text_features``) hold what earlier
+  comments brought, as in a worker that has run for a while; the median again
+  with those caches emptied before every comment (a fresh process, or a
+  work-horse forked from a parent that only warmed up); and with the stateful
+  checks off (``CheckContext(stateful=False)``, what ``parley eval`` runs): the
+  text rules and the two models alone;
 - **worker**: ``parley worker --simple``'s RQ worker draining the queued jobs (load row, run
   checks, store results, compare-and-set the status, announce), in comments
   per second for one process.
 
-``--json`` ends with one JSON line.
+``--each-check`` adds the median of every check timed alone; ``--json`` ends
+with one JSON line.
 """
 
 from __future__ import annotations
@@ -39,12 +45,13 @@ from worker.checks.base import CheckContext
 from worker.checks.learned import forget_texts
 from worker.cli import SimpleCheckingWorker, warm_up
 from worker.decision import decide
-from worker.pipeline import facts_for, run_checks
+from worker.pipeline import enabled_checks, facts_for, run_checks
+from worker.text_features import forget_vocabulary
 
 ORIGIN = "http://bench.example.test"
 
 
-def measure(n: int, directory: Path) -> dict:
+def measure(n: int, directory: Path, each_check: bool = False) -> dict:
     redis_server = start_redis(directory / "redis", persist=False)
     database_url = f"sqlite:///{directory / 'bench.db'}"
     upgrade_database(database_url)
@@ -65,21 +72,17 @@ def measure(n: int, directory: Path) -> dict:
             ids.append(response.get_json()["comment"]["id"])
         warm_up()
 
-        per_comment, text_only = [], []
         with rt.session() as session:
+            comments = []
             for cid in ids:
                 row = session.get(Comment, cid)
                 site = session.get(Site, row.thread.site_id)
-                policy = policy_of(site)
-                facts = facts_for(row, site)
-                for stateful, times in ((True, per_comment), (False, text_only)):
-                    ctx = CheckContext(
-                        session=session, policy=policy, settings=settings, stateful=stateful
-                    )
-                    forget_texts()  # each pass sees the text for the first time, as the worker does
-                    start = time.perf_counter()
-                    decide(run_checks(facts, ctx), policy)
-                    times.append((time.perf_counter() - start) * 1000)
+                comments.append((facts_for(row, site), policy_of(site)))
+            # One pass after the other: emptying the caches must not leak into the warm pass.
+            per_comment = time_pass(session, settings, comments)
+            cold = time_pass(session, settings, comments, cold_vocabulary=True)
+            text_only = time_pass(session, settings, comments, stateful=False)
+            per_check = time_each_check(session, settings, comments) if each_check else {}
 
         worker = SimpleCheckingWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER)
         start = time.perf_counter()
@@ -95,25 +98,63 @@ def measure(n: int, directory: Path) -> dict:
         "comments": n,
         "checks_median_ms": round(statistics.median(per_comment), 3),
         "checks_p99_ms": round(percentile(per_comment, 99), 3),
+        "checks_cold_vocabulary_median_ms": round(statistics.median(cold), 3),
         "text_checks_median_ms": round(statistics.median(text_only), 3),
         "worker_comments_per_s": round(decided / elapsed, 1),
         "decided": decided,
+        "per_check_median_ms": per_check,
     }
+
+
+def time_pass(
+    session, settings, comments, stateful: bool = True, cold_vocabulary: bool = False
+) -> list[float]:
+    """Milliseconds of checks + decision for each comment."""
+    times = []
+    for facts, policy in comments:
+        ctx = CheckContext(session=session, policy=policy, settings=settings, stateful=stateful)
+        forget_texts()  # each comment's text is seen for the first time, as the worker sees it
+        if cold_vocabulary:
+            forget_vocabulary()  # ... and no word or n-gram of it either
+        start = time.perf_counter()
+        decide(run_checks(facts, ctx), policy)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def time_each_check(session, settings, comments) -> dict[str, float]:
+    """Median milliseconds of each check alone (a breakdown of ``time_pass``)."""
+    times: dict[str, list[float]] = {}
+    for facts, policy in comments:
+        ctx = CheckContext(session=session, policy=policy, settings=settings)
+        forget_texts()
+        for check in enabled_checks(policy):
+            start = time.perf_counter()
+            check(facts, ctx)
+            times.setdefault(check.name, []).append((time.perf_counter() - start) * 1000)
+    return {name: round(statistics.median(t), 3) for name, t in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=500)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--each-check", action="store_true", help="also time every check alone (median ms)"
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="parley-bench-pipeline-"))
     try:
-        result = measure(args.comments, directory)
+        result = measure(args.comments, directory, args.each_check)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     print(
         f"checks + decision per comment: median {result['checks_median_ms']} ms, "
         f"p99 {result['checks_p99_ms']} ms ({result['comments']} comments)"
+    )
+    print(
+        f"  with empty vocabulary caches (a fresh process, or a forked work-horse): median "
+        f"{result['checks_cold_vocabulary_median_ms']} ms"
     )
     print(
         f"  of which text checks alone (no database, as parley eval): median "
@@ -123,6 +164,8 @@ def main() -> None:
         f"worker (one process, parley worker --simple): "
         f"{result['worker_comments_per_s']} comments/s ({result['decided']} decided)"
     )
+    for name, ms in result["per_check_median_ms"].items():
+        print(f"  {name:<18} {ms:6.3f} ms")
     if args.json:
         print(json.dumps(result))
 

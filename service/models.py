@@ -100,10 +100,16 @@ class Comment(Base):
         ),
         sa.Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
         sa.Index("ix_comments_status_created", "status", "created_at"),
+        # Everything the duplicate check's scan of a site's recent comments reads
+        # (worker.checks.history), so it never touches the wide rows.
+        sa.Index("ix_comments_site_recent", "site_id", "id", "created_at", "status", "simhash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    # The thread's site, copied (a comment never changes thread): per-site scans
+    # of recent comments then need no join (migration 0004).
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="SET NULL"))
     identity_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("identities.id", ondelete="SET NULL"), index=True
@@ -119,7 +125,7 @@ class Comment(Base):
     depth: Mapped[int] = mapped_column(default=0)
     ip_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # SimHash of the body (service.similarity), for the near-duplicate check.
-    simhash: Mapped[int | None] = mapped_column(sa.BigInteger)
+    simhash: Mapped[int] = mapped_column(sa.BigInteger)
     user_agent: Mapped[str | None] = mapped_column(sa.String(512))
     # Signals the widget sent with the submission (honeypot, elapsed time).
     client: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -20,16 +20,19 @@ use the same link finder, so "a link" means the same thing everywhere.
     become ``@user``; long digit runs become ``longnum``; self-promotion
     phrasing ("subscribe to my channel" and its variants) adds ``selfpromotok``;
     for the spam model each matching ``SPAM_CUES`` pattern adds its token
-    (``subtok``, ``sharetok``...);
-    runs of one character are cut to two; everything is lower-cased.
+    (``subtok``, ``sharetok``...) at the end; runs of one character are cut to
+    two; everything is lower-cased. ``model_text_parts`` gives the text and the
+    cue tokens apart, prepared once for both models.
 
 ``FeatureSpec``
     Hashed word + character n-grams (scikit-learn's ``HashingVectorizer``,
     binary, each block l2-normalised). ``matrix()`` is the batch path used in
     training and evaluation; ``row()`` computes the same numbers for one text
-    without scikit-learn's per-call overhead (~1 ms per vectorizer call), which
-    keeps each model near a millisecond per comment. A test holds the two paths
-    equal.
+    without scikit-learn's per-call overhead (~1 ms per vectorizer call), from
+    ``columns()`` (the hashed n-grams); ``extended()`` adds appended tokens to
+    columns already computed, so the spam model's text (the toxicity model's
+    plus cue tokens) costs only its cues. Words' character n-grams and terms'
+    hashes are cached per process. A test holds the paths equal.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
@@ -302,6 +305,16 @@ def model_text(raw: str, spam_cues: bool = False) -> str:
     ``spam_cues`` adds the ``SPAM_CUES`` tokens (the spam model's features only:
     the toxicity model and its measured figures stay as they were).
     """
+    text, cues = model_text_parts(raw)
+    return " ".join(filter(None, (text, *cues))) if spam_cues else text
+
+
+def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
+    """The model text without cues, and the cue tokens the spam model's text adds at its end.
+
+    Prepared once for both models: the spam model's text shares every n-gram of
+    the other but the cues' own (``FeatureSpec.extended``).
+    """
     clean = clean_text(raw)
     text = deobfuscate_links(clean)
     text = URL_RE.sub(lambda m: _link_words(parse_link(m.group(0))), text)
@@ -310,9 +323,8 @@ def model_text(raw: str, spam_cues: bool = False) -> str:
     text = _RUN.sub(r"\1\1", text)
     if SELF_PROMOTION_RE.search(clean):
         text += " selfpromotok"
-    if spam_cues:
-        text += "".join(" " + token for token, cue in SPAM_CUES if cue.search(clean))
-    return _SPACE.sub(" ", text).strip().lower()
+    cues = tuple(token for token, cue in SPAM_CUES if cue.search(clean))
+    return _SPACE.sub(" ", text).strip().lower(), cues
 
 
 _LINK_WORDS = ("urltok", "videolink", "shorturltok", "urldom_", "urlpath_")
@@ -406,30 +418,103 @@ class FeatureSpec:
             xc = xc * np.float32(self.char_weight)
         return sp.hstack([word.transform(texts), xc], format="csr", dtype=np.float32)
 
+    @cached_property
+    def analysis(self) -> FeatureSpec:
+        """This spec without what only weighs or selects the text: specs with the
+        same ``analysis`` cut and hash a text into the same columns."""
+        return replace(self, char_weight=1.0, spam_cues=False)
+
     def row(self, model_text_: str) -> tuple[np.ndarray, np.ndarray]:
         """Fast path for one text: (column indices, values), equal to ``matrix``'s row."""
-        analyze_word, analyze_char = self._analyzers
+        return self.row_of(self.columns(model_text_))
+
+    def columns(self, model_text_: str) -> Columns:
+        tokens = self._tokenize(model_text_)
         n = self.n_features
-        w = {_term_hash(t) % n for t in analyze_word(model_text_)}
-        c = {_term_hash(t) % n + n for t in analyze_char(model_text_)}
+        char: set[int] = set()
+        for word in set(model_text_.split()):
+            char.update(_char_columns(word, self.char_ngrams, n))
+        return Columns(
+            frozenset(_term_hash(t) % n for t in _ngrams(tokens, *self.word_ngrams)),
+            frozenset(char),
+            _tail(tokens, self.word_ngrams[1]),
+        )
+
+    def extended(self, base: Columns, tokens: Sequence[str]) -> Columns:
+        """Columns of ``base``'s text + " " + " ".join(tokens), for word-like tokens
+        (how the spam model's text adds its cues), without analysing the text again."""
+        if not tokens:
+            return base
+        n = self.n_features
+        joined = [*base.tail, *tokens]
+        # Every n-gram reaching into the tokens starts within the tail; those
+        # wholly inside the tail are in ``base`` already.
+        word = {_term_hash(t) % n for t in _ngrams(joined, *self.word_ngrams)}
+        char = {c for token in tokens for c in _char_columns(token, self.char_ngrams, n)}
+        return Columns(
+            base.word | word,
+            base.char | char,
+            _tail(joined, self.word_ngrams[1]),
+        )
+
+    def row_of(self, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+        w, c = columns.word, columns.char
         idx = np.fromiter(w | c, dtype=np.int64, count=len(w) + len(c))
         values = np.empty(len(idx), dtype=np.float32)
         if len(idx):
             # Blocks are disjoint, so the sets' union keeps every index once.
-            is_word = idx < n
+            is_word = idx < self.n_features
             values[is_word] = 1.0 / np.sqrt(len(w)) if w else 0.0
             values[~is_word] = self.char_weight / np.sqrt(len(c)) if c else 0.0
         return idx, values
+
+    @cached_property
+    def _tokenize(self):
+        return self._vectorizers[0].build_tokenizer()
 
     def word_terms(self, model_text_: str) -> list[str]:
         """Word n-grams of a text as the model sees them (for explanations)."""
         return self._analyzers[0](model_text_)
 
 
-# Hashes of recently seen n-grams: a dict lookup is ~10x cheaper than a call to
-# murmurhash3_32, and comments share most of their n-grams. Bounded (~15 MB).
+@dataclass(frozen=True)
+class Columns:
+    """The hashed n-gram columns of one text, before weighting (``FeatureSpec.row_of``)."""
+
+    word: frozenset[int]
+    char: frozenset[int]  # offset by n_features: the character block
+    tail: tuple[str, ...]  # the last word tokens, which n-grams of appended words start from
+
+
+def _ngrams(tokens: Sequence[str], low: int, high: int) -> list[str]:
+    """Word n-grams as scikit-learn's word analyzer makes them (as a set: features are binary)."""
+    return [
+        " ".join(tokens[i : i + k])
+        for k in range(low, high + 1)
+        for i in range(len(tokens) - k + 1)
+    ]
+
+
+def _tail(tokens: Sequence[str], longest: int) -> tuple[str, ...]:
+    """The last ``longest - 1`` tokens: where an n-gram reaching past the text starts."""
+    return tuple(tokens[max(0, len(tokens) - longest + 1) :])
+
+
+# Per-process vocabulary caches. Comments share most of their words and
+# n-grams, and the two models read the same words (the spam text only adds cue
+# tokens), so a word's character n-grams are cut and hashed once, not once per
+# model and comment: a dict lookup is ~10x cheaper than a call to
+# murmurhash3_32. Each is emptied when full (~10-15 MB at most);
+# ``forget_vocabulary()`` empties them (benchmarks measure a cold process).
 _HASHES: dict[str, int] = {}
 _HASH_CACHE_SIZE = 150_000
+_CHAR_COLUMNS: dict[tuple[str, tuple[int, int], int], tuple[int, ...]] = {}
+_CHAR_CACHE_SIZE = 50_000
+
+
+def forget_vocabulary() -> None:
+    _HASHES.clear()
+    _CHAR_COLUMNS.clear()
 
 
 def _term_hash(term: str) -> int:
@@ -439,6 +524,32 @@ def _term_hash(term: str) -> int:
             _HASHES.clear()
         h = _HASHES[term] = abs(_murmur3()(term, seed=0))
     return h
+
+
+def _char_columns(word: str, ngrams: tuple[int, int], n_features: int) -> tuple[int, ...]:
+    """Columns of one word's char_wb n-grams, in the character block ``[n, 2n)``.
+
+    The same n-grams as scikit-learn's ``char_wb`` analyzer ("word" padded with
+    one space each side; a padded word shorter than the smallest n is one
+    n-gram), as a set: the features are binary, so repeats do not count.
+    """
+    key = (word, ngrams, n_features)
+    columns = _CHAR_COLUMNS.get(key)
+    if columns is None:
+        padded = f" {word} "
+        size = len(padded)
+        low, high = ngrams
+        grams = {
+            padded[i : i + k] for k in range(low, min(high, size) + 1) for i in range(size - k + 1)
+        }
+        if not grams:
+            grams = {padded}
+        if len(_CHAR_COLUMNS) >= _CHAR_CACHE_SIZE:
+            _CHAR_COLUMNS.clear()
+        columns = _CHAR_COLUMNS[key] = tuple(
+            {_term_hash(g) % n_features + n_features for g in grams}
+        )
+    return columns
 
 
 def hash_index(term: str, n_features: int) -> int:

@@ -90,6 +90,7 @@ def submit_comment(
     author = data.author
     comment = Comment(
         thread_id=thread.id,
+        site_id=site.id,
         parent_id=parent.id if parent else None,
         depth=parent.depth + 1 if parent else 0,
         identity_id=who.identity.id if who.identity else None,

@@ -9,7 +9,7 @@ import pytest
 
 from worker.checks import learned
 from worker.checks.base import CheckContext, CommentFacts
-from worker.text_features import model_text
+from worker.text_features import FeatureSpec, model_text
 
 
 @pytest.mark.parametrize("name", ["spam", "toxicity"])
@@ -38,13 +38,45 @@ def test_models_load_once_per_process():
     assert learned.LOADS[path] == before + 1
 
 
-def test_fast_row_equals_the_batch_features():
-    spec = learned.get_model("spam").spec
-    raw = "Check out my channel http://bit.ly/abc — ｆｕｌｌ width & <b>html</b>"
-    text = model_text(raw, spec.spam_cues)
-    idx, values = spec.row(text)
-    dense = spec.matrix([text]).toarray().ravel()
-    assert np.allclose(dense[idx], values) and np.count_nonzero(dense) == len(idx)
+# Texts that exercise the fast path's corners: cue tokens appended to no text,
+# one word or many; one-letter words (shorter than a character n-gram); links,
+# full width, HTML, repeats.
+ROW_TEXTS = [
+    "Check out my channel http://bit.ly/abc — ｆｕｌｌ width & <b>html</b>",
+    "subscribe",
+    "sub 2 me plz",
+    "",
+    "a",
+    "I a b c d",
+    "please share this video and like this comment if you agree, free gift cards!!!",
+    "I love how the chorus comes back at the end of this song. 2:31 is the best part",
+    "soooooo gooood @someone call +1 555 123 4567 visit example dot com",
+    "my channel",
+]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        learned.get_model("spam").spec,
+        learned.get_model("toxicity").spec,
+        FeatureSpec(n_features=2**10, word_ngrams=(1, 3), char_ngrams=(1, 4), spam_cues=True),
+        FeatureSpec(n_features=2**12, word_ngrams=(2, 3), char_ngrams=(4, 6), char_weight=0.5),
+    ],
+    ids=["spam", "toxicity", "wide", "bigrams-up"],
+)
+def test_fast_rows_equal_the_batch_features(spec):
+    learned.forget_texts()
+    batch = spec.matrix([model_text(raw, spec.spam_cues) for raw in ROW_TEXTS]).toarray()
+    for raw, dense in zip(ROW_TEXTS, batch, strict=True):
+        # Both fast paths: the text analysed whole, and the worker's (the text
+        # without cues analysed once for both models, the cues added after).
+        for idx, values in (
+            spec.row(model_text(raw, spec.spam_cues)),
+            learned.comment_features(spec, raw),
+        ):
+            assert np.count_nonzero(dense) == len(idx), raw
+            assert np.allclose(dense[idx], values), raw
 
 
 def test_spam_model_scores_and_explains():

@@ -51,6 +51,69 @@ def test_status_check_constraint_rejects_unknown_status(db_url, site, rt):
         thread = Thread(site_id=site.id, key="/k")
         session.add(thread)
         session.flush()
-        session.add(Comment(thread_id=thread.id, body_source="x", body_html="x", status="maybe"))
+        session.add(
+            Comment(
+                thread_id=thread.id,
+                site_id=site.id,
+                body_source="x",
+                body_html="x",
+                simhash=0,
+                status="maybe",
+            )
+        )
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+def test_0004_gives_old_comments_their_site_and_simhash(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from service.cli import PROJECT_ROOT
+    from service.similarity import simhash
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0003")
+    engine = make_engine(url)
+    now = "2026-01-01 00:00:00"
+    with engine.begin() as conn:
+        for site_id in (1, 2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO sites (id, slug, name, allowed_origins, policy, created_at)"
+                    " VALUES (:id, :slug, 'S', '[]', '{}', :now)"
+                ),
+                {"id": site_id, "slug": f"s{site_id}", "now": now},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO threads (id, site_id, key, created_at)"
+                    " VALUES (:id, :site, '/a', :now)"
+                ),
+                {"id": site_id * 10, "site": site_id, "now": now},
+            )
+        for cid, thread_id in ((1, 10), (2, 20)):
+            # A comment stored before 0003 computed SimHashes: simhash NULL.
+            conn.execute(
+                sa.text(
+                    "INSERT INTO comments (id, thread_id, body_source, body_html, status, depth,"
+                    " client, created_at, updated_at) VALUES (:id, :thread, :body, '', 'published',"
+                    " 0, '{}', :now, :now)"
+                ),
+                {
+                    "id": cid,
+                    "thread": thread_id,
+                    "body": f"an old comment number {cid}",
+                    "now": now,
+                },
+            )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, site_id, simhash FROM comments ORDER BY id")).all()
+    engine.dispose()
+    assert rows == [
+        (1, 1, simhash("an old comment number 1")),
+        (2, 2, simhash("an old comment number 2")),
+    ]

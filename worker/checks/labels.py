@@ -59,23 +59,27 @@ _LOCK = threading.Lock()
 def _label_filter(site_id: int):
     return sa.and_(
         ModerationEvent.site_id == site_id,
-        ModerationEvent.action.in_(list(LABELS)),
+        # OR, not IN: an IN list is re-rendered into the SQL on every execution.
+        sa.or_(*(ModerationEvent.action == action for action in LABELS)),
         ModerationEvent.comment_id.is_not(None),
     )
 
 
-# Built once: it runs for every comment, and building a statement costs more than running it.
-_NEWEST_LABEL = (
-    sa.select(ModerationEvent.id, ModerationEvent.created_at)
+# Built once: it runs for every comment, and building a statement costs more
+# than running it. The newest label by max(id), not ORDER BY ... LIMIT 1: a
+# LIMIT is rendered into the SQL on every call.
+_NEWEST_LABEL = sa.select(ModerationEvent.id, ModerationEvent.created_at).where(
+    ModerationEvent.id
+    == sa.select(sa.func.max(ModerationEvent.id))
     .where(_label_filter(sa.bindparam("site")))
-    .order_by(ModerationEvent.id.desc())
-    .limit(1)
+    .scalar_subquery()
 )
 
 
 def _stamp(session, site_id: int) -> tuple:
     # The id alone repeats across databases (tests); with its time it does not.
-    row = session.execute(_NEWEST_LABEL, {"site": site_id}).first()
+    # Through the connection (same transaction): half the cost of the ORM path.
+    row = session.connection().execute(_NEWEST_LABEL, {"site": site_id}).first()
     return tuple(row) if row else ()
 
 

@@ -34,10 +34,11 @@ import numpy as np
 from worker.checks.base import CheckContext, CheckResult, CommentFacts
 from worker.text_features import (
     FEATURES_VERSION,
+    Columns,
     FeatureSpec,
     has_links,
     hash_index,
-    model_text,
+    model_text_parts,
     own_words,
 )
 
@@ -90,8 +91,17 @@ class LinearTextModel:
         return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
 
     def score(self, probability: float) -> float:
-        xs = [0.0, self.hold_prob, self.sure_prob, 1.0]
-        return float(np.clip(np.interp(probability, xs, [0.0, 0.5, 0.9, 1.0]), 0.0, 1.0))
+        # Piecewise-linear through (0, 0), (hold, 0.5), (sure, 0.9), (1, 1); plain
+        # Python, as np.interp costs more than the rest of scoring for one value.
+        p = min(max(probability, 0.0), 1.0)
+        for x0, y0, x1, y1 in (
+            (0.0, 0.0, self.hold_prob, 0.5),
+            (self.hold_prob, 0.5, self.sure_prob, 0.9),
+            (self.sure_prob, 0.9, 1.0, 1.0),
+        ):
+            if p <= x1:
+                return y0 if x1 <= x0 else y0 + (y1 - y0) * (p - x0) / (x1 - x0)
+        return 1.0
 
     def top_terms(self, model_text_: str, k: int = 3) -> list[str]:
         """The word n-grams of the text that pushed its score up most."""
@@ -177,7 +187,7 @@ def _readable_domain(word: str) -> str:
 
 # --- the per-process cache -----------------------------------------------------------
 
-_MODELS: dict[tuple[str, Path], LinearTextModel] = {}
+_MODELS: dict[tuple[str, Path | None], LinearTextModel] = {}
 _LOCK = threading.Lock()
 #: How many times each artifact file was read in this process (tests assert on it).
 LOADS: Counter[Path] = Counter()
@@ -189,9 +199,11 @@ def artifact_path(name: str, model_dir: Path | None = None) -> Path:
 
 def get_model(name: str, model_dir: Path | None = None) -> LinearTextModel:
     """The model ``name`` from ``model_dir``, loaded on first use in this process."""
-    key = (name, Path(model_dir or DEFAULT_MODEL_DIR).resolve())
-    model = _MODELS.get(key)
+    # Looked up by the directory as given first: resolving a path costs system
+    # calls, and this runs several times per comment.
+    model = _MODELS.get((name, model_dir))
     if model is None:
+        key = (name, Path(model_dir or DEFAULT_MODEL_DIR).resolve())
         with _LOCK:
             model = _MODELS.get(key)
             if model is None:
@@ -199,6 +211,7 @@ def get_model(name: str, model_dir: Path | None = None) -> LinearTextModel:
                 model = LinearTextModel.load(path)
                 LOADS[path] += 1
                 _MODELS[key] = model
+            _MODELS[(name, model_dir)] = model
     return model
 
 
@@ -212,7 +225,8 @@ def clear_model_cache() -> None:
 def forget_texts() -> None:
     """Forget cached features of texts, so the next comment is measured cold (benchmarks)."""
     _row.cache_clear()
-    _model_text.cache_clear()
+    _columns.cache_clear()
+    _model_text_parts.cache_clear()
 
 
 def model_dir_of(ctx: CheckContext) -> Path | None:
@@ -222,21 +236,35 @@ def model_dir_of(ctx: CheckContext) -> Path | None:
 
 
 # Cached per process: the spam model and moderator_labels read the same text
-# (with spam cues) and features, so a comment is normalised and hashed once for
-# both; the toxicity model reads the text without cues through its own spec.
+# and features, and the toxicity model the same text without the spam cues, so
+# a comment is normalised, cut into n-grams and hashed once for all three.
 @lru_cache(maxsize=64)
+def _model_text_parts(body: str) -> tuple[str, tuple[str, ...]]:
+    return model_text_parts(body)
+
+
 def _model_text(body: str, spam_cues: bool) -> str:
-    return model_text(body, spam_cues)
+    text, cues = _model_text_parts(body)
+    return " ".join(filter(None, (text, *cues))) if spam_cues else text
 
 
 @lru_cache(maxsize=64)
-def _row(spec: FeatureSpec, text: str) -> tuple[np.ndarray, np.ndarray]:
-    return spec.row(text)
+def _columns(analysis: FeatureSpec, text: str) -> Columns:
+    return analysis.columns(text)
+
+
+@lru_cache(maxsize=64)
+def _row(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
+    text, cues = _model_text_parts(body)
+    columns = _columns(spec.analysis, text)
+    if spec.spam_cues:
+        columns = spec.extended(columns, cues)
+    return spec.row_of(columns)
 
 
 def comment_features(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
     """A comment body's feature row (column indices, values), cached per process."""
-    return _row(spec, _model_text(body, spec.spam_cues))
+    return _row(spec, body)
 
 
 # --- the checks ----------------------------------------------------------------------
@@ -265,8 +293,9 @@ class ModelCheck:
 
     def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         model = get_model(self.artifact, model_dir_of(ctx))
-        text = _model_text(facts.body or facts.text, model.spec.spam_cues)
-        p = model.probability_of_row(*_row(model.spec, text))
+        body = facts.body or facts.text
+        text = _model_text(body, model.spec.spam_cues)
+        p = model.probability_of_row(*_row(model.spec, body))
         score = model.score(p)
         reason = f"{model.label} {score:.2f}"
         if score >= self.explain_from:

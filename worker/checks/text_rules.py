@@ -60,7 +60,7 @@ def prepare(body: str) -> Prepared:
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
     # a domain NFKC reveals that the text as typed does not show.
-    if any(ord(ch) > 0x7F for ch in body):
+    if not body.isascii():
         visible = {parse_link(m.group(0)).domain for m in URL_RE.finditer(body)}
         obfuscated += [link.url for link in links if link.domain not in visible]
     return Prepared(clean, links, tuple(dict.fromkeys(obfuscated)))
@@ -230,12 +230,13 @@ def shouting(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     A weak, policy-kind signal (at most 0.45): enthusiastic readers shout too.
     """
     clean = prepare(_body(facts)).clean
-    letters = [ch for ch in clean if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters)
-    ratio = upper / len(letters) if letters else 0.0
+    letters = sum(map(str.isalpha, clean))
+    # isupper also holds for a few non-letters (circled capitals), but NFKC in
+    # clean_text has made nearly all of them letters.
+    ratio = sum(map(str.isupper, clean)) / letters if letters else 0.0
     runs = [m.group(0) for m in _REPEAT.finditer(clean)]
     score, why = 0.0, []
-    if len(letters) >= 12 and ratio >= 0.7:
+    if letters >= 12 and ratio >= 0.7:
         score += 0.3
         why.append(f"{ratio:.0%} capitals")
     if runs:

@@ -65,19 +65,20 @@ def test_status_check_constraint_rejects_unknown_status(db_url, site, rt):
             session.commit()
 
 
-def test_0004_gives_old_comments_their_site_and_simhash(tmp_path):
+def test_0004_gives_old_comments_their_site_and_simhash(db_url):
+    from datetime import UTC, datetime
+
     from alembic import command
     from alembic.config import Config
 
-    from service.cli import PROJECT_ROOT
+    from service.cli import PROJECT_ROOT, upgrade_database
     from service.similarity import simhash
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "0003")
-    engine = make_engine(url)
-    now = "2026-01-01 00:00:00"
+    config.set_main_option("sqlalchemy.url", db_url.replace("%", "%%"))
+    command.downgrade(config, "0003")
+    engine = make_engine(db_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
         for site_id in (1, 2):
             conn.execute(
@@ -109,11 +110,11 @@ def test_0004_gives_old_comments_their_site_and_simhash(tmp_path):
                     "now": now,
                 },
             )
-    command.upgrade(config, "head")
+    upgrade_database(db_url)
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, site_id, simhash FROM comments ORDER BY id")).all()
     engine.dispose()
-    assert rows == [
+    assert [tuple(row) for row in rows] == [
         (1, 1, simhash("an old comment number 1")),
         (2, 2, simhash("an old comment number 2")),
     ]

@@ -8,10 +8,40 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.models import CheckResultRow, Comment, ModerationEvent, Thread, utcnow
+from service.models import CheckResultRow, Comment, ModerationEvent, utcnow
 from service.status import Status
 from worker.checks.base import CheckResult
 from worker.decision import Decision
+
+# Built once: a statement costs more to build and compile than to run, and this
+# runs for every comment. The check rows go in as executemany parameters of one
+# upsert (SQLAlchemy sends them as one multi-row INSERT), so the compiled SQL is
+# reused; a .values([...]) list would be compiled anew for every comment.
+_DECIDE = (
+    sa.update(Comment.__table__)
+    .where(Comment.id == sa.bindparam("comment"), Comment.status == Status.PENDING)
+    .values(
+        status=sa.bindparam("status"),
+        status_reason=sa.bindparam("reason"),
+        decided_at=sa.bindparam("now"),
+        updated_at=sa.bindparam("now"),
+    )
+)
+_SITE_OF = sa.select(Comment.site_id).where(Comment.id == sa.bindparam("comment"))
+
+
+def _upsert(dialect):
+    stmt = dialect.insert(CheckResultRow.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=["comment_id", "check"],
+        set_={
+            k: getattr(stmt.excluded, k)
+            for k in ("kind", "score", "reason", "version", "created_at")
+        },
+    )
+
+
+_UPSERT_RESULTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
 def apply_decision(
@@ -20,21 +50,18 @@ def apply_decision(
     """Compare-and-set pending -> decision; False if another run already decided.
 
     The caller commits. Check results are upserted by (comment, check), so a
-    second run can never duplicate them.
+    second run can never duplicate them. Plain statements on the session's
+    connection: ORM objects of the comment already in the session keep their
+    old status until they are refreshed.
     """
     now = utcnow()
-    moved = session.execute(
-        sa.update(Comment)
-        .where(Comment.id == comment_id, Comment.status == Status.PENDING)
-        .values(
-            status=decision.status, status_reason=decision.reason, decided_at=now, updated_at=now
-        )
-    )
+    conn = session.connection()
+    params = {"comment": comment_id, "status": decision.status, "reason": decision.reason}
+    moved = conn.execute(_DECIDE, {**params, "now": now})
     if moved.rowcount == 0:
         session.rollback()
         return False
     if results:
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
         rows = [
             {
                 "comment_id": comment_id,
@@ -47,23 +74,10 @@ def apply_decision(
             }
             for r in results
         ]
-        stmt = dialect.insert(CheckResultRow).values(rows)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["comment_id", "check"],
-            set_={
-                k: getattr(stmt.excluded, k)
-                for k in ("kind", "score", "reason", "version", "created_at")
-            },
-        )
-        session.execute(stmt)
-    site_id = session.scalar(
-        sa.select(Thread.site_id)
-        .join(Comment, Comment.thread_id == Thread.id)
-        .where(Comment.id == comment_id)
-    )
+        conn.execute(_UPSERT_RESULTS[conn.dialect.name], rows)
     session.add(
         ModerationEvent(
-            site_id=site_id,
+            site_id=conn.scalar(_SITE_OF, {"comment": comment_id}),
             comment_id=comment_id,
             actor="worker",
             action="decide",

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,26 +36,37 @@ def _explain(results: list[CheckResult]) -> str:
     return f"{worst.check}: {worst.reason}" + (f" (+{others} more)" if others else "")
 
 
+def _limits(policy: Mapping[str, Any]) -> Callable[[CheckResult], Mapping[str, float]]:
+    """The thresholds one check's result is held to: the site's, overridden by the
+    check's own in ``policy["checks"][name]`` (e.g. ``{"toxicity_model": {"hold": 0.8}}``)."""
+    site = {**DEFAULT_THRESHOLDS, **policy.get("thresholds", {})}
+    own = {
+        name: {**site, **{k: float(v) for k, v in settings.items() if k in site}}
+        for name, settings in policy.get("checks", {}).items()
+    }
+    return lambda result: own.get(result.check, site)
+
+
 def decide(results: Iterable[CheckResult], policy: Mapping[str, Any] | None = None) -> Decision:
     policy = policy or {}
-    thresholds = {**DEFAULT_THRESHOLDS, **policy.get("thresholds", {})}
+    limits = _limits(policy)
     results = list(results)
     suspicious = [r for r in results if r.kind != "trust"]
     trust = next((r for r in results if r.kind == "trust"), None)
     trusted = trust is not None and trust.score <= 0.0
 
-    spam = [r for r in suspicious if r.kind == "spam" and r.score >= thresholds["spam"]]
+    spam = [r for r in suspicious if r.kind == "spam" and r.score >= limits(r)["spam"]]
     corroborated = any(
-        r.kind == "spam" and r.check not in LEARNED_ELSEWHERE and r.score >= thresholds["hold"]
+        r.kind == "spam" and r.check not in LEARNED_ELSEWHERE and r.score >= limits(r)["hold"]
         for r in suspicious
     )
     if not corroborated and not policy.get("learned_spam_alone_files_spam", False):
         spam = []  # still held below: the model's score is over the hold threshold
-    if spam and not (trusted and max(r.score for r in spam) < thresholds["trusted_hold"]):
+    if spam and not (trusted and all(r.score < limits(r)["trusted_hold"] for r in spam)):
         return Decision(Status.SPAM, _explain(spam))
 
-    hold_at = thresholds["trusted_hold"] if trusted else thresholds["hold"]
-    held = [r for r in suspicious if r.score >= hold_at]
+    hold_at = "trusted_hold" if trusted else "hold"
+    held = [r for r in suspicious if r.score >= limits(r)[hold_at]]
     if held:
         return Decision(Status.HELD, _explain(held))
 

@@ -39,3 +39,17 @@ def test_a_confident_rule_files_spam_without_the_model():
 def test_abuse_and_policy_hold_but_never_file_as_spam():
     abuse = CheckResult("toxicity_model", 0.99, "abusive", "1", kind="abuse")
     assert decide([STRANGER, abuse]).status == Status.HELD
+
+
+def test_a_site_sets_one_checks_thresholds_without_touching_the_others():
+    abuse = CheckResult("toxicity_model", 0.7, "abusive", "1", kind="abuse")
+    links = CheckResult("link_count", 0.7, "4 links", "1", kind="spam")
+    lenient = {"checks": {"toxicity_model": {"hold": 0.8}}}
+    assert decide([STRANGER, abuse], lenient).status == Status.PUBLISHED
+    assert decide([STRANGER, abuse]).status == Status.HELD
+    # The site's own thresholds still hold every other check.
+    assert decide([STRANGER, abuse, links], lenient).status == Status.HELD
+    strict = {"checks": {"link_count": {"spam": 0.6}}}
+    assert decide([STRANGER, links], strict).status == Status.SPAM
+    assert decide([STRANGER, links]).status == Status.HELD
+    assert decide([STRANGER, abuse], {"thresholds": {"hold": 0.75}}).status == Status.PUBLISHED

@@ -11,10 +11,12 @@ Reproducible: the same data and library versions give the same weights
 - **spam** is trained on the four YouTube files (comment text only). Its
   operating points come from leave-one-video-out predictions, so they are
   chosen on videos the model did not see: ``hold_prob`` is the lowest
-  probability that blocks at most 0.5% of ham, ``sure_prob`` the lowest above
-  every ham comment. The SMS collection is left out: as extra training data
-  (weights 0.01-0.2) it raised leave-one-video-out F1 but blocked 1.14% of the
-  Psy ham, over the 1% target.
+  probability that blocks at most 0.75% of ham (``SPAM_HOLD_MAX_FPR``, a
+  margin under the 1%-of-ham target; in leave-one-video-out 0.5% left LMFAO
+  at F1 0.934, 1% blocked 1.14% of the Psy ham),
+  ``sure_prob`` the lowest above every ham comment. The SMS collection is left
+  out: as extra training data (weights 0.01-0.2) it raised leave-one-video-out
+  F1 but blocked 1.14% of the Psy ham, over the 1% target.
 - **toxicity** is trained on 80% of the Davidson tweets (a row is held out
   when the sha256 of its row id is a multiple of 5), so the other 20% stays
   an honest test set: ``--write-holdout FILE`` writes it as CSV for
@@ -62,8 +64,10 @@ TOXICITY_RECIPE = Recipe(
     FeatureSpec(n_features=2**18, word_ngrams=(1, 2), char_ngrams=(3, 5)), C=10.0
 )
 RECIPES = {"spam": SPAM_RECIPE, "toxicity": TOXICITY_RECIPE}
-# Share of ham (out of fold) the spam model alone may hold.
-SPAM_HOLD_MAX_FPR = 0.005
+# Share of ham (out of fold, on videos the model did not see) the spam model
+# alone may hold: a margin under the 1% target, which every held-out video
+# must meet (docs/checks.md).
+SPAM_HOLD_MAX_FPR = 0.0075
 YOUTUBE_FILES = (
     "spam/Youtube01-Psy.csv",
     "spam/Youtube02-KatyPerry.csv",

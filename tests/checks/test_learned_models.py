@@ -137,3 +137,20 @@ def test_spam_model_catches_reworded_promotion_and_names_the_cue():
     assert any(cue in reworded.reason for cue in cues), reworded.reason
     fan = check(CommentFacts(body="My dad played this at my wedding and everyone cried"), ctx)
     assert fan.score < 0.5
+
+
+def test_spam_cues_for_asks_and_pleas_skip_everyday_phrasing():
+    ask = model_text("Like this comment if you still jam to this in 2015", spam_cues=True)
+    assert "likeasktok" in ask.split()
+    plea = model_text(
+        "sorry for the spam, please take a moment to hear my song. subscrible!", spam_cues=True
+    )
+    assert {"pleatok", "subtok", "mytok"} <= set(plea.split())
+    assert "vidreftok" in model_text("new remix /watch?v=aImbWbfQbzg", spam_cues=True).split()
+    ordinary = model_text(
+        "I like this post. Are you free now? Setup only takes a minute; I'd vote for option B."
+        " Text me later. See youtube.com/watch?v=aImbWbfQbzg at 2:31",
+        spam_cues=True,
+    )
+    cues = {"likeasktok", "moneytok", "pleatok", "votetok", "contacttok", "vidreftok"}
+    assert not cues & set(ordinary.split()), ordinary

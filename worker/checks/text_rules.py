@@ -137,7 +137,7 @@ def url_shortener(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
 @rule("self_promotion", kind="spam")
 def self_promotion(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     """ "Subscribe to my channel", "check out my page", "sub4sub" and the like."""
-    m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean)
+    m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean.lower())
     if not m:
         return CheckResult("self_promotion", 0.0, "no self-promotion phrasing", "1")
     phrase = " ".join(m.group(0).split())

@@ -9,7 +9,7 @@ import pytest
 
 from worker.checks import learned
 from worker.checks.base import CheckContext, CommentFacts
-from worker.text_features import FeatureSpec, model_text
+from worker.text_features import SPAM_CUES, FeatureSpec, model_text, model_text_parts
 
 
 @pytest.mark.parametrize("name", ["spam", "toxicity"])
@@ -154,3 +154,29 @@ def test_spam_cues_for_asks_and_pleas_skip_everyday_phrasing():
     )
     cues = {"likeasktok", "moneytok", "pleatok", "votetok", "contacttok", "vidreftok"}
     assert not cues & set(ordinary.split()), ordinary
+
+
+# One writing of every cue in upper case, one each of the wordings whose
+# pattern starts otherwise (a word, a lookbehind, punctuation): the fast gate
+# in front of each cue must never hide a match of the cue itself.
+CUE_EXAMPLES = {
+    "likebaittok": "THUMBS UP IF you are watching",
+    "likeasktok": "Leave a like on my page",
+    "sharetok": "Please SHARE this",
+    "checkouttok": "Check it out",
+    "subtok": "Se inscreva no canal / abonniert / Sub 2 me",
+    "moneytok": "FREE gift cards for you",
+    "votetok": "Please vote",
+    "pleatok": "*please read* sorry for the spam",
+    "contacttok": "Follow me",
+    "mytok": "mi canal",
+    "vidreftok": "/watch?v=aImbWbfQbzg",
+    "viewtalktok": "2 billion views",
+}
+
+
+@pytest.mark.parametrize("token", list(CUE_EXAMPLES))
+def test_every_cue_is_found_through_its_gate(token):
+    assert {cue.token for cue in SPAM_CUES} == set(CUE_EXAMPLES)
+    _, cues = model_text_parts(CUE_EXAMPLES[token])
+    assert token in cues

@@ -660,8 +660,10 @@ def _char_columns(word: str, ngrams: tuple[int, int], n_features: int) -> tuple[
             grams = {padded}
         if len(_CHAR_COLUMNS) >= _CHAR_CACHE_SIZE:
             _CHAR_COLUMNS.clear()
+        # Hashed directly, not through _term_hash: the word is what gets cached.
+        murmur = _murmur3()
         columns = _CHAR_COLUMNS[key] = tuple(
-            {_term_hash(g) % n_features + n_features for g in grams}
+            {abs(murmur(g, seed=0)) % n_features + n_features for g in grams}
         )
     return columns
 

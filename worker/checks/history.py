@@ -11,7 +11,7 @@ these run for every comment.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import sqlalchemy as sa
@@ -61,8 +61,13 @@ _BODIES = sa.select(Comment.id, Comment.body_source, Comment.thread_id).where(
 
 @cache
 def _recent(lookback: int):
-    # Served by ix_comments_site_recent alone: a walk down one index, no table rows.
-    return (
+    """ "id:simhash,id:simhash,..." of the site's latest comments, as one string.
+
+    Served by ix_comments_site_recent alone (a walk down one index, no table
+    rows), and aggregated by the database: one row instead of a few hundred
+    halves the time this check spends fetching.
+    """
+    latest = (
         sa.select(Comment.id, Comment.simhash)
         .where(
             Comment.site_id == _P("site"),
@@ -72,7 +77,10 @@ def _recent(lookback: int):
         )
         .order_by(Comment.id.desc())
         .limit(lookback)
+        .subquery()
     )
+    pair = sa.cast(latest.c.id, sa.Text) + ":" + sa.cast(latest.c.simhash, sa.Text)
+    return sa.select(sa.func.aggregate_strings(pair, ","))
 
 
 def _rows(ctx: CheckContext):
@@ -90,11 +98,14 @@ def _author(facts: CommentFacts) -> dict:
     }
 
 
-def _close(recent: list, mine: int) -> list[int]:
-    """Ids of the (id, simhash) rows within _CLOSE_BITS of ``mine``, in one numpy pass."""
-    hashes = np.array([row[1] for row in recent], dtype=np.int64).view(np.uint64)
-    distance = np.bitwise_count(hashes ^ np.uint64(mine & _MASK))
-    return [recent[i][0] for i in np.flatnonzero(distance <= _CLOSE_BITS)]
+# A recent comment is a candidate for many new ones: its shingles are kept (read only).
+_shingles_of = lru_cache(maxsize=1024)(shingles)
+
+
+def _close(recent: np.ndarray, mine: int) -> list[int]:
+    """Ids of the (id, simhash) rows whose SimHash is within _CLOSE_BITS of ``mine``."""
+    distance = np.bitwise_count(recent[:, 1].view(np.uint64) ^ np.uint64(mine & _MASK))
+    return recent[distance <= _CLOSE_BITS, 0].tolist()
 
 
 def _neutral(name: str, kind: str, why: str) -> CheckResult:
@@ -113,21 +124,19 @@ def duplicate(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         # "Thanks!" and "+1" are legitimately repeated.
         return _neutral(name, "spam", "too short to compare")
     window = timedelta(hours=int(ctx.policy.get("duplicate_window_hours", 72)))
-    recent = (
-        _rows(ctx)
-        .execute(
-            _recent(int(ctx.policy.get("duplicate_lookback", 200))),
-            {"site": facts.site_id, "before": _author(facts)["before"], "since": utcnow() - window},
-        )
-        .all()
+    pairs = _rows(ctx).scalar(
+        _recent(int(ctx.policy.get("duplicate_lookback", 200))),
+        {"site": facts.site_id, "before": _author(facts)["before"], "since": utcnow() - window},
     )
+    flat = list(map(int, pairs.replace(":", ",").split(","))) if pairs else []
+    recent = np.array(flat, dtype=np.int64).reshape(-1, 2)  # rows of (id, simhash)
     mine_hash = facts.simhash if facts.simhash is not None else simhash(facts.body)
     close = _close(recent, mine_hash)
     best, best_id, threads = 0.0, None, set()
     if close:
         mine = shingles(facts.body)
         for other_id, body, thread_id in _rows(ctx).execute(_BODIES, {"ids": close}):
-            similarity = jaccard(mine, shingles(body))
+            similarity = jaccard(mine, _shingles_of(body))
             if similarity >= _SIMILAR:
                 threads.add(thread_id)
             if similarity > best:

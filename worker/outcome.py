@@ -56,8 +56,10 @@ def apply_decision(
     """
     now = utcnow()
     conn = session.connection()
-    params = {"comment": comment_id, "status": decision.status, "reason": decision.reason}
-    moved = conn.execute(_DECIDE, {**params, "now": now})
+    moved = conn.execute(
+        _DECIDE,
+        {"comment": comment_id, "status": decision.status, "reason": decision.reason, "now": now},
+    )
     if moved.rowcount == 0:
         session.rollback()
         return False

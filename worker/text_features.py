@@ -419,7 +419,12 @@ def model_text(raw: str, spam_cues: bool = False) -> str:
     the toxicity model and its measured figures stay as they were).
     """
     text, cues = model_text_parts(raw)
-    return " ".join(filter(None, (text, *cues))) if spam_cues else text
+    return with_cues(text, cues) if spam_cues else text
+
+
+def with_cues(text: str, cues: Sequence[str]) -> str:
+    """The spam model's text: the model text with the cue tokens at its end."""
+    return " ".join(filter(None, (text, *cues)))
 
 
 def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:

@@ -40,6 +40,7 @@ from worker.text_features import (
     hash_index,
     model_text_parts,
     own_words,
+    with_cues,
 )
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
@@ -250,7 +251,7 @@ def _model_text_parts(body: str) -> tuple[str, tuple[str, ...]]:
 
 def _model_text(body: str, spam_cues: bool) -> str:
     text, cues = _model_text_parts(body)
-    return " ".join(filter(None, (text, *cues))) if spam_cues else text
+    return with_cues(text, cues) if spam_cues else text
 
 
 @lru_cache(maxsize=64)

@@ -3,7 +3,8 @@
 Training (``worker.train``) and the learned checks (``worker.checks.learned``)
 call the same functions here, so a model never sees text prepared differently
 from the text it was trained on. The text rules (``worker.checks.text_rules``)
-use the same link finder, so "a link" means the same thing everywhere.
+read the same links (``linked_text``, found once per comment for rules and
+models), so "a link" means the same thing everywhere.
 
 ``clean_text(raw)``
     What a reader would read, as plain Unicode: invisible characters removed
@@ -395,9 +396,27 @@ def parse_link(url: str) -> Link:
     return Link(url=url, domain=host, path_head=head)
 
 
-def find_links(clean: str) -> list[Link]:
-    """Every link in (already cleaned) text, obfuscated ones included."""
-    return [parse_link(m.group(0)) for m in URL_RE.finditer(deobfuscate_links(clean))]
+@dataclass(frozen=True)
+class LinkedText:
+    """A comment's clean text and its links, found once for the rules and the models."""
+
+    clean: str  # clean_text(raw)
+    rebuilt: str  # clean, with obfuscated links ("example dot com") rebuilt
+    spans: tuple[tuple[int, int], ...]  # where each link is in ``rebuilt``
+    links: tuple[Link, ...]  # every link, obfuscated ones included
+
+
+@lru_cache(maxsize=64)
+def linked_text(raw: str) -> LinkedText:
+    clean = clean_text(raw)
+    rebuilt = deobfuscate_links(clean)
+    found = list(URL_RE.finditer(rebuilt))
+    return LinkedText(
+        clean,
+        rebuilt,
+        tuple(m.span() for m in found),
+        tuple(parse_link(m.group(0)) for m in found),
+    )
 
 
 def _link_words(link: Link) -> str:
@@ -433,9 +452,12 @@ def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
     Prepared once for both models: the spam model's text shares every n-gram of
     the other but the cues' own (``FeatureSpec.extended``).
     """
-    clean = clean_text(raw)
-    text = deobfuscate_links(clean)
-    text = URL_RE.sub(lambda m: _link_words(parse_link(m.group(0))), text)
+    linked = linked_text(raw)
+    clean, parts, last = linked.clean, [], 0
+    for (start, end), link in zip(linked.spans, linked.links, strict=True):
+        parts += (linked.rebuilt[last:start], _link_words(link))
+        last = end
+    text = "".join(parts) + linked.rebuilt[last:]
     text = _MENTION.sub("@user", text)
     text = _LONG_NUMBER.sub(" longnum ", text)
     text = _RUN.sub(r"\1\1", text)

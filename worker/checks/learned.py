@@ -38,6 +38,7 @@ from worker.text_features import (
     FeatureSpec,
     has_links,
     hash_index,
+    linked_text,
     model_text_parts,
     own_words,
     with_cues,
@@ -233,6 +234,7 @@ def forget_texts() -> None:
     _row.cache_clear()
     _columns.cache_clear()
     _model_text_parts.cache_clear()
+    linked_text.cache_clear()
 
 
 def model_dir_of(ctx: CheckContext) -> Path | None:

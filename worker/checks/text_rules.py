@@ -27,9 +27,8 @@ from worker.text_features import (
     SELF_PROMOTION_RE,
     URL_RE,
     Link,
-    clean_text,
     domain_matches,
-    find_links,
+    linked_text,
     parse_link,
 )
 
@@ -55,8 +54,8 @@ class Prepared:
 
 @lru_cache(maxsize=64)
 def prepare(body: str) -> Prepared:
-    clean = clean_text(body)
-    links = tuple(find_links(clean))
+    linked = linked_text(body)
+    clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
     # a domain NFKC reveals that the text as typed does not show.

@@ -2,7 +2,8 @@
 
 Builds a throw-away SQLite database and an embedded Redis, submits ``--comments``
 varied, ordinary comments through the real API (Flask test client; they queue
-as RQ jobs), then measures, in this one process:
+as RQ jobs) to a site with the default policy (every check on), each from its
+own reader (name, email, address), then measures, in this one process:
 
 - **checks**: every check the worker runs plus the decision, per comment, with
   the database session the worker uses (history checks query it); median and
@@ -32,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.run import BENCH_POLICY, BENCH_SITE, comment, percentile
+from bench.run import BENCH_SITE, comment, percentile
 from service import create_app
 from service.cli import upgrade_database
 from service.embedded import start_redis
@@ -42,6 +43,7 @@ from service.settings import Settings
 from service.sites import create_site, policy_of
 from worker import runtime as worker_runtime
 from worker.checks.base import CheckContext
+from worker.checks.history import forget_comments
 from worker.checks.learned import forget_texts
 from worker.cli import SimpleCheckingWorker, warm_up
 from worker.decision import decide
@@ -63,12 +65,18 @@ def measure(n: int, directory: Path, each_check: bool = False) -> dict:
     worker_runtime.install(rt)
     try:
         with rt.session() as session:
-            create_site(session, BENCH_SITE, "Bench", [ORIGIN], BENCH_POLICY)
+            # The default policy: every check on, flood included.
+            create_site(session, BENCH_SITE, "Bench", [ORIGIN], None)
             session.commit()
         client = app.test_client()
         ids = []
         for i in range(n):
-            response = client.post("/api/v1/comments", json=comment(BENCH_SITE, f"/p/{i % 10}", i))
+            # Each from its own reader (name, email and address), as on a real site.
+            response = client.post(
+                "/api/v1/comments",
+                json=comment(BENCH_SITE, f"/p/{i % 10}", i),
+                environ_base={"REMOTE_ADDR": f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"},
+            )
             ids.append(response.get_json()["comment"]["id"])
         warm_up()
 
@@ -115,7 +123,8 @@ def time_pass(
         ctx = CheckContext(session=session, policy=policy, settings=settings, stateful=stateful)
         forget_texts()  # each comment's text is seen for the first time, as the worker sees it
         if cold_vocabulary:
-            forget_vocabulary()  # ... and no word or n-gram of it either
+            forget_vocabulary()  # ... and no word or n-gram of it either,
+            forget_comments()  # nor any earlier comment's shingles
         start = time.perf_counter()
         decide(run_checks(facts, ctx), policy)
         times.append((time.perf_counter() - start) * 1000)

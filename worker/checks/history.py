@@ -11,7 +11,7 @@ these run for every comment.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 import sqlalchemy as sa
@@ -98,8 +98,22 @@ def _author(facts: CommentFacts) -> dict:
     }
 
 
-# A recent comment is a candidate for many new ones: its shingles are kept (read only).
-_shingles_of = lru_cache(maxsize=1024)(shingles)
+# A comment's text never changes, and a recent comment is a candidate for many
+# new ones: what this process learned of one (its thread and shingles) is kept,
+# by database and id, so bodies are read from the database once. Emptied when full.
+_KNOWN: dict[tuple[str, int], tuple[int, set[str]]] = {}
+_KNOWN_SIZE = 5_000
+
+
+def _remember(key: tuple[str, int], thread_id: int, grams: set[str]) -> None:
+    if len(_KNOWN) >= _KNOWN_SIZE:
+        _KNOWN.clear()
+    _KNOWN[key] = (thread_id, grams)
+
+
+def forget_comments() -> None:
+    """Empty the per-process memory of compared comments (benchmarks of a fresh process)."""
+    _KNOWN.clear()
 
 
 def _close(recent: np.ndarray, mine: int) -> list[int]:
@@ -134,9 +148,17 @@ def duplicate(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     close = _close(recent, mine_hash)
     best, best_id, threads = 0.0, None, set()
     if close:
+        database = str(ctx.session.get_bind().url)
         mine = shingles(facts.body)
-        for other_id, body, thread_id in _rows(ctx).execute(_BODIES, {"ids": close}):
-            similarity = jaccard(mine, _shingles_of(body))
+        if facts.id is not None:
+            _remember((database, facts.id), facts.thread_id, mine)
+        unknown = [cid for cid in close if (database, cid) not in _KNOWN]
+        if unknown:
+            for other_id, body, thread_id in _rows(ctx).execute(_BODIES, {"ids": unknown}):
+                _remember((database, other_id), thread_id, shingles(body))
+        for other_id in close:
+            thread_id, grams = _KNOWN.get((database, other_id), (None, set()))
+            similarity = jaccard(mine, grams)
             if similarity >= _SIMILAR:
                 threads.add(thread_id)
             if similarity > best:

@@ -31,3 +31,23 @@ def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status
         pipe.execute()
     except (redis.RedisError, OSError) as error:
         log.warning("could not announce comment %s: %s", comment_id, error)
+
+
+def subscribe(conn: redis.Redis, channel: str) -> redis.client.PubSub | None:
+    """A subscription to ``channel``, or None when Redis is unavailable (listeners then poll)."""
+    try:
+        pubsub = conn.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(channel)
+        return pubsub
+    except (redis.RedisError, OSError):
+        return None
+
+
+def close_quietly(pubsub: redis.client.PubSub | None) -> None:
+    """Close a subscription; a Redis already gone has nothing left to close."""
+    if pubsub is None:
+        return
+    try:
+        pubsub.close()
+    except (redis.RedisError, OSError):
+        pass

@@ -28,6 +28,9 @@ from service.sites import create_site
 from tests.support.servers import postgres_server, redis_server
 from worker import runtime as worker_runtime
 
+# The shared headless Chromium (the browser fixture) for the widget and dashboard tests.
+pytest_plugins = ["tests.support.browser"]
+
 SITE_ORIGIN = "http://blog.example.test"
 _counter = itertools.count()
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from service.comments.schemas import AuthorOut, CommentOut
-from service.events import comment_channel
+from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime
 from service.status import Status
@@ -76,12 +76,7 @@ def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> None:
     subscription is not missed; without Redis it polls the database.
     """
     deadline = time.monotonic() + wait
-    pubsub = None
-    try:
-        pubsub = rt.redis.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(comment_channel(comment_id))
-    except (redis.RedisError, OSError):
-        pubsub = None
+    pubsub = subscribe(rt.redis, comment_channel(comment_id))
     try:
         while True:
             if _status(rt, comment_id) != Status.PENDING:
@@ -100,11 +95,7 @@ def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> None:
             else:
                 time.sleep(min(remaining, 0.1))
     finally:
-        if pubsub is not None:
-            try:
-                pubsub.close()
-            except (redis.RedisError, OSError):
-                pass
+        close_quietly(pubsub)
 
 
 def _status(rt: Runtime, comment_id: int) -> str | None:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
 from service.comments.schemas import Slug, Strict, ThreadKey
-from service.events import thread_channel
+from service.events import close_quietly, subscribe, thread_channel
 from service.models import Comment, Thread
 from service.runtime import Runtime
 from service.status import Status
@@ -78,7 +78,7 @@ class ThreadStream:
                     # The thread row appears with its first comment; until then look again.
                     thread_id = self._thread_id()
                     if thread_id is not None:
-                        pubsub = self._subscribe(thread_id)
+                        pubsub = subscribe(self.rt.redis, thread_channel(thread_id))
                         for chunk in self._replay(thread_id):
                             last_sent = time.monotonic()
                             yield chunk
@@ -104,25 +104,13 @@ class ThreadStream:
                     last_sent = time.monotonic()
                     yield ": keep-alive\n\n"
         finally:
-            if pubsub is not None:
-                try:
-                    pubsub.close()
-                except (redis.RedisError, OSError):
-                    pass
+            close_quietly(pubsub)
 
     def _thread_id(self) -> int | None:
         with self.rt.session() as session:
             return session.scalar(
                 sa.select(Thread.id).where(Thread.site_id == self.site_id, Thread.key == self.key)
             )
-
-    def _subscribe(self, thread_id: int):
-        try:
-            pubsub = self.rt.redis.pubsub(ignore_subscribe_messages=True)
-            pubsub.subscribe(thread_channel(thread_id))
-            return pubsub
-        except (redis.RedisError, OSError):
-            return None
 
     def _replay(self, thread_id: int) -> Iterator[str]:
         """Published comments newer than ``after``, when the widget said what it has."""

@@ -3,9 +3,7 @@ reasons on the page, keyboard shortcuts, bulk select, filters, ban."""
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -13,18 +11,7 @@ from werkzeug.serving import make_server
 from service.models import Ban
 from tests.moderation.helpers import hold_everything, post_from, status_of
 
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
-
-
-def _chromium() -> str:
-    path = os.environ.get("PARLEY_CHROMIUM") or next(
-        (p for p in CHROMIUM if Path(p).exists()), None
-    )
-    if not path:
-        pytest.fail("no Chromium: run `python -m tests.support.deps` or set PARLEY_CHROMIUM")
-    return path
 
 
 @pytest.fixture
@@ -38,20 +25,15 @@ def live(app):
 
 
 @pytest.fixture
-def page(live, moderator_token):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True)
-        context = browser.new_context(
-            base_url=live, extra_http_headers={"Authorization": f"Bearer {moderator_token}"}
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(browser, live, moderator_token):
+    context = browser.new_context(
+        base_url=live, extra_http_headers={"Authorization": f"Bearer {moderator_token}"}
+    )
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_dashboard_shows_reasons_and_acts_by_keyboard_bulk_and_ban(client, rt, site, drain, page):

@@ -41,7 +41,6 @@ from service.widget.demo_server import serve_in_thread
 from tests.support.oidc import run_oidc_provider
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 OIDC_NAME = "testidp"
 OIDC_LABEL = "Test IdP"
 # Timing and flood checks are for people typing; a browser driven by a script is faster than
@@ -116,15 +115,6 @@ def new_thread(name: str) -> str:
 def comment_id(item) -> int:
     """The comment id of a rendered ``li`` (``parley-comment-7`` or ``parley-pending-7``)."""
     return int(item.get_attribute("id").rsplit("-", 1)[1])
-
-
-def _chromium() -> str:
-    path = os.environ.get("PARLEY_CHROMIUM") or next(
-        (p for p in CHROMIUM if Path(p).exists()), None
-    )
-    if not path:
-        pytest.fail("no Chromium: run `python -m tests.support.deps` or set PARLEY_CHROMIUM")
-    return path
 
 
 def serve(app, port: int):
@@ -206,22 +196,6 @@ def stack(redis_url, sqlite_template, tmp_path_factory) -> Iterator[Stack]:
                 raise
             web.shutdown()
             rt.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    # Chromium's switch for the post-phase-out default: third-party cookies are blocked.
-    browser = playwright.chromium.launch(
-        executable_path=_chromium(), headless=True, args=["--test-third-party-cookie-phaseout"]
-    )
-    try:
-        yield browser
-    finally:
-        browser.close()
-        playwright.stop()
 
 
 @pytest.fixture

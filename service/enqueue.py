@@ -1,20 +1,25 @@
-"""Putting a comment on the queue. Every RQ policy is set here, at one call site.
+"""Every RQ job's policy, in one module: dotted paths, job ids, timeouts, TTLs, retries.
 
-The web process names the job by its dotted path and never imports the
-worker package; ``tests/worker/test_enqueue.py`` checks the path resolves.
+The web process names each job by its dotted path and never imports the
+worker package; ``tests/worker/test_jobs.py`` imports every path in ``JOBS``.
+Nothing here decides *whether* a job is due (that is the use case's, or
+``service.notifications.dispatch``'s); callers enqueue from an after-commit
+effect (``service.effects``) so a job never names an uncommitted row.
+Failing to enqueue is logged and answered with None, never raised: the row
+is committed, and the sweeper (or the next status change) catches up.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import redis
-import sqlalchemy as sa
 from rq import Callback, Queue, Retry
 from rq.job import Job
 from rq.serializers import JSONSerializer
-from sqlalchemy.orm import Session
 
+from service.notifications.config import notification_settings
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,7 +27,26 @@ log = logging.getLogger(__name__)
 MODERATE_JOB = "worker.jobs.moderate_comment"
 ON_MODERATE_FAILURE = "worker.jobs.on_moderate_failure"
 FEEDBACK_JOB = "worker.feedback.moderation_feedback"
+FAN_OUT_JOB = "worker.notify.fan_out"
+DIGEST_JOB = "worker.notify.send_digest"
+REPLY_JOB = "worker.notify.send_reply"
+WEBHOOK_JOB = "worker.notify.deliver_webhook"
+# Every callable the queue names (the failure callback too).
+JOBS = (
+    MODERATE_JOB,
+    ON_MODERATE_FAILURE,
+    FEEDBACK_JOB,
+    FAN_OUT_JOB,
+    DIGEST_JOB,
+    REPLY_JOB,
+    WEBHOOK_JOB,
+)
 SERIALIZER = JSONSerializer
+
+# A result is only read while debugging; RQ's default keeps failures a year,
+# and a day is enough to debug.
+RESULT_TTL = 600
+FAILURE_TTL = 86400
 
 
 def moderation_job_id(comment_id: int) -> str:
@@ -33,55 +57,77 @@ def make_queue(settings: Settings, connection: redis.Redis) -> Queue:
     return Queue(settings.queue_name, connection=connection, serializer=SERIALIZER)
 
 
-def enqueue_moderation(queue: Queue, settings: Settings, comment_id: int) -> Job | None:
-    """Enqueue the checks for a committed comment; None if Redis is unreachable.
+def _retry(settings: Settings) -> Retry | None:
+    if not settings.job_retries:
+        return None
+    return Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
 
-    Failing to enqueue is not an error for the caller: the row is already
-    committed as pending and the sweeper will enqueue it later.
-    """
-    retry = None
-    if settings.job_retries:
-        retry = Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
+
+def _enqueue(queue: Queue, func: str, *args, delay: float = 0.0, **policy) -> Job | None:
+    policy = {"result_ttl": RESULT_TTL, "failure_ttl": FAILURE_TTL, **policy}
     try:
-        return queue.enqueue(
-            MODERATE_JOB,
-            comment_id,
-            job_id=moderation_job_id(comment_id),
-            job_timeout=settings.job_timeout_seconds,
-            result_ttl=3600,
-            # RQ's default keeps failures a year; a day is enough to debug.
-            failure_ttl=86400,
-            retry=retry,
-            on_failure=Callback(ON_MODERATE_FAILURE),
-        )
+        if delay > 0:
+            return queue.enqueue_in(timedelta(seconds=delay), func, *args, **policy)
+        return queue.enqueue(func, *args, **policy)
     except (redis.RedisError, OSError) as error:
-        log.warning("could not enqueue comment %s (sweeper will retry): %s", comment_id, error)
+        log.warning("could not enqueue %s%r: %s", func, args, error)
         return None
 
 
-def enqueue_feedback_after_commit(session: Session, queue: Queue, event_id: int) -> None:
-    """Queue the moderator-feedback job for an audit row once it is committed.
+def enqueue_moderation(queue: Queue, settings: Settings, comment_id: int) -> Job | None:
+    """Run the checks on a committed comment; the sweeper re-enqueues a None."""
+    return _enqueue(
+        queue,
+        MODERATE_JOB,
+        comment_id,
+        # One job per comment: the sweeper finds it by this id.
+        job_id=moderation_job_id(comment_id),
+        job_timeout=settings.job_timeout_seconds,
+        result_ttl=3600,
+        retry=_retry(settings),
+        on_failure=Callback(ON_MODERATE_FAILURE),
+    )
 
-    The job reads the row, so it must not run before the commit; a rolled-back
-    action leaves an id the job finds missing and ignores.
+
+def enqueue_feedback(queue: Queue, event_id: int) -> Job | None:
+    """Pass a committed moderator decision on (Akismet).
+
+    A None loses only the Akismet report: the labels live in the database.
     """
-    pending = session.info.setdefault("parley_feedback_events", [])
-    if not pending:
-        sa.event.listen(session, "after_commit", lambda s: _enqueue_feedback(s, queue), once=True)
-    pending.append(event_id)
+    return _enqueue(
+        queue, FEEDBACK_JOB, event_id, job_timeout=60, retry=Retry(max=3, interval=[10, 60, 300])
+    )
 
 
-def _enqueue_feedback(session: Session, queue: Queue) -> None:
-    for event_id in session.info.pop("parley_feedback_events", []):
-        try:
-            queue.enqueue(
-                FEEDBACK_JOB,
-                event_id,
-                job_timeout=60,
-                result_ttl=600,
-                failure_ttl=86400,
-                retry=Retry(max=3, interval=[10, 60, 300]),
-            )
-        except (redis.RedisError, OSError) as error:
-            # Labels live in the database anyway; only the Akismet report is lost.
-            log.warning("could not enqueue feedback for event %s: %s", event_id, error)
+def enqueue_fan_out(queue: Queue, settings: Settings, comment_id: int, status: str) -> Job | None:
+    """Ask the worker to tell everyone concerned that a comment is now ``status``."""
+    return _enqueue(queue, FAN_OUT_JOB, comment_id, status, job_timeout=60, retry=_retry(settings))
+
+
+def enqueue_digest(
+    queue: Queue, settings: Settings, site_id: int, delay: float = 0.0
+) -> Job | None:
+    """The site's moderator digest, in ``delay`` seconds (needs the worker's scheduler)."""
+    return _enqueue(
+        queue, DIGEST_JOB, site_id, delay=delay, job_timeout=120, retry=_retry(settings)
+    )
+
+
+def enqueue_reply(queue: Queue, settings: Settings, notice_id: int) -> Job | None:
+    return _enqueue(queue, REPLY_JOB, notice_id, job_timeout=60, retry=_retry(settings))
+
+
+def enqueue_webhook(
+    queue: Queue, settings: Settings, webhook_id: int, event: str, comment_id: int
+) -> Job | None:
+    ns = notification_settings(settings)
+    intervals = list(ns.webhook_retry_intervals)
+    return _enqueue(
+        queue,
+        WEBHOOK_JOB,
+        webhook_id,
+        event,
+        comment_id,
+        job_timeout=int(ns.webhook_timeout_seconds) + 30,
+        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+    )

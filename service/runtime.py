@@ -19,6 +19,7 @@ from flask import current_app
 from rq import Queue
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import effects
 from service.enqueue import make_queue
 from service.settings import Settings
 
@@ -62,10 +63,13 @@ class Runtime:
         # Short timeouts: a request must not hang because Redis is gone; the
         # database row is the source of truth and the sweeper catches up.
         conn = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=5)
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        # Effects registered with a session run after its commit (service.effects).
+        effects.install(sessions)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=sessionmaker(engine, expire_on_commit=False),
+            sessions=sessions,
             redis=conn,
             queue=make_queue(settings, conn),
         )

@@ -4,7 +4,8 @@ Moderator decisions are labels (see ``worker.checks.labels``, which learns
 from them straight from the audit rows, no job needed). This job passes them
 on to Akismet when it is on: spam labels with ``submit-spam``, comments freed
 from the held/spam queue with ``submit-ham``. An Akismet error fails the job
-and RQ retries it (``service.enqueue.enqueue_feedback_after_commit``).
+and RQ retries it (``service.enqueue.enqueue_feedback``, registered by
+``apply_action`` to run after its commit).
 """
 
 from __future__ import annotations

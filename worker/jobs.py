@@ -10,7 +10,7 @@ import logging
 import traceback
 
 from service.models import Comment
-from service.notifications.dispatch import announce_changes
+from service.notifications.dispatch import announce_after_commit
 from service.sites import policy_of
 from service.status import Status
 from worker import runtime
@@ -36,12 +36,12 @@ def moderate_comment(comment_id: int) -> str:
         results = run_checks(facts_for(comment, site), ctx)
         decision = decide(results, policy)
         won = apply_decision(session, comment.id, results, decision)
+        if won:
+            # Wakes waiting readers and fans out mail and webhooks (worker.notify).
+            announce_after_commit(session, rt, comment_id, comment.thread_id, decision.status)
         session.commit()
-        thread_id = comment.thread_id
     if not won:
         return "decided by another run"
-    # Wakes waiting readers and fans out mail and webhooks (worker.notify).
-    announce_changes(rt, [(comment_id, thread_id, decision.status)])
     log.info("comment %s -> %s (%s)", comment_id, decision.status, decision.reason)
     return decision.status
 
@@ -67,9 +67,9 @@ def hold_after_failure(comment_id: int, detail: str) -> bool:
         if comment is None:
             return False
         won = apply_decision(session, comment_id, [result], decision)
+        if won:
+            announce_after_commit(session, rt, comment_id, comment.thread_id, Status.HELD)
         session.commit()
-        thread_id = comment.thread_id
     if won:
-        announce_changes(rt, [(comment_id, thread_id, Status.HELD)])
         log.warning("comment %s held: checks_failed (%s)", comment_id, detail)
     return won

@@ -1,7 +1,9 @@
 """Notification jobs: who hears about a comment's new status, and the sending.
 
-The web process and the moderation job enqueue ``fan_out`` after they commit
-a status change (``service.notifications.dispatch`` sets every RQ policy).
+The web process and the moderation job enqueue ``fan_out`` once they commit
+a status change (``service.notifications.dispatch``); like them, ``fan_out``
+enqueues its jobs after its own commit (``service.effects``), and
+``service.enqueue`` sets every RQ policy.
 Nothing here runs inside a request. Each job reads the database, which is the
 source of truth: the outbox (``notices``) has one row per (kind, comment,
 recipient), so a retried job or a repeated status change never mails twice.
@@ -11,21 +13,18 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
 import sqlalchemy as sa
 from rq import get_current_job
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from service.effects import after_commit
+from service.enqueue import enqueue_reply, enqueue_webhook
 from service.models import Comment, Notice, ReplySubscription, Site, Webhook, utcnow
 from service.notifications.config import notification_settings
-from service.notifications.dispatch import (
-    EVENTS,
-    digest_keys,
-    enqueue_reply,
-    enqueue_webhook,
-    request_digest,
-)
+from service.notifications.dispatch import EVENTS, digest_keys, request_digest
 from service.notifications.links import new_nonce
 from service.notifications.mail import DigestItem, digest_message, moderator_emails, send_messages
 from service.notifications.replies import reply_message, subscribers_of_reply
@@ -68,14 +67,21 @@ def fan_out(comment_id: int, status: str) -> str:
                 notice = _add_notice(session, site_id, comment_id, "reply", sub.email)
                 if notice is not None:
                     reply_notices.append(notice)
-        session.commit()
+        session.flush()
         replies = [n.id for n in reply_notices]
-    if digest:
-        request_digest(rt.queue, rt.settings, site_id)
-    for notice_id in replies:
-        enqueue_reply(rt.queue, rt.settings, notice_id)
-    for hook_id in hooks:
-        enqueue_webhook(rt.queue, rt.settings, hook_id, EVENTS[status], comment_id)
+        # The jobs read the outbox rows, so they go on the queue after the commit.
+        if digest:
+            after_commit(session, partial(request_digest, rt.queue, rt.settings, site_id))
+        for notice_id in replies:
+            after_commit(session, partial(enqueue_reply, rt.queue, rt.settings, notice_id))
+        for hook_id in hooks:
+            after_commit(
+                session,
+                partial(
+                    enqueue_webhook, rt.queue, rt.settings, hook_id, EVENTS[status], comment_id
+                ),
+            )
+        session.commit()
     return f"digest={digest} replies={len(replies)} webhooks={len(hooks)}"
 
 

@@ -1,8 +1,9 @@
-"""submit_comment: validate against the site, store as pending, commit, enqueue."""
+"""submit_comment: validate against the site, store as pending, enqueue after the commit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.comments.render_token import elapsed_ms
 from service.comments.schemas import CommentIn
+from service.effects import after_commit
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.models import Comment, Identity, Site, Thread
@@ -69,6 +71,7 @@ def _parent(
 def submit_comment(
     rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
 ) -> Comment:
+    """Store the comment as pending and flush; the caller commits, which enqueues its checks."""
     policy = policy_of(site)
     if who.identity is None:
         if policy.get("require_signin"):
@@ -110,8 +113,8 @@ def submit_comment(
         client=signals,
     )
     session.add(comment)
-    # Commit before enqueueing: a worker must never see a job for a row that
-    # is not there yet, and the row must survive Redis being down.
-    session.commit()
-    enqueue_moderation(rt.queue, rt.settings, comment.id)
+    session.flush()
+    # After the commit: a worker must never see a job for a row that is not
+    # there yet, and the row must survive Redis being down.
+    after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
     return comment

@@ -45,6 +45,7 @@ def create_comment(body: CommentIn):
         hit(rt.redis, f"submit:{request.remote_addr}", rt.settings.submit_rate_per_minute)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         comment = submit_comment(rt, session, site, body, who)
+        session.commit()
         out = reading.comment_out(comment, body.thread, public=False)
     return CommentEnvelope(comment=out).model_dump(mode="json"), 202
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from service.enqueue import enqueue_feedback_after_commit
+from service.effects import after_commit
+from service.enqueue import enqueue_feedback
 from service.errors import ApiError
 from service.models import Comment, ModerationEvent, utcnow
 from service.moderation.access import Actor
+from service.notifications.dispatch import announce_after_commit
 from service.runtime import current_runtime
 from service.status import MODERATOR_ACTIONS, Status
 
@@ -26,7 +29,11 @@ class Outcome:
 def apply_action(
     session: Session, comment: Comment, action: str, actor: Actor, site_id: int
 ) -> Outcome:
-    """Apply and flush; the caller commits (so bulk actions are one transaction)."""
+    """Apply and flush; the caller commits (so bulk actions are one transaction).
+
+    After the commit the change is announced (readers, notifications) and the
+    decision passed on as feedback; a rollback announces nothing.
+    """
     target, sources = MODERATOR_ACTIONS[action]
     current = Status(comment.status)
     if current == target:
@@ -58,7 +65,9 @@ def apply_action(
     )
     session.add(event)
     session.flush()
+    rt = current_runtime()
+    announce_after_commit(session, rt, comment.id, comment.thread_id, target)
     # Moderator decisions are labels: the worker learns from them (worker.feedback).
-    enqueue_feedback_after_commit(session, current_runtime().queue, event.id)
+    after_commit(session, partial(enqueue_feedback, rt.queue, event.id))
     session.expire(comment)
     return Outcome(comment.id, current, target, True)

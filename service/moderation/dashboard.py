@@ -39,7 +39,6 @@ from service.moderation.queue import list_queue
 from service.moderation.roles import find_member
 from service.moderation.schemas import QueueQuery
 from service.notifications.config import notification_settings
-from service.notifications.dispatch import announce_changes
 from service.notifications.links import LinkError, is_used, read_link_token, spend
 from service.notifications.mail import excerpt
 from service.runtime import current_runtime
@@ -199,9 +198,6 @@ def act():
         actor = current_actor(db)
         results = bulk_apply(db, ids, action, actor, **options)
         db.commit()
-    announce_changes(
-        rt, [(r.id, r.thread_id, r.status) for r in results if r.changed and r.status != "deleted"]
-    )
     done = [r for r in results if r.ok]
     flash(f"{ACTION_LABELS[action]}: {len(done)} of {len(results)} comment(s) done.")
     for r in results:
@@ -272,7 +268,6 @@ def mail_link_act(token: str):
             )
             spend(db, claims)
             outcome = apply_action(db, comment, claims.action, actor, claims.site_id)
-            thread_id = comment.thread_id
             db.commit()
     except LinkError as error:
         return _link_failure(error)
@@ -283,8 +278,6 @@ def mail_link_act(token: str):
         return _page(
             "moderate_message.html", error.status, title="Nothing changed", message=error.message
         )
-    if outcome.changed:
-        announce_changes(rt, [(outcome.comment_id, thread_id, outcome.to_status)])
     return _page(
         "moderate_message.html",
         title="Done",

@@ -48,7 +48,6 @@ from service.moderation.schemas import (
     WebhookList,
     WebhookOut,
 )
-from service.notifications.dispatch import announce_changes
 from service.notifications.webhooks import create_webhook, delete_webhook, site_webhooks
 from service.runtime import current_runtime
 from service.sites import get_site
@@ -106,8 +105,6 @@ def act(comment_id: int, action: str):
         actor = require_moderator(session, site_id)
         outcome = apply_action(session, comment, action, actor, site_id)
         session.commit()
-        if outcome.changed:
-            announce_changes(rt, [(comment.id, comment.thread_id, outcome.to_status)])
     return ActionResult(
         id=outcome.comment_id,
         action=action,
@@ -194,9 +191,6 @@ def bulk(body: BulkIn):
         actor = current_actor(session)
         results = bulk_apply(session, body.ids, body.action, actor, **options)
         session.commit()
-    announce_changes(
-        rt, [(r.id, r.thread_id, r.status) for r in results if r.changed and r.status != "deleted"]
-    )
     items = [
         BulkItem(
             id=r.id,
@@ -268,7 +262,7 @@ def ban(comment_id: int, body: BanOptions):
     rt = current_runtime()
     with rt.session() as session:
         comment, site_id, actor = _comment_for_moderator(session, comment_id)
-        thread_id, slug = comment.thread_id, comment.thread.site.slug
+        slug = comment.thread.site.slug
         outcome, (row, created) = act_on(
             session,
             comment,
@@ -285,8 +279,6 @@ def ban(comment_id: int, body: BanOptions):
             created=created,
             comment=_action_result(outcome, "spam" if outcome.changed else "ban"),
         )
-    if outcome.changed:
-        announce_changes(rt, [(comment_id, thread_id, outcome.to_status)])
     return out.model_dump(mode="json")
 
 

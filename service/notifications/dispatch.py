@@ -1,9 +1,11 @@
-"""Every RQ policy of the notification jobs, at one call site.
+"""Who hears about a status change: waiting readers, and the notification fan-out.
 
-The web process and the moderation worker call these after they commit a
-status change; the jobs themselves live in ``worker.notify`` and are named by
-dotted path (the service never imports the worker). Failing to enqueue is
-logged, never raised: a status change must not fail because Redis blinked.
+A use case that moves a comment calls ``announce_after_commit``; once the
+transaction commits (``service.effects``) every change it made is announced
+together. The decisions live here (which statuses notify anyone, which
+threads have listeners, whether a digest is already due); every RQ policy is
+in ``service.enqueue``. Failing to announce is logged, never raised: a status
+change must not fail because Redis blinked.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from functools import partial
 
 import redis
 import sqlalchemy as sa
-from rq import Queue, Retry
+from rq import Queue
 from rq.job import Job
+from sqlalchemy.orm import Session
 
+from service.effects import after_commit_batch
+from service.enqueue import enqueue_digest, enqueue_fan_out
 from service.events import announce_decision
 from service.models import Thread, Webhook
 from service.notifications.config import notification_settings
@@ -25,39 +30,24 @@ from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FAN_OUT_JOB = "worker.notify.fan_out"
-DIGEST_JOB = "worker.notify.send_digest"
-REPLY_JOB = "worker.notify.send_reply"
-WEBHOOK_JOB = "worker.notify.deliver_webhook"
-JOBS = (FAN_OUT_JOB, DIGEST_JOB, REPLY_JOB, WEBHOOK_JOB)
-
 # The statuses that notify anyone, and the webhook event each one is.
 EVENTS = {"published": "comment.published", "held": "comment.held", "spam": "comment.spam"}
 
 
-def _retry(settings: Settings) -> Retry | None:
-    if not settings.job_retries:
-        return None
-    return Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
-
-
-def _enqueue(queue: Queue, func: str, *args, **policy) -> Job | None:
-    try:
-        return queue.enqueue(func, *args, result_ttl=600, failure_ttl=86400, **policy)
-    except (redis.RedisError, OSError) as error:
-        log.warning("could not enqueue %s%r: %s", func, args, error)
-        return None
-
-
-def enqueue_fan_out(queue: Queue, settings: Settings, comment_id: int, status: str) -> Job | None:
-    """Ask the worker to tell everyone concerned that a comment is now ``status``."""
-    if status not in EVENTS:
-        return None
-    return _enqueue(queue, FAN_OUT_JOB, comment_id, status, job_timeout=60, retry=_retry(settings))
+def announce_after_commit(
+    session: Session, rt, comment_id: int, thread_id: int, status: str
+) -> None:
+    """Once the session commits, announce that the comment is now ``status``."""
+    after_commit_batch(
+        session,
+        announce_changes,
+        partial(announce_changes, rt),
+        (comment_id, thread_id, status),
+    )
 
 
 def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
-    """After a commit: wake waiting readers and fan out notifications.
+    """Wake waiting readers and fan out notifications about committed changes.
 
     ``changes`` are (comment id, thread id, new status) of comments that moved.
     """
@@ -65,7 +55,7 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
     listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in changes})
     for comment_id, thread_id, status in changes:
         announce_decision(rt.redis, comment_id, thread_id, status)
-        if thread_id in listening:
+        if thread_id in listening and status in EVENTS:
             enqueue_fan_out(rt.queue, rt.settings, comment_id, status)
 
 
@@ -101,45 +91,22 @@ def request_digest(queue: Queue, settings: Settings, site_id: int) -> Job | None
     The first digest goes at once; the next waits until ``digest_window``
     after the previous one, which is what batches a spam wave.
     """
-    ns = notification_settings(settings)
+    window = notification_settings(settings).digest_window_seconds
     conn = queue.connection
     due, last = digest_keys(site_id)
-    window = ns.digest_window_seconds
-    policy = dict(job_timeout=120, result_ttl=600, failure_ttl=86400, retry=_retry(settings))
+    job = None
     try:
         # Expires on its own, in case the job it announces is lost with Redis.
         if not conn.set(due, "1", nx=True, ex=window + settings.job_timeout_seconds + 600):
             return None
         previous = conn.get(last)
         delay = max(0.0, float(previous) + window - time.time()) if previous else 0.0
-        if delay > 0:
-            return queue.enqueue_in(timedelta(seconds=delay), DIGEST_JOB, site_id, **policy)
-        return queue.enqueue(DIGEST_JOB, site_id, **policy)
+        job = enqueue_digest(queue, settings, site_id, delay)
     except (redis.RedisError, OSError) as error:
         log.warning("could not request a digest for site %s: %s", site_id, error)
+    if job is None:
         try:
             conn.delete(due)
         except (redis.RedisError, OSError):
             pass  # it expires on its own
-        return None
-
-
-def enqueue_reply(queue: Queue, settings: Settings, notice_id: int) -> Job | None:
-    return _enqueue(queue, REPLY_JOB, notice_id, job_timeout=60, retry=_retry(settings))
-
-
-def enqueue_webhook(
-    queue: Queue, settings: Settings, webhook_id: int, event: str, comment_id: int
-) -> Job | None:
-    ns = notification_settings(settings)
-    intervals = list(ns.webhook_retry_intervals)
-    retry = Retry(max=len(intervals), interval=intervals) if intervals else None
-    return _enqueue(
-        queue,
-        WEBHOOK_JOB,
-        webhook_id,
-        event,
-        comment_id,
-        job_timeout=int(ns.webhook_timeout_seconds) + 30,
-        retry=retry,
-    )
+    return job

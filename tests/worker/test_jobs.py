@@ -8,15 +8,20 @@ import sqlalchemy as sa
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
-from service.enqueue import MODERATE_JOB, ON_MODERATE_FAILURE, SERIALIZER
+from service import enqueue
+from service.enqueue import JOBS, MODERATE_JOB, ON_MODERATE_FAILURE, SERIALIZER
 from service.models import CheckResultRow, Comment, ModerationEvent, Site
 from worker.jobs import moderate_comment
 
 
-def test_job_paths_named_by_the_web_process_resolve():
-    for dotted in (MODERATE_JOB, ON_MODERATE_FAILURE):
+def test_every_job_path_named_by_the_web_process_resolves():
+    # Every dotted path the policy module names is listed in JOBS, so none is left out.
+    named = {v for k, v in vars(enqueue).items() if k.endswith(("_JOB", "_FAILURE"))}
+    assert named == set(JOBS)
+    assert {MODERATE_JOB, ON_MODERATE_FAILURE} <= set(JOBS)
+    for dotted in JOBS:
         module, name = dotted.rsplit(".", 1)
-        assert callable(getattr(importlib.import_module(module), name))
+        assert callable(getattr(importlib.import_module(module), name)), dotted
 
 
 def snapshot(rt, cid):

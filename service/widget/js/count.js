@@ -1,4 +1,5 @@
-/*! Parley comment counts: count.js. Readable source, no build step, no framework. */
+// @ts-check
+/*! Parley comment counts: count.js (source: service/widget/js/count.js), minified when served. */
 /*
  * For article lists: every <span data-parley-count="/thread-key"></span> on the page gets its
  * thread's published comment count, with one request per 100 threads (the API's limit).
@@ -9,9 +10,12 @@
 (() => {
   "use strict";
 
-  const script =
+  const script = /** @type {HTMLScriptElement | undefined} */ (
     document.currentScript ||
-    [...document.querySelectorAll("script[src]")].find((s) => /\/count\.js([?#]|$)/.test(s.src));
+      [...document.querySelectorAll("script[src]")].find((s) =>
+        /\/count\.js([?#]|$)/.test(/** @type {HTMLScriptElement} */ (s).src),
+      )
+  );
   if (!script) return;
   const BASE = script.src.replace(/\/count\.js([?#].*)?$/, "");
   const site = (script.getAttribute("data-parley-site") || "").trim();
@@ -20,6 +24,7 @@
     return;
   }
   const lang = String(script.getAttribute("data-parley-lang") || document.documentElement.lang || "en").toLowerCase();
+  /** @type {(n: number) => string} */
   const words = lang.startsWith("ja")
     ? (n) => `${n}件のコメント`
     : lang.startsWith("zh")
@@ -29,7 +34,7 @@
 
   async function fill() {
     const spans = [...document.querySelectorAll("[data-parley-count]")];
-    const keys = [...new Set(spans.map((el) => el.getAttribute("data-parley-count").trim()).filter(Boolean))];
+    const keys = [...new Set(spans.map((el) => String(el.getAttribute("data-parley-count")).trim()).filter(Boolean))];
     for (let i = 0; i < keys.length; i += BATCH) {
       const params = new URLSearchParams({ site });
       for (const key of keys.slice(i, i + BATCH)) params.append("thread", key);
@@ -42,7 +47,7 @@
         continue; // the page stays as it was; counts are decoration
       }
       for (const el of spans) {
-        const n = counts[el.getAttribute("data-parley-count").trim()];
+        const n = counts[String(el.getAttribute("data-parley-count")).trim()];
         if (typeof n === "number") el.textContent = words(n);
       }
     }

@@ -1,0 +1,51 @@
+// @ts-check
+/* Mounting the widget: find where, read the embed's settings, build the parts, start. */
+
+import { formFor } from "./form.js";
+import { liveFor } from "./live.js";
+import { findHost, readConfig, script } from "./page.js";
+import { postingFor } from "./posting.js";
+import { signinFor } from "./signin.js";
+import { threadFor } from "./thread.js";
+import { widgetFor } from "./widget.js";
+
+/**
+ * @param {HTMLScriptElement} script
+ * @param {Element} host
+ */
+function mount(script, host) {
+  const config = readConfig(script, host);
+  if (!config.site) {
+    console.error("Parley: data-parley-site is missing on the embed script");
+    return;
+  }
+  const w = widgetFor(host, config);
+  const form = formFor(w);
+  const thread = threadFor(w, form, () => start());
+  const listen = liveFor(w, thread);
+  const signin = signinFor(w, form);
+  postingFor(w, form, thread, signin);
+
+  async function start() {
+    w.notice.className = "loading";
+    w.notice.textContent = w.t("loading");
+    w.notice.hidden = false;
+    const loaded = await thread.loadPage();
+    if (!loaded) return;
+    await thread.restorePending();
+    listen();
+    const match = /^#parley-comment-(\d+)$/.exec(location.hash);
+    const linked = match && w.state.comments.get(Number(match[1]));
+    if (linked) linked.li.scrollIntoView();
+  }
+
+  signin.renderIdentity();
+  start();
+  signin.loadProviders();
+  signin.checkAuth();
+}
+
+if (script) {
+  const host = findHost(script);
+  if (host) mount(script, host);
+}

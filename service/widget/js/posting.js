@@ -1,0 +1,207 @@
+// @ts-check
+/* Posting a comment: checking it in the browser first, sending it, waiting for the moderation
+ * decision, and saying in the reader's language what came of it. */
+
+import { safeUrl } from "./elements.js";
+import { FIELDS } from "./form.js";
+import { storage } from "./storage.js";
+
+const WAIT_SECONDS = 8;
+
+/** The API's field names, as the form's. */
+const FIELD_OF = /** @type {Record<string, typeof FIELDS[number]>} */ ({
+  body: "body",
+  "author.name": "name",
+  author: "name",
+  "author.email": "email",
+  "author.url": "url",
+});
+
+/**
+ * Makes the form post comments.
+ * @param {import("./widget.js").Widget} w
+ * @param {import("./form.js").Form} form
+ * @param {import("./thread.js").Thread} thread
+ * @param {import("./signin.js").Signin} signin
+ */
+export function postingFor(w, form, thread, signin) {
+  const { t, config, state, api, keys, signedIn } = w;
+  const { inputs, submitButton, outcome } = form;
+  const MAX_BODY = SERVER.maxBody;
+
+  /** @param {{body: string, name: string, email: string, url: string}} values */
+  function validate(values) {
+    /** @type {Partial<Record<typeof FIELDS[number], string>>} */
+    const errors = {};
+    if (!values.body) errors.body = t("errBodyRequired");
+    else if (values.body.length > MAX_BODY)
+      errors.body = t("errBodyLong", { max: MAX_BODY, n: values.body.length });
+    if (!signedIn()) {
+      if (!values.name) errors.name = t("errNameRequired");
+      else if (values.name.length > 100) errors.name = t("errNameLong");
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = t("errEmail");
+      if (values.url && !safeUrl(values.url)) errors.url = t("errUrl");
+      else if (values.url && !/^https?:\/\//i.test(values.url)) errors.url = t("errUrl");
+    }
+    return errors;
+  }
+
+  /**
+   * The server's sentence is English; the field it names gets the reader's language instead.
+   * @param {typeof FIELDS[number]} name
+   */
+  function fieldMessage(name) {
+    const n = inputs[name].value.trim().length;
+    if (name === "body") return n ? t("errBodyLong", { max: MAX_BODY, n }) : t("errBodyRequired");
+    if (name === "name") return n ? t("errNameLong") : t("errNameRequired");
+    return name === "email" ? t("errEmail") : t("errUrl");
+  }
+
+  /** @param {import("./api.js").ApiFailure} error */
+  function showApiError(error) {
+    const name = error.field ? FIELD_OF[error.field] : undefined;
+    if (error.code === "validation_failed" && name && !(name !== "body" && signedIn())) {
+      form.showFieldError(name, fieldMessage(name));
+      inputs[name].focus();
+      return;
+    }
+    let message;
+    if (error.code === "rate_limited") message = t("errRate", { s: error.retry_after || 60 });
+    else if (error.code === "unauthorized") {
+      if (signedIn()) {
+        signin.forget();
+        message = t("errExpired");
+      } else {
+        state.signinRequired = true;
+        message = t("errSignin");
+      }
+      signin.renderIdentity();
+    } else if (error.code === "origin_not_allowed") message = t("errOrigin");
+    else if (error.code === "network") message = t("errNetwork");
+    else if (error.field === "parent") message = t("errParent");
+    else message = t("errGeneric", { message: error.message || error.code });
+    form.showFormError(message);
+    const first = form.signin.hidden
+      ? submitButton
+      : /** @type {HTMLElement | null} */ (form.signin.querySelector(".provider")) || submitButton;
+    first.focus();
+  }
+
+  /**
+   * Asks for reply mail about comment ``id``; resolves to a sentence saying what happened.
+   * @param {number} id
+   * @returns {Promise<string>}
+   */
+  function followReplies(id) {
+    const why = (/** @type {unknown} */ reason) => String(reason).replace(/\.$/, "");
+    return api("/api/v1/notifications/replies", {
+      method: "POST",
+      body: { site: config.site, comment: id },
+      auth: true,
+    }).then(
+      (answer) =>
+        answer.subscribed ? t("notifyOn") : t("notifyOff", { reason: why(answer.reason || "") }),
+      (error) =>
+        t("notifyOff", {
+          reason: why(error.code === "network" ? t("errNetwork") : error.message || error.code),
+        }),
+    );
+  }
+
+  let busy = false;
+  /** @param {SubmitEvent} event */
+  async function submit(event) {
+    event.preventDefault();
+    if (busy) return;
+    form.clearErrors();
+    outcome.hidden = true;
+    const values = {
+      body: inputs.body.value.trim(),
+      name: inputs.name.value.trim(),
+      email: inputs.email.value.trim(),
+      url: inputs.url.value.trim(),
+    };
+    const errors = validate(values);
+    const names = /** @type {(typeof FIELDS[number])[]} */ (Object.keys(errors));
+    if (names.length) {
+      for (const name of names) form.showFieldError(name, errors[name] || "");
+      const first = FIELDS.find((n) => errors[n]);
+      if (first) inputs[first].focus();
+      return;
+    }
+    busy = true;
+    submitButton.disabled = true;
+    submitButton.textContent = t("posting");
+    const parent = state.replyTo;
+    /** @type {Record<string, unknown>} */
+    const payload = {
+      site: config.site,
+      thread: config.thread,
+      body: values.body,
+      title: config.title || undefined,
+      url: config.url || undefined,
+      parent: parent == null ? undefined : parent,
+      client: { honeypot: inputs.honeypot.value, render_token: state.renderToken || undefined },
+    };
+    if (!signedIn())
+      payload.author = { name: values.name, email: values.email, url: values.url || undefined };
+    try {
+      const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
+      const id = created.comment.id;
+      if (!signedIn()) {
+        const { name, email, url } = values;
+        storage.set(keys.guest, inputs.remember.checked ? { name, email, url } : null);
+      }
+      const identity = state.auth && state.auth.token ? state.auth.identity : null;
+      // Asked for alongside the wait for the decision, so it costs the reader no extra time.
+      const following = identity && inputs.notify.checked ? followReplies(id) : null;
+      const parentEntry = parent == null ? null : state.comments.get(parent);
+      /** @type {import("./thread.js").Pending} */
+      const mine = {
+        id,
+        parent,
+        body: values.body,
+        created: Date.now(),
+        depth: parentEntry ? (parentEntry.data.depth || 0) + 1 : 0,
+        name: identity ? identity.name : values.name,
+        avatar_url: identity ? identity.avatar_url : null,
+      };
+      let final = { status: "pending" };
+      try {
+        final = (await api(`/api/v1/comments/${id}?wait=${WAIT_SECONDS}`)).comment;
+      } catch {
+        /* the comment is stored; treat it as awaiting a decision */
+      }
+      inputs.body.value = "";
+      if (parent != null) form.closeReply(false);
+      let target;
+      if (final.status === "published") {
+        // The live stream may have brought it first; count it once.
+        if (!state.comments.has(id)) w.setTotal(state.total + 1);
+        const entry = thread.addComment(final, { fresh: true });
+        target = entry && entry.li;
+        outcome.textContent = t("published");
+      } else {
+        thread.rememberPending(mine);
+        target = thread.showPending(mine);
+        outcome.textContent = t("awaiting");
+      }
+      if (following) outcome.textContent += ` ${await following}`;
+      outcome.hidden = false;
+      w.announce(outcome.textContent);
+      const article = target && target.querySelector("article");
+      if (article) {
+        article.focus();
+        article.scrollIntoView({ block: "nearest" });
+      }
+    } catch (error) {
+      showApiError(/** @type {import("./api.js").ApiFailure} */ (error));
+    } finally {
+      busy = false;
+      submitButton.disabled = false;
+      submitButton.textContent = t("post");
+    }
+  }
+
+  form.form.addEventListener("submit", submit);
+}

@@ -1,0 +1,257 @@
+// @ts-check
+/* The thread: published comments nested under their parents, page by page, and the reader's
+ * own comments awaiting moderation, which only this browser knows. */
+
+import { q } from "./api.js";
+import { avatar } from "./avatar.js";
+import { h, safeUrl } from "./elements.js";
+import { cleanHtml } from "./sanitizer.js";
+import { storage } from "./storage.js";
+
+const PENDING_DAYS = 30;
+
+/**
+ * @typedef {object} Pending a comment of this reader's that waits for a moderator
+ * @property {number} id
+ * @property {number | null} parent
+ * @property {string} body
+ * @property {number} created ms since the epoch
+ * @property {number} depth
+ * @property {string | null} name
+ * @property {string | null} avatar_url
+ *
+ * @typedef {ReturnType<typeof threadFor>} Thread
+ */
+
+/**
+ * @param {import("./widget.js").Widget} w
+ * @param {import("./form.js").Form} form
+ * @param {() => void} retry loads the thread again after a failed first load
+ */
+export function threadFor(w, form, retry) {
+  const { t, config, state, root, list, notice, moreButton, api, keys } = w;
+  moreButton.addEventListener("click", () => loadPage());
+
+  /**
+   * @param {any} author
+   * @param {string} id
+   */
+  function authorEl(author, id) {
+    const name = (author && author.name) || t("anonymous");
+    const url = safeUrl(author && author.url);
+    return url
+      ? h(
+          "a",
+          { class: "author", id, href: url, rel: "nofollow ugc noopener noreferrer", target: "_blank" },
+          name,
+        )
+      : h("span", { class: "author", id }, name);
+  }
+
+  /** @param {number | null | undefined} parentId */
+  function childrenOf(parentId) {
+    const parent = parentId != null && state.comments.get(parentId);
+    if (!parent) return list;
+    let ol = parent.li.querySelector(":scope > .children");
+    if (!ol) {
+      ol = h("ol", { class: "children" });
+      // Before the form if it is open under this comment, so replies read in order.
+      parent.li.append(ol);
+    }
+    return ol;
+  }
+
+  /**
+   * @param {any} c a comment as the API returns it
+   * @param {{pending?: boolean}} [options]
+   */
+  function commentEl(c, { pending = false } = {}) {
+    const author = c.author || {};
+    const authorId = `parley-author-${pending ? "p" : ""}${c.id}`;
+    const body = pending
+      ? h(
+          "div",
+          { class: "body-wrap" },
+          h("p", { class: "note" }, t("awaiting")),
+          h("div", { class: "text" }, c.body || ""),
+        )
+      : h("div", { class: "body" }, cleanHtml(c.body_html));
+    const canReply = !pending && (c.depth || 0) < state.maxDepth;
+    const replyButton = canReply
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "link-button reply",
+            "aria-label": t("replyTo", { name: author.name || t("anonymous") }),
+            onclick: (/** @type {Event} */ event) =>
+              form.openReply(
+                c.id,
+                author.name || t("anonymous"),
+                /** @type {HTMLElement} */ (event.currentTarget),
+              ),
+          },
+          t("reply"),
+        )
+      : null;
+    const article = h(
+      "article",
+      { tabindex: "-1", "aria-labelledby": authorId },
+      avatar(author, (c.depth || 0) > 0 ? 32 : 40),
+      h(
+        "div",
+        { class: "main" },
+        h(
+          "div",
+          { class: "meta" },
+          authorEl(author, authorId),
+          w.timeEl(c.created_at, pending ? null : c.id),
+        ),
+        body,
+        replyButton && h("div", { class: "actions-row" }, replyButton),
+      ),
+    );
+    return h(
+      "li",
+      {
+        class: pending ? "comment pending" : "comment",
+        id: pending ? `parley-pending-${c.id}` : `parley-comment-${c.id}`,
+      },
+      article,
+    );
+  }
+
+  /**
+   * Adds a published comment once; replaces its "awaiting moderation" copy if there is one.
+   * @param {any} c
+   * @param {{fresh?: boolean}} [options]
+   */
+  function addComment(c, { fresh = false } = {}) {
+    if (!c || typeof c.id !== "number" || state.comments.has(c.id))
+      return state.comments.get(c && c.id);
+    const li = commentEl(c);
+    if (fresh) {
+      li.classList.add("fresh");
+      setTimeout(() => li.classList.remove("fresh"), 2500);
+    }
+    const pendingLi = root.getElementById(`parley-pending-${c.id}`);
+    if (pendingLi) {
+      const kids = pendingLi.querySelector(":scope > .children");
+      if (kids) li.append(kids);
+      pendingLi.replaceWith(li);
+      forgetPending(c.id);
+    } else {
+      childrenOf(c.parent).append(li);
+    }
+    const entry = { data: c, li };
+    state.comments.set(c.id, entry);
+    form.keepFormLast(c.parent);
+    notice.hidden = true;
+    return entry;
+  }
+
+  /** @returns {Pending[]} */
+  function pendingList() {
+    const cutoff = Date.now() - PENDING_DAYS * 86400000;
+    const items = storage.get(keys.pending);
+    return Array.isArray(items)
+      ? items.filter((p) => p && typeof p.id === "number" && p.created > cutoff)
+      : [];
+  }
+
+  /** @param {Pending} item */
+  function rememberPending(item) {
+    storage.set(keys.pending, [...pendingList().filter((p) => p.id !== item.id), item]);
+  }
+
+  /** @param {number} id */
+  function forgetPending(id) {
+    const rest = pendingList().filter((p) => p.id !== id);
+    storage.set(keys.pending, rest.length ? rest : null);
+  }
+
+  /** @param {Pending} item */
+  function showPending(item) {
+    if (state.comments.has(item.id) || root.getElementById(`parley-pending-${item.id}`)) {
+      return root.getElementById(`parley-pending-${item.id}`);
+    }
+    const li = commentEl(
+      {
+        id: item.id,
+        parent: item.parent,
+        depth: item.depth,
+        created_at: new Date(item.created).toISOString(),
+        author: { name: item.name, avatar_url: item.avatar_url },
+        body: item.body,
+      },
+      { pending: true },
+    );
+    childrenOf(item.parent).append(li);
+    form.keepFormLast(item.parent);
+    notice.hidden = true;
+    return li;
+  }
+
+  async function restorePending() {
+    for (const item of pendingList()) {
+      if (state.comments.has(item.id)) {
+        forgetPending(item.id);
+        continue;
+      }
+      showPending(item);
+      // Decided while the reader was away? Published ones move into the thread, rejected vanish.
+      api(`/api/v1/comments/${item.id}`).then(
+        ({ comment }) => {
+          if (comment.status === "published") {
+            if (!state.comments.has(comment.id)) w.setTotal(state.total + 1);
+            addComment(comment);
+          } else if (comment.status === "rejected") {
+            forgetPending(item.id);
+            const li = root.getElementById(`parley-pending-${item.id}`);
+            if (li) li.remove();
+          }
+        },
+        (error) => {
+          if (error.status === 404) forgetPending(item.id);
+        },
+      );
+    }
+  }
+
+  /** The next page of the thread; false if it could not be loaded. */
+  async function loadPage() {
+    const first = state.next == null && state.comments.size === 0;
+    moreButton.disabled = true;
+    list.setAttribute("aria-busy", "true");
+    try {
+      const page = await api(
+        `/api/v1/comments?${q({ site: config.site, thread: config.thread, after: state.next || undefined, limit: 100 })}`,
+      );
+      state.maxDepth = typeof page.max_depth === "number" ? page.max_depth : state.maxDepth;
+      state.renderToken = page.render_token;
+      for (const c of page.comments) addComment(c);
+      w.setTotal(page.total);
+      state.next = page.next_cursor;
+      moreButton.hidden = state.next == null;
+      notice.hidden = state.comments.size > 0;
+      notice.className = "empty";
+      notice.textContent = t("empty");
+      return true;
+    } catch {
+      if (first) {
+        notice.className = "problem";
+        notice.replaceChildren(
+          t("loadFailed"),
+          " ",
+          h("button", { type: "button", class: "link-button", onclick: () => retry() }, t("retry")),
+        );
+      }
+      return false;
+    } finally {
+      moreButton.disabled = false;
+      list.removeAttribute("aria-busy");
+    }
+  }
+
+  return { addComment, rememberPending, showPending, restorePending, loadPage };
+}

@@ -1,6 +1,6 @@
 # Parley: `make run` runs the whole stack, `make test` runs the tests.
 # Needs only Python 3.11+; everything else comes from PyPI (and npm for the
-# test OpenID provider). Override PYTHON to choose the interpreter.
+# test OpenID provider and for linting the widget's JavaScript). Override PYTHON to choose the interpreter.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -33,9 +33,18 @@ test-deps: $(STAMP)
 bench: $(STAMP) ## Run the benchmarks against a stack started on a free port
 	$(BIN)/python -m bench.run
 
-lint: $(STAMP) ## ruff format --check and ruff check
+# The widget's lint tools (package.json), dev-only: Python serves the widget without node.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+lint: $(STAMP) $(NODE_STAMP) ## ruff format --check and ruff check; tsc and eslint on the widget's JavaScript
 	$(BIN)/ruff format --check service worker tests bench
 	$(BIN)/ruff check service worker tests bench
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/eslint service/widget/js eslint.config.js
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance

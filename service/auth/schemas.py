@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from service.comments.schemas import Slug
+from service.schemas import Slug
 
 
 class SiteQuery(BaseModel):

@@ -7,13 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, StringConstraints
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-ThreadKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
-
-
-class Strict(BaseModel):
-    # Wrong types are errors, not coercions: "5" is not a comment id.
-    model_config = ConfigDict(extra="forbid", strict=True)
+from service.schemas import Slug, Strict, ThreadKey
 
 
 class AuthorIn(Strict):

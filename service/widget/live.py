@@ -27,10 +27,10 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
-from service.comments.schemas import Slug, Strict, ThreadKey
 from service.events import close_quietly, subscribe, thread_channel
 from service.models import Comment, Thread
 from service.runtime import Runtime
+from service.schemas import Slug, Strict, ThreadKey
 from service.status import Status
 
 # How long the browser waits before reconnecting after a stream ends (milliseconds).

@@ -1,9 +1,10 @@
-"""Operator commands: migrations, sites, tokens. ``worker.cli`` adds the worker's."""
+"""Operator commands: migrations, sites, tokens, moderators. ``worker.cli`` adds the worker's."""
 
 from __future__ import annotations
 
 import json
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -109,14 +110,10 @@ def tokens() -> None:
 @click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
 @click.option("--label", default=None)
 def tokens_create(slug: str, role: str, label: str | None) -> None:
-    from service.models import Site
-    from service.moderation.access import create_token
+    from service.access import create_token
 
     with closing(load_runtime()) as rt, rt.session() as session:
-        site = session.scalar(sa.select(Site).where(Site.slug == slug))
-        if site is None:
-            raise click.ClickException(f"unknown site {slug!r}")
-        token = create_token(session, site, role, label)
+        token = create_token(session, _site(session, slug), role, label)
         session.commit()
     click.echo(f"{role} token for {slug}: {token}")
 
@@ -126,7 +123,11 @@ def moderators() -> None:
     pass
 
 
-def _member_site(session, slug: str):
+# How the audit log names changes made with these commands.
+CLI_ACTOR = "cli"
+
+
+def _site(session, slug: str):
     from service.models import Site
 
     site = session.scalar(sa.select(Site).where(Site.slug == slug))
@@ -135,8 +136,19 @@ def _member_site(session, slug: str):
     return site
 
 
+@contextmanager
+def _refusals_as_errors() -> Iterator[None]:
+    """What the API answers 409 or 422 to, the CLI prints as its error (exit 1, no traceback)."""
+    from service.errors import ApiError
+
+    try:
+        yield
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+
+
 def _member_ref(who: str):
-    from service.auth.moderators import MemberRef
+    from service.access import MemberRef
 
     try:
         return MemberRef.parse(who)
@@ -149,15 +161,18 @@ def _member_ref(who: str):
 @click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
 @click.argument("who")
 def moderators_add(slug: str, role: str, who: str) -> None:
+    from service.access import set_role
     from service.auth.config import auth_settings
-    from service.auth.moderators import add_member
 
     ref = _member_ref(who)
     with closing(load_runtime()) as rt, rt.session() as session:
         enabled = {p.name for p in auth_settings(rt.settings.features).providers}
         if ref.provider is not None and ref.provider not in enabled:
             click.echo(f"warning: provider {ref.provider!r} is not enabled here", err=True)
-        add_member(session, _member_site(session, slug), ref, role)
+        site = _site(session, slug)
+        email, identity_id = ref.resolve(session, create=True)
+        with _refusals_as_errors():
+            set_role(session, site.id, role, CLI_ACTOR, email=email, identity_id=identity_id)
         session.commit()
     note = " (counts only once their provider has verified it)" if ref.email else ""
     click.echo(f"{ref} is a {role} of {slug}{note}")
@@ -166,10 +181,10 @@ def moderators_add(slug: str, role: str, who: str) -> None:
 @moderators.command("list", help="List a site's signed-in moderators.")
 @click.option("--site", "slug", required=True)
 def moderators_list(slug: str) -> None:
-    from service.auth.moderators import list_members
+    from service.access import list_members
 
     with closing(load_runtime()) as rt, rt.session() as session:
-        for member, identity in list_members(session, _member_site(session, slug)):
+        for member, identity in list_members(session, _site(session, slug)):
             who = f"{identity.provider}:{identity.subject}" if identity else member.email
             name = (identity.name if identity else None) or ""
             click.echo(f"{member.role}\t{who}\t{name}")
@@ -179,12 +194,16 @@ def moderators_list(slug: str) -> None:
 @click.option("--site", "slug", required=True)
 @click.argument("who")
 def moderators_remove(slug: str, who: str) -> None:
-    from service.auth.moderators import remove_member
+    from service.access import find_member, remove_member
 
     ref = _member_ref(who)
     with closing(load_runtime()) as rt, rt.session() as session:
-        removed = remove_member(session, _member_site(session, slug), ref)
+        site = _site(session, slug)
+        email, identity_id = ref.resolve(session)
+        member = find_member(session, site.id, email=email, identity_id=identity_id)
+        if member is None:
+            raise click.ClickException(f"{ref} is not a moderator of {slug}")
+        with _refusals_as_errors():
+            remove_member(session, member, CLI_ACTOR)
         session.commit()
-    if not removed:
-        raise click.ClickException(f"{ref} is not a moderator of {slug}")
     click.echo(f"{ref} no longer moderates {slug}")

@@ -62,3 +62,9 @@ def hash_ip(ip: str | None, secret: str) -> str | None:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str | None) -> str | None:
+    """An address as bans and memberships compare it: trimmed, lower case, None when blank."""
+    email = (email or "").strip().lower()
+    return email or None

@@ -176,7 +176,7 @@ def post(client, site):
 
 @pytest.fixture
 def moderator_token(rt, site) -> str:
-    from service.moderation.access import create_token
+    from service.access import create_token
 
     with rt.session() as session:
         token = create_token(session, session.get(Site, site.id), "moderator")

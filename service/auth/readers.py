@@ -12,11 +12,12 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.access import bearer_token
 from service.auth.config import auth_settings
 from service.errors import ApiError
 from service.models import Identity, RevokedToken, Site, utcnow
@@ -49,14 +50,6 @@ def verify_reader_token(secret_key: str, token: str, site_id: int, ttl: int) -> 
     if not isinstance(claims, dict) or claims.get("s") != site_id:
         raise ApiError("unauthorized", "the sign-in token was issued for another site")
     return claims
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 def reader_identity(session: Session, secret_key: str, site: Site) -> Identity | None:

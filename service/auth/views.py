@@ -25,13 +25,12 @@ from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, session
 from joserfc.errors import JoseError
 
+from service.access import SESSION_KEY, bearer_token, memberships, session_identity
 from service.api import endpoint
 from service.auth.config import auth_settings
 from service.auth.identities import upsert_identity
-from service.auth.moderators import SESSION_KEY, memberships, session_actor, session_identity
 from service.auth.providers import ProfileError, Provider, Providers
 from service.auth.readers import (
-    bearer_token,
     issue_reader_token,
     reader_identity,
     revoke_reader_token,
@@ -58,11 +57,10 @@ MAX_PENDING = 5
 
 @bp.record_once
 def _setup(state) -> None:
-    """Per app, inside create_app: the Authlib registry and the moderator session resolver."""
+    """Per app, inside create_app: the Authlib registry."""
     app = state.app
     settings = app.extensions["parley"].settings
     app.extensions["parley_auth"] = Providers.build(app, auth_settings(settings.features))
-    app.extensions.setdefault("parley_actor_resolvers", []).append(session_actor)
 
 
 def _providers() -> Providers:

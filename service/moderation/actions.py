@@ -8,11 +8,11 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from service.access import Actor
 from service.effects import after_commit
 from service.enqueue import enqueue_feedback
 from service.errors import ApiError
 from service.models import Comment, ModerationEvent, utcnow
-from service.moderation.access import Actor
 from service.notifications.dispatch import announce_after_commit
 from service.runtime import current_runtime
 from service.status import MODERATOR_ACTIONS, Status

@@ -14,15 +14,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from service.access import Actor
 from service.errors import ApiError
 from service.models import Ban, Comment, utcnow
 from service.moderation import audit
-from service.moderation.access import Actor
-
-
-def normalize_email(email: str | None) -> str | None:
-    email = (email or "").strip().lower()
-    return email or None
+from service.text import normalize_email
 
 
 def active(now: datetime) -> sa.ColumnElement[bool]:

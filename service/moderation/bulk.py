@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from service.access import Actor
 from service.errors import ApiError
 from service.models import Ban, Comment
-from service.moderation.access import Actor
 from service.moderation.actions import Outcome, apply_action
 from service.moderation.bans import ban_author, ban_keys
 from service.moderation.deletion import delete_comment

@@ -29,14 +29,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from service.auth.readers import bearer_token
+from service.access import Actor, bearer_token, current_actor, find_member
 from service.errors import ApiError
 from service.models import Comment, Site
-from service.moderation.access import Actor, current_actor
 from service.moderation.actions import apply_action
 from service.moderation.bulk import BULK_ACTIONS, bulk_apply
 from service.moderation.queue import list_queue
-from service.moderation.roles import find_member
 from service.moderation.schemas import QueueQuery
 from service.notifications.config import notification_settings
 from service.notifications.links import LinkError, is_used, read_link_token, spend

@@ -12,9 +12,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from service.access import Actor
 from service.models import Comment
 from service.moderation import audit
-from service.moderation.access import Actor
 from service.moderation.actions import Outcome
 
 

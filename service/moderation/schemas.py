@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
-from service.comments.schemas import Slug
+from service.schemas import Slug, Strict
 
 StatusFilter = Literal["pending", "held", "spam", "published", "rejected", "all"]
 Action = Literal["approve", "reject", "spam", "ham"]
@@ -90,16 +90,14 @@ BulkAction = Literal["approve", "reject", "spam", "ham", "delete", "ban"]
 Role = Literal["owner", "moderator"]
 
 
-class BanOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class BanOptions(Strict):
     expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     # Banning an author for a comment files that comment as spam too (default).
     mark_spam: bool = True
 
 
-class BulkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class BulkIn(Strict):
     ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=500)]
     action: BulkAction
     # Only for action "ban".
@@ -191,13 +189,7 @@ class AuditPage(BaseModel):
     next_cursor: int | None
 
 
-class SiteQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    site: Slug
-
-
-class RoleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class RoleIn(Strict):
     site: Slug
     role: Role
     email: Annotated[EmailStr, Field(max_length=320)] | None = None
@@ -220,34 +212,3 @@ class RoleResult(BaseModel):
 
 class RoleList(BaseModel):
     members: list[RoleOut]
-
-
-# --- Webhooks (owners) -------------------------------------------------------
-
-WebhookEvent = Literal["comment.published", "comment.held", "comment.spam"]
-
-
-class WebhookIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    site: Slug
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
-    events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=3)]
-
-
-class WebhookOut(BaseModel):
-    id: int
-    site: str
-    url: str
-    events: list[str]
-    created_by: str
-    created_at: datetime
-
-
-class WebhookCreated(BaseModel):
-    webhook: WebhookOut
-    # Shown once: the receiver needs it to check X-Parley-Signature.
-    secret: str
-
-
-class WebhookList(BaseModel):
-    webhooks: list[WebhookOut]

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from service.access import (
+    current_actor,
+    list_members,
+    member_email,
+    remove_member,
+    require_moderator,
+    require_owner,
+    require_owner_of,
+    set_role,
+)
 from service.api import endpoint
-from service.auth.moderators import list_members
 from service.errors import ApiError
-from service.models import Ban, Comment, Identity, SiteMember, Webhook
-from service.moderation.access import current_actor, require_moderator
+from service.models import Ban, Comment, Identity, SiteMember
 from service.moderation.actions import apply_action
 from service.moderation.audit import audit_page
 from service.moderation.bans import lift_ban, list_bans
 from service.moderation.bulk import act_on, bulk_apply
 from service.moderation.deletion import delete_comment
 from service.moderation.queue import list_queue
-from service.moderation.roles import (
-    member_email,
-    remove_member,
-    require_owner,
-    set_role,
-)
 from service.moderation.schemas import (
     ActionResult,
     AuditItem,
@@ -42,14 +44,9 @@ from service.moderation.schemas import (
     RoleList,
     RoleOut,
     RoleResult,
-    SiteQuery,
-    WebhookCreated,
-    WebhookIn,
-    WebhookList,
-    WebhookOut,
 )
-from service.notifications.webhooks import create_webhook, delete_webhook, site_webhooks
 from service.runtime import current_runtime
+from service.schemas import SiteQuery
 from service.sites import get_site
 from service.status import MODERATOR_ACTIONS
 
@@ -115,7 +112,7 @@ def act(comment_id: int, action: str):
 
 
 # --- Bulk actions, deletion, bans, audit log, roles (issue 6) ---------------
-# Permissions (service.moderation.roles): moderators act, delete, ban and read;
+# Permissions (service.access): moderators act, delete, ban and read;
 # owners also lift bans and manage roles.
 
 
@@ -138,13 +135,10 @@ def _action_result(outcome, action: str) -> ActionResult:
 
 
 def _owner_removes(model, row_id: int, noun: str, remove):
-    """DELETE of a site's ban, role or webhook: owners only; ``remove`` audits."""
+    """DELETE of a site's ban or role: owners only; ``remove`` audits."""
     rt = current_runtime()
     with rt.session() as session:
-        row = session.get(model, row_id)
-        if row is None:
-            raise ApiError("not_found", f"no {noun} {row_id}")
-        actor = require_owner(session, row.site_id)
+        row, actor = require_owner_of(session, model, row_id, noun)
         remove(session, row, actor)
         session.commit()
     return "", 204
@@ -410,74 +404,4 @@ def grant_role(body: RoleIn):
 def revoke_role(member_id: int):
     return _owner_removes(
         SiteMember, member_id, "role", lambda s, m, actor: remove_member(s, m, actor.label)
-    )
-
-
-# --- Webhooks (owners) --------------------------------------------------------
-
-
-def _webhook_out(hook, slug: str) -> WebhookOut:
-    return WebhookOut(
-        id=hook.id,
-        site=slug,
-        url=hook.url,
-        events=hook.events,
-        created_by=hook.created_by,
-        created_at=hook.created_at,
-    )
-
-
-@endpoint(
-    bp,
-    "/webhooks",
-    "GET",
-    summary="A site's webhooks (owners only; secrets are shown only when created)",
-    query=SiteQuery,
-    responses={200: WebhookList},
-    auth=True,
-    errors=(401, 403, 404),
-)
-def list_webhooks(query: SiteQuery):
-    rt = current_runtime()
-    with rt.session() as session:
-        site = get_site(session, query.site)
-        require_owner(session, site.id)
-        hooks = [_webhook_out(h, site.slug) for h in site_webhooks(session, site.id)]
-    return WebhookList(webhooks=hooks).model_dump(mode="json")
-
-
-@endpoint(
-    bp,
-    "/webhooks",
-    "POST",
-    summary="Add a webhook for comment.published / comment.held / comment.spam (owners only). "
-    "The answer carries the HMAC-SHA256 signing secret, once.",
-    body=WebhookIn,
-    responses={201: WebhookCreated},
-    auth=True,
-    errors=(401, 403, 404),
-)
-def add_webhook(body: WebhookIn):
-    rt = current_runtime()
-    with rt.session() as session:
-        site = get_site(session, body.site, field="site")
-        actor = require_owner(session, site.id)
-        hook = create_webhook(session, site.id, body.url, list(body.events), actor.label)
-        session.commit()
-        out = WebhookCreated(webhook=_webhook_out(hook, site.slug), secret=hook.secret)
-    return out.model_dump(mode="json"), 201
-
-
-@endpoint(
-    bp,
-    "/webhooks/<int:webhook_id>",
-    "DELETE",
-    summary="Remove a webhook (owners only; audited)",
-    responses={204: None},
-    auth=True,
-    errors=(401, 403, 404),
-)
-def remove_webhook(webhook_id: int):
-    return _owner_removes(
-        Webhook, webhook_id, "webhook", lambda s, h, actor: delete_webhook(s, h, actor.label)
     )

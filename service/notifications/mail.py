@@ -21,10 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.models import Comment, Identity, Site, SiteMember
-from service.moderation.bans import normalize_email
 from service.notifications.config import NotificationSettings
 from service.notifications.links import LinkClaims, make_link_token
-from service.text import plain_text
+from service.text import normalize_email, plain_text
 
 
 def send_messages(ns: NotificationSettings, messages: Sequence[EmailMessage]) -> None:

@@ -17,9 +17,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from service.models import Comment, Identity, ReplySubscription, Site, utcnow
-from service.moderation.bans import normalize_email
 from service.notifications.config import NotificationSettings
 from service.notifications.mail import excerpt, new_message
+from service.text import normalize_email
 
 SALT = "parley.unsubscribe"
 

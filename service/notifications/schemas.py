@@ -1,16 +1,16 @@
-"""The notifications API's request and response models."""
+"""The notifications API's request and response models: reply mail and webhooks."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-from service.comments.schemas import Slug
+from service.schemas import Slug, Strict
 
 
-class ReplySubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class ReplySubscriptionIn(Strict):
     site: Slug
     comment: Annotated[int, Field(ge=1)]
 
@@ -19,3 +19,31 @@ class ReplySubscriptionOut(BaseModel):
     subscribed: bool
     # Why not, when not.
     reason: str | None = None
+
+
+WebhookEvent = Literal["comment.published", "comment.held", "comment.spam"]
+
+
+class WebhookIn(Strict):
+    site: Slug
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+    events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=3)]
+
+
+class WebhookOut(BaseModel):
+    id: int
+    site: str
+    url: str
+    events: list[str]
+    created_by: str
+    created_at: datetime
+
+
+class WebhookCreated(BaseModel):
+    webhook: WebhookOut
+    # Shown once: the receiver needs it to check X-Parley-Signature.
+    secret: str
+
+
+class WebhookList(BaseModel):
+    webhooks: list[WebhookOut]

@@ -1,9 +1,10 @@
-"""HTTP face of notifications: opting in to reply mail, and unsubscribing.
+"""HTTP face of notifications: opting in to reply mail, unsubscribing, and webhooks.
 
 Opting in is an API call by a signed-in reader (the reader token the widget
 holds) about their own comment. The unsubscribe link in every reply mail
 lands on a page: GET asks, POST stops the mail (mail clients that follow
-RFC 8058 POST to the same URL directly).
+RFC 8058 POST to the same URL directly). A site's owners add and remove its
+webhooks.
 """
 
 from __future__ import annotations
@@ -11,13 +12,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
+from service.access import require_owner, require_owner_of
 from service.api import endpoint
 from service.auth.readers import reader_identity
 from service.errors import ApiError
-from service.models import Comment, ReplySubscription, Site
+from service.models import Comment, ReplySubscription, Site, Webhook
 from service.notifications.replies import read_unsubscribe_token, subscribe, unsubscribe
-from service.notifications.schemas import ReplySubscriptionIn, ReplySubscriptionOut
+from service.notifications.schemas import (
+    ReplySubscriptionIn,
+    ReplySubscriptionOut,
+    WebhookCreated,
+    WebhookIn,
+    WebhookList,
+    WebhookOut,
+)
+from service.notifications.webhooks import create_webhook, delete_webhook, site_webhooks
 from service.runtime import current_runtime
+from service.schemas import SiteQuery
 from service.sites import get_site
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
@@ -89,3 +100,78 @@ def unsubscribe_page(token: str):
     return _unsubscribe_page(
         "Unsubscribed", f"{email} will get no more reply notifications from {site.name}."
     )
+
+
+# -- webhooks (owners) ----------------------------------------------------------------------------
+# Under the moderation API's prefix, where owners manage the rest of their site.
+WEBHOOKS = "/api/v1/moderation/webhooks"
+
+
+def _webhook_out(hook, slug: str) -> WebhookOut:
+    return WebhookOut(
+        id=hook.id,
+        site=slug,
+        url=hook.url,
+        events=hook.events,
+        created_by=hook.created_by,
+        created_at=hook.created_at,
+    )
+
+
+@endpoint(
+    bp,
+    WEBHOOKS,
+    "GET",
+    summary="A site's webhooks (owners only; secrets are shown only when created)",
+    query=SiteQuery,
+    responses={200: WebhookList},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def list_webhooks(query: SiteQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, query.site)
+        require_owner(session, site.id)
+        hooks = [_webhook_out(h, site.slug) for h in site_webhooks(session, site.id)]
+    return WebhookList(webhooks=hooks).model_dump(mode="json")
+
+
+@endpoint(
+    bp,
+    WEBHOOKS,
+    "POST",
+    summary="Add a webhook for comment.published / comment.held / comment.spam (owners only). "
+    "The answer carries the HMAC-SHA256 signing secret, once.",
+    body=WebhookIn,
+    responses={201: WebhookCreated},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def add_webhook(body: WebhookIn):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, body.site, field="site")
+        actor = require_owner(session, site.id)
+        hook = create_webhook(session, site.id, body.url, list(body.events), actor.label)
+        session.commit()
+        out = WebhookCreated(webhook=_webhook_out(hook, site.slug), secret=hook.secret)
+    return out.model_dump(mode="json"), 201
+
+
+@endpoint(
+    bp,
+    f"{WEBHOOKS}/<int:webhook_id>",
+    "DELETE",
+    summary="Remove a webhook (owners only; audited)",
+    responses={204: None},
+    auth=True,
+    errors=(401, 403, 404),
+)
+def remove_webhook(webhook_id: int):
+    rt = current_runtime()
+    with rt.session() as session:
+        hook, actor = require_owner_of(session, Webhook, webhook_id, "webhook")
+        delete_webhook(session, hook, actor.label)
+        session.commit()
+    return "", 204

@@ -95,7 +95,7 @@ def test_spam_then_ham(client, post, drain, moderator_token):
 
 
 def test_without_token_401_and_other_site_403(client, post, drain, moderator_token, rt):
-    from service.moderation.access import create_token
+    from service.access import create_token
     from service.sites import create_site
 
     cid = held_comment(post, drain, client)

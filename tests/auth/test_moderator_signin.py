@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from service.auth.moderators import MemberRef, add_member, session_actor
-from service.models import ModerationEvent, Site
+from service.access import MemberRef, set_role
+from service.models import Identity, ModerationEvent, Site
 from tests.auth.conftest import BASE_URL, OIDC_NAME, local, popup, provider_callback, start_login
 from tests.support.oidc import cancel_with_requests
 
@@ -17,10 +17,11 @@ def moderator_sign_in(web, account: str, next_path: str = "/moderate"):
     return web.get(local(callback))
 
 
-def make_member(rt, who: str, role: str = "moderator") -> None:
+def make_member(rt, who: str, role: str = "moderator", site: str = "demo") -> None:
     with rt.session() as session:
-        site = session.query(Site).filter_by(slug="demo").one()
-        add_member(session, site, MemberRef.parse(who), role)
+        site_id = session.query(Site).filter_by(slug=site).one().id
+        email, identity_id = MemberRef.parse(who).resolve(session, create=True)
+        set_role(session, site_id, role, "test", email=email, identity_id=identity_id)
         session.commit()
 
 
@@ -112,14 +113,16 @@ def test_next_must_stay_on_parley(web):
         assert "Location" not in response.headers
 
 
-def test_each_app_has_its_own_resolver_once(make_app, oidc_provider):
+def test_each_app_has_its_own_providers_and_no_actor_registry(make_app, oidc_provider):
+    # The signed-in moderator is resolved by service.access itself: there is no list of
+    # resolvers that building an app could add to (or add to twice).
     from tests.auth.conftest import oidc_env
 
     first = make_app(oidc_env(oidc_provider))
     second = make_app(oidc_env(oidc_provider))
 
     for app in (first, second):
-        assert app.extensions["parley_actor_resolvers"] == [session_actor]
+        assert "parley_actor_resolvers" not in app.extensions
     assert first.extensions["parley_auth"] is not second.extensions["parley_auth"]
 
 
@@ -175,13 +178,49 @@ def test_moderators_cli_adds_lists_and_removes(oidc_app, oidc_provider, db_url, 
     assert parley("add", "--site", "demo", "not a reference").exit_code == 1
 
 
+def test_moderators_cli_audits_every_change_and_keeps_an_owner(
+    oidc_app, oidc_provider, rt, db_url, redis_db_url
+):
+    from click.testing import CliRunner
+
+    from service.cli import cli
+    from tests.auth.conftest import base_env, oidc_env
+
+    runner = CliRunner(env={**base_env(db_url, redis_db_url), **oidc_env(oidc_provider)})
+
+    def parley(*args: str):
+        # catch_exceptions=False: a traceback would fail the test, not pass as exit code 1.
+        return runner.invoke(cli, ["moderators", *args], catch_exceptions=False)
+
+    assert parley("add", "--site", "demo", "--role", "owner", "Olga@Example.test").exit_code == 0
+    assert parley("add", "--site", "demo", f"{OIDC_NAME}:alice").exit_code == 0
+
+    last = parley("remove", "--site", "demo", "olga@example.test")
+    assert last.exit_code == 1
+    assert "a site keeps at least one owner; name another first" in last.output
+    assert "Traceback" not in last.output
+    demoted = parley("add", "--site", "demo", "--role", "moderator", "olga@example.test")
+    assert demoted.exit_code == 1 and "at least one owner" in demoted.output
+    assert parley("list", "--site", "demo").output.splitlines()[0] == "owner\tolga@example.test\t"
+
+    assert parley("remove", "--site", "demo", f"{OIDC_NAME}:alice").exit_code == 0
+    with rt.session() as session:
+        alice = session.query(Identity).filter_by(provider=OIDC_NAME, subject="alice").one()
+        events = session.query(ModerationEvent).order_by(ModerationEvent.id).all()
+        assert [(e.actor, e.action, e.note) for e in events] == [
+            ("cli", "role_set", "olga@example.test: none -> owner"),
+            ("cli", "role_set", f"identity {alice.id}: none -> moderator"),
+            ("cli", "role_removed", f"identity {alice.id}: moderator -> none"),
+        ]
+
+
 def test_owning_one_site_does_not_make_an_owner_of_another(web, rt):
     from service.sites import create_site
 
     with rt.session() as session:
-        owned = create_site(session, "owned-elsewhere", "Owned", ["http://owned.example.test"])
-        add_member(session, owned, MemberRef.parse(f"{OIDC_NAME}:alice"), "owner")
+        create_site(session, "owned-elsewhere", "Owned", ["http://owned.example.test"])
         session.commit()
+    make_member(rt, f"{OIDC_NAME}:alice", "owner", site="owned-elsewhere")
     make_member(rt, f"{OIDC_NAME}:alice", "moderator")  # only a moderator of demo
     moderator_sign_in(web, "alice")
 

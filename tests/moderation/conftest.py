@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from service.access import create_token
 from service.models import Site, SiteMember
-from service.moderation.access import create_token
 from service.notifications.config import NotificationSettings
 from tests.moderation.servers import http_receiver, smtp_server
 

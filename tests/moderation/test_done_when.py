@@ -17,7 +17,7 @@ import re
 import pytest
 from rq import SimpleWorker
 
-from service.auth.moderators import MemberRef, add_member
+from service.access import MemberRef, set_role
 from service.enqueue import SERIALIZER
 from service.models import Comment, Site
 from tests.auth.conftest import (  # noqa: F401 - fixtures used by name
@@ -72,7 +72,8 @@ def test_a_moderator_clears_a_spam_wave_bans_approves_by_mail_and_audits(parley,
     with rt.session() as session:
         site = session.query(Site).filter_by(slug="demo").one()
         site.policy = {**site.policy, "premoderate": True}
-        add_member(session, site, MemberRef.parse(f"{OIDC_NAME}:alice"), "moderator")
+        email, identity_id = MemberRef.parse(f"{OIDC_NAME}:alice").resolve(session, create=True)
+        set_role(session, site.id, "moderator", "test", email=email, identity_id=identity_id)
         session.commit()
 
     # The moderator signs in with their social account.

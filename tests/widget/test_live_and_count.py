@@ -7,8 +7,8 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from service.access import create_token
 from service.models import Site
-from service.moderation.access import create_token
 from tests.widget.conftest import comment_id, new_thread
 
 pytestmark = pytest.mark.browser

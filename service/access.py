@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, request
@@ -328,7 +329,7 @@ def require_owner(session: Session, site_id: int) -> Actor:
     return actor
 
 
-def require_owner_of(session: Session, model: type, row_id: int, noun: str):
+def require_owner_of(session: Session, model: type, row_id: int, noun: str) -> tuple[Any, Actor]:
     """A site's ban, role or webhook, with the owner changing it: 404 first, then 401/403."""
     row = session.get(model, row_id)
     if row is None:

@@ -1,1 +1,4 @@
-"""Who is asking: signed-in readers (bearer tokens) and moderators."""
+"""Sign-in: identities, providers, profiles, and the reader tokens signed-in readers hold.
+
+Who may moderate or own a site is ``service.access``.
+"""

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from rq.job import Job
 from sqlalchemy.orm import Session
 
+from service.access import Actor
 from service.comments.schemas import CommentIn
 from service.comments.submit import Submitter, submit_comment
 from service.effects import after_commit
@@ -17,7 +18,6 @@ from service.embedded import free_port
 from service.enqueue import SERIALIZER, moderation_job_id
 from service.events import thread_channel
 from service.models import Comment, ModerationEvent, Site
-from service.moderation.access import Actor
 from service.moderation.actions import apply_action
 from service.runtime import Runtime
 

@@ -9,7 +9,7 @@ own reader (name, email, address), then measures, in this one process:
   the database session the worker uses (history checks query it); median and
   p99 in milliseconds over all comments, models loaded, each comment's text
   seen for the first time, while the per-process vocabulary caches (words and
-  n-grams already cut and hashed, ``worker.text_features``) hold what earlier
+  n-grams already cut and hashed, ``worker.text.features``) hold what earlier
   comments brought, as in a worker that has run for a while; the median again
   with those caches emptied before every comment (a fresh process, or a
   work-horse forked from a parent that only warmed up); and with the stateful
@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from bench.run import BENCH_SITE, comment, percentile
-from service import create_app
+from service import caches, create_app
 from service.cli import upgrade_database
 from service.embedded import start_redis
 from service.enqueue import SERIALIZER
@@ -43,12 +43,9 @@ from service.settings import Settings
 from service.sites import create_site, policy_of
 from worker import runtime as worker_runtime
 from worker.checks.base import CheckContext
-from worker.checks.history import forget_comments
-from worker.checks.learned import forget_texts
 from worker.cli import SimpleCheckingWorker, warm_up
 from worker.decision import decide
 from worker.pipeline import enabled_checks, facts_for, run_checks
-from worker.text_features import forget_vocabulary
 
 ORIGIN = "http://bench.example.test"
 
@@ -121,10 +118,10 @@ def time_pass(
     times = []
     for facts, policy in comments:
         ctx = CheckContext(session=session, policy=policy, settings=settings, stateful=stateful)
-        forget_texts()  # each comment's text is seen for the first time, as the worker sees it
+        caches.forget("texts")  # each comment's text is seen for the first time, as in the worker
         if cold_vocabulary:
-            forget_vocabulary()  # ... and no word or n-gram of it either,
-            forget_comments()  # nor any earlier comment's shingles
+            caches.forget("vocabulary")  # ... and no word or n-gram of it either,
+            caches.forget("comments")  # nor any earlier comment's shingles
         start = time.perf_counter()
         decide(run_checks(facts, ctx), policy)
         times.append((time.perf_counter() - start) * 1000)
@@ -136,7 +133,7 @@ def time_each_check(session, settings, comments) -> dict[str, float]:
     times: dict[str, list[float]] = {}
     for facts, policy in comments:
         ctx = CheckContext(session=session, policy=policy, settings=settings)
-        forget_texts()
+        caches.forget("texts")
         for check in enabled_checks(policy):
             start = time.perf_counter()
             check(facts, ctx)

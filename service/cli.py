@@ -66,6 +66,7 @@ def sites_create(
     slug: str, name: str | None, origins: tuple[str, ...], policy_json: str | None
 ) -> None:
     from service.models import Site
+    from service.policy import Policy
     from service.sites import create_site, origin_of
 
     try:
@@ -74,6 +75,10 @@ def sites_create(
         raise click.BadParameter(f"not JSON: {error}", param_hint="--policy") from None
     if not isinstance(policy, dict):
         raise click.BadParameter("must be a JSON object", param_hint="--policy")
+    try:
+        Policy.checked(policy)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--policy") from None
     with closing(load_runtime()) as rt, rt.session() as session:
         site = session.scalar(sa.select(Site).where(Site.slug == slug))
         if site is None:

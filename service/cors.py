@@ -7,22 +7,28 @@ act on a particular site is checked by the views (``sites.check_origin``).
 from __future__ import annotations
 
 import time
+import weakref
 
 import sqlalchemy as sa
 from flask import Flask, request
 
+from service import caches
 from service.models import Site
 from service.runtime import current_runtime
 from service.sites import origin_of
 
 _CACHE_SECONDS = 10
+# Per runtime (each has its own database): id -> (the runtime, expiry, origins).
+# The weak reference tells a live runtime from a new one that reuses a dead one's id.
+_ORIGINS: dict[int, tuple[weakref.ref, float, set[str]]] = {}
+caches.declare("cors.origins", _ORIGINS.clear)
 
 
 def _known_origins() -> set[str]:
     rt = current_runtime()
-    cached = rt.__dict__.get("_origins_cache")
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
+    cached = _ORIGINS.get(id(rt))
+    if cached and cached[0]() is rt and cached[1] > time.monotonic():
+        return cached[2]
     with rt.session() as session:
         origins = {
             o.rstrip("/").lower()
@@ -30,7 +36,9 @@ def _known_origins() -> set[str]:
             for o in row or []
         }
     origins.add(origin_of(rt.settings.base_url))
-    rt.__dict__["_origins_cache"] = (time.monotonic() + _CACHE_SECONDS, origins)
+    for key in [key for key, (ref, _, _) in _ORIGINS.items() if ref() is None]:
+        _ORIGINS.pop(key, None)
+    _ORIGINS[id(rt)] = (weakref.ref(rt), time.monotonic() + _CACHE_SECONDS, origins)
     return origins
 
 

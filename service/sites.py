@@ -1,8 +1,7 @@
-"""Sites: lookup, embedding origins, and policy defaults."""
+"""Sites: lookup, embedding origins, and their policy (``service.policy``)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -10,20 +9,12 @@ from sqlalchemy.orm import Session
 
 from service.errors import ApiError
 from service.models import Site
-
-DEFAULT_POLICY: dict[str, Any] = {
-    "premoderate": False,  # hold every comment for a person
-    "require_signin": False,  # no guest comments
-    "hold_first_time_guests": False,
-    "max_depth": 5,  # reply nesting
-    "max_links": 2,
-    "thresholds": {"spam": 0.9, "hold": 0.5},
-    "blocklist": [],
-}
+from service.policy import Policy
 
 
-def policy_of(site: Site) -> dict[str, Any]:
-    return {**DEFAULT_POLICY, **(site.policy or {})}
+def policy_of(site: Site, *, strict: bool = True) -> Policy:
+    """The site's policy with every default filled in (see ``service.policy``)."""
+    return Policy.of(site.policy, strict=strict)
 
 
 def get_site(session: Session, slug: str, *, field: str | None = None) -> Site:
@@ -57,6 +48,11 @@ def check_origin(site: Site, origin: str | None, own_origin: str) -> None:
 def create_site(
     session: Session, slug: str, name: str, origins: list[str], policy: dict | None = None
 ) -> Site:
+    """A new site; its policy (only what differs from the defaults) is checked first.
+
+    Raises ``ValueError`` naming every wrong or unknown key of ``policy``.
+    """
+    Policy.checked(policy or {})
     site = Site(
         slug=slug, name=name, allowed_origins=[origin_of(o) for o in origins], policy=policy or {}
     )

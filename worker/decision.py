@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from service.policy import Policy
 from service.status import Status
 from worker.checks.base import CheckResult
 
-DEFAULT_THRESHOLDS = {"spam": 0.9, "hold": 0.5, "trusted_hold": 0.9}
 # Checks whose verdict needs a second opinion before a comment is filed as spam.
 LEARNED_ELSEWHERE = frozenset({"spam_model"})
 
@@ -36,43 +35,33 @@ def _explain(results: list[CheckResult]) -> str:
     return f"{worst.check}: {worst.reason}" + (f" (+{others} more)" if others else "")
 
 
-def _limits(policy: Mapping[str, Any]) -> Callable[[CheckResult], Mapping[str, float]]:
-    """The thresholds one check's result is held to: the site's, overridden by the
-    check's own in ``policy["checks"][name]`` (e.g. ``{"toxicity_model": {"hold": 0.8}}``)."""
-    site = {**DEFAULT_THRESHOLDS, **policy.get("thresholds", {})}
-    own = {
-        name: {**site, **{k: float(v) for k, v in settings.items() if k in site}}
-        for name, settings in policy.get("checks", {}).items()
-    }
-    return lambda result: own.get(result.check, site)
-
-
-def decide(results: Iterable[CheckResult], policy: Mapping[str, Any] | None = None) -> Decision:
-    policy = policy or {}
-    limits = _limits(policy)
+def decide(results: Iterable[CheckResult], policy: Policy | None = None) -> Decision:
+    policy = policy or Policy()
     results = list(results)
+    # Each result is held to the site's thresholds or its check's own (Policy.thresholds_for).
+    limits = {r.check: policy.thresholds_for(r.check) for r in results}
     suspicious = [r for r in results if r.kind != "trust"]
     trust = next((r for r in results if r.kind == "trust"), None)
     trusted = trust is not None and trust.score <= 0.0
 
-    spam = [r for r in suspicious if r.kind == "spam" and r.score >= limits(r)["spam"]]
+    spam = [r for r in suspicious if r.kind == "spam" and r.score >= limits[r.check].spam]
     corroborated = any(
-        r.kind == "spam" and r.check not in LEARNED_ELSEWHERE and r.score >= limits(r)["hold"]
+        r.kind == "spam" and r.check not in LEARNED_ELSEWHERE and r.score >= limits[r.check].hold
         for r in suspicious
     )
-    if not corroborated and not policy.get("learned_spam_alone_files_spam", False):
+    if not corroborated and not policy.learned_spam_alone_files_spam:
         spam = []  # still held below: the model's score is over the hold threshold
-    if spam and not (trusted and all(r.score < limits(r)["trusted_hold"] for r in spam)):
+    if spam and not (trusted and all(r.score < limits[r.check].trusted_hold for r in spam)):
         return Decision(Status.SPAM, _explain(spam))
 
     hold_at = "trusted_hold" if trusted else "hold"
-    held = [r for r in suspicious if r.score >= limits(r)[hold_at]]
+    held = [r for r in suspicious if r.score >= getattr(limits[r.check], hold_at)]
     if held:
         return Decision(Status.HELD, _explain(held))
 
-    if policy.get("premoderate"):
+    if policy.premoderate:
         return Decision(Status.HELD, "site holds every comment for review")
-    if policy.get("hold_first_time_guests") and trust is not None and trust.score >= 1.0:
+    if policy.hold_first_time_guests and trust is not None and trust.score >= 1.0:
         return Decision(Status.HELD, f"site holds first-time authors ({trust.reason})")
     if trusted:
         return Decision(Status.PUBLISHED, f"trusted author: {trust.reason}")

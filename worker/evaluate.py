@@ -21,7 +21,7 @@ from typing import Any
 import click
 import numpy as np
 
-from service.sites import DEFAULT_POLICY
+from service.policy import Policy
 from service.status import Status
 from worker.checks.base import CheckContext, CommentFacts
 from worker.decision import decide
@@ -33,10 +33,10 @@ METRIC_KEYS = ("precision", "recall", "f1", "roc_auc", "false_positive_rate", "n
 
 
 def score_texts(
-    texts: Sequence[str], task: str, settings: Any = None, policy: dict | None = None
+    texts: Sequence[str], task: str, settings: Any = None, policy: Policy | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, flagged) for each text, as the worker would judge a fresh guest."""
-    policy = dict(DEFAULT_POLICY if policy is None else policy)
+    policy = policy or Policy()
     ctx = CheckContext(session=None, policy=policy, settings=settings, stateful=False)
     kinds = TASK_KINDS[task] | {"trust"}
     scores = np.zeros(len(texts))

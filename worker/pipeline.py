@@ -1,10 +1,11 @@
-"""run_checks: every enabled check, in order, each recorded with score and reason."""
+"""run_checks: every enabled check, in order, each answering its ``CheckResult``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
 from service.models import Comment, Site
+from service.policy import Policy
 from service.text import plain_text
 from worker.checks import all_checks
 from worker.checks.base import Check, CheckContext, CheckResult, CommentFacts
@@ -33,14 +34,9 @@ def facts_for(comment: Comment, site: Site) -> CommentFacts:
     )
 
 
-def enabled_checks(policy: dict, checks: Iterable[Check] | None = None) -> list[Check]:
-    """A site switches a check off with policy["checks"][name] = {"enabled": false}."""
-    settings = policy.get("checks", {})
-    return [
-        c
-        for c in (all_checks() if checks is None else checks)
-        if settings.get(c.name, {}).get("enabled", True)
-    ]
+def enabled_checks(policy: Policy, checks: Iterable[Check] | None = None) -> list[Check]:
+    """A site switches a check off with ``checks: {name: {"enabled": false}}``."""
+    return [c for c in (all_checks() if checks is None else checks) if policy.check_enabled(c.name)]
 
 
 def run_checks(

@@ -41,7 +41,8 @@ import click
 import numpy as np
 
 from worker.checks.learned import DEFAULT_MODEL_DIR, LinearTextModel, artifact_path
-from worker.text_features import FeatureSpec, model_text
+from worker.text.features import FeatureSpec
+from worker.text.model_text import model_text
 
 
 @dataclass(frozen=True)

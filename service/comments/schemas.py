@@ -80,7 +80,7 @@ class ThreadPage(BaseModel):
     # Signed render time for the form on this page (the too-fast check).
     render_token: str
     # The site's reply nesting limit, so the widget hides "Reply" where a reply would be refused.
-    max_depth: int = 5
+    max_depth: int
 
 
 class CountsQuery(Strict):

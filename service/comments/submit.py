@@ -72,9 +72,9 @@ def submit_comment(
     rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
 ) -> Comment:
     """Store the comment as pending and flush; the caller commits, which enqueues its checks."""
-    policy = policy_of(site)
+    policy = policy_of(site, strict=False)
     if who.identity is None:
-        if policy.get("require_signin"):
+        if policy.require_signin:
             raise ApiError("unauthorized", "this site asks you to sign in before commenting")
         if data.author is None:
             raise ApiError(
@@ -82,7 +82,7 @@ def submit_comment(
             )
 
     thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
-    parent = _parent(session, thread, data.parent, int(policy.get("max_depth", 5)))
+    parent = _parent(session, thread, data.parent, policy.max_depth)
     client = data.client
     signals = {
         "honeypot": client.honeypot if client else "",

@@ -89,7 +89,7 @@ def list_comments(query: ThreadQuery):
             session, site.id, query.thread, query.after, query.limit
         )
         token = issue_render_token(rt.settings.secret_key, site.id)
-        max_depth = int(policy_of(site).get("max_depth", 5))
+        max_depth = policy_of(site, strict=False).max_depth
     page = ThreadPage(
         thread=query.thread,
         comments=comments,

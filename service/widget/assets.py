@@ -24,6 +24,7 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 
+from service import caches
 from service.comments.schemas import CommentIn
 from service.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
@@ -73,6 +74,7 @@ class Asset:
 
 _cache: dict[str, Asset] = {}
 _lock = threading.Lock()
+caches.declare("widget.scripts", _cache.clear)
 
 
 def server_values() -> dict[str, object]:

@@ -7,9 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from service import caches
 from worker.checks import learned
 from worker.checks.base import CheckContext, CommentFacts
-from worker.text_features import SPAM_CUES, FeatureSpec, model_text, model_text_parts
+from worker.text.cues import SPAM_CUES
+from worker.text.features import FeatureSpec
+from worker.text.model_text import model_text, model_text_parts
 
 
 @pytest.mark.parametrize("name", ["spam", "toxicity"])
@@ -28,10 +31,10 @@ def test_artifacts_ship_with_metadata_and_stay_small(name):
 
 
 def test_models_load_once_per_process():
-    learned.clear_model_cache()
+    caches.forget_all()
     path = learned.artifact_path("spam")
     before = learned.LOADS[path]
-    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    check = learned.spam_model
     ctx = CheckContext(stateful=False)
     for body in ("first comment", "second comment", "third comment"):
         check(CommentFacts(body=body), ctx)
@@ -66,7 +69,7 @@ ROW_TEXTS = [
     ids=["spam", "toxicity", "wide", "bigrams-up"],
 )
 def test_fast_rows_equal_the_batch_features(spec):
-    learned.forget_texts()
+    caches.forget("texts")
     batch = spec.matrix([model_text(raw, spec.spam_cues) for raw in ROW_TEXTS]).toarray()
     for raw, dense in zip(ROW_TEXTS, batch, strict=True):
         # Both fast paths: the text analysed whole, and the worker's (the text
@@ -80,7 +83,7 @@ def test_fast_rows_equal_the_batch_features(spec):
 
 
 def test_spam_model_scores_and_explains():
-    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    check = learned.spam_model
     ctx = CheckContext(stateful=False)
     spam = check(
         CommentFacts(
@@ -94,7 +97,7 @@ def test_spam_model_scores_and_explains():
 
 
 def test_toxicity_model_holds_abuse_but_never_files_spam():
-    check = learned.ModelCheck("toxicity_model", "toxicity", kind="abuse")
+    check = learned.toxicity_model
     ctx = CheckContext(stateful=False)
     abusive = check(
         CommentFacts(body="shut up you stupid bitch, nobody wants your trash here"), ctx
@@ -108,7 +111,7 @@ def test_toxicity_model_holds_abuse_but_never_files_spam():
 
 def test_model_scores_stay_in_range_on_odd_input():
     ctx = CheckContext(stateful=False)
-    for check in learned.learned_checks():
+    for check in (learned.spam_model, learned.toxicity_model):
         for body in ("", " ", "\ufeff", "😀" * 500, "<a href='x'>", "a" * 10000):
             assert 0.0 <= check(CommentFacts(body=body), ctx).score <= 1.0
 
@@ -127,7 +130,7 @@ def test_spam_cues_pool_reworded_promotion_but_not_ordinary_talk():
 
 
 def test_spam_model_catches_reworded_promotion_and_names_the_cue():
-    check = learned.ModelCheck("spam_model", "spam", kind="spam")
+    check = learned.spam_model
     ctx = CheckContext(stateful=False)
     reworded = check(
         CommentFacts(body="hey guys take a listen to the new track i made, sub 2 me plz"), ctx

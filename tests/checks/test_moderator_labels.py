@@ -113,7 +113,7 @@ def test_labels_of_one_site_do_not_leak_to_another(rt, site):
 
     with rt.session() as session:
         other = session.scalar(sa.select(Site).where(Site.slug == "demo"))
-        ctx = CheckContext(session=session, policy={}, settings=rt.settings)
+        ctx = CheckContext(session=session, settings=rt.settings)
         result = moderator_labels(CommentFacts(body=CAMPAIGN[0], site_id=other.id + 1), ctx)
     assert result.score == 0.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.policy import Policy
 from worker.checks.base import CheckContext, CommentFacts
 from worker.checks.text_rules import (
     blocklist,
@@ -15,11 +16,14 @@ from worker.checks.text_rules import (
     submit_speed,
     url_shortener,
 )
-from worker.text_features import clean_text, model_text
+from worker.text.model_text import model_text
+from worker.text.readable import clean_text
 
 
 def run(rule, body: str, policy: dict | None = None, **facts):
-    return rule(CommentFacts(body=body, **facts), CheckContext(policy=policy or {}, stateful=False))
+    return rule(
+        CommentFacts(body=body, **facts), CheckContext(policy=Policy.of(policy), stateful=False)
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.policy import Policy
 from service.status import Status
 from worker.checks.base import CheckResult
 from worker.decision import decide
@@ -27,7 +28,7 @@ def test_a_rule_at_hold_level_corroborates_the_model():
 
 
 def test_a_site_may_let_the_model_file_spam_on_its_own():
-    policy = {"learned_spam_alone_files_spam": True}
+    policy = Policy.of({"learned_spam_alone_files_spam": True})
     assert decide([STRANGER, model(0.99)], policy).status == Status.SPAM
 
 
@@ -44,12 +45,15 @@ def test_abuse_and_policy_hold_but_never_file_as_spam():
 def test_a_site_sets_one_checks_thresholds_without_touching_the_others():
     abuse = CheckResult("toxicity_model", 0.7, "abusive", "1", kind="abuse")
     links = CheckResult("link_count", 0.7, "4 links", "1", kind="spam")
-    lenient = {"checks": {"toxicity_model": {"hold": 0.8}}}
+    lenient = Policy.of({"checks": {"toxicity_model": {"hold": 0.8}}})
     assert decide([STRANGER, abuse], lenient).status == Status.PUBLISHED
     assert decide([STRANGER, abuse]).status == Status.HELD
     # The site's own thresholds still hold every other check.
     assert decide([STRANGER, abuse, links], lenient).status == Status.HELD
-    strict = {"checks": {"link_count": {"spam": 0.6}}}
+    strict = Policy.of({"checks": {"link_count": {"spam": 0.6}}})
     assert decide([STRANGER, links], strict).status == Status.SPAM
     assert decide([STRANGER, links]).status == Status.HELD
-    assert decide([STRANGER, abuse], {"thresholds": {"hold": 0.75}}).status == Status.PUBLISHED
+    assert (
+        decide([STRANGER, abuse], Policy.of({"thresholds": {"hold": 0.75}})).status
+        == Status.PUBLISHED
+    )

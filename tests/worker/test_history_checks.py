@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.models import CheckResultRow, Comment, Site
+from service.policy import Policy
 from service.status import Status
 from worker.checks.base import CheckResult
 from worker.decision import decide
@@ -102,9 +103,12 @@ def test_decision_explains_itself():
         CheckResult("model", 0.95, "spam model 0.95", "1"),
         CheckResult("trust", 1.0, "first comment", "1", kind="trust"),
     ]
-    decision = decide(results, {})
+    decision = decide(results)
     assert decision.status == Status.SPAM and decision.reason.startswith("model: spam model 0.95")
-    assert decide(results[:1], {}).status == Status.HELD
+    assert decide(results[:1]).status == Status.HELD
     trusted = [results[0], CheckResult("trust", 0.0, "5 published", "1", kind="trust")]
-    assert decide(trusted, {}).status == Status.PUBLISHED
-    assert decide([CheckResult("x", 0.1, "ok", "1")], {"premoderate": True}).status == Status.HELD
+    assert decide(trusted).status == Status.PUBLISHED
+    assert (
+        decide([CheckResult("x", 0.1, "ok", "1")], Policy.of({"premoderate": True})).status
+        == Status.HELD
+    )

@@ -1,28 +1,29 @@
 """The registry of checks the pipeline runs, in order.
 
-A site can switch a check off or tune it through its policy
-(``policy["checks"][name]``); see ``worker.pipeline``.
+Each family module declares its checks with ``@check`` (``worker.checks.base``);
+they run in the order declared, so the families are imported here in the
+order they run: the cheap text rules first, the network last. A site switches
+a check off through its policy (``checks: {name: {"enabled": false}}``); see
+``worker.pipeline``.
 """
 
-from worker.checks.akismet import akismet
-from worker.checks.banned import banned_author
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
-from worker.checks.history import HISTORY_CHECKS
-from worker.checks.labels import moderator_labels
-from worker.checks.learned import learned_checks
-from worker.checks.text_rules import TEXT_RULE_CHECKS
+from worker.checks.base import REGISTRY, Check, CheckContext, CheckResult, CommentFacts
+
+# Importing a family declares its checks: this order is the order they run in
+# (and a reason names the first of equally bad results), so it is not sorted.
+# isort: off
+from worker.checks import text_rules  # noqa: E402, F401
+from worker.checks import learned  # noqa: E402, F401
+from worker.checks import labels  # noqa: E402, F401
+from worker.checks import history  # noqa: E402, F401
+from worker.checks import banned  # noqa: E402, F401
+from worker.checks import akismet  # noqa: E402, F401
+# isort: on
 
 
-def all_checks() -> list:
-    """Every check the worker knows, built fresh so tests can't share state."""
-    return [
-        *TEXT_RULE_CHECKS,
-        *learned_checks(),
-        moderator_labels,
-        *HISTORY_CHECKS,
-        banned_author,
-        akismet,
-    ]
+def all_checks() -> list[Check]:
+    """Every check the worker knows, in the order they run."""
+    return list(REGISTRY.values())
 
 
-__all__ = ["CheckContext", "CheckResult", "CommentFacts", "all_checks"]
+__all__ = ["Check", "CheckContext", "CheckResult", "CommentFacts", "all_checks"]

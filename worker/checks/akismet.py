@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from service import caches
 from service.akismet import Akismet, AkismetError, AkismetSettings, akismet_settings
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
-
-VERSION = "1"
+from worker.checks.base import CheckContext, CommentFacts, Finding, check
 
 
 @lru_cache(maxsize=4)
 def client(config: AkismetSettings) -> Akismet:
     """One client (and HTTP connection pool) per process and configuration."""
     return Akismet(config)
+
+
+caches.declare("clients.akismet", client.cache_clear)
 
 
 def akismet_fields(facts: CommentFacts) -> dict[str, str | None]:
@@ -37,20 +39,18 @@ def akismet_fields(facts: CommentFacts) -> dict[str, str | None]:
     }
 
 
-def akismet(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("akismet", kind="spam", version="1")
+def akismet(facts: CommentFacts, ctx: CheckContext):
     config = akismet_settings(ctx.settings)
     if config is None or not ctx.stateful:
-        return CheckResult("akismet", 0.0, "Akismet not configured", VERSION)
+        return 0.0, "Akismet not configured"
     try:
         spam, blatant = client(config).comment_check(akismet_fields(facts))
     except AkismetError as error:
         reason = f"Akismet did not answer ({error}); held for a person to decide"
-        return CheckResult("akismet", 1.0, reason, VERSION, kind="policy")
+        return Finding(1.0, reason, kind="policy")
     if blatant:
-        return CheckResult("akismet", 1.0, "Akismet: blatant spam", VERSION)
+        return 1.0, "Akismet: blatant spam"
     if spam:
-        return CheckResult("akismet", 0.95, "Akismet: spam", VERSION)
-    return CheckResult("akismet", 0.0, "Akismet: not spam", VERSION)
-
-
-akismet.name, akismet.kind, akismet.version = "akismet", "spam", VERSION
+        return 0.95, "Akismet: spam"
+    return 0.0, "Akismet: not spam"

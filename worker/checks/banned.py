@@ -10,13 +10,13 @@ reason names the ban so the moderator sees which one fired.
 from __future__ import annotations
 
 from service.moderation.bans import describe, matching_ban
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
+from worker.checks.base import CheckContext, CommentFacts, check
 
 
-def banned_author(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-    name = "banned_author"
+@check("banned_author", kind="policy", version="1")
+def banned_author(facts: CommentFacts, ctx: CheckContext):
     if ctx.session is None or facts.site_id is None:
-        return CheckResult(name, 0.0, "not checked (no database)", "1", kind="policy")
+        return 0.0, "not checked (no database)"
     ban = matching_ban(
         ctx.session,
         facts.site_id,
@@ -26,8 +26,5 @@ def banned_author(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         now=facts.created_at,
     )
     if ban is None:
-        return CheckResult(name, 0.0, "author is not banned", "1", kind="policy")
-    return CheckResult(name, 1.0, f"author is banned ({describe(ban)})", "1", kind="policy")
-
-
-banned_author.name, banned_author.version = "banned_author", "1"
+        return 0.0, "author is not banned"
+    return 1.0, f"author is banned ({describe(ban)})"

@@ -1,10 +1,16 @@
-"""The contract every check keeps.
+"""The contract every check keeps, and the registry of checks.
 
-A check looks at one comment (``CommentFacts``) with read access to the
-database (``CheckContext``) and answers a ``CheckResult``: a score in [0, 1]
-where 1 means "certainly bad", a sentence a moderator can read, and the
-version of the check that produced it (so a retrained model's scores can be
-told apart from the old one's in the moderation queue).
+A check is a function ``(facts, ctx) -> (score, reason)`` declared with
+``@check(name, kind, version)``. It looks at one comment (``CommentFacts``)
+with read access to the database (``CheckContext``) and answers a score in
+[0, 1], where 1 means "certainly bad", and a sentence a moderator can read.
+The declaration does the rest: it registers the check (the pipeline runs the
+registered checks in the order they were declared) and stamps its name, kind
+and version on every ``CheckResult``, so a retrained model's scores can be
+told apart from the old one's in the moderation queue. A check whose version
+is its model's passes a function of the context as ``version``; a check that
+must answer another kind for one result (Akismet unreachable is a policy
+matter, not spam) returns a ``Finding`` with that ``kind``.
 
 Checks never change the comment; ``worker.pipeline`` records their results
 and ``worker.decision`` turns them into a status.
@@ -12,9 +18,12 @@ and ``worker.decision`` turns them into a status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from service.policy import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -75,13 +84,52 @@ class CheckContext:
     """
 
     session: Session | None = None
-    policy: dict[str, Any] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
     settings: Any = None
     stateful: bool = True
 
 
-class Check(Protocol):
-    name: str
-    version: str
+class Finding(NamedTuple):
+    """What a check's body answers; a plain ``(score, reason)`` tuple is one too."""
 
-    def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult: ...
+    score: float
+    reason: str
+    kind: str | None = None  # this result only; None: the check's declared kind
+
+
+Body = Callable[[CommentFacts, CheckContext], tuple]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A declared check: call it with ``(facts, ctx)`` for its ``CheckResult``."""
+
+    name: str
+    kind: str
+    version: str | Callable[[CheckContext], str]
+    body: Body = field(repr=False)
+
+    def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+        finding = Finding(*self.body(facts, ctx))
+        version = self.version if isinstance(self.version, str) else self.version(ctx)
+        return CheckResult(
+            self.name, finding.score, finding.reason, version, finding.kind or self.kind
+        )
+
+
+# Every declared check by name, in declaration order (worker.checks imports the
+# families in the order they run).
+REGISTRY: dict[str, Check] = {}
+
+
+def check(name: str, kind: str, version: str | Callable[[CheckContext], str]):
+    """Declare and register a check; ``name`` and ``version`` are stored with its results."""
+    if kind not in KINDS:
+        raise ValueError(f"{name}: unknown kind {kind!r}")
+
+    def declare(body: Body) -> Check:
+        declared = Check(name, kind, version, body)
+        REGISTRY[name] = declared
+        return declared
+
+    return declare

@@ -16,10 +16,11 @@ from functools import cache
 import numpy as np
 import sqlalchemy as sa
 
+from service import caches
 from service.models import Comment, utcnow
 from service.similarity import jaccard, normalized, shingles, simhash
 from service.status import Status
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
+from worker.checks.base import CheckContext, CommentFacts, check
 
 # SimHash bits within which two comments are compared exactly: Jaccard 0.8
 # differs in ~10 bits (sd ~3), unrelated text in ~32, so 20 misses no copy
@@ -83,6 +84,9 @@ def _recent(lookback: int):
     return sa.select(sa.func.aggregate_strings(pair, ","))
 
 
+caches.declare("statements.recent", _recent.cache_clear)
+
+
 def _rows(ctx: CheckContext):
     # Plain rows through the session's connection (same transaction): the ORM's
     # result processing costs more than the query for a few hundred rows.
@@ -111,9 +115,7 @@ def _remember(key: tuple[str, int], thread_id: int, grams: set[str]) -> None:
     _KNOWN[key] = (thread_id, grams)
 
 
-def forget_comments() -> None:
-    """Empty the per-process memory of compared comments (benchmarks of a fresh process)."""
-    _KNOWN.clear()
+caches.declare("comments.shingles", _KNOWN.clear)
 
 
 def _close(recent: np.ndarray, mine: int) -> list[int]:
@@ -122,24 +124,20 @@ def _close(recent: np.ndarray, mine: int) -> list[int]:
     return recent[distance <= _CLOSE_BITS, 0].tolist()
 
 
-def _neutral(name: str, kind: str, why: str) -> CheckResult:
-    return CheckResult(name, 0.0, why, "1", kind=kind)
-
-
-def duplicate(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("duplicate", kind="spam", version="2")
+def duplicate(facts: CommentFacts, ctx: CheckContext):
     """The same (or nearly the same) text posted again recently, anywhere on the site.
 
     Spam campaigns paste one message into many threads; people rarely do.
     """
-    name = "duplicate"
     if ctx.session is None or not ctx.stateful:
-        return _neutral(name, "spam", "not checked (no history)")
+        return 0.0, "not checked (no history)"
     if len(normalized(facts.body)) < 20:
         # "Thanks!" and "+1" are legitimately repeated.
-        return _neutral(name, "spam", "too short to compare")
-    window = timedelta(hours=int(ctx.policy.get("duplicate_window_hours", 72)))
+        return 0.0, "too short to compare"
+    window = timedelta(hours=ctx.policy.duplicate_window_hours)
     pairs = _rows(ctx).scalar(
-        _recent(int(ctx.policy.get("duplicate_lookback", 200))),
+        _recent(ctx.policy.duplicate_lookback),
         {"site": facts.site_id, "before": _author(facts)["before"], "since": utcnow() - window},
     )
     flat = list(map(int, pairs.replace(":", ",").split(","))) if pairs else []
@@ -165,23 +163,23 @@ def duplicate(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
                 best, best_id = similarity, other_id
     if best < _SIMILAR:
         why = f"no similar recent comment among {len(recent)} (closest {best:.0%})"
-        return CheckResult(name, 0.0, why, "2")
+        return 0.0, why
     spread = len(threads | {facts.thread_id})
     # Copies across several threads look like a campaign; one repeat may be a double post.
     score = min(1.0, 0.55 + 0.15 * (spread - 1) + 0.2 * (best >= 0.98))
     why = f"{best:.0%} similar to comment #{best_id}; seen in {spread} thread(s) recently"
-    return CheckResult(name, round(score, 3), why, "2")
+    return round(score, 3), why
 
 
-def flood(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("flood", kind="policy", version="1")
+def flood(facts: CommentFacts, ctx: CheckContext):
     """Many comments from one author (identity, email or IP) in a short time."""
-    name = "flood"
     if ctx.session is None or not ctx.stateful:
-        return _neutral(name, "policy", "not checked (no history)")
+        return 0.0, "not checked (no history)"
     if not (facts.identity_id or facts.author_email or facts.ip_hash):
-        return _neutral(name, "policy", "no author to count")
-    per_minute = int(ctx.policy.get("flood_per_minute", 5))
-    per_hour = int(ctx.policy.get("flood_per_hour", 30))
+        return 0.0, "no author to count"
+    per_minute = ctx.policy.flood_per_minute
+    per_hour = ctx.policy.flood_per_hour
     now = utcnow()
     params = {
         **_author(facts),
@@ -193,39 +191,29 @@ def flood(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     if minute >= per_minute or hour >= per_hour:
         # Strongly negative on purpose: a trusted author who floods is held too.
         why = f"{counts} (limits {per_minute}/min, {per_hour}/h)"
-        return CheckResult(name, 0.95, why, "1", kind="policy")
-    return CheckResult(name, 0.0, counts, "1", kind="policy")
+        return 0.95, why
+    return 0.0, counts
 
 
-def trust(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("trust", kind="trust", version="1")
+def trust(facts: CommentFacts, ctx: CheckContext):
     """How well we know the author. Score 0 = trusted, 1 = never seen.
 
     WordPress's "comment author must have a previously approved comment": an
     author with enough published comments is published unless another check
     is strongly negative (see decision.py).
     """
-    name = "trust"
-
-    def result(score: float, why: str) -> CheckResult:
-        return CheckResult(name, score, why, "1", kind="trust")
-
     if ctx.session is None or not ctx.stateful:
-        return result(1.0, "first-time author (no history)")
+        return 1.0, "first-time author (no history)"
     if not (facts.identity_id or facts.author_email):
-        return result(1.0, "anonymous author")
+        return 1.0, "anonymous author"
     approved, bad = _rows(ctx).execute(_TRUST[facts.identity_id is not None], _author(facts)).one()
-    needed = int(ctx.policy.get("trusted_after", 3))
+    needed = ctx.policy.trusted_after
     if bad:
-        return result(1.0, f"{bad} earlier comment(s) rejected or spam")
+        return 1.0, f"{bad} earlier comment(s) rejected or spam"
     if approved >= needed:
-        return result(0.0, f"{approved} previously published comments")
+        return 0.0, f"{approved} previously published comments"
     if approved:
         why = f"{approved} previously published comment(s), trusted after {needed}"
-        return result(round(1 - approved / needed, 3), why)
-    return result(1.0, "first comment from this author")
-
-
-for _check, _version in ((duplicate, "2"), (flood, "1"), (trust, "1")):
-    _check.name, _check.version = _check.__name__, _version
-
-HISTORY_CHECKS = [duplicate, flood, trust]
+        return round(1 - approved / needed, 3), why
+    return 1.0, "first comment from this author"

@@ -30,8 +30,9 @@ import numpy as np
 import scipy.sparse as sp
 import sqlalchemy as sa
 
+from service import caches
 from service.models import Comment, ModerationEvent
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
+from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.learned import comment_features, get_model, model_dir_of
 
 LABELS = {"spam": 1, "ham": 0, "approve": 0}
@@ -40,7 +41,6 @@ MEMORY_SIZE = 1000
 # Unrelated comments share ~0.1-0.25 (common letter triples); rewordings of
 # one campaign share 0.5 and more.
 SIMILARITY_POINTS = ([0.0, 0.3, 0.45, 0.7, 1.0], [0.0, 0.1, 0.5, 0.9, 1.0])
-VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,14 @@ class Memory:
 
 _MEMORIES: dict[tuple[str, int], Memory] = {}
 _LOCK = threading.Lock()
+
+
+def _forget_memories() -> None:
+    with _LOCK:
+        _MEMORIES.clear()
+
+
+caches.declare("labels.memories", _forget_memories)
 
 
 def _label_filter(site_id: int):
@@ -135,15 +143,15 @@ def memory_for(session, site_id: int, spec) -> Memory:
     return memory
 
 
-def moderator_labels(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-    name = "moderator_labels"
+@check("moderator_labels", kind="spam", version="1")
+def moderator_labels(facts: CommentFacts, ctx: CheckContext):
     if ctx.session is None or not ctx.stateful or facts.site_id is None:
-        return CheckResult(name, 0.0, "not checked (no history)", VERSION)
+        return 0.0, "not checked (no history)"
     spec = get_model("spam", model_dir_of(ctx)).spec
     memory = memory_for(ctx.session, facts.site_id, spec)
     others = memory.comment_ids != (facts.id if facts.id is not None else -1)
     if not (others & (memory.labels == 1)).any():
-        return CheckResult(name, 0.0, "no comment of this site marked as spam yet", VERSION)
+        return 0.0, "no comment of this site marked as spam yet"
     idx, vals = comment_features(spec, facts.body or facts.text)
     norm = float(np.linalg.norm(vals)) or 1.0
     x = sp.csr_matrix((vals / norm, idx, [0, len(idx)]), shape=(1, spec.width))
@@ -153,17 +161,10 @@ def moderator_labels(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
     alike = float(similarity[best])
     if memory.labels[best] == 0:
         reason = f"most alike ({alike:.0%}) a comment moderators approved"
-        return CheckResult(name, 0.0, reason, VERSION)
+        return 0.0, reason
     score = float(np.clip(np.interp(alike, *SIMILARITY_POINTS), 0.0, 1.0))
     reason = f"{alike:.0%} alike a comment moderators marked as spam: '{memory.excerpts[best]}'"
-    return CheckResult(name, round(score, 3), reason, VERSION)
-
-
-moderator_labels.name, moderator_labels.kind, moderator_labels.version = (
-    "moderator_labels",
-    "spam",
-    VERSION,
-)
+    return round(score, 3), reason
 
 
 def refresh_memories(session, model_dir=None) -> None:

@@ -1,7 +1,7 @@
 """Learned checks: the spam classifier and the toxicity classifier.
 
 Each is a linear model over hashed word + character n-grams
-(``worker.text_features``), trained by ``parley train`` and shipped in
+(``worker.text.features``), trained by ``parley train`` and shipped in
 ``worker/artifacts/<name>.joblib``. The artifact holds plain arrays (non-zero
 weights and their columns), the feature parameters and two calibration points,
 not a pickled scikit-learn object, so it loads the same under any later
@@ -13,10 +13,12 @@ monotone piecewise-linear map through ``(hold_prob, 0.5)`` and
 out-of-fold predictions (see ``worker.train``). So the site thresholds of
 ``worker.decision`` (hold at 0.5, spam at 0.9) mean the same for every model.
 
-Per-process cache: ``get_model`` loads each artifact once per process and
-model directory and keeps it in ``_MODELS``; ``clear_model_cache()`` forgets
-them (tests, or after ``parley train`` in a long-lived process). Nothing is
-loaded at import time.
+Per-process caches: ``get_model`` loads each artifact once per process and
+model directory and keeps it in ``_MODELS`` (group "models" of
+``service.caches``); a comment's model text and feature row are kept for the
+other checks that read them (group "texts"). ``service.caches.forget_all()``
+forgets them (tests, or after ``parley train`` in a long-lived process).
+Nothing is loaded at import time.
 """
 
 from __future__ import annotations
@@ -31,18 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
-from worker.text_features import (
-    FEATURES_VERSION,
-    Columns,
-    FeatureSpec,
-    has_links,
-    hash_index,
-    linked_text,
-    model_text_parts,
-    own_words,
-    with_cues,
-)
+from service import caches
+from worker.checks.base import CheckContext, CommentFacts, Finding, check
+from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
+from worker.text.model_text import has_links, model_text_parts, own_words, with_cues
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 # Fewer words of its own than this, besides links, and a comment is "links only".
@@ -222,19 +216,12 @@ def get_model(name: str, model_dir: Path | None = None) -> LinearTextModel:
     return model
 
 
-def clear_model_cache() -> None:
-    """Forget every loaded model (and cached features); the next check reloads."""
+def _forget_models() -> None:
     with _LOCK:
         _MODELS.clear()
-    forget_texts()
 
 
-def forget_texts() -> None:
-    """Forget cached features of texts, so the next comment is measured cold (benchmarks)."""
-    _row.cache_clear()
-    _columns.cache_clear()
-    _model_text_parts.cache_clear()
-    linked_text.cache_clear()
+caches.declare("models.loaded", _forget_models)
 
 
 def model_dir_of(ctx: CheckContext) -> Path | None:
@@ -270,6 +257,11 @@ def _row(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
     return spec.row_of(columns)
 
 
+caches.declare("texts.model_text", _model_text_parts.cache_clear)
+caches.declare("texts.columns", _columns.cache_clear)
+caches.declare("texts.rows", _row.cache_clear)
+
+
 def comment_features(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarray]:
     """A comment body's feature row (column indices, values), cached per process."""
     return _row(spec, body)
@@ -278,57 +270,52 @@ def comment_features(spec: FeatureSpec, body: str) -> tuple[np.ndarray, np.ndarr
 # --- the checks ----------------------------------------------------------------------
 
 
-class ModelCheck:
-    """A check backed by one artifact: ``check(facts, ctx) -> CheckResult``."""
+def model_version(artifact: str):
+    """A learned check's version: its model's, from where this run's models live."""
+    return lambda ctx: get_model(artifact, model_dir_of(ctx)).version
 
-    def __init__(
-        self,
-        name: str,
-        artifact: str,
-        kind: str,
-        explain_from: float = 0.3,
-        links_only_cap: float | None = None,
+
+def model_finding(
+    artifact: str,
+    facts: CommentFacts,
+    ctx: CheckContext,
+    explain_from: float = 0.3,
+    links_only_cap: float | None = None,
+) -> Finding:
+    """The model's calibrated score, explained by its top terms from ``explain_from`` on."""
+    model = get_model(artifact, model_dir_of(ctx))
+    body = facts.body or facts.text
+    text = _model_text(body, model.spec.spam_cues)
+    p = model.probability_of_row(*_row(model.spec, body))
+    score = model.score(p)
+    reason = f"{model.label} {score:.2f}"
+    if score >= explain_from:
+        terms = model.top_terms(text)
+        if terms:
+            reason += " (top terms: " + ", ".join(f"'{t}'" for t in terms) + ")"
+    if (
+        links_only_cap is not None
+        and score > links_only_cap
+        and has_links(text)
+        and own_words(text) < MIN_OWN_WORDS
     ):
-        self.name = name
-        self.artifact = artifact
-        self.kind = kind
-        self.explain_from = explain_from
-        self.links_only_cap = links_only_cap
-
-    @property
-    def version(self) -> str:
-        return get_model(self.artifact).version
-
-    def __call__(self, facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-        model = get_model(self.artifact, model_dir_of(ctx))
-        body = facts.body or facts.text
-        text = _model_text(body, model.spec.spam_cues)
-        p = model.probability_of_row(*_row(model.spec, body))
-        score = model.score(p)
-        reason = f"{model.label} {score:.2f}"
-        if score >= self.explain_from:
-            terms = model.top_terms(text)
-            if terms:
-                reason += " (top terms: " + ", ".join(f"'{t}'" for t in terms) + ")"
-        cap = self.links_only_cap
-        if cap is not None and score > cap and has_links(text) and own_words(text) < MIN_OWN_WORDS:
-            score = cap
-            reason += "; little text besides links, so the site's link rules decide"
-        return CheckResult(self.name, score, reason, model.version, kind=self.kind)
-
-    def __repr__(self) -> str:
-        return f"ModelCheck({self.name!r}, artifact={self.artifact!r}, kind={self.kind!r})"
+        score = links_only_cap
+        reason += "; little text besides links, so the site's link rules decide"
+    return Finding(score, reason)
 
 
-def learned_checks() -> list[ModelCheck]:
-    return [
-        # A comment that is little more than links gives the model only the links
-        # to judge, and how many links a site accepts is its own policy
-        # (max_links, allowed_domains; the link rules): the model may hold such a
-        # comment for a person, but neither files it as spam nor outweighs a
-        # trusted author. Held is still "not published", so `parley eval` is unchanged.
-        ModelCheck("spam_model", "spam", kind="spam", links_only_cap=0.6),
-        # Abuse only ever holds a comment for a person (decision.py); the training
-        # data is known to over-flag African-American English, so never auto-reject.
-        ModelCheck("toxicity_model", "toxicity", kind="abuse"),
-    ]
+# A comment that is little more than links gives the model only the links to
+# judge, and how many links a site accepts is its own policy (max_links,
+# allowed_domains; the link rules): the model may hold such a comment for a
+# person, but neither files it as spam nor outweighs a trusted author. Held is
+# still "not published", so `parley eval` is unchanged.
+@check("spam_model", kind="spam", version=model_version("spam"))
+def spam_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
+    return model_finding("spam", facts, ctx, links_only_cap=0.6)
+
+
+# Abuse only ever holds a comment for a person (decision.py); the training data
+# is known to over-flag African-American English, so never auto-reject.
+@check("toxicity_model", kind="abuse", version=model_version("toxicity"))
+def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
+    return model_finding("toxicity", facts, ctx)

@@ -1,17 +1,17 @@
 """Stateless text rules: each looks at one comment and says why it is suspicious.
 
-Every rule is a function ``rule(facts, ctx) -> CheckResult`` with ``name``,
-``version`` and ``kind`` attributes. Scores are chosen against the default
-thresholds of ``worker.decision`` (hold at 0.5, spam at 0.9):
+Every rule is a ``@check`` answering ``(score, reason)`` (``worker.checks.base``).
+Scores are chosen against the default thresholds (``service.policy.Thresholds``:
+hold at 0.5, spam at 0.9):
 
 - below 0.5: a weak signal, recorded and explained to the moderator;
 - 0.5 to 0.9: enough on its own to hold the comment for a moderator;
 - 0.9 and up (spam kind): filed as spam without review.
 
 Rules read ``facts.body`` (the Markdown source, where links still have their
-URLs) and fall back to ``facts.text``. Site policy knobs (all optional):
-``max_links`` (2), ``allowed_domains`` (links there are not counted),
-``blocklist`` (words, phrases, domains), ``min_submit_ms`` (2500).
+URLs) and fall back to ``facts.text``. They read the site's ``max_links``,
+``allowed_domains``, ``blocklist`` and ``min_submit_ms`` (``service.policy``).
+The widget's signals come first: they are the cheapest.
 """
 
 from __future__ import annotations
@@ -21,26 +21,17 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from worker.checks.base import CheckContext, CheckResult, CommentFacts
-from worker.text_features import (
+from service import caches
+from worker.checks.base import CheckContext, CommentFacts, check
+from worker.text.cues import SELF_PROMOTION_RE
+from worker.text.links import (
     OBFUSCATED_LINK_RE,
-    SELF_PROMOTION_RE,
     URL_RE,
     Link,
     domain_matches,
     linked_text,
     parse_link,
 )
-
-
-def rule(name: str, kind: str, version: str = "1"):
-    """Give a rule function the attributes the pipeline and decision need."""
-
-    def mark(fn):
-        fn.name, fn.kind, fn.version = name, kind, version
-        return fn
-
-    return mark
 
 
 @dataclass(frozen=True)
@@ -65,12 +56,15 @@ def prepare(body: str) -> Prepared:
     return Prepared(clean, links, tuple(dict.fromkeys(obfuscated)))
 
 
+caches.declare("texts.rules", prepare.cache_clear)
+
+
 def _body(facts: CommentFacts) -> str:
     return facts.body or facts.text or ""
 
 
 def _counted_links(facts: CommentFacts, ctx: CheckContext) -> list[Link]:
-    allowed = [d.lower().removeprefix("www.") for d in ctx.policy.get("allowed_domains", [])]
+    allowed = [d.lower().removeprefix("www.") for d in ctx.policy.allowed_domains]
     return [
         link for link in prepare(_body(facts)).links if not domain_matches(link.domain, allowed)
     ]
@@ -81,23 +75,53 @@ def _domains(links: list[Link], limit: int = 3) -> str:
     return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
 
 
+# --- widget signals ------------------------------------------------------------------------
+
+
+@check("honeypot", kind="spam", version="1")
+def honeypot(facts: CommentFacts, ctx: CheckContext):
+    """The widget's hidden field: people never see it, form-filling bots fill it."""
+    value = facts.client.get("honeypot")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0.0, "hidden field left empty"
+    return 1.0, "hidden form field was filled in (a bot)"
+
+
+@check("submit_speed", kind="spam", version="1")
+def submit_speed(facts: CommentFacts, ctx: CheckContext):
+    """Time between the widget rendering and the submission (verified by the web layer)."""
+    raw = facts.client.get("elapsed_ms")
+    if raw is None or isinstance(raw, bool):
+        return 0.0, "no timing from the widget"
+    try:
+        elapsed = float(raw)
+    except (TypeError, ValueError):
+        return 0.0, f"unreadable timing {raw!r}"
+    if elapsed < 0 or elapsed != elapsed:  # negative or NaN: not ours to judge
+        return 0.0, f"unreadable timing {raw!r}"
+    minimum = float(ctx.policy.min_submit_ms)
+    if elapsed >= minimum:
+        return 0.0, f"written in {elapsed / 1000:.1f} s"
+    score = 0.8 if elapsed < minimum / 3 else 0.6
+    reason = f"submitted {elapsed:.0f} ms after the form appeared (people need ≥ {minimum:.0f} ms)"
+    return score, reason
+
+
 # --- links ---------------------------------------------------------------------------
 
 
-@rule("link_count", kind="spam", version="3")
-def link_count(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("link_count", kind="spam", version="3")
+def link_count(facts: CommentFacts, ctx: CheckContext):
     """Link count and link density (a comment that is little more than a link)."""
     found = _counted_links(facts, ctx)
-    limit = int(ctx.policy.get("max_links", 2))
+    limit = ctx.policy.max_links
     n = len(found)
     if n == 0:
-        return CheckResult("link_count", 0.0, "no links", link_count.version)
+        return 0.0, "no links"
     if n > limit:
         # Grows towards 1 with every link over the limit: 3 over is already 0.9.
         score = min(1.0, 0.6 + 0.1 * (n - limit))
-        return CheckResult(
-            "link_count", score, f"{n} links ({_domains(found)}), limit {limit}", link_count.version
-        )
+        return score, f"{n} links ({_domains(found)}), limit {limit}"
     prose = URL_RE.sub(" ", prepare(_body(facts)).clean)
     words = re.findall(r"\w{2,}", prose)
     if len(words) <= 3:
@@ -105,44 +129,37 @@ def link_count(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         # A bare link to one video ("the best part: youtu.be/…") is common from
         # readers; a bare link anywhere else is held for a person to look at.
         score = 0.45 if all(link.is_video for link in found) else 0.5
-        return CheckResult("link_count", score, reason, link_count.version)
-    return CheckResult("link_count", 0.25, f"{n} link(s) to {_domains(found)}", link_count.version)
+        return score, reason
+    return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@rule("obfuscated_link", kind="spam")
-def obfuscated_link(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("obfuscated_link", kind="spam", version="1")
+def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""
     found = prepare(_body(facts)).obfuscated
     if not found:
-        return CheckResult("obfuscated_link", 0.0, "no disguised links", "1")
+        return 0.0, "no disguised links"
     shown = ", ".join(f"'{s}'" for s in found[:2])
-    return CheckResult("obfuscated_link", 0.8, f"link written to dodge filters: {shown}", "1")
+    return 0.8, f"link written to dodge filters: {shown}"
 
 
-@rule("url_shortener", kind="spam")
-def url_shortener(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("url_shortener", kind="spam", version="1")
+def url_shortener(facts: CommentFacts, ctx: CheckContext):
     short = [link for link in _counted_links(facts, ctx) if link.is_shortener]
     if not short:
-        return CheckResult("url_shortener", 0.0, "no shortened links", "1")
-    return CheckResult(
-        "url_shortener",
-        0.7,
-        f"link through a URL shortener ({_domains(short)}) hides where it leads",
-        "1",
-    )
+        return 0.0, "no shortened links"
+    return 0.7, f"link through a URL shortener ({_domains(short)}) hides where it leads"
 
 
-@rule("self_promotion", kind="spam")
-def self_promotion(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("self_promotion", kind="spam", version="1")
+def self_promotion(facts: CommentFacts, ctx: CheckContext):
     """ "Subscribe to my channel", "check out my page", "sub4sub" and the like."""
     m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean.lower())
     if not m:
-        return CheckResult("self_promotion", 0.0, "no self-promotion phrasing", "1")
+        return 0.0, "no self-promotion phrasing"
     phrase = " ".join(m.group(0).split())
-    return CheckResult(
-        "self_promotion", 0.6, f"asks readers to follow the writer's channel: '{phrase}'", "1"
-    )
+    return 0.6, f"asks readers to follow the writer's channel: '{phrase}'"
 
 
 # --- site blocklist ------------------------------------------------------------------
@@ -183,16 +200,19 @@ def _term_pattern(term: str) -> re.Pattern | None:
     return re.compile(rf"(?<![^\W_]){re.escape(folded)}(?![^\W_])")
 
 
+caches.declare("patterns.blocklist_terms", _term_pattern.cache_clear)
+
+
 def _is_domain(entry: str) -> bool:
     return " " not in entry.strip() and bool(re.fullmatch(r"[\w.-]+\.[a-z]{2,}", entry.strip()))
 
 
-@rule("blocklist", kind="policy", version="2")
-def blocklist(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-    """The site's own blocked words, phrases and domains (``policy["blocklist"]``)."""
-    entries = [str(e).strip().lower() for e in ctx.policy.get("blocklist", []) if str(e).strip()]
+@check("blocklist", kind="policy", version="2")
+def blocklist(facts: CommentFacts, ctx: CheckContext):
+    """The site's own blocked words, phrases and domains (``policy.blocklist``)."""
+    entries = [e.strip().lower() for e in ctx.policy.blocklist if e.strip()]
     if not entries:
-        return CheckResult("blocklist", 0.0, "no blocklist", "2", kind="policy")
+        return 0.0, "no blocklist"
     prepared = prepare(_body(facts))
     domains = {link.domain for link in prepared.links}
     if facts.author_url:
@@ -209,8 +229,8 @@ def blocklist(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
                 hits.append(entry)
     if hits:
         reason = "contains blocked term(s): " + ", ".join(hits[:5])
-        return CheckResult("blocklist", 1.0, reason, "2", kind="policy")
-    return CheckResult("blocklist", 0.0, "no blocked terms", "2", kind="policy")
+        return 1.0, reason
+    return 0.0, "no blocked terms"
 
 
 def domain_matches_any(domains: set[str], blocked: str) -> bool:
@@ -222,8 +242,8 @@ def domain_matches_any(domains: set[str], blocked: str) -> bool:
 _REPEAT = re.compile(r"(.)\1{5,}", re.DOTALL)
 
 
-@rule("shouting", kind="policy")
-def shouting(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("shouting", kind="policy", version="1")
+def shouting(facts: CommentFacts, ctx: CheckContext):
     """Mostly capitals, and characters repeated many times ("!!!!!!!!", "soooooo").
 
     A weak, policy-kind signal (at most 0.45): enthusiastic readers shout too.
@@ -244,58 +264,13 @@ def shouting(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
         why.append(f"'{longest[0]}' repeated {len(longest)} times")
     score = min(score, 0.45)
     if not why:
-        return CheckResult("shouting", 0.0, "no shouting", "1", kind="policy")
-    return CheckResult("shouting", score, ", ".join(why), "1", kind="policy")
+        return 0.0, "no shouting"
+    return score, ", ".join(why)
 
 
-@rule("length", kind="policy")
-def length(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
+@check("length", kind="policy", version="1")
+def length(facts: CommentFacts, ctx: CheckContext):
     n = len(_body(facts).strip())
     if n < 2:
-        return CheckResult("length", 0.7, f"only {n} character(s)", "1", kind="policy")
-    return CheckResult("length", 0.0, f"{n} characters", "1", kind="policy")
-
-
-# --- widget signals ------------------------------------------------------------------------
-
-
-@rule("honeypot", kind="spam")
-def honeypot(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-    """The widget's hidden field: people never see it, form-filling bots fill it."""
-    value = facts.client.get("honeypot")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return CheckResult("honeypot", 0.0, "hidden field left empty", "1")
-    return CheckResult("honeypot", 1.0, "hidden form field was filled in (a bot)", "1")
-
-
-@rule("submit_speed", kind="spam")
-def submit_speed(facts: CommentFacts, ctx: CheckContext) -> CheckResult:
-    """Time between the widget rendering and the submission (verified by the web layer)."""
-    raw = facts.client.get("elapsed_ms")
-    if raw is None or isinstance(raw, bool):
-        return CheckResult("submit_speed", 0.0, "no timing from the widget", "1")
-    try:
-        elapsed = float(raw)
-    except (TypeError, ValueError):
-        return CheckResult("submit_speed", 0.0, f"unreadable timing {raw!r}", "1")
-    if elapsed < 0 or elapsed != elapsed:  # negative or NaN: not ours to judge
-        return CheckResult("submit_speed", 0.0, f"unreadable timing {raw!r}", "1")
-    minimum = float(ctx.policy.get("min_submit_ms", 2500))
-    if elapsed >= minimum:
-        return CheckResult("submit_speed", 0.0, f"written in {elapsed / 1000:.1f} s", "1")
-    score = 0.8 if elapsed < minimum / 3 else 0.6
-    reason = f"submitted {elapsed:.0f} ms after the form appeared (people need ≥ {minimum:.0f} ms)"
-    return CheckResult("submit_speed", score, reason, "1")
-
-
-TEXT_RULE_CHECKS = [
-    honeypot,
-    submit_speed,
-    link_count,
-    obfuscated_link,
-    url_shortener,
-    self_promotion,
-    blocklist,
-    shouting,
-    length,
-]
+        return 0.7, f"only {n} character(s)"
+    return 0.0, f"{n} characters"

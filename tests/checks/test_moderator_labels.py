@@ -119,6 +119,7 @@ def test_labels_of_one_site_do_not_leak_to_another(rt, site):
 
 
 def test_worker_refreshes_label_memory_before_forking(client, rt, site, drain, moderator_token):
+    from service import caches
     from worker.checks import labels
 
     cid = guest_post(client, CAMPAIGN[0])
@@ -127,7 +128,7 @@ def test_worker_refreshes_label_memory_before_forking(client, rt, site, drain, m
         f"/api/v1/moderation/comments/{cid}/spam",
         headers={"Authorization": f"Bearer {moderator_token}"},
     )
-    labels._MEMORIES.clear()
+    caches.forget("labels")
     with rt.session() as session:
         labels.refresh_memories(session)
     (memory,) = labels._MEMORIES.values()

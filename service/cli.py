@@ -61,7 +61,11 @@ def sites() -> None:
 @click.argument("slug")
 @click.option("--name", help="Display name (defaults to the slug).")
 @click.option("--origin", "origins", multiple=True, help="Origin allowed to embed; repeatable.")
-@click.option("--policy", "policy_json", help="Policy as JSON, merged into the site's policy.")
+@click.option(
+    "--policy",
+    "policy_json",
+    help="Policy as JSON, merged into the site's policy (keys: docs/checks.md).",
+)
 def sites_create(
     slug: str, name: str | None, origins: tuple[str, ...], policy_json: str | None
 ) -> None:

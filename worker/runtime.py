@@ -1,8 +1,10 @@
-"""The worker's one per-process cache: the Runtime, built on first use.
+"""The worker's Runtime (connections), built on first use.
 
 ``parley worker`` installs one built from the environment; tests install one
-built from their own Settings. A forked work-horse disposes the inherited
-connection pool before using it (SQLAlchemy's guidance for os.fork()).
+built from their own Settings. It is installed, not forgotten: the caches
+``service.caches.forget_all()`` empties hold only what can be rebuilt. A
+forked work-horse disposes the inherited connection pool before using it
+(SQLAlchemy's guidance for os.fork()).
 """
 
 from __future__ import annotations

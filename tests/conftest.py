@@ -1,37 +1,39 @@
-"""Fixtures shared by every test: real Redis, SQLite and PostgreSQL, the app.
+"""Fixtures shared by every test: real Redis, SQLite and PostgreSQL, the app, the OIDC provider.
 
 ``db_url`` is parametrised over SQLite and PostgreSQL, so every test that
 touches the database runs on both. Each test gets a fresh database copied
 from a template that ``alembic upgrade head`` built, so migrations are what
-every test runs on.
+every test runs on. The kit these fixtures use lives in tests/support/ (apps, live_server,
+workers, waiting, signin, oidc); fixtures come from here and from the plugins below, so no test
+imports a fixture.
 """
 
 from __future__ import annotations
 
 import itertools
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
 import sqlalchemy as sa
-from rq import SimpleWorker
 
-from service import create_app
 from service.cli import upgrade_database
-from service.enqueue import SERIALIZER
 from service.models import Site
 from service.runtime import Runtime
 from service.settings import Settings
-from service.sites import create_site
+from tests.support import workers
+from tests.support.apps import BASE_URL, DEMO, OTHER, SiteSpec, build_app, ensure_sites
+from tests.support.live_server import free_port
+from tests.support.oidc import run_oidc_provider
 from tests.support.servers import postgres_server, redis_server
+from tests.support.signin import base_env, oidc_clients
 from worker import runtime as worker_runtime
 
 # The shared headless Chromium (the browser fixture) for the widget and dashboard tests.
 pytest_plugins = ["tests.support.browser"]
 
-SITE_ORIGIN = "http://blog.example.test"
 _counter = itertools.count()
 
 
@@ -110,7 +112,7 @@ def settings(db_url, redis_db_url) -> Settings:
     return Settings.for_tests(
         database_url=db_url,
         redis_url=redis_db_url,
-        base_url="http://parley.example.test",
+        base_url=BASE_URL,
         # Retry at once: burst workers in tests have no time for backoff.
         job_retry_intervals=(0,),
         submit_rate_per_minute=0,
@@ -118,13 +120,31 @@ def settings(db_url, redis_db_url) -> Settings:
 
 
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    rt: Runtime = app.extensions["parley"]
-    worker_runtime.install(rt)
-    yield app
+def make_app(db_url, redis_db_url) -> Iterator:
+    """Build apps for this test: ``make_app(env)`` from PARLEY_* variables alone, as an operator
+    configures Parley (on this test's database and Redis), or ``make_app(settings)``. Sites demo
+    and other unless ``sites`` says otherwise. In-process drains use the latest app's runtime;
+    every runtime is closed after the test."""
+    built: list[Runtime] = []
+
+    def make(config: Mapping[str, str] | Settings, sites: Iterable[SiteSpec] = (DEMO, OTHER)):
+        if not isinstance(config, Settings):
+            config = Settings.from_env({**base_env(db_url, redis_db_url), **config})
+        app = build_app(config, sites)
+        rt: Runtime = app.extensions["parley"]
+        worker_runtime.install(rt)
+        built.append(rt)
+        return app
+
+    yield make
     worker_runtime.install(None)
-    rt.close()
+    for rt in built:
+        rt.close()
+
+
+@pytest.fixture
+def app(make_app, settings):
+    return make_app(settings, sites=())
 
 
 @pytest.fixture
@@ -139,22 +159,14 @@ def client(app):
 
 @pytest.fixture
 def site(rt) -> Site:
-    with rt.session() as session:
-        site = create_site(session, "demo", "Demo blog", [SITE_ORIGIN])
-        session.commit()
-        return site
+    return ensure_sites(rt, [DEMO])[0]
 
 
 @pytest.fixture
 def drain(rt):
     """Run every queued job in this process, as a real RQ worker would."""
 
-    def drain() -> None:
-        SimpleWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(
-            burst=True, with_scheduler=False
-        )
-
-    return drain
+    return lambda: workers.drain(rt)
 
 
 @pytest.fixture
@@ -182,3 +194,18 @@ def moderator_token(rt, site) -> str:
         token = create_token(session, session.get(Site, site.id), "moderator")
         session.commit()
     return token
+
+
+@pytest.fixture(scope="session")
+def widget_port() -> int:
+    """The port the widget stack's Parley will listen on, known before it starts so the one OIDC
+    provider can register its callback."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(widget_port):
+    """The real OpenID Connect provider (npm's oidc-provider), started once per session when a
+    test first asks for it."""
+    with run_oidc_provider(clients=oidc_clients(f"http://127.0.0.1:{widget_port}")) as provider:
+        yield provider

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.models import Identity
-from tests.auth.conftest import OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, SITE_ORIGIN, sign_in
+from tests.support.signin import OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, SITE_ORIGIN, sign_in
 
 
 @pytest.fixture(params=["google", "microsoft"])

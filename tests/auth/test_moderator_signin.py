@@ -6,8 +6,8 @@ import requests
 
 from service.access import MemberRef, set_role
 from service.models import Identity, ModerationEvent, Site
-from tests.auth.conftest import BASE_URL, OIDC_NAME, local, popup, provider_callback, start_login
 from tests.support.oidc import cancel_with_requests
+from tests.support.signin import BASE_URL, OIDC_NAME, local, popup, provider_callback, start_login
 
 QUEUE = "/api/v1/moderation/comments?site=demo"
 
@@ -116,7 +116,7 @@ def test_next_must_stay_on_parley(web):
 def test_each_app_has_its_own_providers_and_no_actor_registry(make_app, oidc_provider):
     # The signed-in moderator is resolved by service.access itself: there is no list of
     # resolvers that building an app could add to (or add to twice).
-    from tests.auth.conftest import oidc_env
+    from tests.support.signin import oidc_env
 
     first = make_app(oidc_env(oidc_provider))
     second = make_app(oidc_env(oidc_provider))
@@ -148,7 +148,7 @@ def test_moderators_cli_adds_lists_and_removes(oidc_app, oidc_provider, db_url, 
     from click.testing import CliRunner
 
     from service.cli import cli
-    from tests.auth.conftest import base_env, oidc_env
+    from tests.support.signin import base_env, oidc_env
 
     runner = CliRunner(env={**base_env(db_url, redis_db_url), **oidc_env(oidc_provider)})
 
@@ -184,7 +184,7 @@ def test_moderators_cli_audits_every_change_and_keeps_an_owner(
     from click.testing import CliRunner
 
     from service.cli import cli
-    from tests.auth.conftest import base_env, oidc_env
+    from tests.support.signin import base_env, oidc_env
 
     runner = CliRunner(env={**base_env(db_url, redis_db_url), **oidc_env(oidc_provider)})
 

@@ -13,8 +13,8 @@ import requests
 import sqlalchemy as sa
 
 from service.models import Identity
-from tests.auth.conftest import BASE_URL, SITE_ORIGIN, local, popup
 from tests.support.fake_oauth import run_fake_oauth
+from tests.support.signin import BASE_URL, SITE_ORIGIN, local, popup
 
 CLIENT_ID = "parley-client"
 CLIENT_SECRET = "parley-secret"

@@ -15,25 +15,17 @@ from tests.support.oidc import (
     login_with_requests,
     run_oidc_provider,
 )
+from tests.support.signin import PROBE_CALLBACK
+from tests.support.signin import PROBE_CLIENT_ID as CLIENT_ID
+from tests.support.signin import PROBE_CLIENT_SECRET as CLIENT_SECRET
 
-CLIENT_ID = "parley-test"
-CLIENT_SECRET = "parley-test-secret"
 # Never contacted: the helpers return the redirect to it without following it.
-REDIRECT_URI = "http://127.0.0.1:9/auth/oidc/callback"
+REDIRECT_URI = PROBE_CALLBACK
 
 
 @pytest.fixture(scope="module")
-def provider():
-    clients = [
-        {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [REDIRECT_URI]}
-    ]
-    with run_oidc_provider(clients=clients) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def metadata(provider):
-    response = requests.get(provider.metadata_url, timeout=5)
+def metadata(oidc_provider):
+    response = requests.get(oidc_provider.metadata_url, timeout=5)
     response.raise_for_status()
     return response.json()
 
@@ -79,11 +71,11 @@ def verified_id_token_claims(id_token, metadata, nonce):
     return token.claims
 
 
-def test_discovery_document_lists_the_endpoints_an_app_needs(provider, metadata):
-    assert metadata["issuer"] == provider.issuer
-    assert provider.issuer.startswith("http://127.0.0.1:")
+def test_discovery_document_lists_the_endpoints_an_app_needs(oidc_provider, metadata):
+    assert metadata["issuer"] == oidc_provider.issuer
+    assert oidc_provider.issuer.startswith("http://127.0.0.1:")
     for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint"):
-        assert metadata[endpoint].startswith(provider.issuer + "/")
+        assert metadata[endpoint].startswith(oidc_provider.issuer + "/")
     assert metadata["code_challenge_methods_supported"] == ["S256"]
     assert metadata["response_types_supported"] == ["code"]
     assert {"openid", "email", "profile"} <= set(metadata["scopes_supported"])

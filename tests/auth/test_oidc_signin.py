@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import requests
 import sqlalchemy as sa
 
-from service.embedded import free_port
 from service.models import Comment, Identity
-from tests.auth.conftest import (
+from tests.support.live_server import free_port
+from tests.support.oidc import cancel_with_requests
+from tests.support.signin import (
     BASE_URL,
     OIDC_NAME,
     SITE_ORIGIN,
@@ -19,7 +20,6 @@ from tests.auth.conftest import (
     sign_in,
     start_login,
 )
-from tests.support.oidc import cancel_with_requests
 
 
 def identities(rt) -> list[tuple[str, str, str | None, bool]]:

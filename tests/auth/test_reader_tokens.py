@@ -11,7 +11,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from service.auth.readers import READER_TOKEN_SALT, issue_reader_token
 from service.models import Identity, RevokedToken, Site, utcnow
-from tests.auth.conftest import SECRET_KEY, SITE_ORIGIN
+from tests.support.signin import SECRET_KEY, SITE_ORIGIN
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 
 from service.akismet import AkismetSettings, parse_akismet
 from service.models import CheckResultRow, Comment
+from tests.support.live_server import serving
 
 KEY = "test-akismet-key"
 
@@ -36,7 +36,7 @@ class FakeAkismet(BaseHTTPRequestHandler):
             body, headers = "invalid", {"X-akismet-debug-help": "Empty or invalid API key"}
         elif method == "comment-check":
             if "stall" in form.get("comment_content", ""):
-                time.sleep(1.5)
+                time.sleep(1.5)  # a slow Akismet, past the client's timeout: the delay is the point
             spam = form.get("comment_author") == "viagra-test-123"
             body = "true" if spam else "false"
             if spam and "blatant" in form.get("comment_content", ""):
@@ -61,13 +61,8 @@ class FakeAkismet(BaseHTTPRequestHandler):
 @pytest.fixture
 def akismet_url() -> Iterator[str]:
     FakeAkismet.calls = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAkismet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/1.1"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), FakeAkismet), name="akismet") as server:
+        yield f"{server.url}/1.1"
 
 
 @pytest.fixture

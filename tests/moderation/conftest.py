@@ -56,7 +56,3 @@ def mod_mail(rt, site) -> str:
         session.add(SiteMember(site_id=site.id, email=MODERATOR_EMAIL, role="moderator"))
         session.commit()
     return MODERATOR_EMAIL
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

@@ -29,3 +29,7 @@ def post_from(
 def status_of(rt, comment_id: int) -> str:
     with rt.session() as session:
         return session.get(Comment, comment_id).status
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

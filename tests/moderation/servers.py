@@ -3,8 +3,6 @@ receiver for webhooks, both on free ports on 127.0.0.1, stopped after the test."
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,14 +10,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.live_server import free_port, serve_wsgi
 
 
 @dataclass
@@ -69,12 +62,6 @@ class Receiver:
 @contextmanager
 def http_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
-    server = make_server("127.0.0.1", 0, receiver, threaded=True)
-    receiver.url = f"http://127.0.0.1:{server.server_port}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(receiver, name="webhook-receiver") as live:
+        receiver.url = f"{live.url}/hook"
         yield receiver
-    finally:
-        server.shutdown()
-        thread.join(5)

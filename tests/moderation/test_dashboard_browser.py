@@ -3,25 +3,19 @@ reasons on the page, keyboard shortcuts, bulk select, filters, ban."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from service.models import Ban
 from tests.moderation.helpers import hold_everything, post_from, status_of
+from tests.support.live_server import serve_wsgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture
 def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serve_wsgi(app, name="dashboard") as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -15,18 +15,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from rq import SimpleWorker
 
 from service.access import MemberRef, set_role
-from service.enqueue import SERIALIZER
 from service.models import Comment, Site
-from tests.auth.conftest import (  # noqa: F401 - fixtures used by name
+from tests.support import workers
+from tests.support.signin import (
     BASE_URL,
     OIDC_NAME,
     local,
-    make_app,
     oidc_env,
-    oidc_provider,
     provider_callback,
     start_login,
 )
@@ -35,7 +32,7 @@ SPAMMER = {"name": "Watch Deals", "email": "deals@spam.example.com"}
 
 
 @pytest.fixture
-def parley(make_app, oidc_provider, mailbox):  # noqa: F811 - the imported fixtures
+def parley(make_app, oidc_provider, mailbox):
     return make_app(
         {
             **oidc_env(oidc_provider),
@@ -50,9 +47,7 @@ def test_a_moderator_clears_a_spam_wave_bans_approves_by_mail_and_audits(parley,
     rt = parley.extensions["parley"]
 
     def drain() -> None:
-        SimpleWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(
-            burst=True, with_scheduler=False
-        )
+        workers.drain(rt)
 
     def status(comment_id: int) -> str:
         with rt.session() as session:

@@ -3,7 +3,7 @@ error shape, never a 500."""
 
 from __future__ import annotations
 
-from tests.moderation.conftest import bearer
+from tests.moderation.helpers import bearer
 
 
 def test_dashboard_and_link_pages_refuse_garbage(client, site, moderator_token):

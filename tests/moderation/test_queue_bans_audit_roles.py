@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from service.models import Ban, ModerationEvent, utcnow
-from tests.moderation.conftest import bearer
-from tests.moderation.helpers import hold_everything, post_from, status_of
+from tests.moderation.helpers import bearer, hold_everything, post_from, status_of
 
 HELD = "/api/v1/moderation/comments?site=demo&status=held"
 

@@ -1,7 +1,8 @@
 """A real OpenID Connect provider for tests, and a way to sign in to it without a browser.
 
 The provider is panva's OpenID-certified ``oidc-provider`` (Node), run from
-``tests/support/oidc_provider/server.mjs`` on a free port of 127.0.0.1::
+``tests/support/oidc_provider/server.mjs`` on a free port of 127.0.0.1. The tests share one,
+the session fixture ``oidc_provider`` (tests/conftest.py)::
 
     with run_oidc_provider(clients=[{
         "client_id": "parley",
@@ -30,7 +31,6 @@ import json
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -140,12 +140,10 @@ def run_oidc_provider(
     reader = threading.Thread(target=pump, name="oidc-provider-output", daemon=True)
     reader.start()
     try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while not ready.wait(0.05):
-            if time.monotonic() > deadline:
-                raise OIDCProviderError(
-                    f"OIDC test provider not ready after {READY_TIMEOUT}s:\n{''.join(output)}"
-                )
+        if not ready.wait(READY_TIMEOUT):
+            raise OIDCProviderError(
+                f"OIDC test provider not ready after {READY_TIMEOUT}s:\n{''.join(output)}"
+            )
         if not issuer:
             raise OIDCProviderError(
                 f"OIDC test provider exited with {process.wait()}:\n{''.join(output)}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.widget.conftest import new_thread
+from tests.support.stack import new_thread
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from service import create_app
 from service.widget.config import WidgetSettings, parse_widget
+from tests.support.apps import build_app
 
 # What a page that embeds the widget downloads, gzipped, must stay under this (issue 4).
 BUDGET_BYTES = 25 * 1024
@@ -88,7 +88,7 @@ def test_widget_settings_default_to_the_next_port_and_report_every_problem():
 
 
 def test_demo_is_not_served_in_production(settings):
-    app = create_app(replace(settings, env="production"))
+    app = build_app(replace(settings, env="production"))
     try:
         response = app.test_client().get("/demo")
         assert response.status_code == 404

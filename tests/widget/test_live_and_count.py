@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from service.access import create_token
 from service.models import Site
-from tests.widget.conftest import comment_id, new_thread
+from tests.support.stack import comment_id, new_thread
 
 pytestmark = pytest.mark.browser
 

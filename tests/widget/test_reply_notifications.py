@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from service.models import Identity, ReplySubscription
-from tests.widget.conftest import OIDC_LABEL, comment_id, new_thread
+from tests.support.signin import OIDC_LABEL
+from tests.support.stack import comment_id, new_thread
 
 pytestmark = pytest.mark.browser
 

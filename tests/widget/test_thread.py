@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from service.models import Thread
-from tests.widget.conftest import new_thread
+from tests.support.stack import new_thread
 
 pytestmark = pytest.mark.browser
 

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import pytest
-from rq import SimpleWorker
-
-from service import create_app
-from service.embedded import free_port
-from service.enqueue import SERIALIZER
 from service.models import Comment
 from service.runtime import Runtime
+from tests.support.apps import build_app
+from tests.support.live_server import free_port
+from tests.support.waiting import wait_until
+from tests.support.workers import drain, worker_process
 from worker import runtime as worker_runtime
 from worker.sweeper import sweep_pending
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def status_of(rt, cid):
@@ -57,7 +48,7 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
     from dataclasses import replace
 
     dead = f"redis://127.0.0.1:{free_port()}/0"
-    app = create_app(replace(settings, redis_url=dead, submit_rate_per_minute=30))
+    app = build_app(replace(settings, redis_url=dead, submit_rate_per_minute=30))
     response = app.test_client().post(
         "/api/v1/comments",
         json={
@@ -83,7 +74,7 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
     worker_runtime.install(rt)
     try:
         assert sweep_pending(rt, older_than_seconds=0).enqueued == [cid]
-        SimpleWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(burst=True)
+        drain(rt)
         assert status_of(rt, cid) == "published"
     finally:
         worker_runtime.install(None)
@@ -96,36 +87,18 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
         post(f"comment {i} for the forking worker").get_json()["comment"]["id"] for i in range(3)
     ]
     env = {
-        **os.environ,
         "PARLEY_ENV": "test",
         "PARLEY_SECRET_KEY": settings.secret_key,
         "PARLEY_DATABASE_URL": settings.database_url,
         "PARLEY_REDIS_URL": settings.redis_url,
         "PARLEY_QUEUE": settings.queue_name,
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "worker.cli_entry", "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and any(status_of(rt, i) == "pending" for i in ids):
-            time.sleep(0.2)
+    # Stopped as `docker stop` does: SIGTERM to the worker's main process, which stops its
+    # work-horse and scheduler itself (a warm shutdown); killed, and the test failed, after 30 s.
+    with worker_process(env) as worker:
+        wait_until(lambda: all(status_of(rt, i) != "pending" for i in ids), timeout=60)
         statuses = [status_of(rt, i) for i in ids]
-    finally:
-        # As `docker stop` does: SIGTERM to the worker's main process, which stops its
-        # work-horse and scheduler itself (a warm shutdown).
-        os.kill(worker.pid, signal.SIGTERM)
-        try:
-            output = worker.communicate(timeout=30)[0].decode()
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            output = worker.communicate()[0].decode()
-            pytest.fail(f"the worker did not stop within 30 s of SIGTERM:\n{output[-4000:]}")
+    output = worker.output
     assert statuses == ["published"] * 3, output
     assert worker.returncode in (0, -signal.SIGTERM), output
     assert "moderate-" in output

@@ -1,0 +1,88 @@
+"""Starting RQ workers: drained in this process, or the forking `parley worker` operators run.
+
+``drain(rt)`` runs every queued job here with a SimpleWorker (no fork, no scheduler), so a test
+steps the pipeline deterministically. ``worker_process(env)`` runs the real worker CLI in its own
+process group and stops it the way ``docker stop`` does: SIGTERM to the main process (a warm
+shutdown of work-horse and scheduler), SIGKILL to the whole group after ``stop_timeout``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rq import SimpleWorker
+
+from service.enqueue import SERIALIZER
+from service.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def drain(rt: Runtime) -> None:
+    """Run every job queued on ``rt``'s queue, as a real RQ worker would, then return."""
+    SimpleWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(
+        burst=True, with_scheduler=False
+    )
+
+
+class WorkerDidNotStop(AssertionError):
+    """The worker ignored SIGTERM for ``stop_timeout`` seconds and was killed."""
+
+
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen
+    log: Path = field(repr=False)
+    returncode: int | None = None
+    _final: str | None = field(default=None, repr=False)
+
+    @property
+    def output(self) -> str:
+        """Everything the worker printed (stdout and stderr): so far, or all once stopped."""
+        if self._final is not None:
+            return self._final
+        return self.log.read_text(errors="replace")
+
+    def stopped(self, returncode: int) -> None:
+        self.returncode = returncode
+        self._final = self.log.read_text(errors="replace")
+
+
+@contextmanager
+def worker_process(env: Mapping[str, str], stop_timeout: float = 30) -> Iterator[WorkerProcess]:
+    """Run ``parley worker`` configured by ``env`` (PARLEY_* on top of this environment).
+
+    Output goes to a file, not a pipe, so a chatty long-lived worker never blocks on a full one.
+    Raises WorkerDidNotStop (after killing its group) when SIGTERM did not stop it in time.
+    """
+    with tempfile.NamedTemporaryFile("w+", prefix="parley-worker-", suffix=".log") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "worker.cli_entry", "worker"],
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        worker = WorkerProcess(process, Path(log.name))
+        try:
+            yield worker
+        finally:
+            os.kill(process.pid, signal.SIGTERM)
+            try:
+                worker.stopped(process.wait(timeout=stop_timeout))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                worker.stopped(process.wait())
+                raise WorkerDidNotStop(
+                    f"the worker did not stop within {stop_timeout} s of SIGTERM:\n"
+                    f"{worker.output[-4000:]}"
+                ) from None

@@ -14,12 +14,12 @@ from service.access import Actor
 from service.comments.schemas import CommentIn
 from service.comments.submit import Submitter, submit_comment
 from service.effects import after_commit
-from service.embedded import free_port
 from service.enqueue import SERIALIZER, moderation_job_id
 from service.events import thread_channel
 from service.models import Comment, ModerationEvent, Site
 from service.moderation.actions import apply_action
 from service.runtime import Runtime
+from tests.support.live_server import free_port
 
 GUEST = Submitter(ip="127.0.0.1", user_agent="pytest", identity=None)
 

@@ -55,7 +55,7 @@ def measure(n: int, directory: Path, each_check: bool = False) -> dict:
     database_url = f"sqlite:///{directory / 'bench.db'}"
     upgrade_database(database_url)
     settings = Settings.for_tests(
-        database_url=database_url, redis_url=redis_server.url, submit_rate_per_minute=0
+        database_url=database_url, redis_url=redis_server.url, web={"submit_rate_per_minute": 0}
     )
     app = create_app(settings)
     rt = app.extensions["parley"]

@@ -23,9 +23,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
-    if settings.proxy_hops:
+    if settings.web.proxy_hops:
         app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+            app.wsgi_app, x_for=settings.web.proxy_hops, x_proto=settings.web.proxy_hops
         )
 
     from service.runtime import Runtime

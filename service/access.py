@@ -282,7 +282,7 @@ def session_actor(session: Session) -> Actor | None:
         # A cookie rides along on requests other pages trigger; only Parley's own pages
         # may act with it (browsers always send Origin on cross-origin POSTs).
         origin = request.headers.get("Origin")
-        own = origin_of(current_app.extensions["parley"].settings.base_url)
+        own = origin_of(current_app.extensions["parley"].settings.web.base_url)
         if origin and origin.rstrip("/").lower() != own:
             raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
     identity = session_identity(session)

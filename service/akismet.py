@@ -1,15 +1,4 @@
-"""Akismet, optional: settings and a small client for its REST API (v1.1).
-
-Off unless ``PARLEY_AKISMET_KEY`` is set. Registered in
-``service.settings._features`` as "akismet"; read it with
-``akismet_settings(settings)`` (None when off).
-
-- ``PARLEY_AKISMET_KEY``: the API key.
-- ``PARLEY_AKISMET_URL``: the API root (default ``https://rest.akismet.com/1.1``;
-  tests point it at a local server).
-- ``PARLEY_AKISMET_BLOG``: the ``blog`` field, the front page of the site
-  (default: ``PARLEY_BASE_URL``).
-- ``PARLEY_AKISMET_TIMEOUT``: seconds per call (default 3).
+"""A small client for Akismet's REST API (v1.1); its settings are ``settings.akismet``.
 
 Protocol (https://akismet.com/developers/detailed-docs/): form-encoded POSTs
 to ``comment-check`` (body ``true`` = spam, ``false`` = ham, anything else is
@@ -20,49 +9,14 @@ an error, explained in the ``X-akismet-debug-help`` header),
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import requests
 
-DEFAULT_URL = "https://rest.akismet.com/1.1"
-
-
-@dataclass(frozen=True)
-class AkismetSettings:
-    key: str
-    url: str = DEFAULT_URL
-    blog: str = ""
-    timeout: float = 3.0
+from service.settings.akismet import AkismetSettings
 
 
 class AkismetError(Exception):
     """Akismet could not give an answer (network, timeout, bad key, bad reply)."""
-
-
-def parse_akismet(environ: Mapping[str, str]) -> tuple[AkismetSettings | None, list[str]]:
-    key = environ.get("PARLEY_AKISMET_KEY", "").strip()
-    if not key:
-        return None, []
-    problems = []
-    raw_timeout = environ.get("PARLEY_AKISMET_TIMEOUT", "3")
-    try:
-        timeout = float(raw_timeout)
-        if not 0 < timeout <= 60:
-            raise ValueError
-    except ValueError:
-        problems.append(f"PARLEY_AKISMET_TIMEOUT must be seconds in (0, 60], not {raw_timeout!r}")
-        timeout = 3.0
-    url = environ.get("PARLEY_AKISMET_URL", DEFAULT_URL).rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        problems.append(f"PARLEY_AKISMET_URL must be an http(s) URL, not {url!r}")
-    blog = environ.get("PARLEY_AKISMET_BLOG") or environ.get("PARLEY_BASE_URL", "")
-    return AkismetSettings(key=key, url=url, blog=blog, timeout=timeout), problems
-
-
-def akismet_settings(settings: Any) -> AkismetSettings | None:
-    value = getattr(settings, "features", {}).get("akismet")
-    return value if isinstance(value, AkismetSettings) else None
 
 
 class Akismet:

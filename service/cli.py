@@ -171,11 +171,10 @@ def _member_ref(who: str):
 @click.argument("who")
 def moderators_add(slug: str, role: str, who: str) -> None:
     from service.access import set_role
-    from service.auth.config import auth_settings
 
     ref = _member_ref(who)
     with closing(load_runtime()) as rt, rt.session() as session:
-        enabled = {p.name for p in auth_settings(rt.settings.features).providers}
+        enabled = {p.name for p in rt.settings.auth.providers}
         if ref.provider is not None and ref.provider not in enabled:
             click.echo(f"warning: provider {ref.provider!r} is not enabled here", err=True)
         site = _site(session, slug)

@@ -35,7 +35,7 @@ def _known_origins() -> set[str]:
             for row in session.scalars(sa.select(Site.allowed_origins))
             for o in row or []
         }
-    origins.add(origin_of(rt.settings.base_url))
+    origins.add(origin_of(rt.settings.web.base_url))
     for key in [key for key, (ref, _, _) in _ORIGINS.items() if ref() is None]:
         _ORIGINS.pop(key, None)
     _ORIGINS[id(rt)] = (weakref.ref(rt), time.monotonic() + _CACHE_SECONDS, origins)

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import click
 
-from service.settings import Settings
-from service.widget.config import widget_settings
+from service.settings import Settings, data_dir_of
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -42,8 +41,10 @@ def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen:
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
 def run_command(workers: int) -> None:
     env = dict(os.environ)
-    data_dir = Path(env.get("PARLEY_DATA_DIR", "instance")).resolve()
+    data_dir = data_dir_of(env).resolve()
     env["PARLEY_DATA_DIR"] = str(data_dir)
+    # Settings are read after the key and the embedded Redis are in place, so that the
+    # children, which read the same environment, see the same values.
     env.setdefault("PARLEY_SECRET_KEY", _secret_key(data_dir))
     redis_server = None
     if not env.get("PARLEY_REDIS_URL"):
@@ -53,8 +54,8 @@ def run_command(workers: int) -> None:
         env["PARLEY_REDIS_URL"] = redis_server.url
         click.echo(f"redis: embedded at {redis_server.url}")
     settings = Settings.from_env(env)
-    env["PARLEY_BASE_URL"] = settings.base_url
-    demo = widget_settings(settings)
+    env["PARLEY_BASE_URL"] = settings.web.base_url
+    demo = settings.widget
 
     children: list[subprocess.Popen] = []
 
@@ -84,7 +85,7 @@ def run_command(workers: int) -> None:
                 "--name",
                 "Parley demo",
                 "--origin",
-                settings.base_url,
+                settings.web.base_url,
                 "--origin",
                 demo.demo_origin,
             ],
@@ -97,7 +98,7 @@ def run_command(workers: int) -> None:
             check=True,
         )
 
-        host, port = "127.0.0.1", settings.port
+        host, port = "127.0.0.1", settings.web.port
         children.append(
             _child(
                 [
@@ -116,7 +117,7 @@ def run_command(workers: int) -> None:
         for _ in range(workers):
             children.append(_child([*parley, "worker"], env))
         children.append(
-            _child([*parley, "sweep", "--every", str(settings.sweep_interval_seconds)], env)
+            _child([*parley, "sweep", "--every", str(settings.jobs.sweep_interval_seconds)], env)
         )
         # The demo's second article, on another origin, shows cross-origin embedding.
         children.append(
@@ -128,14 +129,13 @@ def run_command(workers: int) -> None:
                     "--port",
                     str(demo.demo_port),
                     "--parley",
-                    settings.base_url,
+                    settings.web.base_url,
                 ],
                 env,
             )
         )
-        click.echo(
-            f"\nParley is running at {settings.base_url}  (demo page: {settings.base_url}/demo)"
-        )
+        base_url = settings.web.base_url
+        click.echo(f"\nParley is running at {base_url}  (demo page: {base_url}/demo)")
         click.echo(f"The same widget on another origin: {demo.demo_origin}/the-quiet-garden")
         click.echo("Press Ctrl-C to stop.\n")
 

@@ -19,7 +19,6 @@ from rq import Callback, Queue, Retry
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from service.notifications.config import notification_settings
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,13 +53,13 @@ def moderation_job_id(comment_id: int) -> str:
 
 
 def make_queue(settings: Settings, connection: redis.Redis) -> Queue:
-    return Queue(settings.queue_name, connection=connection, serializer=SERIALIZER)
+    return Queue(settings.jobs.queue, connection=connection, serializer=SERIALIZER)
 
 
 def _retry(settings: Settings) -> Retry | None:
-    if not settings.job_retries:
+    if not settings.jobs.retries:
         return None
-    return Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
+    return Retry(max=settings.jobs.retries, interval=list(settings.jobs.retry_intervals))
 
 
 def _enqueue(queue: Queue, func: str, *args, delay: float = 0.0, **policy) -> Job | None:
@@ -82,7 +81,7 @@ def enqueue_moderation(queue: Queue, settings: Settings, comment_id: int) -> Job
         comment_id,
         # One job per comment: the sweeper finds it by this id.
         job_id=moderation_job_id(comment_id),
-        job_timeout=settings.job_timeout_seconds,
+        job_timeout=settings.jobs.timeout_seconds,
         result_ttl=3600,
         retry=_retry(settings),
         on_failure=Callback(ON_MODERATE_FAILURE),
@@ -120,14 +119,13 @@ def enqueue_reply(queue: Queue, settings: Settings, notice_id: int) -> Job | Non
 def enqueue_webhook(
     queue: Queue, settings: Settings, webhook_id: int, event: str, comment_id: int
 ) -> Job | None:
-    ns = notification_settings(settings)
-    intervals = list(ns.webhook_retry_intervals)
+    intervals = list(settings.webhooks.retry_intervals)
     return _enqueue(
         queue,
         WEBHOOK_JOB,
         webhook_id,
         event,
         comment_id,
-        job_timeout=int(ns.webhook_timeout_seconds) + 30,
+        job_timeout=int(settings.webhooks.timeout_seconds) + 30,
         retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
     )

@@ -1,4 +1,4 @@
-"""Reading PARLEY_* variables for Settings and the feature parsers.
+"""Reading PARLEY_* variables for Settings and the parsers of its sections.
 
 Every problem is collected rather than raised, so an operator who got three
 variables wrong learns about all three from one start.
@@ -11,12 +11,12 @@ from collections.abc import Mapping
 
 class EnvReader:
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
+        self.environ = environ
         self.problems: list[str] = []
 
     def text(self, name: str, default: str = "") -> str:
         """The variable's value; unset and empty both mean the default."""
-        value = self._environ.get(name)
+        value = self.environ.get(name)
         return default if value is None or value == "" else value
 
     def integer(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:

@@ -2,13 +2,18 @@
 
 Threads, not processes, carry the load: every open widget holds one thread
 for its live-update stream (an idle stream is a parked thread and a socket),
-so the thread count is what limits concurrent readers. Both numbers come from
-the environment so operators tune them without rebuilding the image.
+so the thread count is what limits concurrent readers. Both numbers are
+``settings.web`` (PARLEY_WEB_WORKERS, PARLEY_WEB_THREADS), so operators tune
+them without rebuilding the image, and a bad value stops gunicorn before it
+forks with the same one error that lists every problem.
 """
 
-import os
+from service.settings import Settings
+
+# gunicorn reads this module once, in its master process, to configure itself.
+_web = Settings.from_env().web
 
 worker_class = "gthread"
-workers = int(os.environ.get("PARLEY_WEB_WORKERS", "2"))
-threads = int(os.environ.get("PARLEY_WEB_THREADS", "64"))
+workers = _web.workers
+threads = _web.threads
 accesslog = "-"

@@ -112,10 +112,9 @@ def settings(db_url, redis_db_url) -> Settings:
     return Settings.for_tests(
         database_url=db_url,
         redis_url=redis_db_url,
-        base_url=BASE_URL,
+        web={"base_url": BASE_URL, "submit_rate_per_minute": 0},
         # Retry at once: burst workers in tests have no time for backoff.
-        job_retry_intervals=(0,),
-        submit_rate_per_minute=0,
+        jobs={"retry_intervals": (0,)},
     )
 
 

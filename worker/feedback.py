@@ -10,7 +10,6 @@ and RQ retries it (``service.enqueue.enqueue_feedback``, registered by
 
 from __future__ import annotations
 
-from service.akismet import akismet_settings
 from service.models import Comment, ModerationEvent
 from worker import runtime
 from worker.checks.akismet import akismet_fields, client
@@ -21,7 +20,7 @@ from worker.pipeline import facts_for
 def moderation_feedback(event_id: int) -> str:
     """RQ job: pass a moderator's decision on to Akismet (labels need no job)."""
     rt = runtime.get()
-    config = akismet_settings(rt.settings)
+    config = rt.settings.akismet
     with rt.session() as session:
         event = session.get(ModerationEvent, event_id)
         if event is None or event.comment_id is None:

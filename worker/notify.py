@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, joinedload
 from service.effects import after_commit
 from service.enqueue import enqueue_reply, enqueue_webhook
 from service.models import Comment, Notice, ReplySubscription, Site, Webhook, utcnow
-from service.notifications.config import notification_settings
 from service.notifications.dispatch import EVENTS, digest_keys, request_digest
 from service.notifications.links import new_nonce
 from service.notifications.mail import DigestItem, digest_message, moderator_emails, send_messages
@@ -49,7 +48,7 @@ def _add_notice(session: Session, site_id: int, comment_id: int, kind: str, reci
 def fan_out(comment_id: int, status: str) -> str:
     """A comment became ``status``: queue the digest, reply mail and webhooks it calls for."""
     rt = runtime.get()
-    ns = notification_settings(rt.settings)
+    ns = rt.settings.mail
     with rt.session() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:
@@ -59,10 +58,10 @@ def fan_out(comment_id: int, status: str) -> str:
         digest = False
         # Mail only about what is still true: a comment approved a second after
         # it was held needs no moderator's attention.
-        if status == Status.HELD and comment.status == Status.HELD and ns.mail_enabled:
+        if status == Status.HELD and comment.status == Status.HELD and ns.enabled:
             digest = _add_notice(session, site_id, comment_id, "held") is not None
         reply_notices = []
-        if status == Status.PUBLISHED and comment.status == Status.PUBLISHED and ns.mail_enabled:
+        if status == Status.PUBLISHED and comment.status == Status.PUBLISHED and ns.enabled:
             for sub in subscribers_of_reply(session, comment):
                 notice = _add_notice(session, site_id, comment_id, "reply", sub.email)
                 if notice is not None:
@@ -88,7 +87,7 @@ def fan_out(comment_id: int, status: str) -> str:
 def send_digest(site_id: int) -> str:
     """Mail every moderator of the site once about every held comment in the outbox."""
     rt = runtime.get()
-    ns = notification_settings(rt.settings)
+    ns = rt.settings.mail
     due, last = digest_keys(site_id)
     # Clear the flag before reading the outbox: a notice written from now on
     # asks for the next digest, which waits out the window after this one.
@@ -117,14 +116,14 @@ def send_digest(site_id: int) -> str:
         recipients = moderator_emails(session, site_id)
         shown, more = comments[: ns.digest_max_items], max(0, len(comments) - ns.digest_max_items)
         messages = []
-        if shown and ns.mail_enabled:
+        if shown and ns.enabled:
             for recipient in recipients:
                 items = [DigestItem(c, new_nonce()) for c in shown]
                 messages.append(
                     digest_message(
                         ns,
                         rt.settings.secret_key,
-                        rt.settings.base_url,
+                        rt.settings.web.base_url,
                         site,
                         recipient,
                         items,
@@ -143,7 +142,7 @@ def send_digest(site_id: int) -> str:
 def send_reply(notice_id: int) -> str:
     """Mail one subscriber about a published reply to their comment."""
     rt = runtime.get()
-    ns = notification_settings(rt.settings)
+    ns = rt.settings.mail
     with rt.session() as session:
         notice = session.get(Notice, notice_id)
         if notice is None or notice.sent_at is not None:
@@ -164,7 +163,7 @@ def send_reply(notice_id: int) -> str:
                     reply_message(
                         ns,
                         rt.settings.secret_key,
-                        rt.settings.base_url,
+                        rt.settings.web.base_url,
                         site,
                         notice.recipient,
                         reply,
@@ -182,7 +181,6 @@ def send_reply(notice_id: int) -> str:
 def deliver_webhook(webhook_id: int, event: str, comment_id: int) -> str:
     """POST one signed event; a failure raises so RQ retries with backoff."""
     rt = runtime.get()
-    ns = notification_settings(rt.settings)
     job = get_current_job()
     # The job id survives retries, so receivers can dedupe on the delivery id.
     delivery = job.id if job is not None else f"{webhook_id}-{event}-{comment_id}"
@@ -192,6 +190,6 @@ def deliver_webhook(webhook_id: int, event: str, comment_id: int) -> str:
         if hook is None or comment is None:
             return "gone"
         site = session.get(Site, hook.site_id)
-        data = payload(event, delivery, comment, site, rt.settings.base_url)
-    status = deliver(hook, event, delivery, data, ns.webhook_timeout_seconds)
+        data = payload(event, delivery, comment, site, rt.settings.web.base_url)
+    status = deliver(hook, event, delivery, data, rt.settings.webhooks.timeout_seconds)
     return f"HTTP {status}"

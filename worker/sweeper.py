@@ -42,7 +42,7 @@ def sweep_pending(
     from worker.jobs import hold_after_failure
 
     older_than = (
-        rt.settings.sweep_after_seconds if older_than_seconds is None else older_than_seconds
+        rt.settings.jobs.sweep_after_seconds if older_than_seconds is None else older_than_seconds
     )
     cutoff = utcnow() - timedelta(seconds=older_than)
     with rt.session() as session:

@@ -1,6 +1,6 @@
 """The sign-in providers of one app: Authlib clients plus how to read each one's profile.
 
-``Providers.build(app, auth_settings)`` runs inside ``create_app`` (via the auth blueprint's
+``Providers.build(app, settings.auth)`` runs inside ``create_app`` (via the auth blueprint's
 setup), so the Authlib ``OAuth`` registry belongs to that app; a module-level registry would
 point at whichever app was built last.
 
@@ -21,8 +21,8 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask
 
 from service.auth import profiles
-from service.auth.config import AuthSettings, ProviderConfig
 from service.auth.profiles import Profile
+from service.settings.auth import AuthSettings, ProviderConfig
 
 log = logging.getLogger(__name__)
 

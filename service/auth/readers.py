@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.access import bearer_token
-from service.auth.config import auth_settings
 from service.errors import ApiError
 from service.models import Identity, RevokedToken, Site, utcnow
 
@@ -37,7 +36,7 @@ def issue_reader_token(secret_key: str, identity_id: int, site_id: int) -> str:
 
 def token_ttl() -> int:
     """How long a reader token is good for, in seconds (PARLEY_READER_TOKEN_TTL)."""
-    return auth_settings(current_app.extensions["parley"].settings.features).reader_token_ttl
+    return current_app.extensions["parley"].settings.auth.reader_token_ttl
 
 
 def verify_reader_token(secret_key: str, token: str, site_id: int, ttl: int) -> dict:

@@ -27,7 +27,6 @@ from joserfc.errors import JoseError
 
 from service.access import SESSION_KEY, bearer_token, memberships, session_identity
 from service.api import endpoint
-from service.auth.config import auth_settings
 from service.auth.identities import upsert_identity
 from service.auth.providers import ProfileError, Provider, Providers
 from service.auth.readers import (
@@ -60,7 +59,7 @@ def _setup(state) -> None:
     """Per app, inside create_app: the Authlib registry."""
     app = state.app
     settings = app.extensions["parley"].settings
-    app.extensions["parley_auth"] = Providers.build(app, auth_settings(settings.features))
+    app.extensions["parley_auth"] = Providers.build(app, settings.auth)
 
 
 def _providers() -> Providers:
@@ -69,7 +68,7 @@ def _providers() -> Providers:
 
 def _callback_url(name: str) -> str:
     # Exact and fixed: the URL registered with the provider, never derived from the request.
-    return f"{current_runtime().settings.base_url}/auth/{name}/callback"
+    return f"{current_runtime().settings.web.base_url}/auth/{name}/callback"
 
 
 # -- the popup page ----------------------------------------------------------------------------
@@ -163,14 +162,14 @@ def login(name: str):
             return _failure({}, "unknown_site", f"There is no site {slug!r} here.", 404)
         origin = request.args.get("origin")
         if origin is not None:
-            if not origin_allowed(site, origin, rt.settings.base_url):
+            if not origin_allowed(site, origin, rt.settings.web.base_url):
                 # Never posting to an origin the site did not register: refuse outright.
                 return _failure(
                     {}, "origin_not_allowed", f"{origin} is not a page of {site.name}.", 403
                 )
             targets = [origin_of(origin)]
         else:
-            targets = list(site.allowed_origins or []) or [origin_of(rt.settings.base_url)]
+            targets = list(site.allowed_origins or []) or [origin_of(rt.settings.web.base_url)]
         context: dict[str, Any] = {"site": site.slug, "targets": targets}
     else:
         next_path = _safe_next(request.args.get("next"))
@@ -318,7 +317,7 @@ def list_providers(query: SiteQuery):
     if query.site is not None:
         with rt.session() as db:
             get_site(db, query.site)
-    base = rt.settings.base_url
+    base = rt.settings.web.base_url
     items = [
         ProviderOut(
             name=p.name,

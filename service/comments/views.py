@@ -40,9 +40,9 @@ def create_comment(body: CommentIn):
     rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
-        check_origin(site, request.headers.get("Origin"), rt.settings.base_url)
+        check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
-        hit(rt.redis, f"submit:{request.remote_addr}", rt.settings.submit_rate_per_minute)
+        hit(rt.redis, f"submit:{request.remote_addr}", rt.settings.web.submit_rate_per_minute)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         comment = submit_comment(rt, session, site, body, who)
         session.commit()
@@ -61,7 +61,7 @@ def create_comment(body: CommentIn):
 )
 def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
-    wait = min(query.wait, rt.settings.max_wait_seconds)
+    wait = min(query.wait, rt.settings.web.max_wait_seconds)
     if wait > 0:
         reading.wait_for_decision(rt, comment_id, wait)
     with rt.session() as session:

@@ -36,7 +36,6 @@ from service.moderation.actions import apply_action
 from service.moderation.bulk import BULK_ACTIONS, bulk_apply
 from service.moderation.queue import list_queue
 from service.moderation.schemas import QueueQuery
-from service.notifications.config import notification_settings
 from service.notifications.links import LinkError, is_used, read_link_token, spend
 from service.notifications.mail import excerpt
 from service.runtime import current_runtime
@@ -208,7 +207,7 @@ def act():
 
 
 def _claims(token: str):
-    ttl = notification_settings(current_runtime().settings).link_ttl_seconds
+    ttl = current_runtime().settings.mail.link_ttl_seconds
     return read_link_token(current_runtime().settings.secret_key, token, ttl)
 
 

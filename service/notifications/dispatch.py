@@ -25,7 +25,6 @@ from service.effects import after_commit_batch
 from service.enqueue import enqueue_digest, enqueue_fan_out
 from service.events import announce_decision
 from service.models import Thread, Webhook
-from service.notifications.config import notification_settings
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ def _threads_with_listeners(rt, thread_ids: set[int]) -> set[int]:
     With mail on, every one (moderator digests, reply mail); without it only
     sites with webhooks. Skipping the rest saves a worker job per decision.
     """
-    if notification_settings(rt.settings).mail_enabled or not thread_ids:
+    if rt.settings.mail.enabled or not thread_ids:
         return thread_ids
     with rt.session() as session:
         return set(
@@ -91,13 +90,13 @@ def request_digest(queue: Queue, settings: Settings, site_id: int) -> Job | None
     The first digest goes at once; the next waits until ``digest_window``
     after the previous one, which is what batches a spam wave.
     """
-    window = notification_settings(settings).digest_window_seconds
+    window = settings.mail.digest_window_seconds
     conn = queue.connection
     due, last = digest_keys(site_id)
     job = None
     try:
         # Expires on its own, in case the job it announces is lost with Redis.
-        if not conn.set(due, "1", nx=True, ex=window + settings.job_timeout_seconds + 600):
+        if not conn.set(due, "1", nx=True, ex=window + settings.jobs.timeout_seconds + 600):
             return None
         previous = conn.get(last)
         delay = max(0.0, float(previous) + window - time.time()) if previous else 0.0

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.models import Comment, Identity, Site, SiteMember
-from service.notifications.config import NotificationSettings
 from service.notifications.links import LinkClaims, make_link_token
+from service.settings.mail import MailSettings
 from service.text import normalize_email, plain_text
 
 
-def send_messages(ns: NotificationSettings, messages: Sequence[EmailMessage]) -> None:
+def send_messages(ns: MailSettings, messages: Sequence[EmailMessage]) -> None:
     """Send over one SMTP connection; raises on any failure (the job retries)."""
     if not messages:
         return
@@ -44,7 +44,7 @@ def send_messages(ns: NotificationSettings, messages: Sequence[EmailMessage]) ->
             smtp.send_message(message)
 
 
-def new_message(ns: NotificationSettings, to: str, subject: str, text: str) -> EmailMessage:
+def new_message(ns: MailSettings, to: str, subject: str, text: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = ns.mail_from
     message["To"] = to
@@ -88,7 +88,7 @@ class DigestItem:
 
 
 def digest_message(
-    ns: NotificationSettings,
+    ns: MailSettings,
     secret_key: str,
     base_url: str,
     site: Site,

@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from service.models import Comment, Identity, ReplySubscription, Site, utcnow
-from service.notifications.config import NotificationSettings
 from service.notifications.mail import excerpt, new_message
+from service.settings.mail import MailSettings
 from service.text import normalize_email
 
 SALT = "parley.unsubscribe"
@@ -82,7 +82,7 @@ def unsubscribe(session: Session, site_id: int, email: str) -> int:
 
 
 def reply_message(
-    ns: NotificationSettings,
+    ns: MailSettings,
     secret_key: str,
     base_url: str,
     site: Site,

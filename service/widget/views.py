@@ -9,7 +9,6 @@ from service.errors import ApiError
 from service.runtime import current_runtime
 from service.sites import get_site
 from service.widget import assets
-from service.widget.config import widget_settings
 from service.widget.demo import render_demo
 from service.widget.live import ThreadEventsQuery, ThreadStream
 
@@ -65,7 +64,7 @@ def thread_events(query: ThreadEventsQuery):
     last_event = request.headers.get("Last-Event-ID", "").strip()
     if last_event.isdigit():
         after = max(after or 0, int(last_event))
-    config = widget_settings(rt.settings)
+    config = rt.settings.widget
     stream = ThreadStream(
         rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat
     )
@@ -84,8 +83,8 @@ def demo():
         raise ApiError("not_found", "the demo is served in development only")
     html = render_demo(
         "keeping-doors-open",
-        parley=rt.settings.base_url,
-        other=widget_settings(rt.settings).demo_origin + "/the-quiet-garden",
+        parley=rt.settings.web.base_url,
+        other=rt.settings.widget.demo_origin + "/the-quiet-garden",
         lang=request.args.get("lang", "en"),
         theme=request.args.get("theme"),
     )

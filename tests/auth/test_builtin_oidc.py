@@ -64,11 +64,13 @@ class _Metadata:
 
 
 def test_microsoft_common_checks_the_issuer_against_the_tenant_it_names():
-    from service.auth.config import parse_auth
     from service.auth.providers import Provider
+    from service.envvars import EnvReader
+    from service.settings.auth import parse_auth
 
-    settings, _ = parse_auth(
-        {"PARLEY_MICROSOFT_CLIENT_ID": "id", "PARLEY_MICROSOFT_CLIENT_SECRET": "secret"}
+    settings = parse_auth(
+        EnvReader({"PARLEY_MICROSOFT_CLIENT_ID": "id", "PARLEY_MICROSOFT_CLIENT_SECRET": "secret"}),
+        production=False,
     )
     provider = Provider(config=settings.get("microsoft"), client=_Metadata())
     validate = provider.claims_options()["iss"]["validate"]

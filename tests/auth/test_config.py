@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from service.auth.config import parse_auth
+from service.envvars import EnvReader
 from service.settings import Settings, SettingsError
+from service.settings.auth import AuthSettings, parse_auth
+
+
+def read_auth(environ: dict[str, str]) -> tuple[AuthSettings, list[str]]:
+    """The auth section alone and its problems, as ``Settings.from_env`` would read them."""
+    reader = EnvReader(environ)
+    production = reader.text("PARLEY_ENV") == "production"
+    return parse_auth(reader, production), reader.problems
 
 
 def test_nothing_set_enables_nothing():
-    settings, problems = parse_auth({})
+    settings, problems = read_auth({})
 
     assert settings.providers == () and problems == []
     assert settings.reader_token_ttl == 86400
 
 
 def test_builtins_need_both_halves_and_keep_their_real_endpoints():
-    settings, problems = parse_auth(
+    settings, problems = read_auth(
         {
             "PARLEY_GITHUB_CLIENT_ID": "id",
             "PARLEY_GITHUB_CLIENT_SECRET": "secret",
@@ -34,19 +42,19 @@ def test_builtins_need_both_halves_and_keep_their_real_endpoints():
 def test_microsoft_tenant_decides_the_metadata_and_the_issuer_check():
     base = {"PARLEY_MICROSOFT_CLIENT_ID": "id", "PARLEY_MICROSOFT_CLIENT_SECRET": "s"}
 
-    common = parse_auth(base)[0].get("microsoft")
-    tenant = parse_auth({**base, "PARLEY_MICROSOFT_TENANT": "contoso.example"})[0].get("microsoft")
+    common = read_auth(base)[0].get("microsoft")
+    tenant = read_auth({**base, "PARLEY_MICROSOFT_TENANT": "contoso.example"})[0].get("microsoft")
 
     assert common.metadata_url == (
         "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
     )
     assert common.issuer_template is True
     assert "/contoso.example/" in tenant.metadata_url and tenant.issuer_template is False
-    assert parse_auth({**base, "PARLEY_MICROSOFT_TENANT": "a/b"})[1]
+    assert read_auth({**base, "PARLEY_MICROSOFT_TENANT": "a/b"})[1]
 
 
 def test_generic_oidc_providers_come_from_their_variables():
-    settings, problems = parse_auth(
+    settings, problems = read_auth(
         {
             "PARLEY_OIDC_PROVIDERS": "keycloak, my-idp",
             "PARLEY_OIDC_KEYCLOAK_METADATA_URL": "https://id.example/.well-known/openid-configuration",
@@ -112,7 +120,7 @@ def test_generic_oidc_providers_come_from_their_variables():
     ],
 )
 def test_each_mistake_is_named(environ, problem):
-    problems = parse_auth(environ)[1]
+    problems = read_auth(environ)[1]
 
     assert any(problem in p for p in problems), problems
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
 import sqlalchemy as sa
 
-from service.akismet import AkismetSettings, parse_akismet
 from service.models import CheckResultRow, Comment
+from service.settings import Settings, SettingsError
+from service.settings.akismet import AkismetSettings
 from tests.support.live_server import serving
 
 KEY = "test-akismet-key"
@@ -68,7 +68,7 @@ def akismet_url() -> Iterator[str]:
 @pytest.fixture
 def settings(settings, akismet_url):
     config = AkismetSettings(key=KEY, url=akismet_url, blog="http://blog.example.test", timeout=0.5)
-    return replace(settings, features={**settings.features, "akismet": config})
+    return settings.overridden(akismet=config)
 
 
 def submit(client, body: str, author: str = "Ada") -> int:
@@ -126,8 +126,7 @@ def test_akismet_timeout_holds_the_comment(client, rt, site, drain):
 
 
 def test_akismet_rejecting_the_key_holds_the_comment(client, rt, site, drain, settings):
-    wrong = replace(settings.features["akismet"], key="wrong")
-    rt.settings = replace(settings, features={**settings.features, "akismet": wrong})
+    rt.settings = settings.overridden(akismet={"key": "wrong"})
     cid = submit(client, "An ordinary comment while the key is wrong.")
     drain()
     status, row = outcome(rt, cid)
@@ -156,18 +155,19 @@ def test_moderator_decisions_are_reported_to_akismet(client, rt, site, drain, mo
 
 
 def test_akismet_settings_are_read_from_the_environment():
-    assert parse_akismet({}) == (None, [])
-    config, problems = parse_akismet(
+    key = {"PARLEY_SECRET_KEY": "k"}
+    assert Settings.from_env(key).akismet is None
+    # Raises on any problem, so reaching the asserts means there were none.
+    config = Settings.from_env(
         {
+            **key,
             "PARLEY_AKISMET_KEY": "k",
             "PARLEY_AKISMET_URL": "http://127.0.0.1:9/1.1/",
             "PARLEY_BASE_URL": "https://blog.example",
         }
-    )
-    assert (
-        problems == []
-        and config.url == "http://127.0.0.1:9/1.1"
-        and config.blog == "https://blog.example"
-    )
-    _, problems = parse_akismet({"PARLEY_AKISMET_KEY": "k", "PARLEY_AKISMET_TIMEOUT": "soon"})
+    ).akismet
+    assert config.url == "http://127.0.0.1:9/1.1" and config.blog == "https://blog.example"
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({**key, "PARLEY_AKISMET_KEY": "k", "PARLEY_AKISMET_TIMEOUT": "soon"})
+    problems = error.value.problems
     assert problems and "PARLEY_AKISMET_TIMEOUT" in problems[0]

@@ -172,9 +172,8 @@ def test_wrong_method(client, site):
 
 
 def test_rate_limit_answers_429_with_retry_after(app, client, site, rt):
-    from dataclasses import replace
 
-    rt.settings = replace(rt.settings, submit_rate_per_minute=2)
+    rt.settings = rt.settings.overridden(web={"submit_rate_per_minute": 2})
     codes = [client.post("/api/v1/comments", json=GOOD).status_code for _ in range(3)]
     assert codes == [202, 202, 429]
     response = client.post("/api/v1/comments", json=GOOD)

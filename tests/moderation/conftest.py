@@ -3,13 +3,10 @@ a moderator who reads mail, and helpers that post and moderate comments."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from service.access import create_token
 from service.models import Site, SiteMember
-from service.notifications.config import NotificationSettings
 from tests.moderation.servers import http_receiver, smtp_server
 
 MODERATOR_EMAIL = "mod@example.test"
@@ -31,14 +28,14 @@ def receiver():
 def settings(settings, mailbox):
     """The root settings plus mail through the local SMTP server; webhook
     retries at once (a burst worker has no scheduler to wait for backoff)."""
-    notifications = NotificationSettings(
-        smtp_host=mailbox.host,
-        smtp_port=mailbox.port,
-        mail_from="parley@example.test",
-        webhook_retry_intervals=(0, 0, 0),
-        webhook_timeout_seconds=5,
+    return settings.overridden(
+        mail={
+            "smtp_host": mailbox.host,
+            "smtp_port": mailbox.port,
+            "mail_from": "parley@example.test",
+        },
+        webhooks={"retry_intervals": (0, 0, 0), "timeout_seconds": 5},
     )
-    return replace(settings, features={**settings.features, "notifications": notifications})
 
 
 @pytest.fixture

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import replace
 
 import pytest
 
 from service.auth.readers import issue_reader_token
 from service.models import Comment, Identity, MailLinkUse, ModerationEvent, Notice, SiteMember
-from service.notifications.config import NotificationSettings, notification_settings
 from service.notifications.links import LinkError, read_link_token
 from service.notifications.webhooks import verify_signature
+from service.settings.mail import MailSettings
 from tests.moderation.helpers import bearer, hold_everything, post_from, status_of
 from tests.support.waiting import wait_until
 
@@ -241,8 +240,7 @@ def test_webhooks_are_signed_and_retried_until_delivered(
 
 
 def test_a_failing_webhook_backs_off(client, rt, site, drain, receiver, owner_token, settings):
-    ns = replace(notification_settings(settings), webhook_retry_intervals=(30, 120))
-    rt.settings = replace(rt.settings, features={**rt.settings.features, "notifications": ns})
+    rt.settings = rt.settings.overridden(webhooks={"retry_intervals": (30, 120)})
     _add_hook(client, owner_token, receiver, ["comment.published"])
     receiver.fail_first = 99
     post_from(client, "Hello", "Ada", "ada@example.com", "10.1.5.1")
@@ -258,9 +256,7 @@ def test_a_failing_webhook_backs_off(client, rt, site, drain, receiver, owner_to
 
 
 def test_no_mail_is_sent_when_smtp_is_off(client, rt, site, drain, mailbox, mod_mail):
-    rt.settings = replace(
-        rt.settings, features={**rt.settings.features, "notifications": NotificationSettings()}
-    )
+    rt.settings = rt.settings.overridden(mail=MailSettings())
     hold_everything(rt, site)
     post_from(client, "Held quietly", "Ada", "ada@example.com", "10.1.6.1")
     drain()

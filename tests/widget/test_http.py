@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from service.widget.config import WidgetSettings, parse_widget
+from service.settings import Settings, SettingsError
+from service.settings.widget import WidgetSettings
 from tests.support.apps import build_app
 
 # What a page that embeds the widget downloads, gzipped, must stay under this (issue 4).
@@ -17,7 +18,7 @@ BUDGET_BYTES = 25 * 1024
 @pytest.fixture
 def settings(settings):
     # Streams end after a second, so a test can read one to its end.
-    return replace(settings, features={**settings.features, "widget": WidgetSettings(1, 1)})
+    return settings.overridden(widget=WidgetSettings(1, 1))
 
 
 @pytest.mark.parametrize("name", ["embed.js", "count.js"])
@@ -73,16 +74,20 @@ def test_demo_page_embeds_the_widget_from_this_server(client, settings):
 
 
 def test_widget_settings_default_to_the_next_port_and_report_every_problem():
-    value, problems = parse_widget({"PARLEY_PORT": "9000"})
-    assert problems == []
+    key = {"PARLEY_SECRET_KEY": "k"}
+    # Raises on any problem, so reaching the assert means there were none.
+    value = Settings.from_env({**key, "PARLEY_PORT": "9000"}).widget
     assert (value.demo_port, value.demo_origin) == (9001, "http://localhost:9001")
-    _, problems = parse_widget(
-        {
-            "PARLEY_SSE_LIFETIME": "soon",
-            "PARLEY_SSE_HEARTBEAT": "0",
-            "PARLEY_DEMO_ORIGIN": "ftp://x/y",
-        }
-    )
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env(
+            {
+                **key,
+                "PARLEY_SSE_LIFETIME": "soon",
+                "PARLEY_SSE_HEARTBEAT": "0",
+                "PARLEY_DEMO_ORIGIN": "ftp://x/y",
+            }
+        )
+    problems = error.value.problems
     assert len(problems) == 3
     assert any("PARLEY_SSE_LIFETIME" in p for p in problems)
 

@@ -91,4 +91,4 @@ def test_crashing_check_retries_then_holds_with_checks_failed(post, drain, rt):
     assert job.get_status() == "failed"
     assert job.id in FailedJobRegistry(queue=rt.queue)
     # Every retry ran: the configured 3 plus the first attempt.
-    assert rt.settings.job_retries == 3 and job.retries_left == 0
+    assert rt.settings.jobs.retries == 3 and job.retries_left == 0

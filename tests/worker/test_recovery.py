@@ -45,10 +45,8 @@ def test_sweeper_ignores_young_comments(post, rt):
 
 
 def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
-    from dataclasses import replace
-
     dead = f"redis://127.0.0.1:{free_port()}/0"
-    app = build_app(replace(settings, redis_url=dead, submit_rate_per_minute=30))
+    app = build_app(settings.overridden(redis_url=dead, web={"submit_rate_per_minute": 30}))
     response = app.test_client().post(
         "/api/v1/comments",
         json={
@@ -91,7 +89,7 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
         "PARLEY_SECRET_KEY": settings.secret_key,
         "PARLEY_DATABASE_URL": settings.database_url,
         "PARLEY_REDIS_URL": settings.redis_url,
-        "PARLEY_QUEUE": settings.queue_name,
+        "PARLEY_QUEUE": settings.jobs.queue,
     }
     # Stopped as `docker stop` does: SIGTERM to the worker's main process, which stops its
     # work-horse and scheduler itself (a warm shutdown); killed, and the test failed, after 30 s.

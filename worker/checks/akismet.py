@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from service import caches
-from service.akismet import Akismet, AkismetError, AkismetSettings, akismet_settings
+from service.akismet import Akismet, AkismetError
+from service.settings.akismet import AkismetSettings
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 
 
@@ -41,8 +42,9 @@ def akismet_fields(facts: CommentFacts) -> dict[str, str | None]:
 
 @check("akismet", kind="spam", version="1")
 def akismet(facts: CommentFacts, ctx: CheckContext):
-    config = akismet_settings(ctx.settings)
-    if config is None or not ctx.stateful:
+    # Stateless runs (warm-up, ``parley eval``) may have no settings at all.
+    config = ctx.settings.akismet if ctx.stateful and ctx.settings is not None else None
+    if config is None:
         return 0.0, "Akismet not configured"
     try:
         spam, blatant = client(config).comment_check(akismet_fields(facts))

@@ -1,8 +1,8 @@
 """Sign-in settings: which providers are enabled, with which credentials and endpoints.
 
-``parse_auth(environ)`` is the "auth" feature parser of ``Settings.from_env``; its value is kept
-at ``settings.features["auth"]``. Nothing here talks to a provider: discovery documents are
-fetched on the first sign-in, so a provider being down never stops Parley from starting.
+Kept at ``settings.auth``. Nothing here talks to a provider (``service.auth.providers`` does):
+discovery documents are fetched on the first sign-in, so a provider being down never stops
+Parley from starting.
 
 Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``.
 Their endpoints default to the providers' real ones and may be pointed elsewhere (tests, a
@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
+
+from service.envvars import EnvReader
 
 # Names appear in URLs (/auth/<name>/login) and in "provider:subject" references.
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
@@ -128,12 +130,12 @@ BUILTIN_NAMES = frozenset(b.name for b in BUILTINS)
 RESERVED_NAMES = frozenset({"static"})
 
 
-def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
-    problems: list[str] = []
-    production = environ.get("PARLEY_ENV", "development") == "production"
+def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
+    """``production`` refuses plain-HTTP endpoints."""
+    problems = reader.problems
 
     def get(name: str) -> str:
-        return (environ.get(name) or "").strip()
+        return reader.text(name).strip()
 
     def url(name: str, default: str | None) -> str | None:
         value = get(name) or default
@@ -232,13 +234,7 @@ def parse_auth(environ: Mapping[str, str]) -> tuple[AuthSettings, list[str]]:
                 metadata_url=url(f"{prefix}_METADATA_URL", None),
             )
         )
-    return AuthSettings(providers=tuple(providers), reader_token_ttl=_ttl(get, problems)), problems
-
-
-def auth_settings(features: Mapping[str, Any]) -> AuthSettings:
-    """The auth settings of ``Settings.features`` (none when built without the parser)."""
-    value = features.get("auth")
-    return value if isinstance(value, AuthSettings) else AuthSettings()
+    return AuthSettings(providers=tuple(providers), reader_token_ttl=_ttl(get, problems))
 
 
 def _ttl(get, problems: list[str]) -> int:

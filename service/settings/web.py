@@ -1,0 +1,38 @@
+"""The web process: where it listens, how the public reaches it, how hard it may be pushed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.envvars import EnvReader
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    port: int = 8000
+    # Parley's public address, without a trailing slash.
+    base_url: str = "http://127.0.0.1:8000"
+    # Reverse proxies in front of the web process (X-Forwarded-For hops to trust).
+    proxy_hops: int = 0
+    # gunicorn: every open widget parks one thread on its live-update stream, so threads,
+    # not processes, limit concurrent readers.
+    workers: int = 2
+    threads: int = 64
+    # Rate limit per client IP on comment submission, per minute (0 = off).
+    submit_rate_per_minute: int = 30
+    # Longest ``?wait=`` a status request may block.
+    max_wait_seconds: int = 10
+
+
+def parse_web(reader: EnvReader) -> WebSettings:
+    integer = reader.integer
+    port = integer("PARLEY_PORT", WebSettings.port, 1, 65535)
+    return WebSettings(
+        port=port,
+        base_url=reader.text("PARLEY_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        proxy_hops=integer("PARLEY_PROXY_HOPS", WebSettings.proxy_hops),
+        workers=integer("PARLEY_WEB_WORKERS", WebSettings.workers, 1),
+        threads=integer("PARLEY_WEB_THREADS", WebSettings.threads, 1),
+        submit_rate_per_minute=integer("PARLEY_SUBMIT_RATE", WebSettings.submit_rate_per_minute),
+        max_wait_seconds=integer("PARLEY_MAX_WAIT", WebSettings.max_wait_seconds, 0),
+    )

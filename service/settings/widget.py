@@ -1,0 +1,39 @@
+"""Widget settings: the live-update stream's timing and the demo's second origin.
+
+PARLEY_SSE_LIFETIME    seconds one event stream stays open before the browser reconnects (300)
+PARLEY_SSE_HEARTBEAT   seconds between keep-alive comments on an idle stream (15)
+PARLEY_DEMO_PORT       port of the demo's second article, another origin (PARLEY_PORT + 1)
+PARLEY_DEMO_ORIGIN     that article's origin as browsers see it (http://localhost:<port>)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from service.envvars import EnvReader
+
+
+@dataclass(frozen=True)
+class WidgetSettings:
+    sse_lifetime: int = 300
+    sse_heartbeat: int = 15
+    demo_port: int = 8001
+    demo_origin: str = "http://localhost:8001"
+
+
+def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:
+    """``port`` is the web process's: the demo's second origin is the next one."""
+    integer = reader.integer
+    lifetime = integer("PARLEY_SSE_LIFETIME", WidgetSettings.sse_lifetime, 1, 3600)
+    heartbeat = integer("PARLEY_SSE_HEARTBEAT", WidgetSettings.sse_heartbeat, 1, 300)
+    demo_port = integer("PARLEY_DEMO_PORT", port + 1, 1, 65535)
+    # "localhost" rather than 127.0.0.1: another *site*, not only another port, so the demo
+    # shows that the widget needs no third-party cookies.
+    demo_origin = reader.text("PARLEY_DEMO_ORIGIN", f"http://localhost:{demo_port}").rstrip("/")
+    parts = urlsplit(demo_origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        reader.problems.append(
+            f"PARLEY_DEMO_ORIGIN must be an origin like http://localhost:8001, not {demo_origin!r}"
+        )
+    return WidgetSettings(lifetime, heartbeat, demo_port, demo_origin)

@@ -12,7 +12,8 @@ from service.access import Actor
 from service.effects import after_commit
 from service.enqueue import enqueue_feedback
 from service.errors import ApiError
-from service.models import Comment, ModerationEvent, utcnow
+from service.models import Comment, utcnow
+from service.moderation import audit
 from service.notifications.dispatch import announce_after_commit
 from service.runtime import current_runtime
 from service.status import MODERATOR_ACTIONS, Status
@@ -55,15 +56,15 @@ def apply_action(
         raise ApiError(
             "conflict", "the comment changed while you were looking at it", comment_id=comment.id
         )
-    event = ModerationEvent(
+    event = audit.record(
+        session,
         site_id=site_id,
-        comment_id=comment.id,
         actor=actor.label,
         action=action,
+        comment_id=comment.id,
         from_status=current,
         to_status=target,
     )
-    session.add(event)
     session.flush()
     rt = current_runtime()
     announce_after_commit(session, rt, comment.id, comment.thread_id, target)

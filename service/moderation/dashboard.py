@@ -122,16 +122,7 @@ def queue():
         site = next((s for s in sites if s.slug == query.site), None)
         if site is None:
             raise ApiError("forbidden", f"you are not a moderator of {query.site!r}")
-        items, next_cursor = list_queue(
-            db,
-            site,
-            query.status,
-            query.cursor,
-            query.limit,
-            thread=query.thread,
-            author=query.author,
-            q=query.q,
-        )
+        items, next_cursor = list_queue(db, site, query)
     filters = {
         k: v
         for k, v in query.model_dump().items()

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.models import Comment, Site, Thread
-from service.moderation.schemas import CheckOut, ModAuthor, QueueItem
+from service.moderation.schemas import CheckOut, ModAuthor, QueueItem, QueueQuery
 
 
 def queue_item(comment: Comment, site: Site) -> QueueItem:
@@ -38,18 +38,12 @@ def queue_item(comment: Comment, site: Site) -> QueueItem:
 
 
 def list_queue(
-    session: Session,
-    site: Site,
-    status: str,
-    cursor: int | None,
-    limit: int,
-    *,
-    thread: str | None = None,
-    author: str | None = None,
-    q: str | None = None,
+    session: Session, site: Site, query: QueueQuery
 ) -> tuple[list[QueueItem], int | None]:
-    """``thread`` is a thread key; ``author`` matches name or email, ``q`` the
-    text, both case-insensitive substrings."""
+    """One page of the queue; ``query`` is what the API and the dashboard both read
+    from the request (``thread`` a thread key; ``author`` matches name or email and
+    ``q`` the text, both case-insensitive substrings)."""
+    limit = query.limit
     stmt = (
         sa.select(Comment)
         .join(Thread, Thread.id == Comment.thread_id)
@@ -60,21 +54,21 @@ def list_queue(
         .order_by(Comment.id.desc())
         .limit(limit + 1)
     )
-    if status != "all":
-        stmt = stmt.where(Comment.status == status)
-    if cursor is not None:
-        stmt = stmt.where(Comment.id < cursor)
-    if thread:
-        stmt = stmt.where(Thread.key == thread)
-    if author:
+    if query.status != "all":
+        stmt = stmt.where(Comment.status == query.status)
+    if query.cursor is not None:
+        stmt = stmt.where(Comment.id < query.cursor)
+    if query.thread:
+        stmt = stmt.where(Thread.key == query.thread)
+    if query.author:
         stmt = stmt.where(
             sa.or_(
-                Comment.author_name.icontains(author, autoescape=True),
-                Comment.author_email.icontains(author, autoescape=True),
+                Comment.author_name.icontains(query.author, autoescape=True),
+                Comment.author_email.icontains(query.author, autoescape=True),
             )
         )
-    if q:
-        stmt = stmt.where(Comment.body_source.icontains(q, autoescape=True))
+    if query.q:
+        stmt = stmt.where(Comment.body_source.icontains(query.q, autoescape=True))
     rows = session.scalars(stmt).unique().all()
     more = len(rows) > limit
     rows = rows[:limit]

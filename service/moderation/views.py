@@ -68,16 +68,7 @@ def queue(query: QueueQuery):
     with rt.session() as session:
         site = get_site(session, query.site)
         require_moderator(session, site.id)
-        items, next_cursor = list_queue(
-            session,
-            site,
-            query.status,
-            query.cursor,
-            query.limit,
-            thread=query.thread,
-            author=query.author,
-            q=query.q,
-        )
+        items, next_cursor = list_queue(session, site, query)
     return QueuePage(comments=items, next_cursor=next_cursor).model_dump(mode="json")
 
 

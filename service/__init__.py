@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.schemas import DatabaseIntConverter
 from service.settings import Settings
 
 
@@ -23,6 +24,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
+    # Before any blueprint binds its rules: an id past BIGINT matches no route (404).
+    app.url_map.converters["int"] = DatabaseIntConverter
     if settings.web.proxy_hops:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=settings.web.proxy_hops, x_proto=settings.web.proxy_hops

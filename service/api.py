@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, request
 from pydantic import BaseModel, ValidationError
 
 from service.errors import CODES, ApiError
+from service.schemas import DB_INT_MAX
 
 
 @dataclass
@@ -44,6 +45,50 @@ def _first_error(error: ValidationError) -> tuple[str, str]:
     return where, f"{where}: {message}"
 
 
+def _unstorable(value: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
+    """Where the first value sits that no database column can hold, and why.
+
+    PostgreSQL refuses NUL in text, and an integer past what an id column holds
+    fails in the driver; checked here, once for every route, both are the
+    client's mistake (422), not a 500.
+    """
+    if isinstance(value, str):
+        return (path, "must not contain NUL characters") if "\x00" in value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (
+            None if -DB_INT_MAX <= value <= DB_INT_MAX else (path, f"must be at most {DB_INT_MAX}")
+        )
+    if isinstance(value, dict):
+        items = [(str(k), v) for k, v in value.items()]
+        if any("\x00" in key for key, _ in items):
+            return path, "keys must not contain NUL characters"
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        return None
+    for name, item in items:
+        found = _unstorable(item, (*path, name))
+        if found:
+            return found
+    return None
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as error:
+        where, message = _first_error(error)
+        raise ApiError("validation_failed", message, field=where) from None
+    found = _unstorable(parsed.model_dump())
+    if found:
+        path, problem = found
+        where = ".".join(path) or "body"
+        raise ApiError("validation_failed", f"{where}: {problem}", field=where)
+    return parsed
+
+
 def parse_json_body(model: type[BaseModel], max_chars: int | None = None) -> BaseModel:
     if not request.mimetype or request.mimetype != "application/json":
         raise ApiError("unsupported_media_type", "send the body as application/json")
@@ -52,13 +97,12 @@ def parse_json_body(model: type[BaseModel], max_chars: int | None = None) -> Bas
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError("invalid_json", "the request body is not valid JSON") from None
+    except RecursionError:
+        # A few hundred kilobytes of "[" nest deeper than the parser recurses.
+        raise ApiError("invalid_json", "the request body nests too deeply") from None
     if not isinstance(data, dict):
         raise ApiError("invalid_json", "the request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        where, message = _first_error(error)
-        raise ApiError("validation_failed", message, field=where) from None
+    return _validated(model, data)
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -71,11 +115,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
             data[key] = request.args.getlist(key)
         else:
             data[key] = request.args.get(key)
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        where, message = _first_error(error)
-        raise ApiError("validation_failed", message, field=where) from None
+    return _validated(model, data)
 
 
 def endpoint(
@@ -128,6 +168,18 @@ def _openapi_path(rule: str) -> str:
     import re
 
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def _error_statuses(op: Operation) -> set[int]:
+    """Every error status the operation can answer, not only the ones its view raises."""
+    statuses = {503, *op.errors}  # 503: the database or Redis is down
+    if op.query is not None or op.body is not None:
+        statuses |= {400, 422}
+    if op.body is not None:
+        statuses |= {413, 415}  # too large for MAX_CONTENT_LENGTH; not JSON
+    if "{" in op.path:
+        statuses.add(404)  # no such id (or one past what the database stores)
+    return statuses
 
 
 class ErrorDetail(BaseModel):
@@ -187,7 +239,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             item["responses"][str(status)] = {"description": "OK" if status < 300 else "see body"}
             if content:
                 item["responses"][str(status)]["content"] = content
-        for status in sorted({400, 422, *op.errors}):
+        for status in sorted(_error_statuses(op)):
             item["responses"][str(status)] = {
                 "description": ", ".join(c for c, s in CODES.items() if s == status),
                 "content": {"application/json": {"schema": error_ref}},

@@ -11,8 +11,10 @@ import logging
 import uuid
 from typing import Any
 
+import redis
+import sqlalchemy.exc
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +63,35 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message, **self.extra}}
 
 
+# Errors that mean a dependency is down or out of reach, not that the request
+# was wrong: the client should retry. Integrity and data errors are not here:
+# they are bugs or bad input and stay loud.
+UNAVAILABLE = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,  # no pool connection within pool_timeout
+    redis.ConnectionError,
+    redis.TimeoutError,
+)
+RETRY_AFTER_SECONDS = 5
+
+
 def error_response(error: ApiError):
     response = jsonify(error.body())
     response.status_code = error.status
     if error.code == "rate_limited" and "retry_after" in error.extra:
         response.headers["Retry-After"] = str(error.extra["retry_after"])
+    if error.code == "unavailable":
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _where(error: BaseException) -> str:
+    """file:line of the innermost frame, to find the bug without logging any value."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -83,12 +108,35 @@ def register_error_handlers(app: Flask) -> None:
             message = f"no such resource: {request.path}"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.path}"
-        return error_response(ApiError(code, message, status=status))
+        response = error_response(ApiError(code, message, status=status))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        # One line, no traceback and no values: SQL parameters and exception
+        # messages can carry readers' emails and comment text.
+        if isinstance(error, UNAVAILABLE):
+            cause = getattr(error, "orig", None) or error
+            log.warning(
+                "%s %s: dependency unavailable (%s)",
+                request.method,
+                request.path,
+                type(cause).__name__,
+            )
+            return error_response(
+                ApiError("unavailable", "a service Parley depends on is unavailable; try again")
+            )
         request_id = uuid.uuid4().hex[:12]
-        log.exception("unhandled error (request %s)", request_id)
+        log.error(
+            "unhandled %s at %s (request %s, %s %s)",
+            type(error).__name__,
+            _where(error),
+            request_id,
+            request.method,
+            request.path,
+        )
         return error_response(
             ApiError("internal_error", "something went wrong on our side", request_id=request_id)
         )

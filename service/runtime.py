@@ -32,7 +32,7 @@ def make_engine(database_url: str) -> sa.Engine:
         path = sa.engine.make_url(database_url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(database_url, connect_args={"timeout": 30})
+        engine = sa.create_engine(database_url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -45,7 +45,18 @@ def make_engine(database_url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        # A black-holed database must not hold web threads: give up connecting
+        # after 5 s, on a query after 15 s, on a free pool slot after 5 s.
+        pool_timeout=5,
+        connect_args={"connect_timeout": 5, "options": "-c statement_timeout=15000"},
+        # Parameters are readers' emails and comment text: never in an error or a log.
+        hide_parameters=True,
+    )
 
 
 @dataclass

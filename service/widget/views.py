@@ -7,6 +7,7 @@ from flask import Blueprint, Response, request
 from service.api import endpoint
 from service.errors import ApiError
 from service.runtime import current_runtime
+from service.schemas import DB_INT_MAX
 from service.sites import get_site
 from service.widget import assets
 from service.widget.demo import render_demo
@@ -62,7 +63,8 @@ def thread_events(query: ThreadEventsQuery):
         site_id = get_site(session, query.site).id
     after = query.after
     last_event = request.headers.get("Last-Event-ID", "").strip()
-    if last_event.isdigit():
+    # Any header is hostile: only a plain id the database could hold counts.
+    if last_event.isascii() and last_event.isdigit() and int(last_event) <= DB_INT_MAX:
         after = max(after or 0, int(last_event))
     config = rt.settings.widget
     stream = ThreadStream(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+import sqlalchemy as sa
+
+from service.models import Comment, Thread
+from service.schemas import DB_INT_MAX
 
 GOOD = {
     "site": "demo",
@@ -179,3 +185,145 @@ def test_rate_limit_answers_429_with_retry_after(app, client, site, rt):
     response = client.post("/api/v1/comments", json=GOOD)
     error = assert_error(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0 and error["retry_after"] > 0
+
+
+# -- values no database column can hold, hostile headers, outages (hardening 5 and 7) --
+
+PAST_BIGINT = 2**64  # past SQLite's integers too
+PAST_INTEGER = DB_INT_MAX + 1  # past PostgreSQL's INTEGER columns
+
+
+def test_ids_past_what_the_database_stores_are_not_found(client, site):
+    for comment_id in (DB_INT_MAX, PAST_INTEGER, PAST_BIGINT):
+        assert_error(client.get(f"/api/v1/comments/{comment_id}"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/comments?site=demo&thread=/t&after={PAST_BIGINT}",
+        f"/api/v1/comments?site=demo&thread=/t&after={PAST_INTEGER}",
+        f"/api/v1/threads/events?site=demo&thread=/t&after={PAST_INTEGER}",
+    ],
+)
+def test_query_integers_past_bigint_are_refused(client, site, path):
+    assert_error(client.get(path), 422, "validation_failed", field="after")
+
+
+@pytest.mark.parametrize("parent", [PAST_INTEGER, PAST_BIGINT])
+def test_body_integers_past_bigint_are_refused(client, site, parent):
+    response = client.post("/api/v1/comments", json={**GOOD, "parent": parent})
+    assert_error(response, 422, "validation_failed", field="parent")
+
+
+def test_moderation_cursors_past_bigint_are_refused(client, site, moderator_token):
+    response = client.get(
+        f"/api/v1/moderation/comments?site=demo&cursor={PAST_BIGINT}",
+        headers={"Authorization": f"Bearer {moderator_token}"},
+    )
+    assert_error(response, 422, "validation_failed", field="cursor")
+
+
+@pytest.mark.parametrize("where", ["body", "author.name", "thread"])
+def test_a_nul_character_is_refused_in_any_string(client, rt, site, where):
+    payload = {**GOOD, "author": dict(GOOD["author"])}
+    if where == "author.name":
+        payload["author"]["name"] = "Ada\x00"
+    else:
+        payload[where] = payload[where] + "\x00"
+    assert_error(client.post("/api/v1/comments", json=payload), 422, "validation_failed", where)
+    with rt.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0
+
+
+def test_a_nul_character_in_a_query_string_is_refused(client, site):
+    response = client.get("/api/v1/comments?site=demo&thread=/t%00x")
+    assert_error(response, 422, "validation_failed", field="thread")
+
+
+def test_deeply_nested_json_is_invalid_json(client, site):
+    response = post_raw(client, "[" * 100_000 + "]" * 100_000)
+    assert_error(response, 400, "invalid_json")
+    nested = '{"site": "demo", "a": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    assert_error(post_raw(client, nested), 400, "invalid_json")
+
+
+@pytest.mark.parametrize(
+    "last_event_id", [str(PAST_BIGINT), str(PAST_INTEGER), "²", "12abc", "-1", "٣"]
+)
+def test_a_hostile_last_event_id_is_ignored(client, site, last_event_id):
+    response = client.get(
+        "/api/v1/threads/events?site=demo&thread=/t",
+        headers={"Last-Event-ID": last_event_id},
+        buffered=False,
+    )
+    try:
+        assert response.status_code == 200
+        assert response.mimetype == "text/event-stream"
+    finally:
+        response.close()
+
+
+def test_method_not_allowed_says_which_methods_are(client):
+    response = client.put("/api/v1/comments")
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_the_openapi_document_declares_every_status_a_route_can_answer(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, operations in paths.items():
+        for method, op in operations.items():
+            statuses = set(op["responses"])
+            assert "503" in statuses, (method, path)
+            if "{" in path:
+                assert "404" in statuses, (method, path)
+            if "requestBody" in op:
+                assert {"400", "413", "415", "422"} <= statuses, (method, path)
+    post = paths["/api/v1/comments"]["post"]["responses"]
+    assert {"413", "429", "503"} <= set(post)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_database_outage_answers_503_and_recovers_by_itself(
+    client, rt, site, db_url, postgres_url, caplog
+):
+    name = sa.engine.make_url(db_url).database
+    admin = sa.create_engine(
+        postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
+
+    def outage(on: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not on)}'))
+            if on:
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
+    secret = "a body only the database may see"
+    assert client.post("/api/v1/comments", json={**GOOD, "body": "before"}).status_code == 202
+    try:
+        outage(True)
+        caplog.set_level(logging.INFO)
+        response = client.post("/api/v1/comments", json={**GOOD, "body": secret})
+        assert_error(response, 503, "unavailable")
+        assert int(response.headers["Retry-After"]) > 0
+        logged = caplog.text
+        assert secret not in logged and "ada@example.com" not in logged
+        assert "Traceback" not in logged
+        assert [r for r in caplog.records if "unavailable" in r.getMessage()]
+    finally:
+        outage(False)
+    # The pool notices the dead connections by itself (pre-ping): no restart.
+    assert client.post("/api/v1/comments", json={**GOOD, "body": "after"}).status_code == 202
+    with rt.session() as session:
+        bodies = session.scalars(sa.select(Comment.body_source).order_by(Comment.id)).all()
+        assert bodies == ["before", "after"]  # nothing half-written
+        assert session.scalar(sa.select(sa.func.count()).select_from(Thread)) == 1
+    admin.dispose()

@@ -29,6 +29,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from service.errors import where_raised
+
 log = logging.getLogger(__name__)
 
 Effect = Callable[[], None]
@@ -77,9 +79,12 @@ def _run(session: Session) -> None:
     for effect in effects:
         try:
             effect()
-        except Exception:
+        except Exception as error:
             # The commit stands; the sweeper and the readers' poll cover the rest.
-            log.exception("an after-commit effect failed")
+            # One line, no values: an exception's text can carry a reader's data.
+            log.warning(
+                "an after-commit effect failed: %s at %s", type(error).__name__, where_raised(error)
+            )
 
 
 def _drop(session: Session, transaction: SessionTransaction) -> None:

@@ -86,7 +86,7 @@ def error_response(error: ApiError):
     return response
 
 
-def _where(error: BaseException) -> str:
+def where_raised(error: BaseException) -> str:
     """file:line of the innermost frame, to find the bug without logging any value."""
     tb = error.__traceback__
     while tb is not None and tb.tb_next is not None:
@@ -132,7 +132,7 @@ def register_error_handlers(app: Flask) -> None:
         log.error(
             "unhandled %s at %s (request %s, %s %s)",
             type(error).__name__,
-            _where(error),
+            where_raised(error),
             request_id,
             request.method,
             request.path,

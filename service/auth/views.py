@@ -36,7 +36,7 @@ from service.auth.readers import (
     token_ttl,
 )
 from service.auth.schemas import IdentityOut, LoggedOut, Me, ProviderList, ProviderOut, SiteQuery
-from service.errors import ApiError
+from service.errors import ApiError, where_raised
 from service.models import Identity, Site
 from service.runtime import current_runtime
 from service.sites import get_site, origin_allowed, origin_of
@@ -229,8 +229,11 @@ def _exchange(provider: Provider):
     except (ProfileError, ValueError) as error:
         log.info("%s profile unusable: %s", provider.name, error)
         return None, ("profile_unavailable", f"{label} did not tell us who you are.")
-    except Exception:
-        log.exception("%s sign-in failed", provider.name)
+    except Exception as error:
+        # One line, no values: a provider's answer can carry the reader's profile.
+        log.error(
+            "%s sign-in failed: %s at %s", provider.name, type(error).__name__, where_raised(error)
+        )
         return None, ("sign_in_failed", "Something went wrong on our side; please try again.")
 
 

@@ -11,6 +11,7 @@ from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
 from worker import runtime as worker_runtime
 from worker.evaluate import eval_command
+from worker.sweeper import heartbeat_interval
 from worker.train import train_command
 
 
@@ -60,7 +61,13 @@ def worker_command(burst: bool, simple: bool) -> None:
     worker_runtime.install(rt)
     warm_up()
     cls = SimpleCheckingWorker if simple else CheckingWorker
-    worker = cls([rt.queue], connection=rt.redis, serializer=SERIALIZER)
+    worker = cls(
+        [rt.queue],
+        connection=rt.redis,
+        serializer=SERIALIZER,
+        # Heartbeats often enough that the sweeper can tell a killed worker's job.
+        job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
+    )
     # The scheduler moves retries with a backoff interval back onto the queue.
     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
 

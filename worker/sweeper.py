@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import redis
 import sqlalchemy as sa
 from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
 
 from service.enqueue import SERIALIZER, enqueue_moderation, moderation_job_id
 from service.models import Comment, utcnow
@@ -23,8 +24,43 @@ from service.status import Status
 
 log = logging.getLogger(__name__)
 
-# Jobs in these states will still run; leave their comments alone.
-_ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+# Jobs in these states will still run on their own; leave their comments alone.
+_WAITING = {JobStatus.QUEUED, JobStatus.DEFERRED}
+
+
+def heartbeat_interval(sweep_after_seconds: int) -> int:
+    """How often a worker proves it is still running a job (RQ's job monitoring interval).
+
+    A third of the sweep delay, so a job whose worker was killed goes quiet for
+    longer than ``PARLEY_SWEEP_AFTER`` only when nobody is running it.
+    """
+    return max(1, min(30, sweep_after_seconds // 3))
+
+
+def _still_running(job: Job, status: JobStatus, stale: timedelta, rt: Runtime) -> bool:
+    """Will this job still decide its comment without the sweeper?
+
+    A started job whose worker was SIGKILLed stays "started" until RQ's own
+    maintenance (every ten minutes) notices; a retry scheduled by a worker that
+    died waits for a scheduler lock (61 s) the next worker cannot take yet. So
+    a started job counts only while its heartbeat is fresh, and a scheduled one
+    only until it is overdue by the sweep delay.
+    """
+    if status in _WAITING:
+        return True
+    now = utcnow()
+    if status == JobStatus.STARTED:
+        beat = job.last_heartbeat or job.started_at
+        return beat is not None and now - _aware(beat) <= stale
+    if status == JobStatus.SCHEDULED:
+        due = ScheduledJobRegistry(queue=rt.queue).get_scheduled_time(job)
+        return now - _aware(due) <= stale
+    return False
+
+
+def _aware(moment: datetime) -> datetime:
+    # RQ hands back naive UTC datetimes; the rows' are aware.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -44,7 +80,8 @@ def sweep_pending(
     older_than = (
         rt.settings.jobs.sweep_after_seconds if older_than_seconds is None else older_than_seconds
     )
-    cutoff = utcnow() - timedelta(seconds=older_than)
+    stale = timedelta(seconds=older_than)
+    cutoff = utcnow() - stale
     with rt.session() as session:
         ids = session.scalars(
             sa.select(Comment.id)
@@ -61,7 +98,7 @@ def sweep_pending(
         )
         for comment_id, job in zip(ids, jobs, strict=True):
             status = job.get_status(refresh=False) if job is not None else None
-            if status in _ALIVE:
+            if job is not None and _still_running(job, status, stale, rt):
                 report.alive += 1
             elif status == JobStatus.FAILED:
                 # Retries ran out but the failure callback never held it
@@ -69,7 +106,8 @@ def sweep_pending(
                 if hold_after_failure(comment_id, "the job failed after its last retry"):
                     report.held.append(comment_id)
             else:
-                # Missing, stopped, cancelled, or finished without deciding.
+                # Missing, stopped, cancelled, finished without deciding, or
+                # started or scheduled by a worker that is gone.
                 if job is not None:
                     job.delete()
                 if enqueue_moderation(rt.queue, rt.settings, comment_id) is None:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import signal
+from datetime import UTC, timedelta
 
-from service.models import Comment
+from rq import Worker
+from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
+
+from service.enqueue import SERIALIZER, moderation_job_id
+from service.models import Comment, utcnow
 from service.runtime import Runtime
 from tests.support.apps import build_app
 from tests.support.live_server import free_port
@@ -100,3 +106,46 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
     assert statuses == ["published"] * 3, output
     assert worker.returncode in (0, -signal.SIGTERM), output
     assert "moderate-" in output
+
+
+def _age_past(rt, cid, seconds: float) -> None:
+    """Wait until the comment is older than ``seconds`` (the sweep delay under test)."""
+    with rt.session() as session:
+        created = session.get(Comment, cid).created_at
+    wait_until(lambda: (utcnow() - created).total_seconds() > seconds, timeout=seconds + 5)
+
+
+def test_a_job_started_by_a_worker_that_died_is_re_enqueued(post, rt, drain):
+    """A SIGKILLed worker leaves its job "started" for RQ's ten-minute maintenance."""
+    cid = post("my worker will be killed").get_json()["comment"]["id"]
+    worker = Worker([rt.queue], connection=rt.redis, serializer=SERIALIZER)
+    worker.register_birth()
+    job, _queue = worker.dequeue_job_and_maintain_ttl(timeout=1)
+    worker.prepare_job_execution(job)  # RQ's own bookkeeping: started, with a heartbeat
+    assert job.get_status() == JobStatus.STARTED
+    # ...and here the worker is killed: nothing touches the job again.
+    _age_past(rt, cid, 1)
+    job.heartbeat(utcnow(), ttl=60)  # while the worker lived, its heartbeat kept the job
+    assert sweep_pending(rt, older_than_seconds=1).alive == 1
+    wait_until(lambda: (utcnow() - job.last_heartbeat).total_seconds() > 1.2, timeout=5)
+    assert sweep_pending(rt, older_than_seconds=1).enqueued == [cid]
+    drain()
+    assert status_of(rt, cid) == "published"
+
+
+def test_a_retry_no_scheduler_moves_is_re_enqueued(post, rt, drain):
+    """A retry waits for a scheduler; when none runs, the sweeper is the retry."""
+    cid = post("my retry is stuck").get_json()["comment"]["id"]
+    job = Job.fetch(moderation_job_id(cid), connection=rt.redis, serializer=SERIALIZER)
+    # As RQ schedules a retry: into the scheduled registry, due in a second.
+    rt.queue.schedule_job(job, utcnow() + timedelta(seconds=1))
+    rt.queue.remove(job)
+    assert job.get_status() == JobStatus.SCHEDULED
+    _age_past(rt, cid, 1)
+    assert sweep_pending(rt, older_than_seconds=1).alive == 1  # not overdue yet
+    registry = ScheduledJobRegistry(queue=rt.queue)
+    due = registry.get_scheduled_time(job).replace(tzinfo=UTC)
+    wait_until(lambda: (utcnow() - due).total_seconds() > 1.2, timeout=5)
+    assert sweep_pending(rt, older_than_seconds=1).enqueued == [cid]
+    drain()
+    assert status_of(rt, cid) == "published"

@@ -203,16 +203,26 @@ def _claims(token: str):
 
 
 def _link_failure(error: LinkError):
-    status = {"expired": 410, "used": 410}.get(error.reason, 400)
+    status = {"expired": 410, "used": 410, "moved": 409}.get(error.reason, 400)
     return _page(
         "moderate_message.html", status, title="This link cannot be used", message=error.message
     )
 
 
 def _link_comment(db, claims) -> Comment:
+    """The comment a link may act on; why not, in the order a moderator needs to hear it."""
+    if is_used(db, claims.nonce):
+        raise LinkError("used", "this link was already used")
     comment = db.get(Comment, claims.comment_id)
     if comment is None or comment.thread.site_id != claims.site_id:
         raise LinkError("invalid", "this comment no longer exists")
+    if comment.status != claims.status:
+        # A colleague moved it after the mail went out; their decision stands.
+        raise LinkError(
+            "moved",
+            f"comment #{comment.id} is now {comment.status} (it was {claims.status} when this "
+            "mail was sent); open the dashboard to change it",
+        )
     return comment
 
 
@@ -222,8 +232,6 @@ def mail_link(token: str):
     try:
         claims = _claims(token)
         with rt.session() as db:
-            if is_used(db, claims.nonce):
-                raise LinkError("used", "this link was already used")
             comment = _link_comment(db, claims)
             return _page(
                 "moderate_mail_link.html",

@@ -1,7 +1,9 @@
 """One-click approve/reject links in moderator mail.
 
 A link is a token signed with the secret key (itsdangerous), bound to one
-comment, one action, one recipient and one nonce, and it expires. It works
+comment, one action, one recipient, one nonce and the status the comment had
+when it was mailed, and it expires. A comment a colleague has moved since
+(approved, filed as spam) is not moved again by an old link: 409. It works
 once: the first use records its nonce in ``mail_link_uses``, and the approve
 and reject links for the same comment in the same mail share a nonce, so
 using either spends both. The recipient must still be a moderator of the
@@ -28,7 +30,8 @@ LINK_ACTIONS = ("approve", "reject")
 
 
 class LinkError(Exception):
-    """Why a link cannot be used: ``expired``, ``invalid`` or ``used``."""
+    """Why a link cannot be used: ``expired``, ``invalid``, ``used``, or ``moved`` (the
+    comment is no longer in the status the mail was about)."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -43,6 +46,8 @@ class LinkClaims:
     recipient: str
     site_id: int
     nonce: str
+    # The status the mail was about; the link acts only while the comment still has it.
+    status: str
 
 
 def new_nonce() -> str:
@@ -63,6 +68,7 @@ def make_link_token(secret_key: str, claims: LinkClaims) -> str:
             "r": claims.recipient,
             "s": claims.site_id,
             "n": claims.nonce,
+            "st": claims.status,
         }
     )
 
@@ -76,7 +82,12 @@ def read_link_token(secret_key: str, token: str, max_age: int) -> LinkClaims:
         raise LinkError("invalid", "this link is not valid") from None
     try:
         claims = LinkClaims(
-            int(data["c"]), str(data["a"]), str(data["r"]), int(data["s"]), str(data["n"])
+            int(data["c"]),
+            str(data["a"]),
+            str(data["r"]),
+            int(data["s"]),
+            str(data["n"]),
+            str(data["st"]),
         )
     except (KeyError, TypeError, ValueError):
         raise LinkError("invalid", "this link is not valid") from None

@@ -105,7 +105,9 @@ def digest_message(
         who = c.identity.name if c.identity else c.author_name
         links = {
             action: f"{base_url}/moderate/mail/"
-            + make_link_token(secret_key, LinkClaims(c.id, action, recipient, site.id, item.nonce))
+            + make_link_token(
+                secret_key, LinkClaims(c.id, action, recipient, site.id, item.nonce, c.status)
+            )
             for action in ("approve", "reject")
         }
         lines += [

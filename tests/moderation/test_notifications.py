@@ -278,3 +278,27 @@ def test_a_repeated_fan_out_writes_no_second_notice(client, rt, site, drain, mai
     with rt.session() as session:
         assert session.query(Notice).filter_by(comment_id=comment).count() == 1
     assert len(mailbox.messages) == 1
+
+
+@pytest.mark.parametrize(
+    "colleague, link",
+    [("spam", "approve"), ("approve", "reject"), ("approve", "approve")],
+)
+def test_a_stale_link_does_not_undo_a_colleagues_decision(
+    client, rt, site, drain, mailbox, mod_mail, moderator_token, colleague, link
+):
+    hold_everything(rt, site)
+    comment = post_from(client, "Decide me once", "Ada", "ada@example.com", "10.1.3.1")
+    drain()
+    path = links_in(mailbox.messages[0])[comment][link]
+    moved = client.post(
+        f"/api/v1/moderation/comments/{comment}/{colleague}", headers=bearer(moderator_token)
+    )
+    assert moved.status_code == 200
+    after_colleague = status_of(rt, comment)
+
+    for answer in (client.get(path), client.post(path)):
+        assert answer.status_code == 409 and b"open the dashboard" in answer.data
+    assert status_of(rt, comment) == after_colleague
+    with rt.session() as session:
+        assert session.query(MailLinkUse).count() == 0  # the link was not spent either

@@ -7,6 +7,7 @@ variables wrong learns about all three from one start.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 
 class EnvReader:
@@ -47,3 +48,25 @@ class EnvReader:
             self.problems.append(f"{name} must be comma-separated seconds, not {raw!r}")
             return default
         return values
+
+    def seconds(self, name: str, default: float, high: float = 60.0) -> float:
+        """A timeout in seconds, in (0, high]."""
+        raw = self.text(name).strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= high:
+            self.problems.append(f"{name} must be seconds in (0, {high:g}], not {raw!r}")
+            return default
+        return value
+
+    def http_url(self, name: str, default: str = "") -> str:
+        """An http(s) URL with a host, without its trailing slash; reported when it is not one."""
+        value = self.text(name, default).strip().rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            self.problems.append(f"{name} must be an http(s) URL, not {value!r}")
+        return value

@@ -30,18 +30,7 @@ def parse_akismet(reader: EnvReader, base_url: str) -> AkismetSettings | None:
     key = reader.text("PARLEY_AKISMET_KEY").strip()
     if not key:
         return None
-    raw_timeout = reader.text("PARLEY_AKISMET_TIMEOUT", "3")
-    try:
-        timeout = float(raw_timeout)
-        if not 0 < timeout <= 60:
-            raise ValueError
-    except ValueError:
-        reader.problems.append(
-            f"PARLEY_AKISMET_TIMEOUT must be seconds in (0, 60], not {raw_timeout!r}"
-        )
-        timeout = AkismetSettings.timeout
-    url = reader.text("PARLEY_AKISMET_URL", DEFAULT_URL).rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        reader.problems.append(f"PARLEY_AKISMET_URL must be an http(s) URL, not {url!r}")
+    timeout = reader.seconds("PARLEY_AKISMET_TIMEOUT", AkismetSettings.timeout)
+    url = reader.http_url("PARLEY_AKISMET_URL", DEFAULT_URL)
     blog = reader.text("PARLEY_AKISMET_BLOG", base_url)
     return AkismetSettings(key=key, url=url, blog=blog, timeout=timeout)

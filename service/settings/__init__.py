@@ -22,6 +22,12 @@ from typing import Any
 from service.envvars import EnvReader
 from service.settings.akismet import AkismetSettings, parse_akismet
 from service.settings.auth import AuthSettings, parse_auth
+from service.settings.external import (
+    ModerationSettings,
+    PerspectiveSettings,
+    parse_moderation,
+    parse_perspective,
+)
 from service.settings.jobs import JobSettings, parse_jobs
 from service.settings.mail import MailSettings, parse_mail
 from service.settings.web import WebSettings, parse_web
@@ -58,6 +64,9 @@ class Settings:
     widget: WidgetSettings = field(default_factory=WidgetSettings)
     # None while Akismet is off (no PARLEY_AKISMET_KEY).
     akismet: AkismetSettings | None = None
+    # None while each external abuse check is off (no PARLEY_PERSPECTIVE_URL / _MODERATION_URL).
+    perspective: PerspectiveSettings | None = None
+    moderation: ModerationSettings | None = None
 
     @property
     def is_production(self) -> bool:
@@ -105,6 +114,8 @@ class Settings:
             webhooks=parse_webhooks(reader),
             widget=parse_widget(reader, port=web.port),
             akismet=parse_akismet(reader, base_url=web.base_url),
+            perspective=parse_perspective(reader),
+            moderation=parse_moderation(reader),
         )
         if problems:
             raise SettingsError(problems)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from service import caches
 from service.akismet import Akismet, AkismetError
 from service.settings.akismet import AkismetSettings
-from worker.checks.base import CheckContext, CommentFacts, Finding, check
+from worker.checks.base import CheckContext, CommentFacts, check, unanswered
 
 
 @lru_cache(maxsize=4)
@@ -42,15 +42,13 @@ def akismet_fields(facts: CommentFacts) -> dict[str, str | None]:
 
 @check("akismet", kind="spam", version="1")
 def akismet(facts: CommentFacts, ctx: CheckContext):
-    # Stateless runs (warm-up, ``parley eval``) may have no settings at all.
-    config = ctx.settings.akismet if ctx.stateful and ctx.settings is not None else None
+    config = ctx.section("akismet")
     if config is None:
         return 0.0, "Akismet not configured"
     try:
         spam, blatant = client(config).comment_check(akismet_fields(facts))
     except AkismetError as error:
-        reason = f"Akismet did not answer ({error}); held for a person to decide"
-        return Finding(1.0, reason, kind="policy")
+        return unanswered("Akismet", str(error))
     if blatant:
         return 1.0, "Akismet: blatant spam"
     if spam:

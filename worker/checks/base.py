@@ -88,6 +88,14 @@ class CheckContext:
     settings: Any = None
     stateful: bool = True
 
+    def section(self, name: str) -> Any:
+        """A settings section for a check that calls out (``settings.akismet``), or None.
+
+        None in stateless runs (warm-up, ``parley eval``), which may have no settings at
+        all and must send no reader's text anywhere, and while the section is off.
+        """
+        return getattr(self.settings, name) if self.stateful and self.settings else None
+
 
 class Finding(NamedTuple):
     """What a check's body answers; a plain ``(score, reason)`` tuple is one too."""
@@ -95,6 +103,18 @@ class Finding(NamedTuple):
     score: float
     reason: str
     kind: str | None = None  # this result only; None: the check's declared kind
+
+
+def unanswered(service: str, detail: str) -> Finding:
+    """What a check answers when the service it asks could not (network, timeout, bad reply).
+
+    Fail-closed: a policy result at 1.0 holds the comment for a person, even for a
+    trusted author, and never files it as spam; a comment is never published
+    because a service that should have judged it was down.
+    """
+    return Finding(
+        1.0, f"{service} did not answer ({detail}); held for a person to decide", "policy"
+    )
 
 
 Body = Callable[[CommentFacts, CheckContext], tuple]

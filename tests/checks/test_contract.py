@@ -35,6 +35,8 @@ DECLARED = [
     ("trust", "trust", "1"),
     ("banned_author", "policy", "1"),
     ("akismet", "spam", "1"),
+    ("perspective", "abuse", "1"),
+    ("moderation_api", "abuse", "1"),
 ]
 
 

@@ -18,6 +18,7 @@ from worker.checks import labels  # noqa: E402, F401
 from worker.checks import history  # noqa: E402, F401
 from worker.checks import banned  # noqa: E402, F401
 from worker.checks import akismet  # noqa: E402, F401
+from worker.checks import external  # noqa: E402, F401
 # isort: on
 
 

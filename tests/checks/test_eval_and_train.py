@@ -76,6 +76,55 @@ def test_eval_with_a_wrong_column_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "needs columns" in result.output
 
 
+def blog_csv(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "blog.csv",
+        ["text", "label", "kind"],
+        [
+            ["shut up you stupid bitch nobody likes you", "1", "insult"],
+            ["Thanks, this saved me an afternoon.", "1", "insult"],  # labeled abuse: a miss
+            ["Looking forward to the game tonight with the family", "0", "civil"],
+            ["you are a fucking idiot and a disgrace", "0", "civil"],  # labeled civil: flagged
+            ["Great write-up, the second chart is clear.", "0", ""],
+        ],
+    )
+
+
+def test_eval_by_prints_the_flagged_rate_per_value_before_the_json_line(tmp_path):
+    result = parley_eval("toxicity", blog_csv(tmp_path), "text", "label", "--by", "kind", "--json")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert set(json.loads(lines[-1])) == KEYS  # the contract: still exactly the metrics
+    table = {line.split()[0]: line.split()[1:] for line in lines[:-1] if line.strip()}
+    assert table["kind"] == ["n", "positive", "flagged", "rate"]
+    assert table["insult"] == ["2", "2", "1", "50.0%"]
+    assert table["civil"] == ["2", "0", "1", "50.0%"]
+    assert table["(empty)"] == ["1", "0", "0", "0.0%"]
+
+
+def test_eval_by_an_unknown_column_is_a_usage_error(tmp_path):
+    result = parley_eval("toxicity", blog_csv(tmp_path), "text", "label", "--by", "topic")
+    assert result.exit_code == 2 and "'topic'" in result.output
+
+
+def test_eval_explain_names_the_worst_misses_each_way_with_check_and_reason(tmp_path):
+    result = parley_eval(
+        "toxicity", blog_csv(tmp_path), "text", "label", "--explain", "1", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert set(json.loads(lines[-1])) == KEYS
+    fn = lines.index(next(line for line in lines if line.startswith("false negatives (1;")))
+    fp = lines.index(next(line for line in lines if line.startswith("false positives (1;")))
+    # Each miss: its score, the check that decided (or came nearest) and its reason, then the text.
+    assert "Thanks, this saved me an afternoon." in lines[fn + 2]
+    assert "you are a fucking idiot and a disgrace" in lines[fp + 2]
+    for line in (lines[fn + 1], lines[fp + 1]):
+        score, check_and_reason = line.split(maxsplit=1)
+        assert 0.0 <= float(score) <= 1.0 and ": " in check_and_reason
+    assert float(lines[fn + 1].split()[0]) < 0.5 <= float(lines[fp + 1].split()[0])
+
+
 def test_train_is_reproducible_and_writes_metadata(tmp_path):
     # A small slice of the real data keeps the test quick.
     (tmp_path / "spam").mkdir()

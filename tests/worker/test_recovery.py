@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import signal
+import threading
 from datetime import UTC, timedelta
 
+import pytest
+import sqlalchemy as sa
 from rq import Worker
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
+from service.embedded import start_redis
 from service.enqueue import SERIALIZER, moderation_job_id
 from service.models import Comment, utcnow
 from service.runtime import Runtime
@@ -17,7 +22,7 @@ from tests.support.live_server import free_port
 from tests.support.waiting import wait_until
 from tests.support.workers import drain, worker_process
 from worker import runtime as worker_runtime
-from worker.sweeper import sweep_pending
+from worker.sweeper import sweep_forever, sweep_pending
 
 
 def status_of(rt, cid):
@@ -149,3 +154,102 @@ def test_a_retry_no_scheduler_moves_is_re_enqueued(post, rt, drain):
     assert sweep_pending(rt, older_than_seconds=1).enqueued == [cid]
     drain()
     assert status_of(rt, cid) == "published"
+
+
+def _database_outage(db_url: str, postgres_url: str):
+    """Turn connections to this test's PostgreSQL database away, and back on: a real outage."""
+    name = sa.engine.make_url(db_url).database
+    admin = sa.create_engine(
+        postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
+
+    def outage(on: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not on)}'))
+            if on:
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
+    return outage, admin
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_the_sweeper_outlives_a_database_outage(make_app, settings, db_url, postgres_url, caplog):
+    app = make_app(settings.overridden(jobs={"sweep_after_seconds": 0}))
+    rt = app.extensions["parley"]
+    client = app.test_client()
+    cid = client.post(
+        "/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": "/t",
+            "body": "swept after the outage",
+            "author": {"name": "Ada", "email": "ada@example.com"},
+        },
+    ).get_json()["comment"]["id"]
+    rt.redis.flushdb()  # its job is lost: only the sweeper can bring it back
+    outage, admin = _database_outage(db_url, postgres_url)
+    stop = threading.Event()
+    sweeper = threading.Thread(target=sweep_forever, args=(rt, 0.1, stop), daemon=True)
+    caplog.set_level(logging.WARNING, logger="worker.sweeper")
+    try:
+        outage(True)
+        sweeper.start()
+        assert wait_until(lambda: "unavailable" in caplog.text, timeout=10)
+        assert sweeper.is_alive()
+    finally:
+        outage(False)
+    job_id = moderation_job_id(cid)
+    assert wait_until(lambda: rt.redis.exists(f"rq:job:{job_id}"), timeout=30), caplog.text
+    stop.set()
+    sweeper.join(10)
+    assert not sweeper.is_alive()
+    assert "ada@example.com" not in caplog.text and "Traceback" not in caplog.text
+    admin.dispose()
+
+
+def test_the_worker_outlives_a_redis_restart(site, rt, settings, tmp_path):
+    """`parley worker` on its own Redis: the server goes away and comes back on the same port."""
+    port = free_port()
+    server = start_redis(tmp_path / "redis", port=port, persist=False)
+    url = f"redis://127.0.0.1:{port}/0"
+    env = {
+        "PARLEY_ENV": "test",
+        "PARLEY_SECRET_KEY": settings.secret_key,
+        "PARLEY_DATABASE_URL": settings.database_url,
+        "PARLEY_REDIS_URL": url,
+        "PARLEY_QUEUE": settings.jobs.queue,
+    }
+    own = build_app(settings.overridden(redis_url=url))
+    own_rt = own.extensions["parley"]
+    try:
+        with worker_process(env) as worker:
+            assert wait_until(lambda: "Listening on" in worker.output, timeout=60), worker.output
+            server.stop()
+            assert wait_until(lambda: "reconnecting in" in worker.output, timeout=30), worker.output
+            assert worker.process.poll() is None
+            server = start_redis(tmp_path / "redis", port=port, persist=False)
+            cid = (
+                own.test_client()
+                .post(
+                    "/api/v1/comments",
+                    json={
+                        "site": "demo",
+                        "thread": "/t",
+                        "body": "after the restart",
+                        "author": {"name": "Ada", "email": "ada@example.com"},
+                    },
+                )
+                .get_json()["comment"]["id"]
+            )
+            assert wait_until(lambda: status_of(rt, cid) != "pending", timeout=60), worker.output
+        assert status_of(rt, cid) == "published", worker.output
+    finally:
+        own_rt.close()
+        server.stop()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import effects
 from service.enqueue import make_queue
 from service.settings import Settings
+from service.slots import Slots
 
 
 def make_engine(database_url: str) -> sa.Engine:
@@ -66,6 +67,8 @@ class Runtime:
     sessions: sessionmaker[Session]
     redis: redis.Redis
     queue: Queue
+    # Web threads lent to requests that wait (event streams, ?wait=): service.slots.
+    waiting: Slots
     _pid: int = field(default_factory=os.getpid)
 
     @classmethod
@@ -83,6 +86,10 @@ class Runtime:
             sessions=sessions,
             redis=conn,
             queue=make_queue(settings, conn),
+            waiting=Slots(
+                settings.widget.max_waiting or max(1, settings.web.threads // 2),
+                settings.widget.max_waiting_per_client,
+            ),
         )
 
     def after_fork(self) -> None:

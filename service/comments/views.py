@@ -57,13 +57,17 @@ def create_comment(body: CommentIn):
     summary="A comment's status; with wait=S, block up to S seconds for the worker's decision",
     query=CommentStatusQuery,
     responses={200: CommentEnvelope},
-    errors=(404,),
+    errors=(404, 429),
 )
 def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
     wait = min(query.wait, rt.settings.web.max_wait_seconds)
     if wait > 0:
-        reading.wait_for_decision(rt, comment_id, wait)
+        give_back = rt.waiting.take(request.remote_addr or "", "status waits")
+        try:
+            reading.wait_for_decision(rt, comment_id, wait)
+        finally:
+            give_back()
     with rt.session() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:

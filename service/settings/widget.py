@@ -2,6 +2,9 @@
 
 PARLEY_SSE_LIFETIME    seconds one event stream stays open before the browser reconnects (300)
 PARLEY_SSE_HEARTBEAT   seconds between keep-alive comments on an idle stream (15)
+PARLEY_MAX_WAITING     requests one web process lets wait at once (event streams and ?wait=);
+                       0 = half its threads (PARLEY_WEB_THREADS)
+PARLEY_MAX_WAITING_PER_CLIENT  of those, from one client address (6)
 PARLEY_DEMO_PORT       port of the demo's second article, another origin (PARLEY_PORT + 1)
 PARLEY_DEMO_ORIGIN     that article's origin as browsers see it (http://localhost:<port>)
 """
@@ -20,6 +23,8 @@ class WidgetSettings:
     sse_heartbeat: int = 15
     demo_port: int = 8001
     demo_origin: str = "http://localhost:8001"
+    max_waiting: int = 0  # 0: half the web process's threads
+    max_waiting_per_client: int = 6
 
 
 def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:
@@ -36,4 +41,13 @@ def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:
         reader.problems.append(
             f"PARLEY_DEMO_ORIGIN must be an origin like http://localhost:8001, not {demo_origin!r}"
         )
-    return WidgetSettings(lifetime, heartbeat, demo_port, demo_origin)
+    return WidgetSettings(
+        lifetime,
+        heartbeat,
+        demo_port,
+        demo_origin,
+        max_waiting=integer("PARLEY_MAX_WAITING", 0, 0, 100_000),
+        max_waiting_per_client=integer(
+            "PARLEY_MAX_WAITING_PER_CLIENT", WidgetSettings.max_waiting_per_client, 1, 10_000
+        ),
+    )

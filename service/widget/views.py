@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, request
 
 from service.api import endpoint
 from service.errors import ApiError
+from service.models import Thread
 from service.runtime import current_runtime
 from service.schemas import DB_INT_MAX
 from service.sites import get_site
@@ -55,12 +57,20 @@ def count_js():
     summary="Server-Sent Events (text/event-stream): comments published in a thread from now on",
     query=ThreadEventsQuery,
     responses={200: None},
-    errors=(404,),
+    errors=(404, 429),
 )
 def thread_events(query: ThreadEventsQuery):
     rt = current_runtime()
     with rt.session() as session:
         site_id = get_site(session, query.site).id
+        known = session.scalar(
+            sa.select(Thread.id).where(Thread.site_id == site_id, Thread.key == query.thread)
+        )
+    if known is None:
+        # No comment yet, so nothing can arrive soon: hold no thread, and let the
+        # browser come back in a minute (EventSource reconnects after ``retry``).
+        return _event_stream(iter([f"retry: {QUIET_THREAD_RETRY_MS}\n\n"]))
+    give_back = rt.waiting.take(request.remote_addr or "", "live streams")
     after = query.after
     last_event = request.headers.get("Last-Event-ID", "").strip()
     # Any header is hostile: only a plain id the database could hold counts.
@@ -70,7 +80,18 @@ def thread_events(query: ThreadEventsQuery):
     stream = ThreadStream(
         rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat
     )
-    response = Response(stream.events(), mimetype="text/event-stream")
+    response = _event_stream(stream.events())
+    # The WSGI server closes the response however the stream ends (done, client gone).
+    response.call_on_close(give_back)
+    return response
+
+
+# How long the browser waits before asking again about a thread with no comments.
+QUIET_THREAD_RETRY_MS = 60_000
+
+
+def _event_stream(events) -> Response:
+    response = Response(events, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     # nginx buffers proxied responses unless told not to; events must leave at once.
     response.headers["X-Accel-Buffering"] = "no"

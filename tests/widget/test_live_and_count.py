@@ -59,7 +59,10 @@ def test_an_approved_comment_replaces_its_awaiting_copy_live(stack, page):
         session.commit()
     page.goto(stack.article(new_thread("approve"), site="strict"))
     widget = page.locator("#parley")
-    expect(widget.locator(".live")).to_be_visible()
+    # A thread with no comment yet holds no stream on the server (it is asked again in a
+    # minute), so the widget is not live yet...
+    expect(widget.get_by_role("button", name="Post Comment")).to_be_visible()
+    expect(widget.locator(".live")).to_be_hidden()
     widget.get_by_role("textbox", name="Comment", exact=True).fill("Held, then approved.")
     widget.get_by_role("textbox", name="Name", exact=True).fill("Ada")
     widget.get_by_role("textbox", name="Email (never published)").fill("ada@example.com")
@@ -67,6 +70,8 @@ def test_an_approved_comment_replaces_its_awaiting_copy_live(stack, page):
     pending = widget.locator("li.pending")
     expect(pending).to_have_count(1)
     cid = comment_id(pending)
+    # ...until the reader's own comment makes the thread: then it listens at once.
+    expect(widget.locator(".live")).to_be_visible()
 
     approved = requests.post(
         f"{stack.parley}/api/v1/moderation/comments/{cid}/approve",
@@ -83,3 +88,57 @@ def test_an_approved_comment_replaces_its_awaiting_copy_live(stack, page):
     page.reload()
     expect(widget.locator(f"#parley-comment-{cid}")).to_have_count(1)
     expect(widget.locator("li.pending")).to_have_count(0)
+
+
+def _stream(client, thread: str, ip: str):
+    return client.get(
+        f"/api/v1/threads/events?site=demo&thread={thread}",
+        environ_base={"REMOTE_ADDR": ip},
+        buffered=False,
+    )
+
+
+def test_waiting_requests_are_capped_per_client_and_in_total(make_app, settings):
+    """One client with many idle streams must not take every web thread (hardening 2)."""
+    app = make_app(settings.overridden(widget={"max_waiting": 3, "max_waiting_per_client": 2}))
+    client = app.test_client()
+    first = client.post(
+        "/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": "/live",
+            "body": "first",
+            "author": {"name": "Ada", "email": "ada@example.com"},
+        },
+    )
+    assert first.status_code == 202
+    rt = app.extensions["parley"]
+    held = [_stream(client, "/live", "10.0.0.1") for _ in range(2)]
+    assert [r.status_code for r in held] == [200, 200]
+    refused = _stream(client, "/live", "10.0.0.1")
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "rate_limited"
+    held.append(_stream(client, "/live", "10.0.0.2"))
+    assert held[-1].status_code == 200
+    full = _stream(client, "/live", "10.0.0.3")
+    assert full.status_code == 503 and full.get_json()["error"]["code"] == "unavailable"
+    # A long poll waits in the same pool of threads.
+    poll = client.get(
+        f"/api/v1/comments/{first.get_json()['comment']['id']}?wait=5",
+        environ_base={"REMOTE_ADDR": "10.0.0.4"},
+    )
+    assert poll.status_code == 503
+    assert rt.waiting.held() == 3
+    held.pop().close()  # the stream ends: its thread is free again
+    assert rt.waiting.held() == 2
+    assert _stream(client, "/live", "10.0.0.3").status_code == 200
+    for response in held:
+        response.close()
+
+
+def test_a_stream_for_a_thread_with_no_comments_holds_no_thread(make_app, settings):
+    app = make_app(settings)
+    rt = app.extensions["parley"]
+    response = app.test_client().get("/api/v1/threads/events?site=demo&thread=/nothing-yet")
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    assert response.get_data(as_text=True) == "retry: 60000\n\n"  # come back in a minute
+    assert rt.waiting.held() == 0

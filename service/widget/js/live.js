@@ -7,7 +7,10 @@ import { BASE } from "./page.js";
 /**
  * @param {import("./widget.js").Widget} w
  * @param {import("./thread.js").Thread} thread
- * @returns {() => void} opens the stream (once; again later if the browser gave up)
+ * @returns {{listen: () => void, renew: () => void}} ``listen`` opens the stream (once; again
+ *   later if the browser gave up); ``renew`` opens it now unless it is open: the server sends a
+ *   thread with no comments yet only "come back in a minute", so after the reader's own first
+ *   comment the widget asks again at once.
  */
 export function liveFor(w, thread) {
   const { t, config, state, root, liveBadge } = w;
@@ -51,5 +54,12 @@ export function liveFor(w, thread) {
     });
   }
 
-  return listen;
+  function renew() {
+    if (events && events.readyState === EventSource.OPEN) return;
+    if (events) events.close();
+    events = null;
+    listen();
+  }
+
+  return { listen, renew };
 }

@@ -22,9 +22,9 @@ function mount(script, host) {
   const w = widgetFor(host, config);
   const form = formFor(w);
   const thread = threadFor(w, form, () => start());
-  const listen = liveFor(w, thread);
+  const live = liveFor(w, thread);
   const signin = signinFor(w, form);
-  postingFor(w, form, thread, signin);
+  postingFor(w, form, thread, signin, live.renew);
 
   async function start() {
     w.notice.className = "loading";
@@ -33,7 +33,7 @@ function mount(script, host) {
     const loaded = await thread.loadPage();
     if (!loaded) return;
     await thread.restorePending();
-    listen();
+    live.listen();
     const match = /^#parley-comment-(\d+)$/.exec(location.hash);
     const linked = match && w.state.comments.get(Number(match[1]));
     if (linked) linked.li.scrollIntoView();

@@ -23,8 +23,9 @@ const FIELD_OF = /** @type {Record<string, typeof FIELDS[number]>} */ ({
  * @param {import("./form.js").Form} form
  * @param {import("./thread.js").Thread} thread
  * @param {import("./signin.js").Signin} signin
+ * @param {() => void} posted called once a comment is stored (its thread exists from then on)
  */
-export function postingFor(w, form, thread, signin) {
+export function postingFor(w, form, thread, signin, posted) {
   const { t, config, state, api, keys, signedIn } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
@@ -148,6 +149,7 @@ export function postingFor(w, form, thread, signin) {
     try {
       const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
       const id = created.comment.id;
+      posted();
       if (!signedIn()) {
         const { name, email, url } = values;
         storage.set(keys.guest, inputs.remember.checked ? { name, email, url } : null);

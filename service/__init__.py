@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.schemas import DatabaseIntConverter
@@ -24,12 +25,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
-    # Before any blueprint binds its rules: an id past BIGINT matches no route (404).
+    # Before any blueprint binds its rules: an id past INTEGER matches no route (404).
     app.url_map.converters["int"] = DatabaseIntConverter
     if settings.web.proxy_hops:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=settings.web.proxy_hops, x_proto=settings.web.proxy_hops
         )
+    else:
+        _warn_about_an_untrusted_proxy(app)
 
     from service.runtime import Runtime
 
@@ -66,3 +69,23 @@ def create_app(settings: Settings | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return app
+
+
+def _warn_about_an_untrusted_proxy(app: Flask) -> None:
+    """Say once, clearly, that a proxy is in front but not trusted.
+
+    With PARLEY_PROXY_HOPS=0 every reader behind the proxy has the proxy's
+    address: one rate limit, one flood count, one ban for everybody. The header
+    is never trusted without the setting (a client can send it); only reported.
+    """
+    warned = threading.Event()
+
+    @app.before_request
+    def _check_forwarded() -> None:
+        if not warned.is_set() and "X-Forwarded-For" in request.headers:
+            warned.set()
+            logging.getLogger(__name__).warning(
+                "requests carry X-Forwarded-For but PARLEY_PROXY_HOPS=0: every reader "
+                "behind the proxy shares its address (rate limits, flood checks, bans); "
+                "set PARLEY_PROXY_HOPS to the number of proxies you run"
+            )

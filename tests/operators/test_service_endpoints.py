@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 
 def test_healthz_and_readyz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
@@ -30,3 +32,13 @@ def test_openapi_describes_every_api_route_with_its_models(app, client):
     # (JSON routes outside /api/v1, such as /auth/me, are documented too).
     assert {r for r in routes if r[0].startswith("/api/v1/")} <= documented
     assert documented <= routes
+
+
+def test_an_untrusted_proxy_is_reported_once(client, caplog):
+    caplog.set_level(logging.WARNING, logger="service")
+    client.get("/healthz")
+    assert "PARLEY_PROXY_HOPS" not in caplog.text
+    for _ in range(3):
+        client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+    warnings = [r for r in caplog.records if "PARLEY_PROXY_HOPS=0" in r.getMessage()]
+    assert len(warnings) == 1

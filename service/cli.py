@@ -23,11 +23,15 @@ def load_runtime() -> Runtime:
         raise click.ClickException(str(error)) from None
 
 
-def upgrade_database(database_url: str, revision: str = "head") -> None:
+def upgrade_database(
+    database_url: str, revision: str = "head", secret_key: str | None = None
+) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    # Migrations that seal data at rest (0005) need the key the service opens it with.
+    config.attributes["secret_key"] = secret_key
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     # ConfigParser interpolation would choke on "%" in passwords.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -48,7 +52,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     with closing(load_runtime()) as rt:
-        upgrade_database(rt.settings.database_url, revision)
+        upgrade_database(rt.settings.database_url, revision, rt.settings.secret_key)
     click.echo(f"database at {revision}")
 
 

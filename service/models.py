@@ -244,8 +244,9 @@ class RevokedToken(Base):
 class Webhook(Base):
     """A site's HTTP endpoint for comment.published / comment.held / comment.spam.
 
-    The secret signs every payload (HMAC-SHA256), so it is kept in clear:
-    it is shown once when the webhook is created, like a token.
+    The secret signs every payload (HMAC-SHA256); it is shown once when the
+    webhook is created, like a token, and stored sealed with a key derived
+    from the secret key (``service.notifications.sealed_secrets``).
     """
 
     __tablename__ = "webhooks"
@@ -253,7 +254,7 @@ class Webhook(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(sa.String(2048))
-    secret: Mapped[str] = mapped_column(sa.String(128))
+    secret: Mapped[str] = mapped_column(sa.String(512))
     events: Mapped[list[str]] = mapped_column(default=list)
     created_by: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

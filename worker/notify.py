@@ -191,5 +191,5 @@ def deliver_webhook(webhook_id: int, event: str, comment_id: int) -> str:
             return "gone"
         site = session.get(Site, hook.site_id)
         data = payload(event, delivery, comment, site, rt.settings.web.base_url)
-    status = deliver(hook, event, delivery, data, rt.settings.webhooks.timeout_seconds)
+    status = deliver(hook, event, delivery, data, rt.settings)
     return f"HTTP {status}"

@@ -153,9 +153,11 @@ def add_webhook(body: WebhookIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         actor = require_owner(session, site.id)
-        hook = create_webhook(session, site.id, body.url, list(body.events), actor.label)
+        hook, secret = create_webhook(
+            session, site.id, body.url, list(body.events), actor.label, settings=rt.settings
+        )
         session.commit()
-        out = WebhookCreated(webhook=_webhook_out(hook, site.slug), secret=hook.secret)
+        out = WebhookCreated(webhook=_webhook_out(hook, site.slug), secret=secret)
     return out.model_dump(mode="json"), 201
 
 

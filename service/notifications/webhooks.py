@@ -14,6 +14,11 @@ compares in constant time, and rejects timestamps older than a few minutes
 2xx, or no answer within the timeout, is a failure: the worker retries with
 backoff (PARLEY_WEBHOOK_RETRY_INTERVALS). Payloads carry the comment's
 state at delivery time and never its author's email or IP hash.
+
+A webhook reaches only public addresses (``destinations``: checked when it
+is added and at every delivery, connected to by the checked address, no
+redirects followed) unless PARLEY_WEBHOOK_ALLOW_PRIVATE=1; its secret is
+stored sealed (``sealed_secrets``) and opened only to sign.
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-import requests
 import sqlalchemy as sa
+import urllib3
 from sqlalchemy.orm import Session
 
 from service.errors import ApiError
 from service.models import Comment, Site, Webhook
 from service.moderation import audit
+from service.notifications.destinations import DestinationRefused, destination, post_to
+from service.notifications.sealed_secrets import SecretUnreadable, seal, unseal
+from service.settings import Settings
 
 EVENTS = ("comment.published", "comment.held", "comment.spam")
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -41,25 +49,43 @@ class DeliveryFailed(Exception):
     pass
 
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ApiError("validation_failed", "url: must be an http(s) URL", field="url")
+def check_url(url: str, allow_private: bool) -> str:
+    """The URL if its host resolves only to addresses a webhook may reach (see destinations)."""
+    try:
+        destination(url, allow_private)
+    except DestinationRefused as refused:
+        raise ApiError("validation_failed", f"url: {refused}", field="url") from None
     return url
 
 
+def shown_url(url: str) -> str:
+    """The URL without any user:password@, for the audit log."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 def create_webhook(
-    session: Session, site_id: int, url: str, events: list[str], actor_label: str
-) -> Webhook:
+    session: Session,
+    site_id: int,
+    url: str,
+    events: list[str],
+    actor_label: str,
+    *,
+    settings: Settings,
+) -> tuple[Webhook, str]:
+    """The new webhook and its signing secret, in clear this once (the row keeps it sealed)."""
     unknown = sorted(set(events) - set(EVENTS))
     if unknown or not events:
         raise ApiError(
             "validation_failed", f"events: choose from {', '.join(EVENTS)}", field="events"
         )
+    secret = "whsec_" + secrets.token_urlsafe(32)
     hook = Webhook(
         site_id=site_id,
-        url=check_url(url),
-        secret="whsec_" + secrets.token_urlsafe(32),
+        url=check_url(url, settings.webhooks.allow_private),
+        secret=seal(settings.secret_key, secret),
         events=sorted(set(events)),
         created_by=actor_label,
     )
@@ -70,9 +96,9 @@ def create_webhook(
         site_id=site_id,
         actor=actor_label,
         action="webhook_added",
-        note=f"webhook {hook.id}: {url} ({', '.join(hook.events)})",
+        note=f"webhook {hook.id}: {shown_url(url)} ({', '.join(hook.events)})",
     )
-    return hook
+    return hook, secret
 
 
 def delete_webhook(session: Session, hook: Webhook, actor_label: str) -> None:
@@ -81,7 +107,7 @@ def delete_webhook(session: Session, hook: Webhook, actor_label: str) -> None:
         site_id=hook.site_id,
         actor=actor_label,
         action="webhook_removed",
-        note=f"webhook {hook.id}: {hook.url}",
+        note=f"webhook {hook.id}: {shown_url(hook.url)}",
     )
     session.delete(hook)
     session.flush()
@@ -146,8 +172,18 @@ def verify_signature(
     return hmac.compare_digest(signature(secret, timestamp, body), header)
 
 
-def deliver(hook: Webhook, event: str, delivery: str, data: dict, timeout: float) -> int:
-    """POST one signed payload; the status code, or DeliveryFailed (the job retries)."""
+def deliver(hook: Webhook, event: str, delivery: str, data: dict, settings: Settings) -> int:
+    """POST one signed payload; the status code, or DeliveryFailed (the job retries).
+
+    The host is checked again here: its DNS may have changed since the webhook
+    was added, and the connection goes to the address this check accepted.
+    """
+    ws = settings.webhooks
+    try:
+        place = destination(hook.url, ws.allow_private)
+        secret = unseal(settings.secret_key, hook.secret)
+    except (DestinationRefused, SecretUnreadable) as refused:
+        raise DeliveryFailed(f"webhook {hook.id}: refused: {refused}") from None
     body = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -156,14 +192,12 @@ def deliver(hook: Webhook, event: str, delivery: str, data: dict, timeout: float
         "X-Parley-Event": event,
         "X-Parley-Delivery": delivery,
         "X-Parley-Timestamp": timestamp,
-        "X-Parley-Signature": signature(hook.secret, timestamp, body),
+        "X-Parley-Signature": signature(secret, timestamp, body),
     }
     try:
-        response = requests.post(
-            hook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
-    except requests.RequestException as error:
+        response = post_to(place, body, headers, ws.timeout_seconds)
+    except urllib3.exceptions.HTTPError as error:
         raise DeliveryFailed(f"webhook {hook.id}: {error}") from None
-    if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"webhook {hook.id}: HTTP {response.status_code}")
-    return response.status_code
+    if not 200 <= response.status < 300:
+        raise DeliveryFailed(f"webhook {hook.id}: HTTP {response.status}")
+    return response.status

@@ -3,10 +3,13 @@ a moderator who reads mail, and helpers that post and moderate comments."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from service.access import create_token
 from service.models import Site, SiteMember
+from tests.moderation.helpers import HOOK_HOST
 from tests.moderation.servers import http_receiver, smtp_server
 
 MODERATOR_EMAIL = "mod@example.test"
@@ -53,3 +56,33 @@ def mod_mail(rt, site) -> str:
         session.add(SiteMember(site_id=site.id, email=MODERATOR_EMAIL, role="moderator"))
         session.commit()
     return MODERATOR_EMAIL
+
+
+@pytest.fixture
+def intranet(rt):
+    """PARLEY_WEBHOOK_ALLOW_PRIVATE=1: webhooks may reach loopback (the receiver) and
+    private ranges."""
+    rt.settings = rt.settings.overridden(webhooks={"allow_private": True})
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Steers what HOOK_HOST resolves to, every other name resolving as usual:
+    ``dns.answers`` has one list of addresses per lookup (the last repeats),
+    ``dns.lookups`` counts them."""
+    real = socket.getaddrinfo
+
+    class Resolver:
+        answers: list[list[str]] = [["127.0.0.1"]]
+        lookups = 0
+
+        def __call__(self, host, port, *args, **kwargs):
+            if host != HOOK_HOST:
+                return real(host, port, *args, **kwargs)
+            answer = self.answers[min(self.lookups, len(self.answers) - 1)]
+            self.lookups += 1
+            return [info for a in answer for info in real(a, port, *args, **kwargs)]
+
+    resolver = Resolver()
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    return resolver

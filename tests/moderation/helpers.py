@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from service.models import Comment, Site
 
+# The one made-up name the ``dns`` fixture (conftest) answers for.
+HOOK_HOST = "hooks.example.test"
+
 
 def hold_everything(rt, site) -> None:
     with rt.session() as session:

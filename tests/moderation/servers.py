@@ -47,13 +47,21 @@ class Receiver:
 
     url: str = ""
     fail_first: int = 0
+    # Answer every request with a 302 to this URL instead.
+    redirect_to: str = ""
     # Every attempt, failed or not: (headers, raw body, status answered).
     attempts: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         status = 500 if len(self.attempts) < self.fail_first else 200
+        if self.redirect_to:
+            status = 302
         self.attempts.append((dict(request.headers), request.get_data(), status))
+        if status == 302:
+            return Response("", status=302, headers={"Location": self.redirect_to})(
+                environ, start_response
+            )
         return Response("ok" if status == 200 else "try later", status=status)(
             environ, start_response
         )

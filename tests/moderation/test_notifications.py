@@ -211,7 +211,7 @@ def _add_hook(client, owner_token, receiver, events) -> str:
 
 
 def test_webhooks_are_signed_and_retried_until_delivered(
-    client, rt, site, drain, receiver, owner_token
+    client, rt, site, drain, receiver, owner_token, intranet
 ):
     secret = _add_hook(client, owner_token, receiver, ["comment.published", "comment.spam"])
     receiver.fail_first = 2
@@ -239,7 +239,9 @@ def test_webhooks_are_signed_and_retried_until_delivered(
     assert receiver.attempts[-1][0]["X-Parley-Event"] == "comment.spam"
 
 
-def test_a_failing_webhook_backs_off(client, rt, site, drain, receiver, owner_token, settings):
+def test_a_failing_webhook_backs_off(
+    client, rt, site, drain, receiver, owner_token, settings, intranet
+):
     rt.settings = rt.settings.overridden(webhooks={"retry_intervals": (30, 120)})
     _add_hook(client, owner_token, receiver, ["comment.published"])
     receiver.fail_first = 99

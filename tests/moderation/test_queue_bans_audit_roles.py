@@ -198,7 +198,9 @@ def test_roles_are_managed_by_owners_only(client, rt, site, moderator_token, own
     ]
 
 
-def test_webhooks_are_owner_managed_and_documented(client, site, moderator_token, owner_token):
+def test_webhooks_are_owner_managed_and_documented(client, rt, site, moderator_token, owner_token):
+    # A receiver on loopback, as on an intranet install (PARLEY_WEBHOOK_ALLOW_PRIVATE=1).
+    rt.settings = rt.settings.overridden(webhooks={"allow_private": True})
     hook = {"site": "demo", "url": "http://127.0.0.1:9/hook", "events": ["comment.held"]}
     assert (
         client.post(

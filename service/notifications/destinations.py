@@ -104,7 +104,11 @@ def destination(url: str, allow_private: bool) -> Destination:
 
 
 def post_to(
-    place: Destination, body: bytes, headers: dict[str, str], timeout: float
+    place: Destination,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    ca_certs: str | None = None,
 ) -> urllib3.BaseHTTPResponse:
     """POST to the checked address only; redirects are answers, not followed.
 
@@ -123,7 +127,7 @@ def post_to(
             server_hostname=place.host,
             assert_hostname=place.host,
             cert_reqs="CERT_REQUIRED",
-            ca_certs=ca_bundle(),
+            ca_certs=ca_certs or ca_bundle(),  # requests' bundle, as before the pin
             **pool_options,
         )
     else:

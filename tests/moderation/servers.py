@@ -3,13 +3,20 @@ receiver for webhooks, both on free ports on 127.0.0.1, stopped after the test."
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from werkzeug.wrappers import Request, Response
 
 from tests.support.live_server import free_port, serve_wsgi
@@ -68,8 +75,47 @@ class Receiver:
 
 
 @contextmanager
-def http_receiver() -> Iterator[Receiver]:
+def http_receiver(ssl_context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     receiver = Receiver()
-    with serve_wsgi(receiver, name="webhook-receiver") as live:
-        receiver.url = f"{live.url}/hook"
+    with serve_wsgi(receiver, name="webhook-receiver", ssl_context=ssl_context) as live:
+        scheme = "https" if ssl_context else "http"
+        receiver.url = f"{scheme}://{live.host}:{live.port}/hook"
         yield receiver
+
+
+def tls_for(name: str, directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a certificate for ``name`` from a throwaway CA, and
+    the CA's certificate file a client trusts it with."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+
+    def certificate(subject, key, issuer, signer, ca: bool, names=()):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if names:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca = certificate("Parley test CA", ca_key, "Parley test CA", ca_key, ca=True)
+    leaf = certificate(name, leaf_key, "Parley test CA", ca_key, ca=False, names=[name])
+    pem = serialization.Encoding.PEM
+    ca_file, cert_file, key_file = (directory / f for f in ("ca.pem", "cert.pem", "key.pem"))
+    ca_file.write_bytes(ca.public_bytes(pem))
+    cert_file.write_bytes(leaf.public_bytes(pem))
+    key_file.write_bytes(
+        leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context, ca_file

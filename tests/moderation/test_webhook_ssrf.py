@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+import urllib3
 
 from service.models import ModerationEvent, Webhook
+from service.notifications.destinations import destination, post_to
 from service.notifications.sealed_secrets import unseal
 from service.notifications.webhooks import shown_url, verify_signature
 from service.settings import Settings
 from tests.moderation.helpers import HOOK_HOST, bearer, post_from
+from tests.moderation.servers import http_receiver, tls_for
 
 # Every spelling of an address a webhook must not reach, as an attacker writes it.
 REFUSED = {
@@ -189,3 +192,22 @@ def test_allow_private_is_read_from_the_environment():
     assert Settings.from_env({"PARLEY_ENV": "test"}).webhooks.allow_private is False
     on = Settings.from_env({"PARLEY_ENV": "test", "PARLEY_WEBHOOK_ALLOW_PRIVATE": "1"})
     assert on.webhooks.allow_private is True
+
+
+def test_tls_to_the_pinned_address_still_checks_the_name(tmp_path, dns):
+    # Dialled at 127.0.0.1, the certificate must still be for the URL's name.
+    for certified, ok in ((HOOK_HOST, True), ("elsewhere.example.test", False)):
+        context, ca_file = tls_for(certified, tmp_path)
+        with http_receiver(context) as receiver:
+            port = urlsplit(receiver.url).port
+            place = destination(f"https://{HOOK_HOST}:{port}/hook", allow_private=True)
+            assert str(place.address) == "127.0.0.1"
+            if ok:
+                response = post_to(place, b"{}", {}, 5, ca_certs=str(ca_file))
+                assert response.status == 200
+                [(headers, _, _)] = receiver.attempts
+                assert headers["Host"] == f"{HOOK_HOST}:{port}"
+            else:
+                with pytest.raises(urllib3.exceptions.SSLError, match="hostname|match"):
+                    post_to(place, b"{}", {}, 5, ca_certs=str(ca_file))
+                assert receiver.attempts == []

@@ -52,8 +52,12 @@ def serving(server: BaseServer, name: str = "test-server") -> Iterator[LiveServe
 
 
 @contextmanager
-def serve_wsgi(app, port: int = 0, name: str = "test-wsgi") -> Iterator[LiveServer]:
-    """Serve the WSGI ``app`` on 127.0.0.1 (``port`` 0: a free one)."""
-    server = make_server(HOST, port, app, threaded=True, request_handler=_QuietHandler)
+def serve_wsgi(
+    app, port: int = 0, name: str = "test-wsgi", ssl_context=None
+) -> Iterator[LiveServer]:
+    """Serve the WSGI ``app`` on 127.0.0.1 (``port`` 0: a free one); TLS with ``ssl_context``."""
+    server = make_server(
+        HOST, port, app, threaded=True, request_handler=_QuietHandler, ssl_context=ssl_context
+    )
     with serving(server, name) as live:
         yield live

@@ -86,10 +86,10 @@ def destination(url: str, allow_private: bool) -> Destination:
     except ValueError:
         raise DestinationRefused("has an invalid port") from None
     addresses = resolve(parts.hostname, port)
-    refused = [a for a in addresses if not _reachable(a, allow_private)]
-    if not addresses or refused:
-        shown = ", ".join(str(a) for a in refused) or "nothing"
-        raise DestinationRefused(f"{parts.hostname} resolves to {shown}, not a public address")
+    # Which address was refused stays unsaid: the answer would map the
+    # internal network for whoever adds webhooks.
+    if not addresses or not all(_reachable(a, allow_private) for a in addresses):
+        raise DestinationRefused(f"{parts.hostname} resolves to an address webhooks may not reach")
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -109,8 +109,8 @@ def post_to(
     headers: dict[str, str],
     timeout: float,
     ca_certs: str | None = None,
-) -> urllib3.BaseHTTPResponse:
-    """POST to the checked address only; redirects are answers, not followed.
+) -> int:
+    """POST to the checked address only; the status (a redirect is one, not followed).
 
     A urllib3 pool opened on the address itself is the pin: nothing between the
     check and the connect looks the name up again.
@@ -133,11 +133,15 @@ def post_to(
     else:
         pool = urllib3.HTTPConnectionPool(str(place.address), **pool_options)
     with pool:
-        return pool.urlopen(
+        response = pool.urlopen(
             "POST",
             place.target,
             body=body,
             headers={**headers, "Host": place.netloc},
             redirect=False,
             assert_same_host=False,
+            # Only the status matters: the receiver's body is never read, however long.
+            preload_content=False,
         )
+        response.close()
+    return response.status

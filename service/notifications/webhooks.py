@@ -195,9 +195,9 @@ def deliver(hook: Webhook, event: str, delivery: str, data: dict, settings: Sett
         "X-Parley-Signature": signature(secret, timestamp, body),
     }
     try:
-        response = post_to(place, body, headers, ws.timeout_seconds)
+        status = post_to(place, body, headers, ws.timeout_seconds)
     except urllib3.exceptions.HTTPError as error:
         raise DeliveryFailed(f"webhook {hook.id}: {error}") from None
-    if not 200 <= response.status < 300:
-        raise DeliveryFailed(f"webhook {hook.id}: HTTP {response.status}")
-    return response.status
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"webhook {hook.id}: HTTP {status}")
+    return status

@@ -53,16 +53,16 @@ def _reachable(address: IPAddress, allow_private: bool) -> bool:
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             return _reachable(embedded, allow_private)
-    # Link-local holds the cloud metadata service, and multicast, unspecified
-    # and reserved addresses are nobody's webhook: refused even on an intranet.
-    if (
-        address.is_link_local
-        or address.is_multicast
-        or address.is_unspecified
-        or address.is_reserved
-    ):
+    # Link-local holds the cloud metadata service, and multicast and
+    # unspecified addresses are nobody's webhook: refused even on an intranet.
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
         return False
-    return address.is_global or (allow_private and (address.is_private or address.is_loopback))
+    # Before is_reserved, which takes in ::1 (it lies in ::/8).
+    if address.is_loopback:
+        return allow_private
+    if address.is_reserved:
+        return False
+    return address.is_global or (allow_private and address.is_private)
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:

@@ -89,10 +89,14 @@ def test_an_intranet_install_allows_private_but_never_metadata_or_credentials(
 ):
     assert add_hook(client, owner_token, "http://127.0.0.1:9/hook").status_code == 201
     assert add_hook(client, owner_token, "http://[fd12:3456::1]/hook").status_code == 201
+    assert add_hook(client, owner_token, "http://[::1]:9/hook").status_code == 201
+    assert add_hook(client, owner_token, "http://192.168.1.1/hook").status_code == 201
     for url in (
         "http://169.254.169.254/latest/meta-data/",
         "http://user:pass@127.0.0.1:9/hook",
         "http://0.0.0.0:9/hook",
+        "http://224.0.0.1/hook",
+        "http://240.0.0.1/hook",
     ):
         response = add_hook(client, owner_token, url)
         assert response.status_code == 422, url

@@ -66,6 +66,11 @@ class Policy(_Part):
     blocklist: tuple[Text, ...] = ()  # blocked words, phrases and domains
     min_submit_ms: float = 2500  # faster than this after the form appeared is a bot
 
+    # Abuse checks (worker.checks.abuse): the site's own demeaning terms, and
+    # words of the shipped lexicon it does not count ("bitch" on a dog breeders' site).
+    abuse_terms: tuple[Text, ...] = ()
+    abuse_allowed_terms: tuple[Text, ...] = ()
+
     # History checks (worker.checks.history).
     duplicate_window_hours: int = 72  # how far back a copy counts
     duplicate_lookback: int = 200  # how many recent comments are compared

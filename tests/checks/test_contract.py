@@ -27,6 +27,8 @@ DECLARED = [
     ("blocklist", "policy", "2"),
     ("shouting", "policy", "1"),
     ("length", "policy", "1"),
+    ("personal_attack", "abuse", "1"),
+    ("threat", "abuse", "1"),
     ("spam_model", "spam", None),  # the model's own version
     ("toxicity_model", "abuse", None),
     ("moderator_labels", "spam", "1"),

@@ -13,6 +13,7 @@ from worker.checks.base import REGISTRY, Check, CheckContext, CheckResult, Comme
 # (and a reason names the first of equally bad results), so it is not sorted.
 # isort: off
 from worker.checks import text_rules  # noqa: E402, F401
+from worker.checks import abuse  # noqa: E402, F401
 from worker.checks import learned  # noqa: E402, F401
 from worker.checks import labels  # noqa: E402, F401
 from worker.checks import history  # noqa: E402, F401

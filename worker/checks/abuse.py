@@ -142,12 +142,24 @@ _QUOTED = (
 )
 
 
+@lru_cache(maxsize=64)
 def _own_words(body: str) -> str:
     """The comment's text without what it quotes or reports of others."""
     text = prepare(body).clean.replace("’", "'")
     for pattern in _QUOTED:
         text = pattern.sub(" ", text)
     return text
+
+
+caches.declare("texts.own_words", _own_words.cache_clear)
+
+
+@lru_cache(maxsize=8192)
+def _folded_word(word: str) -> str:
+    return fold(word)
+
+
+caches.declare("vocabulary.folded_words", _folded_word.cache_clear)
 
 
 # --- personal attack ---------------------------------------------------------------------
@@ -217,7 +229,7 @@ def _head(words: list[str], folded: list[str], lex: Lexicon, start: int, kinds: 
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
     shown = _WORD.findall(clause)
     words = [w.lower() for w in shown]
-    folded = [fold(w) for w in words]
+    folded = [_folded_word(w) for w in words]
     found: list[Attack] = []
     covered = -1  # the last word of the attack found so far: "you guys are" is one target
     for i, word in enumerate(words):
@@ -387,6 +399,17 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
 
 caches.declare("patterns.threats", threat_patterns.cache_clear)
 
+
+@lru_cache(maxsize=1)
+def _threat_words() -> re.Pattern:
+    # Every pattern holds one of these: most comments are done with one search.
+    words = f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
+    words = "|".join(w for w in re.split(r"[| ]", words) if w not in ("get", "gets"))
+    return re.compile(r"(?<![^\W_])" + _slot(words) + r"(?![^\W_])")
+
+
+caches.declare("patterns.threat_words", _threat_words.cache_clear)
+
 # "Don't kill yourself over it" is advice, not incitement.
 _ADVICE = re.compile(r"(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
 
@@ -395,6 +418,8 @@ _ADVICE = re.compile(r"(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
     text = fold(_own_words(facts.body or facts.text or ""))
+    if not _threat_words().search(text):
+        return 0.0, "no threat"
     for what, example, pattern in threat_patterns():
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):

@@ -126,7 +126,14 @@ def test_the_reason_names_the_words_and_the_target():
 
 
 def test_a_thing_is_not_a_person():
-    for text in ("This API is garbage.", "Windows is shit.", "This is a clown show."):
+    for text in (
+        "This API is garbage.",
+        "Windows is shit.",
+        "This is a clown show.",
+        "It is a shit",
+        "Are those real animals",
+        "#GTFO reached two million views",
+    ):
         assert personal_attack(facts(text), ctx()).score == 0.0
     assert personal_attack(facts("The author is garbage."), ctx()).score >= HOLD
 
@@ -159,10 +166,19 @@ def test_threats_are_read_through_spacing_and_leetspeak(text):
         "Don't kill yourself over it.",
         "We should kill this feature flag.",
         "I will hurt my back carrying these servers.",
+        "Please take care of yourself.",
     ],
 )
 def test_violent_idioms_are_not_threats(text):
     assert threat(facts(text), ctx()).score == 0.0
+
+
+def test_pointing_at_someone_with_an_insult():
+    pointed = personal_attack(facts("Please ban this cheating scum."), ctx())
+    assert pointed.reason == "personal attack: 'scum' aimed at 'this cheating scum'"
+    assert personal_attack(facts("What an idiot."), ctx()).score >= HOLD
+    mine = personal_attack(facts("I'm one of those idiots who skips the docs."), ctx())
+    assert mine.score < HOLD
 
 
 def test_insults_are_read_through_leetspeak_and_plurals():

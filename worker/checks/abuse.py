@@ -40,7 +40,7 @@ from worker.checks.text_rules import fold, prepare
 # Nouns insult on their own ("you clown"); adjectives only as what someone *is*.
 _INSULT_NOUNS = (
     "idiot imbecile cretin clown loser fool buffoon halfwit dimwit nitwit numpty "
-    "simpleton ignoramus troll shill hack scumbag degenerate lowlife"
+    "simpleton ignoramus troll shill hack scumbag degenerate lowlife liar hypocrite coward scum"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -61,7 +61,7 @@ _NOT_INSULTS = frozenset(
         "homo god omg lmao lmfao drunk hemp heroin meth opium opiate pot reefer ganja "
         "nude nudes naked organ ovary ovum ovums breasts nipple nipples erect erotic "
         "sexual sex kinky horny lust lusty racy seduce seaman seamen revue rum pawn "
-        "sandbar maxi loin loins kill murder hell damn crap screw screwed screwing "
+        "sandbar maxi loin loins kill murder hell damn crap screw screwed screwing pissed "
         "jerk pee poop potty fart fat hump napalm negro hitler nazi nazism reich "
         "prude junkie junky masochist sadist schizo playboy pms herpes hiv "
         "vulva vagina penis testicle testis uterus womb anus rectum rectal scrotum "
@@ -90,6 +90,8 @@ class Lexicon:
     nouns: frozenset[str]  # folded: demeaning on their own ("you clown")
     adjectives: frozenset[str]  # folded: demeaning as a complement ("you are clueless")
     dehumanizing: frozenset[str]
+    # folded: nouns that can only mean a person ("this idiot"; "this shit" is a thing)
+    people: frozenset[str] = frozenset()
 
     def kind_of(self, word: str) -> str | None:
         """ "noun", "adjective" or "dehumanizing" for a folded word, plural or not."""
@@ -103,6 +105,10 @@ class Lexicon:
                 return "noun"
         return None
 
+    def is_person(self, word: str) -> bool:
+        # Not the dehumanizing words: "those poor animals" are animals.
+        return word in self.people or word.removesuffix("s") in self.people
+
 
 @lru_cache(maxsize=16)
 def lexicon(added: tuple[str, ...] = (), allowed: tuple[str, ...] = ()) -> Lexicon:
@@ -112,7 +118,10 @@ def lexicon(added: tuple[str, ...] = (), allowed: tuple[str, ...] = ()) -> Lexic
     nouns = (profane | {fold(w) for w in (*_INSULT_NOUNS, *added)}) - drop
     adjectives = {fold(w) for w in _INSULT_ADJECTIVES} - drop
     dehumanizing = {fold(w) for w in _DEHUMANIZING} - drop
-    return Lexicon(frozenset(nouns - {""}), frozenset(adjectives), frozenset(dehumanizing))
+    people = {fold(w) for w in (*_INSULT_NOUNS, *added)} - drop
+    return Lexicon(
+        frozenset(nouns - {""}), frozenset(adjectives), frozenset(dehumanizing), frozenset(people)
+    )
 
 
 caches.declare("patterns.abuse_lexicon", lexicon.cache_clear)
@@ -133,6 +142,7 @@ _QUOTED = (
     # Single quotes, but not apostrophes: the quote opens and closes outside a word.
     re.compile(r"(?<!\w)['‘][^'‘’\n]{1,300}['’](?!\w)"),
     re.compile(r"(?m)^\s*>.*$"),  # a Markdown block quote
+    re.compile(r"(?<!\w)#\w+"),  # a hashtag names a topic ("#GTFO"), it says nothing
     # Reported name-calling: "he called me an idiot", "they labelled her a troll".
     re.compile(
         r"\b(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
@@ -179,6 +189,9 @@ _PEOPLE = frozenset(
     "you u ya ye yall youse he she they him her them op author writer guy guys man "
     "woman people folks everyone anyone everybody anybody whoever".split()
 )
+_POINTING = frozenset("this that these those what".split())
+_NOT_NAMES = _POINTING | {"it", "there", "here", "everything", "something", "nothing"}
+_FIRST_PERSON = frozenset("i am me we us myself".split())
 _COPULAS = frozenset(
     "are is r was were be been being am seem seems sound sounds look looks".split()
 )
@@ -193,7 +206,7 @@ _PHRASE_ENDS = frozenset(
     "person man woman guy people human being kid child individual lol lmao haha".split()
 )
 _AT_YOU = re.compile(
-    r"\b(?:(?:fuck|screw|f)\s+(?:you|u|off|yourself|urself)|stfu|gtfo|go\s+to\s+hell)\b"
+    r"\b(?:(?:fuck|screw|f)\s+(?:you|u|off|yourself|urself)|stfu|go\s+to\s+hell)\b"
 )
 
 
@@ -226,6 +239,19 @@ def _head(words: list[str], folded: list[str], lex: Lexicon, start: int, kinds: 
     return (" ".join(found), nouns) if found else None
 
 
+def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
+    """ "this cheating scum": a noun that can only mean a person, ending the phrase."""
+    if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
+        return None  # "I'm one of those idiots who …" is self-deprecation
+    for k in range(at + 1, min(at + 5, len(words))):
+        if lex.is_person(folded[k]):
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            if nxt is None or nxt in _PHRASE_ENDS:
+                return Attack(words[k], " ".join(words[at : k + 1]))
+            return None
+    return None
+
+
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
     shown = _WORD.findall(clause)
     words = [w.lower() for w in shown]
@@ -237,12 +263,24 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             continue
         # "Dave is an idiot": a capitalised subject may be a person, if the
         # term is a noun with its article ("Windows is shit" is about a thing).
-        named = shown[i][:1].isupper() and words[i + 1 : i + 3] in (
-            ["is", "a"],
-            ["is", "an"],
-            ["was", "a"],
-            ["was", "an"],
+        named = (
+            word not in _NOT_NAMES
+            and shown[i][:1].isupper()
+            and words[i + 1 : i + 3]
+            in (
+                ["is", "a"],
+                ["is", "an"],
+                ["was", "a"],
+                ["was", "an"],
+            )
         )
+        # Pointing at someone: "ban this cheating scum", "what an idiot".
+        if word in _POINTING:
+            pointed = _pointed(words, folded, lex, i)
+            if pointed:
+                found.append(pointed)
+                covered = i + len(pointed.target.split()) - 1
+                continue
         if word not in _PEOPLE and not named and not word.endswith("s"):
             continue
         # Up to a few words between subject and verb: "you guys really are",
@@ -355,7 +393,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "kill yourself",
-            _phrase("kill|hang|neck|off|end|unalive|shoot|cut", "yourself|urself|yourselves"),
+            _phrase("kill|hang|neck|end|unalive|shoot|cut", "yourself|urself|yourselves"),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
         (

@@ -191,6 +191,7 @@ _PEOPLE = frozenset(
 )
 _POINTING = frozenset("this that these those what".split())
 _NOT_NAMES = _POINTING | {"it", "there", "here", "everything", "something", "nothing"}
+_IS_A = {(verb, article) for verb in ("is", "was") for article in ("a", "an")}
 _FIRST_PERSON = frozenset("i am me we us myself".split())
 _COPULAS = frozenset(
     "are is r was were be been being am seem seems sound sounds look looks".split()
@@ -266,13 +267,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         named = (
             word not in _NOT_NAMES
             and shown[i][:1].isupper()
-            and words[i + 1 : i + 3]
-            in (
-                ["is", "a"],
-                ["is", "an"],
-                ["was", "a"],
-                ["was", "an"],
-            )
+            and tuple(words[i + 1 : i + 3]) in _IS_A
         )
         # Pointing at someone: "ban this cheating scum", "what an idiot".
         if word in _POINTING:

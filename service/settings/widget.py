@@ -4,7 +4,7 @@ PARLEY_SSE_LIFETIME    seconds one event stream stays open before the browser re
 PARLEY_SSE_HEARTBEAT   seconds between keep-alive comments on an idle stream (15)
 PARLEY_MAX_WAITING     requests one web process lets wait at once (event streams and ?wait=);
                        0 = half its threads (PARLEY_WEB_THREADS)
-PARLEY_MAX_WAITING_PER_CLIENT  of those, from one client address (6)
+PARLEY_MAX_WAITING_PER_CLIENT  of those, from one client address (8)
 PARLEY_DEMO_PORT       port of the demo's second article, another origin (PARLEY_PORT + 1)
 PARLEY_DEMO_ORIGIN     that article's origin as browsers see it (http://localhost:<port>)
 """
@@ -24,7 +24,7 @@ class WidgetSettings:
     demo_port: int = 8001
     demo_origin: str = "http://localhost:8001"
     max_waiting: int = 0  # 0: half the web process's threads
-    max_waiting_per_client: int = 6
+    max_waiting_per_client: int = 8
 
 
 def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:

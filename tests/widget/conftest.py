@@ -53,6 +53,10 @@ def stack(
         "PARLEY_SUBMIT_RATE": "0",
         "PARLEY_SSE_LIFETIME": "30",
         "PARLEY_SSE_HEARTBEAT": "5",
+        # Every browser page of the session comes from 127.0.0.1, and this server's threads
+        # are not gunicorn's: the per-client cap would only measure the test's own tabs.
+        "PARLEY_MAX_WAITING": "1000",
+        "PARLEY_MAX_WAITING_PER_CLIENT": "1000",
         "PARLEY_DEMO_ORIGIN": host,
         "PARLEY_OIDC_PROVIDERS": OIDC_NAME,
         "PARLEY_OIDC_TESTIDP_METADATA_URL": oidc_provider.metadata_url,

@@ -19,6 +19,7 @@ def facts_for(comment: Comment, site: Site) -> CommentFacts:
         text=plain_text(comment.body_html),
         site_id=site.id,
         site_slug=site.slug,
+        site_origins=tuple(site.allowed_origins or ()),
         thread_id=comment.thread_id,
         parent_id=comment.parent_id,
         author_name=comment.author_name,

@@ -20,7 +20,7 @@ from worker.text.links import linked_text
 DECLARED = [
     ("honeypot", "spam", "1"),
     ("submit_speed", "spam", "1"),
-    ("link_count", "spam", "3"),
+    ("link_count", "spam", "4"),
     ("obfuscated_link", "spam", "1"),
     ("url_shortener", "spam", "1"),
     ("self_promotion", "spam", "1"),
@@ -29,9 +29,14 @@ DECLARED = [
     ("length", "policy", "1"),
     ("personal_attack", "abuse", "1"),
     ("threat", "abuse", "1"),
+    ("link_reputation", "spam", "1"),
+    ("keyword_stuffing", "spam", "1"),
+    ("praise_link", "spam", "1"),
+    ("contact_channel", "spam", "1"),
     ("spam_model", "spam", None),  # the model's own version
     ("toxicity_model", "abuse", None),
     ("moderator_labels", "spam", "1"),
+    ("moderator_domains", "spam", "1"),
     ("duplicate", "spam", "2"),
     ("flood", "policy", "1"),
     ("trust", "trust", "1"),

@@ -14,6 +14,8 @@ from worker.checks.base import REGISTRY, Check, CheckContext, CheckResult, Comme
 # isort: off
 from worker.checks import text_rules  # noqa: E402, F401
 from worker.checks import abuse  # noqa: E402, F401
+from worker.checks import links  # noqa: E402, F401
+from worker.checks import contact  # noqa: E402, F401
 from worker.checks import learned  # noqa: E402, F401
 from worker.checks import labels  # noqa: E402, F401
 from worker.checks import history  # noqa: E402, F401

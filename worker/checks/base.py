@@ -59,6 +59,7 @@ class CommentFacts:
     id: int | None = None
     site_id: int | None = None
     site_slug: str = ""
+    site_origins: tuple[str, ...] = ()  # where the site embeds comments: links there are its own
     thread_id: int | None = None
     parent_id: int | None = None
     author_name: str | None = None

@@ -19,6 +19,12 @@ retraining run; the forking worker refreshes it before each fork
 (``refresh_memories``) so work-horses inherit it rather than rebuild it.
 Its reason quotes the labelled comment, so the moderator sees where the
 suspicion comes from.
+
+The ``moderator_domains`` check reads the same memory by link: a registrable
+domain that moderators' spam-labelled comments linked to, and no approved
+one, counts against the next comment linking there, however it is worded.
+Reference hosts never do (``worker.text.links.vouched``): a spammer who
+pads a comment with a Wikipedia link must not get Wikipedia blamed.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ from service import caches
 from service.models import Comment, ModerationEvent
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.learned import comment_features, get_model, model_dir_of
+from worker.checks.links import linked_domains
+from worker.checks.text_rules import vouched_hosts
+from worker.text.links import linked_text, vouched
 
 LABELS = {"spam": 1, "ham": 0, "approve": 0}
 MEMORY_SIZE = 1000
@@ -50,6 +59,8 @@ class Memory:
     labels: np.ndarray  # 1 spam, 0 ham
     rows: sp.csr_matrix  # one l2-normalised feature row per labelled comment
     excerpts: list[str]
+    # Registrable domain -> (comment id, label) of each labelled comment linking there.
+    domains: dict[str, tuple[tuple[int, int], ...]]
 
 
 _MEMORIES: dict[tuple[str, int], Memory] = {}
@@ -131,12 +142,18 @@ def memory_for(session, site_id: int, spec) -> Memory:
         ),
         shape=(len(labelled), spec.width),
     )
+    domains: dict[str, list[tuple[int, int]]] = {}
+    for comment_id, body, label in labelled:
+        for site in dict.fromkeys(link.site for link in linked_text(body).links):
+            if not vouched(site, ()):
+                domains.setdefault(site.registrable, []).append((comment_id, label))
     memory = Memory(
         stamp=stamp,
         comment_ids=np.array([c for c, _, _ in labelled], dtype=np.int64),
         labels=np.array([label for _, _, label in labelled], dtype=np.int8),
         rows=rows,
         excerpts=[" ".join(body.split())[:80] for _, body, _ in labelled],
+        domains={name: tuple(marks) for name, marks in domains.items()},
     )
     with _LOCK:
         _MEMORIES[key] = memory
@@ -165,6 +182,32 @@ def moderator_labels(facts: CommentFacts, ctx: CheckContext):
     score = float(np.clip(np.interp(alike, *SIMILARITY_POINTS), 0.0, 1.0))
     reason = f"{alike:.0%} alike a comment moderators marked as spam: '{memory.excerpts[best]}'"
     return round(score, 3), reason
+
+
+@check("moderator_domains", kind="spam", version="1")
+def moderator_domains(facts: CommentFacts, ctx: CheckContext):
+    """Links to a domain this site's moderators have only ever seen in spam."""
+    if ctx.session is None or not ctx.stateful or facts.site_id is None:
+        return 0.0, "not checked (no history)"
+    hosts = vouched_hosts(facts, ctx)
+    linked = [d.registrable for d, where in linked_domains(facts) if not vouched(d, hosts)]
+    if not linked:
+        return 0.0, "no links to judge"
+    memory = memory_for(ctx.session, facts.site_id, get_model("spam", model_dir_of(ctx)).spec)
+    worst = (0.0, "no link to a domain moderators marked as spam")
+    for name in linked:
+        marks = [label for cid, label in memory.domains.get(name, ()) if cid != facts.id]
+        if not marks:
+            continue
+        if 0 in marks:
+            # One approved comment linking there: the domain is not spam by itself.
+            if worst[0] == 0.0:
+                worst = (0.0, f"moderators approved a comment linking to {name}")
+            continue
+        score = 0.95 if len(marks) >= 2 else 0.7
+        if score > worst[0]:
+            worst = (score, f"moderators marked {len(marks)} comment(s) linking to {name} as spam")
+    return worst
 
 
 def refresh_memories(session, model_dir=None) -> None:

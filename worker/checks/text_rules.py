@@ -11,6 +11,8 @@ hold at 0.5, spam at 0.9):
 Rules read ``facts.body`` (the Markdown source, where links still have their
 URLs) and fall back to ``facts.text``. They read the site's ``max_links``,
 ``allowed_domains``, ``blocklist`` and ``min_submit_ms`` (``service.policy``).
+Links the site vouches for (its own, allowed and reference hosts:
+``worker.text.links.vouched``) are not counted.
 The widget's signals come first: they are the cheapest.
 """
 
@@ -31,6 +33,7 @@ from worker.text.links import (
     domain_matches,
     linked_text,
     parse_link,
+    vouched,
 )
 
 
@@ -63,11 +66,17 @@ def _body(facts: CommentFacts) -> str:
     return facts.body or facts.text or ""
 
 
+def vouched_hosts(facts: CommentFacts, ctx: CheckContext) -> list[str]:
+    """The site's own hosts and its ``allowed_domains``: links there are never counted."""
+    own = [parse_link(origin).domain for origin in facts.site_origins]
+    return own + [d.lower().removeprefix("www.") for d in ctx.policy.allowed_domains]
+
+
 def _counted_links(facts: CommentFacts, ctx: CheckContext) -> list[Link]:
-    allowed = [d.lower().removeprefix("www.") for d in ctx.policy.allowed_domains]
-    return [
-        link for link in prepare(_body(facts)).links if not domain_matches(link.domain, allowed)
-    ]
+    # Links to the site itself, its allowed domains and reference hosts (a
+    # GitHub issue, Wikipedia, the docs) are how readers back up a point.
+    hosts = vouched_hosts(facts, ctx)
+    return [link for link in prepare(_body(facts)).links if not vouched(link.site, hosts)]
 
 
 def _domains(links: list[Link], limit: int = 3) -> str:
@@ -110,7 +119,7 @@ def submit_speed(facts: CommentFacts, ctx: CheckContext):
 # --- links ---------------------------------------------------------------------------
 
 
-@check("link_count", kind="spam", version="3")
+@check("link_count", kind="spam", version="4")
 def link_count(facts: CommentFacts, ctx: CheckContext):
     """Link count and link density (a comment that is little more than a link)."""
     found = _counted_links(facts, ctx)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import tldextract
+
 from service import caches
 from worker.text.readable import clean_text
 
@@ -64,6 +66,153 @@ URL_SHORTENERS = frozenset(
 _VIDEO_LINK = {"youtu.be": None, "youtube.com": "watch", "m.youtube.com": "watch", "vimeo.com": ""}
 
 
+# Hosts readers link to when they back up a point: reference works, code and Q&A
+# hosts, standards and documentation, major news. Matched on the registrable
+# domain ("en.wikipedia.org" -> "wikipedia.org"); a link there is not a reason
+# for suspicion. A site adds its own with ``Policy.allowed_domains``. Video
+# platforms are not here: they host channel spam ("sub to my channel"), and
+# ``link_count`` has its own, milder rule for a link to one video.
+REFERENCE_DOMAINS = frozenset(
+    """wikipedia.org wikimedia.org wiktionary.org wikidata.org archive.org
+    github.com github.io githubusercontent.com gitlab.com gitlab.io bitbucket.org
+    codeberg.org sourceforge.net stackoverflow.com stackexchange.com serverfault.com
+    superuser.com askubuntu.com python.org pypi.org mozilla.org w3.org whatwg.org
+    ietf.org rfc-editor.org readthedocs.io readthedocs.org rust-lang.org golang.org
+    go.dev nodejs.org npmjs.com kernel.org debian.org ubuntu.com apache.org
+    postgresql.org sqlite.org redis.io docker.com kubernetes.io microsoft.com apple.com
+    arxiv.org doi.org acm.org ieee.org nature.com sciencedirect.com springer.com
+    ncbi.nlm.nih.gov nih.gov who.int europa.eu un.org
+    bbc.co.uk bbc.com nytimes.com theguardian.com reuters.com apnews.com npr.org
+    washingtonpost.com wsj.com ft.com economist.com bloomberg.com arstechnica.com
+    lwn.net theverge.com wired.com theatlantic.com newyorker.com aljazeera.com
+    spiegel.de lemonde.fr elpais.com cbc.ca abc.net.au news.ycombinator.com""".split()
+)
+# Public suffixes only institutions can register under.
+REFERENCE_SUFFIXES = ("gov", "edu", "mil", "int", "ac.uk", "gov.uk", "edu.au", "gov.au")
+# Hosts named for documentation ("docs.djangoproject.com", "developer.android.com").
+_DOCS_HOST = re.compile(r"^(?:docs?|developer|developers|devdocs|wiki|api|man|manual)\.")
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes() -> tldextract.TLDExtract:
+    # The snapshot bundled with tldextract, never fetched: checks make no network calls.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+caches.declare("links.public_suffixes", _public_suffixes.cache_clear)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A host split at its public suffix: ``shop.best-pills.co.uk`` -> ``best-pills.co.uk``."""
+
+    host: str
+    name: str  # the label bought from the registrar ("best-pills")
+    suffix: str  # the public suffix ("co.uk"); "" for hosts outside the list
+
+    @property
+    def registrable(self) -> str:
+        return f"{self.name}.{self.suffix}" if self.name and self.suffix else self.host
+
+    @property
+    def is_reference(self) -> bool:
+        """A reference, code, documentation or news host (``REFERENCE_DOMAINS``)."""
+        return (
+            domain_matches(self.host, REFERENCE_DOMAINS)
+            or self.registrable in REFERENCE_DOMAINS
+            or self.suffix in REFERENCE_SUFFIXES
+            or self.suffix.endswith(tuple(f".{s}" for s in ("gov", "edu")))
+            or bool(_DOCS_HOST.match(self.host))
+        )
+
+
+@lru_cache(maxsize=512)
+def domain_of(host: str) -> Domain:
+    parts = _public_suffixes()(host, include_psl_private_domains=False)
+    return Domain(host=host, name=parts.domain.lower(), suffix=parts.suffix.lower())
+
+
+caches.declare("links.domains", domain_of.cache_clear)
+
+
+# What spam shops are named after and what stuffed keyword lists repeat.
+# Medicines sold without a prescription and adult services are never a
+# reader's reference; the others are also honest topics (a casino's own site,
+# bitcoin.org), so a domain needs sales words around them to count against.
+NEVER_LINKED_TERMS = frozenset(
+    "viagra cialis levitra tramadol xanax porn xxx escort escorts".split()
+)
+SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
+    """pharmacy pharma pills casino casinos poker slots betting gambling payday loan loans
+    crypto bitcoin forex replica replicas essay essays dissertation backlinks followers""".split()
+)
+SALES_TERMS = frozenset(
+    """cheap cheapest best buy discount online free deal deals sale shop store cash
+    money earn income profit rich fast quick win bonus offer promo coupon order
+    rx generic price prices top review reviews service services""".split()
+)
+# Top-level domains that cost next to nothing and host much of the link spam;
+# only ever added to another reason, since honest sites live there too.
+CHEAP_SUFFIXES = frozenset(
+    "xyz top tk ml ga cf gq pw click loan win bid icu buzz cyou rest monster sbs".split()
+)
+# Terms long enough to be believed inside an unhyphenated name ("buycheapviagra").
+_JOINED_SPAM = re.compile(
+    "|".join(sorted((t for t in SPAM_TERMS if len(t) >= 5 and t not in {"crypto"}), key=len)[::-1])
+)
+_JOINED_SALES = re.compile("cheapest|cheap|discount|online|buy")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one domain's name has against it: a score and the words of the reason."""
+
+    score: float
+    why: str
+
+
+def _terms(name: str) -> tuple[list[str], list[str]]:
+    spam, sales = [], []
+    for word in filter(None, re.split(r"[-\d]+", name)):
+        if word in SPAM_TERMS or word in SALES_TERMS:
+            (spam if word in SPAM_TERMS else sales).append(word)
+        elif joined := _JOINED_SPAM.findall(word):
+            spam += joined
+            sales += _JOINED_SALES.findall(_JOINED_SPAM.sub(" ", word))
+    return spam, sales
+
+
+@lru_cache(maxsize=512)
+def standing(domain: Domain) -> Standing:
+    """How a domain's own name reads (not where it is linked from)."""
+    spam, sales = _terms(domain.name)
+    terms = ", ".join(dict.fromkeys(spam + sales))
+    if spam and (sales or domain.name.count("-") >= 2):
+        score, why = 0.95, f"a name built from spam terms ({terms})"
+    elif NEVER_LINKED_TERMS.intersection(spam):
+        score, why = 0.8, f"a name selling {terms}"
+    elif spam:
+        return Standing(0.3, f"a name about {terms}")
+    elif len(sales) >= 2 and domain.name.count("-") >= 2:
+        score, why = 0.6, f"a keyword-stuffed name ({terms})"
+    else:
+        return Standing(0.0, "")
+    if domain.suffix in CHEAP_SUFFIXES:
+        score = min(1.0, score + 0.05)
+        why += f" on a throw-away .{domain.suffix}"
+    return Standing(score, why)
+
+
+caches.declare("links.standing", standing.cache_clear)
+
+
+def vouched(domain: Domain, hosts: Iterable[str]) -> bool:
+    """On one of ``hosts`` (the site's own and allowed), or a reference host with an honest name."""
+    if domain_matches(domain.host, hosts):
+        return True
+    return domain.is_reference and standing(domain).score < 0.5
+
+
 def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" as "example.com"."""
     return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
@@ -74,6 +223,10 @@ class Link:
     url: str
     domain: str  # lower-case host without "www."
     path_head: str  # first path segment, lower-case ("watch", "user", "")
+
+    @property
+    def site(self) -> Domain:
+        return domain_of(self.domain)
 
     @property
     def is_shortener(self) -> bool:

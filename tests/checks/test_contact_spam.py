@@ -1,0 +1,92 @@
+"""Contact-channel spam: phone numbers, messenger handles and "contact us" addresses.
+
+Support scams and loan offers often carry no link at all. Through the real
+pipeline and decision (``judge``), with the learned spam model switched off
+where the test is about ``contact_channel`` alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.status import Status
+
+HOLD = 0.5
+MODEL = ("spam_model",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Call our Delta airlines customer support number +1 (888) 431-2209 for refunds",
+        "For any QuickBooks issue call the QuickBooks support number 1-888-431-2209 (toll free)",
+        "Coinbase customer service number: 888 431 2209, call now for account recovery",
+        "Need a loan urgently? WhatsApp +1 202 555 0172",
+        "message me on telegram @cryptoguru_fx to double your bitcoin",
+        "Contact us at quickloans.finance@gmail.com for an instant loan",
+    ],
+)
+def test_support_and_loan_scams_without_a_link_are_filed_as_spam(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert decision.status == Status.SPAM, decision.reason
+    found = results["contact_channel"]
+    assert found.score >= 0.9 and decision.reason.startswith("contact_channel")
+    assert "link" not in found.reason or "messenger link" in found.reason
+
+
+def test_a_fake_support_number_is_caught_with_the_whole_pipeline_too(judge, spam_devset):
+    rows = [r["text"] for r in spam_devset if r["kind"] == "fake_support_number"]
+    assert len(rows) >= 5
+    for body in rows:
+        decision, results = judge(body)
+        assert decision.status in (Status.SPAM, Status.HELD), body
+        assert results["contact_channel"].score >= HOLD, body
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("Message me on WhatsApp +1 646 555 0143", "WhatsApp +1 646 555 0143"),
+        ("Add me on telegram @quickdeal_store", "telegram @quickdeal_store"),
+        ("Contact me on Signal +44 7700 900123", "Signal +44 7700 900123"),
+        ("Join us at t.me/fastprofits", "t.me/fastprofits"),
+        ("Hit me up on wa.me/15551234567 for more", "wa.me/15551234567"),
+        ("Text 312-555-0188 for the details", "312-555-0188"),
+    ],
+)
+def test_a_messenger_handle_or_number_alone_holds_and_is_quoted(judge, body, shown):
+    decision, results = judge(body, off=MODEL)
+    assert decision.status in (Status.HELD, Status.SPAM)
+    assert results["contact_channel"].score >= HOLD
+    assert shown in results["contact_channel"].reason
+
+
+@pytest.mark.parametrize(
+    ("body", "held"),
+    [
+        ("Earn 2% daily on your bitcoin, DM me for the investment plan", True),
+        ("DM me on instagram for cheap followers, 1000 followers for $5", True),
+        ("DM me if you want the slides from the talk", False),
+    ],
+)
+def test_dm_me_is_weak_alone_and_spam_with_money_talk(judge, body, held):
+    _, results = judge(body, off=MODEL)
+    assert (results["contact_channel"].score >= HOLD) is held
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We moved to version 3.11.2 in 2023 and memory use dropped by 40%.",
+        "PR 1234567 fixed it; see issue #98765 for the backstory.",
+        "It handled 15000000 requests in 2024-2025 without a restart.",
+        "Feel free to email me at jane@example.org if you want the raw data.",
+        "I called the maintainer at the conference and he agreed.",
+        "Signal handling in Python is subtle, telegram bots too.",
+        "My bank called me about a loan I never applied for, so this post is timely.",
+    ],
+)
+def test_ordinary_numbers_addresses_and_words_are_not_held(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED

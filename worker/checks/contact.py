@@ -1,0 +1,108 @@
+"""The ``contact_channel`` check: spam that asks to be contacted instead of clicked.
+
+Fake support lines, loan and "investment" offers and recovery scams often
+carry no link at all: a phone number (found with ``phonenumbers``), a
+WhatsApp/Telegram/Signal handle, "contact us at x@y.com", "DM me". Readers
+seldom leave a way to reach them in a comment, so any of these holds; with the
+vocabulary of those scams around it (support, helpline, refund, loan,
+invest, ...) it is filed as spam.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from service import caches
+from worker.checks.base import CheckContext, CommentFacts, check
+from worker.text.links import linked_text
+
+# Seven digits or more, however spaced: the only texts worth a phone-number search.
+_DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
+_MESSENGER = r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id)"
+_HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
+_GLUE = r"(?:(?:me|us|on|at|via|id|is|number|no)\b\W{0,3}){0,3}"
+# (pattern, what it is, score on its own). A reader who leaves an address
+# ("email me at ...") is weak evidence; a business asking to be contacted is not.
+CHANNELS = (
+    # "WhatsApp +1 555 ...", "telegram @crypto_joe", "on Signal: +44 ...", "+1 555 ... (WhatsApp)"
+    (re.compile(rf"\b{_MESSENGER}\b[^\w@+]{{0,4}}{_GLUE}{_HANDLE}", re.I), "messenger handle", 0.7),
+    (re.compile(rf"{_HANDLE}\s*(?:\(|on\s+|via\s+)?{_MESSENGER}\b", re.I), "messenger handle", 0.7),
+    (
+        re.compile(r"\b(?:t\.me|telegram\.me|wa\.me|chat\.whatsapp\.com)/[\w+]{3,}", re.I),
+        "messenger link",
+        0.7,
+    ),
+    (
+        re.compile(
+            r"\b(?:contact|reach|write\s+to|email)\s+us\b[^@\n]{0,20}?[\w.+-]+@[\w-]+\.[\w.-]+",
+            re.I,
+        ),
+        "contact email",
+        0.6,
+    ),
+    # "email him: x@y.com", "Contact recovery expert at x@y.com": a verb, a few words, an address.
+    (
+        re.compile(
+            r"\b(?:contact|e-?mail|mail|write|reach|message|text)\b[^@\n]{0,40}?"
+            r"[\w.+-]+@[\w-]+\.[\w.-]+",
+            re.I,
+        ),
+        "contact email",
+        0.3,
+    ),
+    (
+        re.compile(r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b", re.I),
+        "asks for a direct message",
+        0.3,
+    ),
+)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+# What support, loan, investment and recovery scams say around their number.
+SCAM_CONTEXT = re.compile(
+    r"\b(?:(?:customer|tech|technical)\s+(?:care|service|support)|support\s+(?:number|line|team|desk)"
+    r"|helpline|help\s+line|hotline|toll[\s-]?free"
+    r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover(?:y)?"
+    r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
+    r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
+    r"|call\s+(?:now|us|today)|cheap|followers|wholesale)\b|\$\s?\d",
+    re.I,
+)
+
+
+@lru_cache(maxsize=64)
+def phone_numbers(text: str) -> tuple[str, ...]:
+    if not _DIGITS.search(text):
+        return ()
+    # "US" reads national numbers too ("(888) 431-2209"); "+44 ..." carries its own region.
+    matcher = phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID)
+    return tuple(match.raw_string for match in matcher)
+
+
+caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
+
+
+@check("contact_channel", kind="spam", version="1")
+def contact_channel(facts: CommentFacts, ctx: CheckContext):
+    text = linked_text(facts.body or facts.text).clean
+    found = []
+    for pattern, what, weight in CHANNELS:
+        if m := pattern.search(text):
+            found.append((f"{what} '{' '.join(m.group(0).split())}'", weight))
+    # After the handles: "WhatsApp +1 ..." reads better than the number alone.
+    found += [(f"phone number {n}", 0.7) for n in phone_numbers(text)]
+    if not found and (email := EMAIL.search(text)):
+        found.append((f"an email address ({email.group(0)})", 0.2))
+    if not found:
+        return 0.0, "no phone numbers or contact handles"
+    channel, score = max(found, key=lambda f: f[1])
+    context = SCAM_CONTEXT.search(text)
+    if not context:
+        return score, f"{channel}: a comment asking readers to get in touch elsewhere"
+    said = " ".join(context.group(0).split()).lower()
+    if score < 0.3:
+        # A bare address next to scam words may be a reader warning about it: held, not filed.
+        return 0.6, f"{channel} with '{said}'"
+    return 0.95, f"{channel} with '{said}', as support and loan scams write"

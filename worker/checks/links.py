@@ -1,0 +1,175 @@
+"""Link reputation, and the two SEO tricks that travel with links.
+
+A link alone is not spam: readers back up a point with a GitHub issue, a
+Wikipedia article, the docs or their own post. What counts is where a link
+leads, judged by its registrable domain (``worker.text.links.Domain``):
+
+- ``link_reputation``: the site's own origins, ``Policy.allowed_domains`` and
+  reference, code, documentation and news hosts pass; a domain built from
+  spam-shop words ("best-cheap-viagra-online-pharmacy.xyz") counts against,
+  in the body or as the author's website. Shorteners, disguised links and
+  too many links are the text rules' (``worker.checks.text_rules``); domains
+  this site's moderators marked as spam are ``moderator_domains``
+  (``worker.checks.labels``).
+- ``keyword_stuffing``: the same commercial term over and over, or a list of
+  keywords with no sentence around them.
+- ``praise_link``: generic praise that fits any page ("Great post, very
+  informative!") carrying a link or an author website: the comment exists
+  for the link.
+
+Scores follow the text rules' scale (hold at 0.5, spam at 0.9).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from service import caches
+from worker.checks.base import CheckContext, CommentFacts, check
+from worker.checks.text_rules import vouched_hosts
+from worker.text.links import (
+    SALES_TERMS,
+    SPAM_TERMS,
+    URL_RE,
+    Domain,
+    domain_of,
+    linked_text,
+    parse_link,
+    standing,
+    vouched,
+)
+
+
+def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
+    """Each domain the comment links to, with where (body or author website), in order."""
+    found = [(link.site, "linked") for link in linked_text(facts.body or facts.text).links]
+    if facts.author_url:
+        found.append((domain_of(parse_link(facts.author_url).domain), "author website"))
+    return [(d, where) for d, where in dict.fromkeys(found) if d.host]
+
+
+@check("link_reputation", kind="spam", version="1")
+def link_reputation(facts: CommentFacts, ctx: CheckContext):
+    domains = linked_domains(facts)
+    if not domains:
+        return 0.0, "no links"
+    judged = [
+        (standing(d), d, where) for d, where in domains if not vouched(d, vouched_hosts(facts, ctx))
+    ]
+    worst = max(judged, key=lambda j: j[0].score, default=None)
+    if worst is None:
+        names = ", ".join(dict.fromkeys(d.registrable for d, _ in domains))
+        return 0.0, f"links only to trusted or reference sites ({names})"
+    found, domain, where = worst
+    if found.score == 0.0:
+        return 0.0, f"{where} {domain.registrable}: nothing known against it"
+    return found.score, f"{where} {domain.registrable}: {found.why}"
+
+
+# --- keyword stuffing -------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# Words of a sentence; a list of keywords has almost none of them.
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but of to in on at for with from by is are was were be been it
+    this that these those i you he she we they my your our their me him her us them
+    not no so if as do does did have has had can could would should will just
+    what which who how when where why there here than then very really""".split()
+)
+_SEGMENTS = re.compile(r"[,;|•·\n/#]+")
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and word[:-1] in SPAM_TERMS | SALES_TERMS else word
+
+
+@lru_cache(maxsize=64)
+def stuffing(text: str) -> tuple[float, str]:
+    prose = URL_RE.sub(" ", text.lower())
+    words = [_singular(w) for w in _WORD.findall(prose)]
+    if len(words) < 3:
+        return 0.0, "too short to be stuffed"
+    content = [w for w in words if w not in _FUNCTION_WORDS]
+    counts = Counter(w for w in content if w in SPAM_TERMS or w in {"cheap", "buy", "discount"})
+    if counts:
+        term, n = counts.most_common(1)[0]
+        if n >= 3 and n / max(len(content), 1) >= 0.1:
+            score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
+            return round(score, 2), f"'{term}' {n} times in {len(words)} words"
+    segments = [s.split() for s in _SEGMENTS.split(prose) if s.strip()]
+    short = [s for s in segments if 1 <= len(s) <= 4]
+    function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+    if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
+        selling = [s for s in short if any(_singular(w) in SPAM_TERMS | SALES_TERMS for w in s)]
+        if len(selling) >= 2:
+            shown = ", ".join(" ".join(s) for s in selling[:4])
+            score = 0.9 if any(_singular(w) in SPAM_TERMS for s in selling for w in s) else 0.6
+            return score, f"a list of {len(segments)} keywords: {shown}"
+    return 0.0, "no repeated sales terms"
+
+
+caches.declare("texts.stuffing", stuffing.cache_clear)
+
+
+@check("keyword_stuffing", kind="spam", version="1")
+def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
+    """The same commercial term repeated, or a bare list of keywords."""
+    return stuffing(linked_text(facts.body or facts.text).clean)
+
+
+# --- generic praise + link ------------------------------------------------------------------
+
+# Praise that fits any page; a comment of these words and little else says
+# nothing about the post it is under.
+_PRAISE = frozenset(
+    """great nice good awesome excellent amazing wonderful fantastic informative helpful
+    useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
+    love valuable impressive outstanding perfect cool""".split()
+)
+_FILLER = frozenset(
+    """post posts article articles blog blogs content information info share sharing
+    shared keep up work writing written write read reading site website page topic
+    piece stuff job done well much lot lots bookmark bookmarked visit visiting more
+    please again come back here such also quite truly indeed definitely way regards
+    subject details detail effort time author admin thing things found many people
+    learn learned knowledge point points looking forward next one""".split()
+)
+_GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
+
+
+@lru_cache(maxsize=64)
+def generic_praise(text: str) -> str:
+    """The praise words of a comment that is nothing but generic praise, else ""."""
+    words = _WORD.findall(URL_RE.sub(" ", text.lower()))
+    if not 2 <= len(words) <= 40:
+        return ""
+    praise = [w for w in words if w in _PRAISE]
+    specific = [w for w in words if w not in _GENERIC]
+    if not praise or len(specific) > max(1, len(words) // 10):
+        return ""
+    return ", ".join(dict.fromkeys(praise))
+
+
+caches.declare("texts.generic_praise", generic_praise.cache_clear)
+
+
+@check("praise_link", kind="spam", version="1")
+def praise_link(facts: CommentFacts, ctx: CheckContext):
+    """Generic praise carrying a link or an author website: the comment is for the link."""
+    domains = [
+        (d, where)
+        for d, where in linked_domains(facts)
+        if not vouched(d, vouched_hosts(facts, ctx))
+    ]
+    if not domains:
+        return 0.0, "no link to promote"
+    praise = generic_praise(linked_text(facts.body or facts.text).clean)
+    if not praise:
+        return 0.0, "says something about the post"
+    domain, where = domains[0]
+    # A link in the body is the point of the comment; an author website is
+    # what the form offers everyone, so it only holds.
+    score = 0.75 if where == "linked" else 0.6
+    return score, f"generic praise ({praise}) with {where} {domain.registrable}"

@@ -32,7 +32,6 @@ from worker.checks.text_rules import vouched_hosts
 from worker.text.links import (
     SALES_TERMS,
     SPAM_TERMS,
-    URL_RE,
     Domain,
     domain_of,
     linked_text,
@@ -81,32 +80,38 @@ _FUNCTION_WORDS = frozenset(
 _SEGMENTS = re.compile(r"[,;|•·\n/#]+")
 
 
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and word[:-1] in SPAM_TERMS | SALES_TERMS else word
+# Terms whose repetition is stuffing (plurals folded to the singular), and
+# the words a keyword list sells with.
+_REPEATED = {t: t.removesuffix("s") if t.removesuffix("s") in SPAM_TERMS else t for t in SPAM_TERMS}
+_REPEATED |= {"cheap": "cheap", "buy": "buy", "discount": "discount"}
+_SELLING = SPAM_TERMS | SALES_TERMS
 
 
 @lru_cache(maxsize=64)
-def stuffing(text: str) -> tuple[float, str]:
-    prose = URL_RE.sub(" ", text.lower())
-    words = [_singular(w) for w in _WORD.findall(prose)]
+def stuffing(prose: str) -> tuple[float, str]:
+    """``prose``: a comment's text without its links, lower-cased."""
+    words = _WORD.findall(prose)
     if len(words) < 3:
         return 0.0, "too short to be stuffed"
-    content = [w for w in words if w not in _FUNCTION_WORDS]
-    counts = Counter(w for w in content if w in SPAM_TERMS or w in {"cheap", "buy", "discount"})
+    counts = Counter(_REPEATED[w] for w in words if w in _REPEATED)
     if counts:
         term, n = counts.most_common(1)[0]
-        if n >= 3 and n / max(len(content), 1) >= 0.1:
+        content = sum(w not in _FUNCTION_WORDS for w in words)
+        if n >= 3 and n / max(content, 1) >= 0.1:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
+    # A list: five or more short segments, almost no function words, selling terms in two.
+    if len(_SEGMENTS.findall(prose)) < 4:
+        return 0.0, "no repeated sales terms"
     segments = [s.split() for s in _SEGMENTS.split(prose) if s.strip()]
-    short = [s for s in segments if 1 <= len(s) <= 4]
+    short = [s for s in segments if len(s) <= 4]
     function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
     if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
-        selling = [s for s in short if any(_singular(w) in SPAM_TERMS | SALES_TERMS for w in s)]
+        selling = [s for s in short if _SELLING.intersection(s)]
         if len(selling) >= 2:
             shown = ", ".join(" ".join(s) for s in selling[:4])
-            score = 0.9 if any(_singular(w) in SPAM_TERMS for s in selling for w in s) else 0.6
-            return score, f"a list of {len(segments)} keywords: {shown}"
+            spam = any(SPAM_TERMS.intersection(s) for s in selling)
+            return (0.9 if spam else 0.6), f"a list of {len(segments)} keywords: {shown}"
     return 0.0, "no repeated sales terms"
 
 
@@ -116,7 +121,7 @@ caches.declare("texts.stuffing", stuffing.cache_clear)
 @check("keyword_stuffing", kind="spam", version="1")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
-    return stuffing(linked_text(facts.body or facts.text).clean)
+    return stuffing(linked_text(facts.body or facts.text).prose)
 
 
 # --- generic praise + link ------------------------------------------------------------------
@@ -140,9 +145,12 @@ _GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
 
 
 @lru_cache(maxsize=64)
-def generic_praise(text: str) -> str:
-    """The praise words of a comment that is nothing but generic praise, else ""."""
-    words = _WORD.findall(URL_RE.sub(" ", text.lower()))
+def generic_praise(prose: str) -> str:
+    """The praise words of a comment that is nothing but generic praise, else "".
+
+    ``prose``: the comment's text without its links, lower-cased.
+    """
+    words = _WORD.findall(prose)
     if not 2 <= len(words) <= 40:
         return ""
     praise = [w for w in words if w in _PRAISE]
@@ -165,7 +173,7 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
     ]
     if not domains:
         return 0.0, "no link to promote"
-    praise = generic_praise(linked_text(facts.body or facts.text).clean)
+    praise = generic_praise(linked_text(facts.body or facts.text).prose)
     if not praise:
         return 0.0, "says something about the post"
     domain, where = domains[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
@@ -274,6 +274,14 @@ class LinkedText:
     rebuilt: str  # clean, with obfuscated links ("example dot com") rebuilt
     spans: tuple[tuple[int, int], ...]  # where each link is in ``rebuilt``
     links: tuple[Link, ...]  # every link, obfuscated ones included
+
+    @cached_property
+    def prose(self) -> str:
+        """The words around the links, lower-cased: what a link-free reading sees."""
+        if not self.spans:
+            return self.rebuilt.lower()
+        cut = [0, *(i for span in self.spans for i in span), len(self.rebuilt)]
+        return " ".join(self.rebuilt[a:b] for a, b in zip(cut[::2], cut[1::2], strict=True)).lower()
 
 
 @lru_cache(maxsize=64)

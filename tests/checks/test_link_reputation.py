@@ -7,13 +7,12 @@ so the test fails only when the link checks regress.
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import sqlalchemy as sa
 
 from service.models import CheckResultRow, Comment
 from service.status import Status
+from tests.support.guests import guest_post
 
 # The checks this family adds or changes; none of them may hold an ordinary comment.
 LINK_CHECKS = ("link_count", "url_shortener", "link_reputation", "praise_link", "keyword_stuffing")
@@ -168,24 +167,6 @@ def test_dev_set_spam_is_caught_and_ordinary_comments_are_not_held_by_link_check
 
 # --- learned from moderators ---------------------------------------------------------------
 
-_readers = itertools.count(1000)
-
-
-def _post(client, body: str) -> int:
-    n = next(_readers)
-    response = client.post(
-        "/api/v1/comments",
-        json={
-            "site": "demo",
-            "thread": f"/links/{n % 3}",
-            "body": body,
-            "author": {"name": f"Visitor {n}", "email": f"visitor{n}@example.com"},
-        },
-        environ_base={"REMOTE_ADDR": f"10.1.{n // 250 % 250}.{n % 250 + 1}"},
-    )
-    assert response.status_code in (200, 201, 202), response.get_json()
-    return response.get_json()["comment"]["id"]
-
 
 def _domain_result(rt, comment_id: int) -> tuple[str, CheckResultRow]:
     with rt.session() as session:
@@ -203,8 +184,8 @@ def test_domains_moderators_marked_as_spam_count_against_the_next_link(
 ):
     auth = {"Authorization": f"Bearer {moderator_token}"}
     marked = [
-        _post(client, "Loved the photos! More like these at https://sunny-vistas.biz/gallery"),
-        _post(
+        guest_post(client, "Loved the photos! More like these at https://sunny-vistas.biz/gallery"),
+        guest_post(
             client,
             "Our tours go there too: http://sunny-vistas.biz/tours"
             " (background: https://en.wikipedia.org/wiki/Lake_Bled)",
@@ -217,8 +198,10 @@ def test_domains_moderators_marked_as_spam_count_against_the_next_link(
         )
     drain()
 
-    again = _post(client, "Which lens did you use? I keep a list at sunny-vistas.biz/lenses")
-    wiki = _post(client, "The lake has a long history: https://en.wikipedia.org/wiki/Lake_Bled")
+    again = guest_post(client, "Which lens did you use? I keep a list at sunny-vistas.biz/lenses")
+    wiki = guest_post(
+        client, "The lake has a long history: https://en.wikipedia.org/wiki/Lake_Bled"
+    )
     drain()
     status, result = _domain_result(rt, again)
     assert status == Status.SPAM
@@ -233,15 +216,17 @@ def test_an_approved_comment_linking_there_clears_the_domain(
     client, rt, site, drain, moderator_token
 ):
     auth = {"Authorization": f"Bearer {moderator_token}"}
-    spam = _post(client, "Cheap rooms at https://lakeside-stay.biz/offers, book today")
-    fine = _post(client, "We stayed at https://lakeside-stay.biz last spring, quiet and clean.")
+    spam = guest_post(client, "Cheap rooms at https://lakeside-stay.biz/offers, book today")
+    fine = guest_post(
+        client, "We stayed at https://lakeside-stay.biz last spring, quiet and clean."
+    )
     drain()
     client.post(f"/api/v1/moderation/comments/{spam}/spam", headers=auth)
     # Marked as spam by mistake, then freed: the latest label is the one heard.
     client.post(f"/api/v1/moderation/comments/{fine}/spam", headers=auth)
     client.post(f"/api/v1/moderation/comments/{fine}/ham", headers=auth)
     drain()
-    nxt = _post(client, "Is https://lakeside-stay.biz open in winter?")
+    nxt = guest_post(client, "Is https://lakeside-stay.biz open in winter?")
     drain()
     _, result = _domain_result(rt, nxt)
     assert result.score == 0.0 and "approved" in result.reason

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-
 import sqlalchemy as sa
 
 from service.models import CheckResultRow, Comment, Site
+from tests.support.guests import guest_post
 
 CAMPAIGN = [
     "My aunt earns 6400 dollars a month from her laptop with the Velvet Harbor method, ask me how",
@@ -29,24 +28,6 @@ CLEAN = [
     "My aunt read this and asked me how the caching layer works, could you explain the method?",
     "Great post! I've been using this approach for a month and my laptop fans are finally quiet.",
 ]
-_readers = itertools.count()
-
-
-def guest_post(client, body: str) -> int:
-    """Each comment from a different reader and address, as a campaign's would be."""
-    n = next(_readers)
-    response = client.post(
-        "/api/v1/comments",
-        json={
-            "site": "demo",
-            "thread": f"/posts/{n % 3}",
-            "body": body,
-            "author": {"name": f"Reader {n}", "email": f"reader{n}@example.com"},
-        },
-        environ_base={"REMOTE_ADDR": f"10.0.0.{n % 250 + 1}"},
-    )
-    assert response.status_code in (200, 201, 202), response.get_json()
-    return response.get_json()["comment"]["id"]
 
 
 def statuses(rt, ids: list[int]) -> list[str]:

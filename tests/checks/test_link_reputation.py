@@ -136,6 +136,9 @@ def test_keyword_stuffing_is_filed_as_spam(judge, body):
         "The casino scene was the best part, and the best cast, honestly the best film this year.",
         "We tried python, rust, go, java, kotlin and c# for the rewrite.",
         "Cheap, fast, good: pick two. Cheap hosting is fine for a blog like this.",
+        "Bitcoin fees rose again; bitcoin miners like it, but bitcoin users paying for coffee"
+        " do not, and I doubt bitcoin will fix that soon.",
+        "His essays on startups beat his essays on art, and the essays on taste are best.",
     ],
 )
 def test_ordinary_repetition_and_lists_are_not_stuffing(judge, body):

@@ -30,6 +30,7 @@ from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.text_rules import vouched_hosts
 from worker.text.links import (
+    NEVER_LINKED_TERMS,
     SALES_TERMS,
     SPAM_TERMS,
     Domain,
@@ -97,7 +98,12 @@ def stuffing(prose: str) -> tuple[float, str]:
     if counts:
         term, n = counts.most_common(1)[0]
         content = sum(w not in _FUNCTION_WORDS for w in words)
-        if n >= 3 and n / max(content, 1) >= 0.1:
+        # A drug name three times is stuffing in any comment; a topic word
+        # ("bitcoin", "essay") only when it is much of the comment or comes
+        # with sales words, since readers discuss those at length.
+        selling = sum(w in SALES_TERMS for w in words) >= 2
+        share = 0.1 if term in NEVER_LINKED_TERMS else 0.2 if selling else 0.4
+        if n >= 3 and n / max(content, 1) >= share:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
     # A list: five or more short segments, almost no function words, selling terms in two.

@@ -182,8 +182,16 @@ class ApiToken(Base):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(sa.String(16))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The first characters of the secret, so a list can tell tokens apart without showing them
+    # (NULL for tokens made before migration 0006).
+    prefix: Mapped[str | None] = mapped_column(sa.String(16))
     label: Mapped[str | None] = mapped_column(sa.String(200))
+    # Who made it: "cli", "make run", or the owner's actor label.
+    created_by: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # NULL: never expires (only on request; `parley tokens create` defaults to 30 days).
+    expires_at: Mapped[datetime | None] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
     site: Mapped[Site] = relationship()
@@ -225,6 +233,23 @@ class Ban(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column()
+
+
+class SignInSession(Base):
+    """A moderator's sign-in on Parley's own pages. The cookie carries only a random id; the
+    row (keyed by the id's SHA-256, so a copy of the table signs no one in) decides whether it
+    is still valid: logout revokes it, and it ends at an absolute and an idle limit."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.Index("ix_sessions_identity_id_revoked_at", "identity_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    identity_id: Mapped[int] = mapped_column(sa.ForeignKey("identities.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
 
 
 class RevokedToken(Base):

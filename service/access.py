@@ -14,9 +14,12 @@ alike), so every change is audited and a site always keeps an owner.
 
 from __future__ import annotations
 
+import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,15 +29,19 @@ from sqlalchemy.orm import Session
 
 from service.auth.identities import find_identity
 from service.errors import ApiError
-from service.models import ApiToken, Identity, Site, SiteMember, utcnow
+from service.models import ApiToken, Identity, SignInSession, Site, SiteMember, utcnow
 from service.moderation import audit
 from service.sites import origin_of
 from service.text import hash_token, normalize_email
 
+log = logging.getLogger(__name__)
+
 ROLES = ("owner", "moderator")
 TOKEN_PREFIX = "pmt_"
-# The first-party session cookie on Parley's own pages holds this identity id.
-SESSION_KEY = "parley_identity"
+# The first-party session cookie on Parley's own pages holds a server-side session's id here.
+SESSION_KEY = "parley_session"
+# The dashboard's per-session CSRF token (service.moderation.dashboard puts it in its forms).
+CSRF_KEY = "parley_moderate_csrf"
 _REF_RE = re.compile(r"^(?P<provider>[a-z][a-z0-9-]{0,63}):(?P<subject>.+)$", re.S)
 
 
@@ -56,23 +63,97 @@ class Actor:
 
 
 # -- API tokens ----------------------------------------------------------------------------------
+# Like GitHub's fine-grained tokens: a finite lifetime unless asked otherwise (30 days from the
+# CLI and the API), revocable, and with the last use recorded so an owner can tell a token in use
+# from a forgotten one. Only the SHA-256 is stored; the first characters are kept to tell tokens
+# apart in a list, as GitHub and Stripe show them.
+
+DEFAULT_TOKEN_LIFETIME = timedelta(days=30)
+MAX_TOKEN_LIFETIME = timedelta(days=366)
+# last_used_at is written at most this often per token: a script polling the queue every second
+# must not turn every read into a write.
+TOUCH_EVERY = timedelta(minutes=1)
+_LIFETIME_RE = re.compile(r"^(?P<n>[1-9][0-9]{0,5})(?P<unit>[mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def create_token(session: Session, site: Site, role: str, label: str | None = None) -> str:
+def parse_lifetime(text: str) -> timedelta | None:
+    """``30d``, ``12h``, ``90m``, ``2w`` or ``never`` (None); ValueError otherwise."""
+    text = text.strip().lower()
+    if text == "never":
+        return None
+    match = _LIFETIME_RE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a lifetime: use e.g. 30d, 12h, 90m, 2w or never")
+    lifetime = timedelta(**{_UNITS[match["unit"]]: int(match["n"])})
+    if lifetime > MAX_TOKEN_LIFETIME:
+        raise ValueError("a token lives at most 366 days (or never, if you must)")
+    return lifetime
+
+
+def create_token(
+    session: Session,
+    site: Site,
+    role: str,
+    label: str | None = None,
+    *,
+    expires_in: timedelta | None = None,
+    created_by: str | None = None,
+) -> str:
+    """A new token (flushed, audited); ``expires_in=None`` is a token that never expires."""
+    return create_token_row(
+        session, site, role, label, expires_in=expires_in, created_by=created_by
+    )[1]
+
+
+def create_token_row(
+    session: Session,
+    site: Site,
+    role: str,
+    label: str | None = None,
+    *,
+    expires_in: timedelta | None = None,
+    created_by: str | None = None,
+) -> tuple[ApiToken, str]:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(site_id=site.id, role=role, token_hash=hash_token(token), label=label))
+    now = utcnow()
+    row = ApiToken(
+        site_id=site.id,
+        role=role,
+        token_hash=hash_token(token),
+        prefix=token[: len(TOKEN_PREFIX) + 4],
+        label=label,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + expires_in if expires_in is not None else None,
+    )
+    session.add(row)
     session.flush()
-    return token
+    expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
+    audit.record(
+        session,
+        site_id=site.id,
+        actor=created_by or "cli",
+        action="token_created",
+        note=f"token {row.id} ({row.prefix}…, {role}), expires {expiry}",
+    )
+    return row, token
+
+
+def token_is_live(row: ApiToken, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
+
+
+def find_live_token(session: Session, token: str) -> ApiToken | None:
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    return row if row is not None and token_is_live(row) else None
 
 
 def actor_from_token(session: Session, token: str) -> Actor | None:
-    row = session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
-        )
-    )
+    row = find_live_token(session, token)
     if row is None:
         return None
     sites = frozenset({row.site_id})
@@ -84,10 +165,44 @@ def actor_from_token(session: Session, token: str) -> Actor | None:
     )
 
 
-def revoke_token(session: Session, token_id: int) -> None:
+def touch_token(session: Session, token_id: int) -> None:
+    """Record a use (at most once a minute), committed on its own."""
+    now = utcnow()
+    session.execute(
+        sa.update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY),
+        )
+        .values(last_used_at=now)
+    )
+    session.commit()
+
+
+def list_tokens(session: Session, site_id: int | None = None) -> list[tuple[ApiToken, str]]:
+    """(token, site slug), oldest first; revoked and expired ones too, for the record."""
+    query = sa.select(ApiToken, Site.slug).join(Site, Site.id == ApiToken.site_id)
+    if site_id is not None:
+        query = query.where(ApiToken.site_id == site_id)
+    return [(row, slug) for row, slug in session.execute(query.order_by(ApiToken.id)).all()]
+
+
+def revoke_token(session: Session, token_id: int, actor_label: str = "cli") -> ApiToken | None:
+    """Revoke a token (audited; revoking twice changes nothing); None if there is no such."""
     row = session.get(ApiToken, token_id)
-    if row is not None and row.revoked_at is None:
+    if row is None:
+        return None
+    if row.revoked_at is None:
         row.revoked_at = utcnow()
+        audit.record(
+            session,
+            site_id=row.site_id,
+            actor=actor_label,
+            action="token_revoked",
+            note=f"token {row.id} ({row.prefix or 'pmt_'}…, {row.role})",
+        )
+        session.flush()
+    return row
 
 
 def bearer_token() -> str | None:
@@ -264,27 +379,140 @@ def remove_member(session: Session, member: SiteMember, actor_label: str) -> Non
     session.flush()
 
 
+# -- moderator sessions ------------------------------------------------------------------------
+# Server-side sessions, as the OWASP Session Management Cheat Sheet describes them: the cookie
+# holds only a random id (256 bits) that names a row, so logging out, an absolute lifetime and an
+# idle timeout are enforced by the server, and a copied cookie dies with the row. A signed cookie
+# alone (what Flask gives) stays valid after logout for as long as the key does. The table keeps
+# the id's SHA-256, so reading it signs no one in.
+
+
+def start_session(session: Session, identity: Identity, lifetime: int) -> str:
+    """A new session for ``identity`` (flushed); the id to put in the cookie."""
+    session_id = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        SignInSession(
+            id_hash=hash_token(session_id),
+            identity_id=identity.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(seconds=lifetime),
+        )
+    )
+    session.flush()
+    return session_id
+
+
+def live_session(session: Session, session_id: str, idle_timeout: int) -> SignInSession | None:
+    row = session.scalar(
+        sa.select(SignInSession).where(SignInSession.id_hash == hash_token(session_id))
+    )
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if row.last_seen_at + timedelta(seconds=idle_timeout) <= now:
+        return None
+    return row
+
+
+def touch_session(session: Session, row_id: int) -> None:
+    """Push the idle deadline back (at most once a minute), committed on its own."""
+    now = utcnow()
+    session.execute(
+        sa.update(SignInSession)
+        .where(SignInSession.id == row_id, SignInSession.last_seen_at < now - TOUCH_EVERY)
+        .values(last_seen_at=now)
+    )
+    session.commit()
+
+
+def end_session(session: Session, session_id: str) -> SignInSession | None:
+    row = session.scalar(
+        sa.select(SignInSession).where(SignInSession.id_hash == hash_token(session_id))
+    )
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
+
+
+def end_all_sessions(session: Session, identity_id: int) -> int:
+    """Log an identity out everywhere; how many sessions ended."""
+    result = session.execute(
+        sa.update(SignInSession)
+        .where(SignInSession.identity_id == identity_id, SignInSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
 # -- the actor of this request -------------------------------------------------------------------
 
 
+def _settings():
+    return current_app.extensions["parley"].settings
+
+
+def _touch(touch, row_id: int) -> None:
+    # A separate short transaction: the request's own session may never commit (a GET).
+    try:
+        with current_app.extensions["parley"].session() as own:
+            touch(own, row_id)
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("could not record a use: %s", type(error).__name__)
+
+
 def session_identity(session: Session) -> Identity | None:
-    identity_id = cookie_session.get(SESSION_KEY)
-    if not isinstance(identity_id, int):
+    """The moderator signed in on this browser by a live server-side session, if any."""
+    session_id = cookie_session.get(SESSION_KEY)
+    if not isinstance(session_id, str):
         return None
-    return session.get(Identity, identity_id)
+    row = live_session(session, session_id, _settings().auth.session_idle_timeout)
+    if row is None:
+        return None
+    if "parley_session_touched" not in g:
+        g.parley_session_touched = True
+        _touch(touch_session, row.id)
+    return session.get(Identity, row.identity_id)
+
+
+def _same_origin(value: str | None, own: str) -> bool:
+    return bool(value) and origin_of(value) == own
+
+
+def check_same_origin() -> None:
+    """Refuse a cookie-authenticated write that Parley's own pages did not send.
+
+    The cookie rides along on requests other sites make a browser send (SameSite=Lax still sends
+    it on top-level form posts from a sibling subdomain). Browsers send ``Origin`` on every
+    cross-origin POST and on same-origin ones too; ``Referer`` is the fallback OWASP names for
+    the rare request without it, and the dashboard's per-session CSRF token for a client that
+    sends neither. Missing all three is refused: OWASP's "verifying origin with standard
+    headers" treats no header as a failure.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    own = origin_of(_settings().web.base_url)
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if _same_origin(origin, own):
+            return
+        raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
+    if _same_origin(request.headers.get("Referer"), own):
+        return
+    sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
+    expected = cookie_session.get(CSRF_KEY)
+    if expected and hmac.compare_digest(str(sent), str(expected)):
+        return
+    raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
 
 
 def session_actor(session: Session) -> Actor | None:
     """The moderator signed in on this browser, if any."""
     if SESSION_KEY not in cookie_session:
         return None
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        # A cookie rides along on requests other pages trigger; only Parley's own pages
-        # may act with it (browsers always send Origin on cross-origin POSTs).
-        origin = request.headers.get("Origin")
-        own = origin_of(current_app.extensions["parley"].settings.web.base_url)
-        if origin and origin.rstrip("/").lower() != own:
-            raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
+    check_same_origin()
     identity = session_identity(session)
     if identity is None:
         return None
@@ -304,9 +532,19 @@ def current_actor(session: Session) -> Actor:
         return g.parley_actor
     token = bearer_token()
     if token is not None:
-        actor = actor_from_token(session, token)
-        if actor is None:
-            raise ApiError("unauthorized", "the bearer token is not valid or was revoked")
+        row = find_live_token(session, token)
+        if row is None:
+            # One answer for unknown, expired and revoked: the caller learns nothing it could
+            # use, and the owner's token list says which it was.
+            raise ApiError("unauthorized", "the bearer token is not valid, expired or was revoked")
+        sites = frozenset({row.site_id})
+        actor = Actor(
+            label=f"token:{row.id}",
+            role=row.role,
+            site_ids=sites,
+            owned_site_ids=sites if row.role == "owner" else frozenset(),
+        )
+        _touch(touch_token, row.id)
     else:
         actor = session_actor(session)
     if actor is None:
@@ -330,7 +568,9 @@ def require_owner(session: Session, site_id: int) -> Actor:
 
 
 def require_owner_of(session: Session, model: type, row_id: int, noun: str) -> tuple[Any, Actor]:
-    """A site's ban, role or webhook, with the owner changing it: 404 first, then 401/403."""
+    """A site's ban, role, token or webhook, with the owner changing it: 401 first (a stranger
+    learns nothing about which ids exist), then 404, then 403."""
+    current_actor(session)
     row = session.get(model, row_id)
     if row is None:
         raise ApiError("not_found", f"no {noun} {row_id}")

@@ -39,6 +39,13 @@ class Me(BaseModel):
     moderates: list[str] | None = None
 
 
+class LogoutQuery(SiteQuery):
+    # Every session of this moderator ends, on every browser (a lost laptop, a shared machine).
+    everywhere: bool = False
+
+
 class LoggedOut(BaseModel):
     revoked_token: bool
     cleared_session: bool
+    # Server-side moderator sessions this logout ended.
+    ended_sessions: int = 0

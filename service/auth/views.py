@@ -25,7 +25,16 @@ from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, session
 from joserfc.errors import JoseError
 
-from service.access import SESSION_KEY, bearer_token, memberships, session_identity
+from service.access import (
+    SESSION_KEY,
+    bearer_token,
+    check_same_origin,
+    end_all_sessions,
+    end_session,
+    memberships,
+    session_identity,
+    start_session,
+)
 from service.api import endpoint
 from service.auth.identities import upsert_identity
 from service.auth.providers import ProfileError, Provider, Providers
@@ -35,7 +44,15 @@ from service.auth.readers import (
     revoke_reader_token,
     token_ttl,
 )
-from service.auth.schemas import IdentityOut, LoggedOut, Me, ProviderList, ProviderOut, SiteQuery
+from service.auth.schemas import (
+    IdentityOut,
+    LoggedOut,
+    LogoutQuery,
+    Me,
+    ProviderList,
+    ProviderOut,
+    SiteQuery,
+)
 from service.errors import ApiError, where_raised
 from service.models import Identity, Site
 from service.runtime import current_runtime
@@ -277,19 +294,22 @@ def callback(name: str):
 
     with rt.session() as db:
         identity = upsert_identity(db, profile)
-        token = None
+        token = session_id = None
         if "site" in context:
             site = db.scalar(sa.select(Site).where(Site.slug == context["site"]))
             if site is None:
                 return _failure(context, "unknown_site", "This site no longer exists.", 404)
             token = issue_reader_token(rt.settings.secret_key, identity.id, site.id)
+        else:
+            session_id = start_session(db, identity, rt.settings.auth.session_lifetime)
         db.commit()
         who = _identity_out(identity)
 
-    if token is None:
-        # A moderator on Parley's own pages: a fresh first-party session, then back to work.
+    if session_id is not None:
+        # A moderator on Parley's own pages: a fresh session (a new id at every sign-in, so a
+        # planted cookie is never promoted), then back to work.
         session.clear()
-        session[SESSION_KEY] = identity.id
+        session[SESSION_KEY] = session_id
         return redirect(context.get("next") or "/")
 
     session.pop(POPUP_KEY, None)
@@ -368,21 +388,41 @@ def me(query: SiteQuery):
     bp,
     "/logout",
     "POST",
-    summary="Sign out: revoke the bearer token (with site=) and end this session",
-    query=SiteQuery,
+    summary="Sign out: revoke the bearer token (with site=) and end this session "
+    "(everywhere=true: every session of this moderator, on every browser)",
+    query=LogoutQuery,
     responses={200: LoggedOut},
     auth=True,
-    errors=(401, 404),
+    errors=(401, 403, 404),
 )
-def logout(query: SiteQuery):
+def logout(query: LogoutQuery):
     rt = current_runtime()
     token = bearer_token()
     if token is not None:
         with rt.session() as db:
             site = get_site(db, _require_site(query))
             revoke_reader_token(db, rt.settings.secret_key, token, site.id)
-    cleared = SESSION_KEY in session
-    session.clear()
-    return LoggedOut(revoked_token=token is not None, cleared_session=cleared).model_dump(
-        mode="json"
-    )
+    session_id = session.get(SESSION_KEY)
+    ended = 0
+    if isinstance(session_id, str) and token is not None:
+        # A reader signing out on another site's page: the moderator session stays as it is.
+        try:
+            check_same_origin()
+        except ApiError:
+            session_id = None
+    elif isinstance(session_id, str):
+        # Another site must not be able to log a moderator out (or out everywhere).
+        check_same_origin()
+    if isinstance(session_id, str):
+        with rt.session() as db:
+            row = end_session(db, session_id)
+            ended = 1 if row is not None else 0
+            if row is not None and query.everywhere:
+                ended += end_all_sessions(db, row.identity_id)
+            db.commit()
+    cleared = isinstance(session_id, str)
+    if cleared or token is None:
+        session.clear()
+    return LoggedOut(
+        revoked_token=token is not None, cleared_session=cleared, ended_sessions=ended
+    ).model_dump(mode="json")

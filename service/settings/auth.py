@@ -24,6 +24,12 @@ A reader's sign-in lasts ``PARLEY_READER_TOKEN_TTL`` seconds (default 86400, one
 2592000): the widget keeps the token in the host page's storage, where anything that page runs
 can read it, so it is short-lived, and signing in again is one click while the provider
 remembers the reader.
+
+A moderator's sign-in on Parley's own pages is a server-side session (``service.access``): it
+ends at logout, after ``PARLEY_SESSION_LIFETIME`` seconds whatever happens (default 43200,
+12 hours; 300 to 604800), and after ``PARLEY_SESSION_IDLE_TIMEOUT`` seconds without a request
+(default 1800, 30 minutes; 60 up to the lifetime). The defaults are the OWASP Session
+Management Cheat Sheet's: an absolute limit of a working day, an idle limit of 15-30 minutes.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 OIDC_SCOPE = "openid email profile"
 READER_TOKEN_TTL = 86400
 READER_TOKEN_TTL_RANGE = (300, 30 * 86400)
+SESSION_LIFETIME = 12 * 3600
+SESSION_LIFETIME_RANGE = (300, 7 * 86400)
+SESSION_IDLE_TIMEOUT = 1800
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,8 @@ class ProviderConfig:
 class AuthSettings:
     providers: tuple[ProviderConfig, ...] = ()
     reader_token_ttl: int = READER_TOKEN_TTL  # seconds
+    session_lifetime: int = SESSION_LIFETIME  # seconds from sign-in, whatever happens
+    session_idle_timeout: int = SESSION_IDLE_TIMEOUT  # seconds without a request
 
     def get(self, name: str) -> ProviderConfig | None:
         return next((p for p in self.providers if p.name == name), None)
@@ -234,17 +245,31 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
                 metadata_url=url(f"{prefix}_METADATA_URL", None),
             )
         )
-    return AuthSettings(providers=tuple(providers), reader_token_ttl=_ttl(get, problems))
+    lifetime = _seconds(
+        get, problems, "PARLEY_SESSION_LIFETIME", SESSION_LIFETIME, SESSION_LIFETIME_RANGE
+    )
+    idle = _seconds(
+        get, problems, "PARLEY_SESSION_IDLE_TIMEOUT", min(SESSION_IDLE_TIMEOUT, lifetime),
+        (60, lifetime),
+    )  # fmt: skip
+    return AuthSettings(
+        providers=tuple(providers),
+        reader_token_ttl=_seconds(
+            get, problems, "PARLEY_READER_TOKEN_TTL", READER_TOKEN_TTL, READER_TOKEN_TTL_RANGE
+        ),
+        session_lifetime=lifetime,
+        session_idle_timeout=idle,
+    )
 
 
-def _ttl(get, problems: list[str]) -> int:
-    raw = get("PARLEY_READER_TOKEN_TTL")
-    low, high = READER_TOKEN_TTL_RANGE
+def _seconds(get, problems: list[str], name: str, default: int, bounds: tuple[int, int]) -> int:
+    raw = get(name)
+    low, high = bounds
     if not raw:
-        return READER_TOKEN_TTL
+        return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        problems.append(f"PARLEY_READER_TOKEN_TTL must be {low} to {high} seconds, not {raw!r}")
-        return READER_TOKEN_TTL
+        problems.append(f"{name} must be {low} to {high} seconds, not {raw!r}")
+        return default
     return int(raw)
 
 

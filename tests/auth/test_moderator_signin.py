@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from service.access import MemberRef, set_role
@@ -88,9 +89,9 @@ def test_logout_ends_the_session(web, rt):
     make_member(rt, f"{OIDC_NAME}:alice")
     moderator_sign_in(web, "alice")
 
-    out = web.post("/auth/logout")
+    out = web.post("/auth/logout", headers={"Origin": BASE_URL})
 
-    assert out.get_json() == {"revoked_token": False, "cleared_session": True}
+    assert out.get_json() == {"revoked_token": False, "cleared_session": True, "ended_sessions": 1}
     assert web.get(QUEUE).status_code == 401
     assert web.get("/auth/me").status_code == 401
 
@@ -225,7 +226,7 @@ def test_owning_one_site_does_not_make_an_owner_of_another(web, rt):
     moderator_sign_in(web, "alice")
 
     def grant(site: str):
-        body = {"site": site, "role": "moderator", "email": "carol@example.com"}
+        body = {"site": site, "role": "moderator", "email": "bob@example.com"}
         return web.post("/api/v1/moderation/roles", json=body, headers={"Origin": BASE_URL})
 
     assert grant("owned-elsewhere").status_code == 200
@@ -233,3 +234,166 @@ def test_owning_one_site_does_not_make_an_owner_of_another(web, rt):
     refused = grant("demo")
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "forbidden"
+
+
+# -- server-side sessions (hardening #10) and CSRF on cookie writes ----------------------------
+
+
+def _pending_comment(web) -> int:
+    guest = {"name": "Ada", "email": "ada@example.com"}
+    posted = web.post(
+        "/api/v1/comments",
+        json={"site": "demo", "thread": "/t", "body": "Hello there.", "author": guest},
+    )
+    return posted.get_json()["comment"]["id"]
+
+
+def _copy_cookie(app, web):
+    thief = app.test_client()
+    thief.set_cookie("session", web.get_cookie("session").value)
+    return thief
+
+
+def test_a_copied_cookie_is_dead_after_logout(oidc_app, web, rt):
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+    thief = _copy_cookie(oidc_app, web)
+    assert thief.get(QUEUE).status_code == 200
+
+    web.post("/auth/logout", headers={"Origin": BASE_URL})
+
+    response = thief.get(QUEUE)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert thief.get("/auth/me").status_code == 401
+
+
+def test_the_cookie_holds_a_session_id_not_the_identity(oidc_app, web, rt):
+    from service.access import SESSION_KEY
+    from service.models import SignInSession
+    from service.text import hash_token
+
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+    serializer = oidc_app.session_interface.get_signing_serializer(oidc_app)
+    data = serializer.loads(web.get_cookie("session").value)
+    assert "parley_identity" not in data
+    session_id = data[SESSION_KEY]
+    assert isinstance(session_id, str) and len(session_id) >= 43
+    with rt.session() as session:
+        row = session.query(SignInSession).one()
+        assert row.id_hash == hash_token(session_id) != session_id
+        lifetime = (row.expires_at - row.created_at).total_seconds()
+    assert lifetime == 12 * 3600  # PARLEY_SESSION_LIFETIME's default
+
+
+def test_sessions_end_at_their_absolute_lifetime_and_when_idle(oidc_app, web, rt):
+    from datetime import timedelta
+
+    from service.models import SignInSession, utcnow
+
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+    assert web.get(QUEUE).status_code == 200
+
+    with rt.session() as session:
+        session.query(SignInSession).update({"expires_at": utcnow() - timedelta(seconds=1)})
+        session.commit()
+    assert web.get(QUEUE).status_code == 401
+
+    fresh = oidc_app.test_client()
+    moderator_sign_in(fresh, "alice")
+    assert fresh.get(QUEUE).status_code == 200
+    idle = rt.settings.auth.session_idle_timeout
+    with rt.session() as session:
+        session.query(SignInSession).filter(SignInSession.revoked_at.is_(None)).update(
+            {"last_seen_at": utcnow() - timedelta(seconds=idle + 1)}
+        )
+        session.commit()
+    assert fresh.get(QUEUE).status_code == 401
+
+
+def test_session_lifetime_settings_are_checked(make_app, oidc_provider):
+    from service.settings import Settings, SettingsError
+    from tests.support.signin import oidc_env
+
+    app = make_app(
+        {
+            **oidc_env(oidc_provider),
+            "PARLEY_SESSION_LIFETIME": "3600",
+            "PARLEY_SESSION_IDLE_TIMEOUT": "600",
+        }
+    )
+    auth = app.extensions["parley"].settings.auth
+    assert (auth.session_lifetime, auth.session_idle_timeout) == (3600, 600)
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"PARLEY_SESSION_LIFETIME": "10", "PARLEY_SESSION_IDLE_TIMEOUT": "x"})
+    assert "PARLEY_SESSION_LIFETIME" in str(refused.value)
+    assert "PARLEY_SESSION_IDLE_TIMEOUT" in str(refused.value)
+
+
+def test_log_out_everywhere_ends_every_session_of_that_moderator(oidc_app, web, rt):
+    make_member(rt, f"{OIDC_NAME}:alice")
+    make_member(rt, f"{OIDC_NAME}:bob")
+    laptop, phone, colleague = web, oidc_app.test_client(), oidc_app.test_client()
+    moderator_sign_in(laptop, "alice")
+    moderator_sign_in(phone, "alice")
+    moderator_sign_in(colleague, "bob")
+
+    out = laptop.post("/auth/logout?everywhere=true", headers={"Origin": BASE_URL})
+
+    assert out.get_json()["ended_sessions"] == 2
+    assert phone.get(QUEUE).status_code == 401
+    assert laptop.get(QUEUE).status_code == 401
+    assert colleague.get(QUEUE).status_code == 200
+
+
+def test_cookie_writes_without_origin_or_from_another_origin_are_refused(web, rt):
+    from service.models import Comment
+
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+    comment_id = _pending_comment(web)
+    approve = f"/api/v1/moderation/comments/{comment_id}/approve"
+
+    for headers in (
+        {},
+        {"Origin": "http://blog.example.test"},
+        {"Origin": "null"},
+        {"Referer": "http://blog.example.test/post"},
+    ):
+        response = web.post(approve, headers=headers)
+        assert response.status_code == 403, headers
+        assert response.get_json()["error"]["code"] == "forbidden"
+    with rt.session() as session:
+        assert session.get(Comment, comment_id).status == "pending"
+        assert session.query(ModerationEvent).filter_by(action="approve").count() == 0
+
+    by_referer = web.post(approve, headers={"Referer": f"{BASE_URL}/moderate?site=demo"})
+    assert by_referer.status_code == 200
+
+
+def test_bearer_token_writes_need_no_origin(oidc_app, web, rt):
+    from service.access import create_token
+
+    with rt.session() as session:
+        token = create_token(session, session.query(Site).filter_by(slug="demo").one(), "owner")
+        session.commit()
+    script = oidc_app.test_client()
+
+    response = script.post(
+        f"/api/v1/moderation/comments/{_pending_comment(web)}/approve",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 200
+
+
+def test_another_site_cannot_log_a_moderator_out(web, rt):
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+
+    refused = web.post("/auth/logout", headers={"Origin": "http://blog.example.test"})
+
+    assert refused.status_code == 403
+    assert web.get(QUEUE).status_code == 200

@@ -140,7 +140,7 @@ def test_logout_revokes_the_token(web, reader):
     out = web.post("/auth/logout?site=demo", headers=bearer(token))
 
     assert out.status_code == 200
-    assert out.get_json() == {"revoked_token": True, "cleared_session": False}
+    assert out.get_json() == {"revoked_token": True, "cleared_session": False, "ended_sessions": 0}
     assert web.get("/auth/me?site=demo", headers=bearer(token)).status_code == 401
     assert comment(web, token).status_code == 401
     # Only that sign-in ended: a token from another sign-in still works.

@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
     from service.moderation.dashboard import bp as dashboard_bp
+    from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         widget_bp,
         dashboard_bp,
         notifications_bp,
+        tokens_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

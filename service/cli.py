@@ -118,17 +118,106 @@ def tokens() -> None:
     pass
 
 
+def _lifetime(_ctx, _param, value: str):
+    from service.access import parse_lifetime
+
+    try:
+        return parse_lifetime(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
 @tokens.command("create", help="Create a token; it is printed once, as the last word.")
 @click.option("--site", "slug", required=True)
 @click.option("--role", type=click.Choice(["moderator", "owner"]), default="moderator")
 @click.option("--label", default=None)
-def tokens_create(slug: str, role: str, label: str | None) -> None:
-    from service.access import create_token
+@click.option(
+    "--expires-in",
+    "expires_in",
+    default="30d",
+    show_default=True,
+    callback=_lifetime,
+    help="How long it works: 90m, 12h, 30d, 2w (at most 366d), or never.",
+)
+def tokens_create(slug: str, role: str, label: str | None, expires_in) -> None:
+    from service.access import create_token_row
 
     with closing(load_runtime()) as rt, rt.session() as session:
-        token = create_token(session, _site(session, slug), role, label)
+        row, token = create_token_row(
+            session, _site(session, slug), role, label, expires_in=expires_in, created_by=CLI_ACTOR
+        )
         session.commit()
+        expires = f"expires {_when(row.expires_at)} UTC" if row.expires_at else "never expires"
+    click.echo(f"token {row.id} ({expires})", err=True)
     click.echo(f"{role} token for {slug}: {token}")
+
+
+@tokens.command("list", help="List tokens (never their secrets): id, prefix, site, role, dates.")
+@click.option("--site", "slug", default=None, help="Only this site's tokens.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per token, one a line.")
+def tokens_list(slug: str | None, as_json: bool) -> None:
+    from service.access import list_tokens, token_is_live
+
+    with closing(load_runtime()) as rt, rt.session() as session:
+        site_id = _site(session, slug).id if slug else None
+        rows = list_tokens(session, site_id)
+    if not as_json:
+        click.echo(
+            "id\tprefix\tsite\trole\tlabel\tcreated_by\tcreated\texpires\tlast_used\trevoked"
+        )
+    for row, site_slug in rows:
+        fields = {
+            "id": row.id,
+            "prefix": row.prefix,
+            "site": site_slug,
+            "role": row.role,
+            "label": row.label,
+            "created_by": row.created_by,
+            "created_at": row.created_at,
+            "expires_at": row.expires_at,
+            "last_used_at": row.last_used_at,
+            "revoked_at": row.revoked_at,
+            "live": token_is_live(row),
+        }
+        if as_json:
+            click.echo(
+                json.dumps({k: v.isoformat() if hasattr(v, "isoformat") else v
+                            for k, v in fields.items()})
+            )  # fmt: skip
+            continue
+        click.echo(
+            "\t".join(
+                [
+                    str(row.id),
+                    row.prefix or "-",
+                    site_slug,
+                    row.role,
+                    row.label or "-",
+                    row.created_by or "-",
+                    _when(row.created_at),
+                    _when(row.expires_at) if row.expires_at else "never",
+                    _when(row.last_used_at),
+                    _when(row.revoked_at),
+                ]
+            )
+        )
+
+
+@tokens.command("revoke", help="Revoke token ID (see `parley tokens list`); it stops at once.")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    from service.access import revoke_token
+
+    with closing(load_runtime()) as rt, rt.session() as session:
+        row = revoke_token(session, token_id, CLI_ACTOR)
+        if row is None:
+            raise click.ClickException(f"no token {token_id}")
+        session.commit()
+    click.echo(f"token {token_id} revoked")
 
 
 @cli.group(help="People who moderate a site after signing in (see docs/social-login.md).")

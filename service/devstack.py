@@ -2,7 +2,8 @@
 
 Starts an embedded Redis (unless PARLEY_REDIS_URL is set), migrates the
 database (SQLite under ./instance unless PARLEY_DATABASE_URL is set), makes
-sure the ``demo`` site exists, prints a moderator token, then runs the web
+sure the ``demo`` site exists, prints a moderator token (the same one at every
+start while it still works: it is kept in the data folder), then runs the web
 server, a worker and the sweeper as child processes with the same
 environment. A child that exits is restarted (and ``parley run`` says so);
 Ctrl-C stops every process it started, and if ``parley run`` itself is
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from service.access import DEFAULT_TOKEN_LIFETIME as DEMO_TOKEN_LIFETIME
 from service.embedded import die_with_parent
 from service.settings import Settings, data_dir_of
 
@@ -34,6 +36,45 @@ def _secret_key(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+DEMO_TOKEN_FILE = "demo_token"
+DEMO_TOKEN_LABEL = "make run"
+
+
+def demo_token(settings: Settings, data_dir: Path) -> tuple[str, bool]:
+    """The demo site's moderator token and whether it was reused.
+
+    Kept in the data folder (mode 0600) and reused while it still verifies, so that restarting
+    the stack does not mint a token at every start and leave the old ones working; an expired or
+    revoked one, or one from another database, is replaced.
+    """
+    from service.access import create_token, find_live_token
+    from service.models import Site
+    from service.runtime import Runtime
+
+    path = data_dir / DEMO_TOKEN_FILE
+    saved = path.read_text().strip() if path.exists() else ""
+    rt = Runtime.build(settings)
+    try:
+        with rt.session() as session:
+            site = session.query(Site).filter_by(slug="demo").one()
+            if saved:
+                row = find_live_token(session, saved)
+                if row is not None and row.site_id == site.id and row.role == "moderator":
+                    return saved, True
+            token = create_token(
+                session, site, "moderator", DEMO_TOKEN_LABEL, created_by=DEMO_TOKEN_LABEL,
+                expires_in=DEMO_TOKEN_LIFETIME,
+            )  # fmt: skip
+            session.commit()
+    finally:
+        rt.close()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token, False
 
 
 def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -133,11 +174,9 @@ def run_command(workers: int) -> None:
             env=env,
             check=True,
         )
-        subprocess.run(
-            [*parley, "tokens", "create", "--site", "demo", "--label", "make run"],
-            env=env,
-            check=True,
-        )
+        token, reused = demo_token(settings, data_dir)
+        kept = f"kept in {data_dir / DEMO_TOKEN_FILE}" + (", reused" if reused else ", new")
+        click.echo(f"moderator token for demo ({kept}): {token}")
 
         host, port = "127.0.0.1", settings.web.port
         supervise(

@@ -168,11 +168,14 @@ def timed_load(fn, n: int, concurrency: int) -> tuple[float, list[float]]:
     return n / (time.perf_counter() - started), latencies
 
 
-def settle(session: requests.Session, base: str, cid: int, limit: float = 120) -> str:
+def settle(session: requests.Session, base: str, created: dict, limit: float = 120) -> str:
     """The comment's status once the worker decided (waiting out a backlog), bounded."""
     deadline = time.monotonic() + limit
+    cid, key = created["comment"]["id"], created["key"]
     while True:
-        status = session.get(f"{base}/api/v1/comments/{cid}?wait=10", timeout=30).json()
+        status = session.get(
+            f"{base}/api/v1/comments/{cid}", params={"wait": 10, "key": key}, timeout=30
+        ).json()
         if status["comment"]["status"] != "pending" or time.monotonic() > deadline:
             return status["comment"]["status"]
 
@@ -194,8 +197,8 @@ def run_once(base: str, site: str, run: int, n: int, concurrency: int) -> dict:
     thread = f"/bench/read-{run}"
     published, i = 0, 0
     while published < 50 and i < 80:
-        cid = session.post(f"{base}/api/v1/comments", json=comment(site, thread, i)).json()
-        published += settle(session, base, cid["comment"]["id"]) == "published"
+        created = session.post(f"{base}/api/v1/comments", json=comment(site, thread, i)).json()
+        published += settle(session, base, created) == "published"
         i += 1
     page = session.get(f"{base}/api/v1/comments", params={"site": site, "thread": thread}).json()
     assert page["total"] == 50, page["total"]
@@ -211,12 +214,13 @@ def run_once(base: str, site: str, run: int, n: int, concurrency: int) -> dict:
     decide_lat = []
     for i in range(min(n, 40)):
         started = time.perf_counter()
-        cid = session.post(
+        created = session.post(
             f"{base}/api/v1/comments", json=comment(site, f"/bench/decide-{run}", 1000 + i)
-        ).json()["comment"]["id"]
-        status = session.get(f"{base}/api/v1/comments/{cid}?wait=10", timeout=30).json()["comment"][
-            "status"
-        ]
+        ).json()
+        cid, key = created["comment"]["id"], created["key"]
+        status = session.get(
+            f"{base}/api/v1/comments/{cid}", params={"wait": 10, "key": key}, timeout=30
+        ).json()["comment"]["status"]
         assert status != "pending"
         decide_lat.append(time.perf_counter() - started)
 

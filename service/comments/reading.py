@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import time
 
@@ -9,7 +12,10 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from service.access import TOKEN_PREFIX, bearer_token, current_actor
+from service.auth.readers import reader_identity
 from service.comments.schemas import AuthorOut, CommentOut
+from service.errors import ApiError
 from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime
@@ -36,6 +42,37 @@ def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None
         )
         out.body_html = comment.body_html
     return out
+
+
+# -- who may see an unpublished comment's status ----------------------------------------------
+# Its author and the site's moderators. A guest author has no account, so the answer to the
+# POST carries a per-comment key the widget keeps (an HMAC of the id under the secret key: no
+# row to store, and it survives the reader coming back days later); anyone else gets the same
+# 404 as for an id that does not exist, so the ids of held and spam comments reveal nothing.
+
+
+def comment_key(secret_key: str, comment_id: int) -> str:
+    digest = hmac.new(
+        secret_key.encode(), f"parley.comment-key:{comment_id}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def _is_key(secret_key: str, comment_id: int, key: str | None) -> bool:
+    return bool(key) and hmac.compare_digest(comment_key(secret_key, comment_id), key)
+
+
+def may_see_status(session: Session, secret_key: str, comment: Comment, key: str | None) -> bool:
+    if comment.status == Status.PUBLISHED or _is_key(secret_key, comment.id, key):
+        return True
+    token = bearer_token()
+    try:
+        if token is not None and not token.startswith(TOKEN_PREFIX):
+            identity = reader_identity(session, secret_key, comment.thread.site)
+            return identity is not None and identity.id == comment.identity_id
+        return current_actor(session).may_moderate(comment.site_id)
+    except ApiError:
+        return False
 
 
 def thread_page(session: Session, site_id: int, key: str, after: int, limit: int):

@@ -59,9 +59,17 @@ class CommentEnvelope(BaseModel):
     comment: CommentOut
 
 
+class CommentCreated(CommentEnvelope):
+    # Shows the author (and only them) the comment's status while it is unpublished: send it
+    # back as ?key= to GET /api/v1/comments/{id}.
+    key: str
+
+
 class CommentStatusQuery(Strict):
     model_config = ConfigDict(extra="ignore", strict=False)
     wait: Annotated[float, Field(ge=0, le=60)] = 0
+    # The key the POST answered with: the author's way to see an unpublished comment.
+    key: Annotated[str, Field(max_length=64)] | None = None
 
 
 class ThreadQuery(Strict):

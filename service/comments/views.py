@@ -9,6 +9,7 @@ from service.auth.readers import reader_identity
 from service.comments import reading
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
+    CommentCreated,
     CommentEnvelope,
     CommentIn,
     CommentStatusQuery,
@@ -33,7 +34,7 @@ bp = Blueprint("comments", __name__, url_prefix="/api/v1")
     "POST",
     summary="Submit a comment; it is stored as pending and checked by the worker",
     body=CommentIn,
-    responses={202: CommentEnvelope},
+    responses={202: CommentCreated},
     errors=(401, 403, 413, 415, 429),
 )
 def create_comment(body: CommentIn):
@@ -47,20 +48,25 @@ def create_comment(body: CommentIn):
         comment = submit_comment(rt, session, site, body, who)
         session.commit()
         out = reading.comment_out(comment, body.thread, public=False)
-    return CommentEnvelope(comment=out).model_dump(mode="json"), 202
+        key = reading.comment_key(rt.settings.secret_key, comment.id)
+    return CommentCreated(comment=out, key=key).model_dump(mode="json"), 202
 
 
 @endpoint(
     bp,
     "/comments/<int:comment_id>",
     "GET",
-    summary="A comment's status; with wait=S, block up to S seconds for the worker's decision",
+    summary="A comment's status; with wait=S, block up to S seconds for the worker's decision. "
+    "An unpublished comment is shown only to its author (key=, or their reader token) and the "
+    "site's moderators; others get 404.",
     query=CommentStatusQuery,
     responses={200: CommentEnvelope},
     errors=(404, 429),
 )
 def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
+    # Asked before any wait: nobody else may even time an unpublished comment's decision.
+    _visible_comment(rt, comment_id, query.key)
     wait = min(query.wait, rt.settings.web.max_wait_seconds)
     if wait > 0:
         give_back = rt.waiting.take(request.remote_addr or "", "status waits")
@@ -69,11 +75,19 @@ def get_comment(comment_id: int, query: CommentStatusQuery):
         finally:
             give_back()
     with rt.session() as session:
-        comment = session.get(Comment, comment_id)
-        if comment is None:
-            raise ApiError("not_found", f"no comment {comment_id}")
+        comment = _visible_comment(rt, comment_id, query.key, session)
         out = reading.comment_out(comment, comment.thread.key)
     return CommentEnvelope(comment=out).model_dump(mode="json")
+
+
+def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comment:
+    if session is None:
+        with rt.session() as own:
+            return _visible_comment(rt, comment_id, key, own)
+    comment = session.get(Comment, comment_id)
+    if comment is None or not reading.may_see_status(session, rt.settings.secret_key, comment, key):
+        raise ApiError("not_found", f"no comment {comment_id}")
+    return comment
 
 
 @endpoint(

@@ -66,6 +66,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 def queue(query: QueueQuery):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         items, next_cursor = list_queue(session, site, query)
@@ -82,15 +83,15 @@ def queue(query: QueueQuery):
     errors=(401, 403, 404, 409),
 )
 def act(comment_id: int, action: str):
-    if action not in MODERATOR_ACTIONS:
-        raise ApiError("not_found", f"unknown action {action!r}; use approve, reject, spam or ham")
     rt = current_runtime()
     with rt.session() as session:
-        comment = session.get(Comment, comment_id)
-        if comment is None:
-            raise ApiError("not_found", f"no comment {comment_id}")
-        site_id = comment.thread.site_id
-        actor = require_moderator(session, site_id)
+        # Who is asking comes first: a stranger gets the same 401 for every id and action.
+        current_actor(session)
+        if action not in MODERATOR_ACTIONS:
+            raise ApiError(
+                "not_found", f"unknown action {action!r}; use approve, reject, spam or ham"
+            )
+        comment, site_id, actor = _comment_for_moderator(session, comment_id)
         outcome = apply_action(session, comment, action, actor, site_id)
         session.commit()
     return ActionResult(
@@ -108,6 +109,7 @@ def act(comment_id: int, action: str):
 
 
 def _comment_for_moderator(session, comment_id: int):
+    current_actor(session)  # 401 before the lookup: no probing which ids exist
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise ApiError("not_found", f"no comment {comment_id}")
@@ -280,6 +282,7 @@ def ban(comment_id: int, body: BanOptions):
 def list_site_bans(query: BanQuery):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         rows = list_bans(session, site.id, include_expired=query.include_expired)
@@ -313,6 +316,7 @@ def lift(ban_id: int):
 def audit_log(query: AuditQuery):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         rows, next_cursor = audit_page(
@@ -353,6 +357,7 @@ def _role_out(member, identity, slug: str) -> RoleOut:
 def roles(query: SiteQuery):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         members = [_role_out(m, i, site.slug) for m, i in list_members(session, site)]
@@ -372,6 +377,7 @@ def roles(query: SiteQuery):
 def grant_role(body: RoleIn):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, body.site, field="site")
         actor = require_owner(session, site.id)
         member, changed = set_role(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
-from service.access import require_owner, require_owner_of
+from service.access import current_actor, require_owner, require_owner_of
 from service.api import endpoint
 from service.auth.readers import reader_identity
 from service.errors import ApiError
@@ -131,6 +131,7 @@ def _webhook_out(hook, slug: str) -> WebhookOut:
 def list_webhooks(query: SiteQuery):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, query.site)
         require_owner(session, site.id)
         hooks = [_webhook_out(h, site.slug) for h in site_webhooks(session, site.id)]
@@ -151,6 +152,7 @@ def list_webhooks(query: SiteQuery):
 def add_webhook(body: WebhookIn):
     rt = current_runtime()
     with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
         site = get_site(session, body.site, field="site")
         actor = require_owner(session, site.id)
         hook, secret = create_webhook(

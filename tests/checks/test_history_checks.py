@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from service.comments.reading import comment_key
 from service.models import CheckResultRow, Comment, Site
 from service.policy import Policy
 from service.status import Status
@@ -14,7 +15,9 @@ CAMPAIGN = "Earn 500 dollars a day from home with this one simple trick, ask me 
 
 
 def status(client, cid):
-    return client.get(f"/api/v1/comments/{cid}").get_json()["comment"]["status"]
+    # As the author sees it: with the comment's key (unpublished ones are not public).
+    key = comment_key(client.application.extensions["parley"].settings.secret_key, cid)
+    return client.get(f"/api/v1/comments/{cid}?key={key}").get_json()["comment"]["status"]
 
 
 def check_of(rt, cid, name):

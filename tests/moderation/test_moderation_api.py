@@ -9,9 +9,12 @@ from service.models import ModerationEvent
 
 def held_comment(post, drain, client) -> int:
     links = " ".join(f"https://l{i}.example" for i in range(4))
-    cid = post(f"look {links}").get_json()["comment"]["id"]
+    created = post(f"look {links}").get_json()
+    cid = created["comment"]["id"]
     drain()
-    assert client.get(f"/api/v1/comments/{cid}").get_json()["comment"]["status"] == "held"
+    # The author's key: only they (and moderators) see a held comment's status.
+    status = client.get(f"/api/v1/comments/{cid}?key={created['key']}").get_json()
+    assert status["comment"]["status"] == "held"
     return cid
 
 

@@ -67,8 +67,10 @@ class Stack:
             timeout=10,
         )
         assert created.status_code == 202, created.text
-        cid = created.json()["comment"]["id"]
-        decided = requests.get(f"{self.parley}/api/v1/comments/{cid}?wait=20", timeout=30).json()
+        cid, key = created.json()["comment"]["id"], created.json()["key"]
+        decided = requests.get(
+            f"{self.parley}/api/v1/comments/{cid}", params={"wait": 20, "key": key}, timeout=30
+        ).json()
         return decided["comment"]
 
     def status(self, comment_id: int) -> str:

@@ -123,7 +123,7 @@ def test_waiting_requests_are_capped_per_client_and_in_total(make_app, settings)
     assert full.status_code == 503 and full.get_json()["error"]["code"] == "unavailable"
     # A long poll waits in the same pool of threads.
     poll = client.get(
-        f"/api/v1/comments/{first.get_json()['comment']['id']}?wait=5",
+        f"/api/v1/comments/{first.get_json()['comment']['id']}?wait=5&key={first.get_json()['key']}",
         environ_base={"REMOTE_ADDR": "10.0.0.4"},
     )
     assert poll.status_code == 503

@@ -2,6 +2,7 @@
 /* Posting a comment: checking it in the browser first, sending it, waiting for the moderation
  * decision, and saying in the reader's language what came of it. */
 
+import { q } from "./api.js";
 import { safeUrl } from "./elements.js";
 import { FIELDS } from "./form.js";
 import { storage } from "./storage.js";
@@ -149,6 +150,8 @@ export function postingFor(w, form, thread, signin, posted) {
     try {
       const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
       const id = created.comment.id;
+      // Only the author may see a comment that is not published yet: this key says who that is.
+      const key = created.key;
       posted();
       if (!signedIn()) {
         const { name, email, url } = values;
@@ -167,10 +170,11 @@ export function postingFor(w, form, thread, signin, posted) {
         depth: parentEntry ? (parentEntry.data.depth || 0) + 1 : 0,
         name: identity ? identity.name : values.name,
         avatar_url: identity ? identity.avatar_url : null,
+        key,
       };
       let final = { status: "pending" };
       try {
-        final = (await api(`/api/v1/comments/${id}?wait=${WAIT_SECONDS}`)).comment;
+        final = (await api(`/api/v1/comments/${id}?${q({ wait: WAIT_SECONDS, key })}`)).comment;
       } catch {
         /* the comment is stored; treat it as awaiting a decision */
       }

@@ -19,6 +19,7 @@ const PENDING_DAYS = 30;
  * @property {number} depth
  * @property {string | null} name
  * @property {string | null} avatar_url
+ * @property {string} [key] shows this reader the comment's status before it is published
  *
  * @typedef {ReturnType<typeof threadFor>} Thread
  */
@@ -200,7 +201,7 @@ export function threadFor(w, form, retry) {
       }
       showPending(item);
       // Decided while the reader was away? Published ones move into the thread, rejected vanish.
-      api(`/api/v1/comments/${item.id}`).then(
+      api(`/api/v1/comments/${item.id}?${q({ key: item.key })}`).then(
         ({ comment }) => {
           if (comment.status === "published") {
             if (!state.comments.has(comment.id)) w.setTotal(state.total + 1);

@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from service.redaction import install_werkzeug_filter
+
+    install_werkzeug_filter()
     return app
 
 

@@ -17,3 +17,5 @@ worker_class = "gthread"
 workers = _web.workers
 threads = _web.threads
 accesslog = "-"
+# Tokens and codes in addresses (OAuth callbacks, mail links, ?key=) never reach the log.
+logger_class = "service.redaction.RedactingLogger"

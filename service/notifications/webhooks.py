@@ -59,11 +59,18 @@ def check_url(url: str, allow_private: bool) -> str:
 
 
 def shown_url(url: str) -> str:
-    """The URL without any user:password@, for the audit log."""
+    """The URL as the audit log names it: its origin only.
+
+    Receivers put their credential in the address as often as beside it: Slack's and Discord's
+    hooks carry it in the path, others in ``?token=``, old ones as user:password@. The audit log
+    is read by every moderator and kept for good, so it names the host and the webhook's id;
+    owners see the whole address in the webhook list.
+    """
     parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+    host = parts.netloc.rpartition("@")[2]
+    userinfo = "***@" if "@" in parts.netloc else ""
+    rest = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    return f"{parts.scheme}://{userinfo}{host}{rest}"
 
 
 def create_webhook(

@@ -173,7 +173,7 @@ def test_no_credentials_reach_the_audit_log(client, rt, site, owner_token):
     with rt.session() as session:
         hook = Webhook(
             site_id=site.id,
-            url="https://bob:hunter2@hooks.example.com/x",
+            url="https://bob:hunter2@hooks.example.com/services/T0/B0/pathsecret?token=qsecret",
             secret="sealed",
             events=["comment.held"],
             created_by="test",
@@ -190,8 +190,10 @@ def test_no_credentials_reach_the_audit_log(client, rt, site, owner_token):
             e.note for e in session.query(ModerationEvent).filter_by(action="webhook_removed")
         ]
     assert "hunter2" not in note and "bob" not in note
-    assert note == f"webhook {hook_id}: https://***@hooks.example.com/x"
-    assert shown_url("https://hooks.example.com/x?a=b@c") == "https://hooks.example.com/x?a=b@c"
+    assert "pathsecret" not in note and "qsecret" not in note
+    assert note == f"webhook {hook_id}: https://***@hooks.example.com/…"
+    assert shown_url("https://hooks.example.com/x?a=b@c") == "https://hooks.example.com/…"
+    assert shown_url("https://hooks.example.com:8443/") == "https://hooks.example.com:8443"
 
 
 def test_allow_private_is_read_from_the_environment():

@@ -1,0 +1,91 @@
+"""Access logs never hold tokens or codes (hardening, low): a real gunicorn with Parley's
+configuration, and the development server's werkzeug log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from service.redaction import install_werkzeug_filter, redact_target, redact_url
+from tests.support.live_server import free_port
+from tests.support.signin import base_env
+from tests.support.waiting import wait_until
+
+SECRETS = ("SECRETCODE", "SECRETSTATE", "SECRETMAIL", "SECRETUNSUB", "SECRETKEY", "SECRETREF")
+TARGETS = [
+    "/auth/oidc/callback?code=SECRETCODE&state=SECRETSTATE&iss=x",
+    "/moderate/mail/SECRETMAIL",
+    "/notifications/unsubscribe/SECRETUNSUB",
+    "/api/v1/comments/1?wait=0&key=SECRETKEY",
+]
+
+
+def test_gunicorn_access_log_redacts_tokens_and_codes(db_url, redis_db_url, site, tmp_path):
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        **base_env(db_url, redis_db_url),
+        "PARLEY_WEB_WORKERS": "1",
+        "PARLEY_WEB_THREADS": "2",
+    }
+    log = tmp_path / "access.log"
+    with log.open("w") as out:
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+             "-c", "python:service.gunicorn_conf", "service.wsgi:app"],
+            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+
+            def up() -> bool:
+                try:
+                    return requests.get(f"{base}/healthz", timeout=5).status_code == 200
+                except requests.RequestException:
+                    return False
+
+            assert wait_until(up, timeout=60), log.read_text()
+            for target in TARGETS:
+                requests.get(
+                    base + target,
+                    headers={"Referer": "http://u:pw@blog.test/p?token=SECRETREF"},
+                    timeout=10,
+                    allow_redirects=False,
+                )
+            assert wait_until(lambda: log.read_text().count('"GET ') >= len(TARGETS), timeout=10)
+        finally:
+            os.killpg(web.pid, signal.SIGTERM)
+            web.wait(20)
+    text = log.read_text()
+    assert "/moderate/mail/[redacted]" in text and "code=[redacted]&state=[redacted]&iss=x" in text
+    assert "/api/v1/comments/1?wait=0&key=[redacted]" in text
+    for secret in (*SECRETS, "u:pw"):
+        assert secret not in text, secret
+
+
+def test_werkzeug_request_lines_are_redacted(caplog):
+    install_werkzeug_filter()
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info(
+            '"%s" %s %s', "GET /auth/x/callback?code=SECRETCODE&state=S2 HTTP/1.1", "302", "-"
+        )
+    assert "SECRETCODE" not in caplog.text and "S2" not in caplog.text
+    assert "code=[redacted]" in caplog.text
+
+
+def test_redaction_keeps_what_operators_read():
+    assert (
+        redact_target("/api/v1/comments?site=demo&thread=/a")
+        == "/api/v1/comments?site=demo&thread=/a"
+    )
+    assert redact_target("/x?Token=abc&keep=1") == "/x?Token=[redacted]&keep=1"
+    assert redact_url("https://a:b@h.test/notifications/unsubscribe/T?x=1") == (
+        "https://[redacted]@h.test/notifications/unsubscribe/[redacted]?x=1"
+    )

@@ -7,21 +7,26 @@ unverified, and mailing it would let anyone aim our mail at anyone.
 A subscriber is mailed when a reply to their comment is *published* (by the
 worker or a moderator), never about their own replies. Every mail carries an
 unsubscribe link that stops all reply mail for that address on that site; it
-never expires.
+works for 90 days (``UNSUBSCRIBE_LINK_MAX_AGE``), three times the 30 days
+CAN-SPAM asks of an unsubscribe link, and every later mail carries a fresh
+one. A link that never expires is a credential that never expires: anyone who
+finds an old mail could keep using it.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from service.models import Comment, Identity, ReplySubscription, Site, utcnow
+from service.notifications.links import LinkError
 from service.notifications.mail import excerpt, new_message
 from service.settings.mail import MailSettings
 from service.text import normalize_email
 
 SALT = "parley.unsubscribe"
+UNSUBSCRIBE_LINK_MAX_AGE = 90 * 86400  # seconds
 
 
 def subscribe(session: Session, site: Site, comment: Comment, identity: Identity | None) -> bool:
@@ -56,15 +61,33 @@ def subscribers_of_reply(session: Session, reply: Comment) -> list[ReplySubscrip
 
 
 def unsubscribe_token(secret_key: str, site_id: int, email: str) -> str:
-    return URLSafeSerializer(secret_key, salt=SALT).dumps({"s": site_id, "e": email})
+    return URLSafeTimedSerializer(secret_key, salt=SALT).dumps({"s": site_id, "e": email})
 
 
-def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str] | None:
+def read_unsubscribe_token(
+    secret_key: str, token: str, max_age: int = UNSUBSCRIBE_LINK_MAX_AGE
+) -> tuple[int, str]:
+    """(site id, email); LinkError ``expired`` or ``invalid`` otherwise."""
     try:
-        data = URLSafeSerializer(secret_key, salt=SALT).loads(token)
+        data = URLSafeTimedSerializer(secret_key, salt=SALT).loads(token, max_age=max_age)
         return int(data["s"]), str(data["e"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return None
+    except SignatureExpired:
+        raise LinkError("expired", "this unsubscribe link has expired") from None
+    except BadSignature:
+        if _is_untimed_link(secret_key, token):
+            # From before links expired: treated as expired, never as good forever.
+            raise LinkError("expired", "this unsubscribe link has expired") from None
+        raise LinkError("invalid", "this unsubscribe link is not valid") from None
+    except (KeyError, TypeError, ValueError):
+        raise LinkError("invalid", "this unsubscribe link is not valid") from None
+
+
+def _is_untimed_link(secret_key: str, token: str) -> bool:
+    try:
+        URLSafeSerializer(secret_key, salt=SALT).loads(token)
+    except BadSignature:
+        return False
+    return True
 
 
 def unsubscribe(session: Session, site_id: int, email: str) -> int:

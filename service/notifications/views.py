@@ -17,6 +17,7 @@ from service.api import endpoint
 from service.auth.readers import reader_identity
 from service.errors import ApiError
 from service.models import Comment, ReplySubscription, Site, Webhook
+from service.notifications.links import LinkError
 from service.notifications.replies import read_unsubscribe_token, subscribe, unsubscribe
 from service.notifications.schemas import (
     ReplySubscriptionIn,
@@ -83,10 +84,17 @@ def _unsubscribe_page(title: str, message: str, status: int = 200, confirm: bool
 @bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe_page(token: str):
     rt = current_runtime()
-    claims = read_unsubscribe_token(rt.settings.secret_key, token)
-    if claims is None:
+    try:
+        site_id, email = read_unsubscribe_token(rt.settings.secret_key, token)
+    except LinkError as error:
+        if error.reason == "expired":
+            return _unsubscribe_page(
+                "Link expired",
+                "This unsubscribe link has expired (they work for 90 days). The newest reply "
+                "notification you received has a fresh one.",
+                410,
+            )
         return _unsubscribe_page("Link not valid", "This unsubscribe link is not valid.", 400)
-    site_id, email = claims
     with rt.session() as db:
         site = db.get(Site, site_id)
         if site is None:

@@ -391,6 +391,9 @@ def start_session(session: Session, identity: Identity, lifetime: int) -> str:
     """A new session for ``identity`` (flushed); the id to put in the cookie."""
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
+    # Sessions past their absolute end are dead whatever else holds; sign-ins sweep them, so
+    # the table holds about one lifetime of sessions.
+    session.execute(sa.delete(SignInSession).where(SignInSession.expires_at < now))
     session.add(
         SignInSession(
             id_hash=hash_token(session_id),

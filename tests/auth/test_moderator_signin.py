@@ -304,6 +304,8 @@ def test_sessions_end_at_their_absolute_lifetime_and_when_idle(oidc_app, web, rt
     fresh = oidc_app.test_client()
     moderator_sign_in(fresh, "alice")
     assert fresh.get(QUEUE).status_code == 200
+    with rt.session() as session:
+        assert session.query(SignInSession).count() == 1  # the ended one was swept
     idle = rt.settings.auth.session_idle_timeout
     with rt.session() as session:
         session.query(SignInSession).filter(SignInSession.revoked_at.is_(None)).update(

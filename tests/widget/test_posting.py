@@ -75,7 +75,15 @@ def test_held_comment_awaits_moderation_for_its_author_only_across_reloads(stack
     cid = comment_id(pending)
     assert stack.status(cid) == "held"
 
-    page.reload()
+    # Back on the page, the widget asks how its reader's comment fared, with the comment's key:
+    # without it the status is nobody's business (404) and the pending comment would be dropped.
+    def status_check(response) -> bool:
+        return response.request.method == "GET" and f"/api/v1/comments/{cid}?" in response.url
+
+    with page.expect_response(status_check) as checked:
+        page.reload()
+    assert checked.value.status == 200 and "key=" in checked.value.url
+    assert checked.value.json()["comment"]["status"] == "held"
     expect(widget.locator(f"#parley-pending-{cid} .text")).to_have_text("Please approve me.")
     expect(widget.locator("h2")).to_have_text("Comments")
 

@@ -308,3 +308,22 @@ def moderators_remove(slug: str, who: str) -> None:
             remove_member(session, member, CLI_ACTOR)
         session.commit()
     click.echo(f"{ref} no longer moderates {slug}")
+
+
+@moderators.command(
+    "sign-out", help="End every signed-in session of WHO (provider:subject), on every browser."
+)
+@click.argument("who")
+def moderators_sign_out(who: str) -> None:
+    from service.access import end_all_sessions
+
+    ref = _member_ref(who)
+    if ref.email is not None:
+        raise click.ClickException("name the identity as provider:subject")
+    with closing(load_runtime()) as rt, rt.session() as session:
+        _email, identity_id = ref.resolve(session)
+        if identity_id is None:
+            raise click.ClickException(f"{ref} has never signed in")
+        ended = end_all_sessions(session, identity_id)
+        session.commit()
+    click.echo(f"{ref}: {ended} session(s) ended")

@@ -399,3 +399,25 @@ def test_another_site_cannot_log_a_moderator_out(web, rt):
 
     assert refused.status_code == 403
     assert web.get(QUEUE).status_code == 200
+
+
+def test_an_operator_signs_a_moderator_out_everywhere(
+    oidc_app, oidc_provider, web, rt, db_url, redis_db_url
+):
+    from click.testing import CliRunner
+
+    from service.cli import cli
+    from tests.support.signin import base_env, oidc_env
+
+    make_member(rt, f"{OIDC_NAME}:alice")
+    moderator_sign_in(web, "alice")
+    runner = CliRunner(env={**base_env(db_url, redis_db_url), **oidc_env(oidc_provider)})
+
+    out = runner.invoke(
+        cli, ["moderators", "sign-out", f"{OIDC_NAME}:alice"], catch_exceptions=False
+    )
+
+    assert out.exit_code == 0 and "1 session(s) ended" in out.output, out.output
+    assert web.get(QUEUE).status_code == 401
+    nobody = runner.invoke(cli, ["moderators", "sign-out", f"{OIDC_NAME}:nemo"])
+    assert nobody.exit_code == 1 and "never signed in" in nobody.output

@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from service.models import MailLinkUse, utcnow
@@ -78,7 +78,7 @@ def read_link_token(secret_key: str, token: str, max_age: int) -> LinkClaims:
         data = _serializer(secret_key).loads(token, max_age=max_age)
     except SignatureExpired:
         raise LinkError("expired", "this link has expired; open the dashboard instead") from None
-    except BadSignature:
+    except BadData:  # BadPayload too: a good signature over bytes that are not our JSON
         raise LinkError("invalid", "this link is not valid") from None
     try:
         claims = LinkClaims(

@@ -53,3 +53,12 @@ def test_unsubscribe_links_work_for_90_days_then_say_so(client, rt, site):
     with rt.session() as session:
         stopped = session.query(ReplySubscription).one().unsubscribed_at
     assert stopped is not None and stopped <= utcnow()
+
+
+def test_a_signed_link_that_is_not_ours_is_a_400_page_not_a_500(client, rt, site):
+    key = rt.settings.secret_key
+    for serializer in (URLSafeTimedSerializer(key, salt=SALT), URLSafeSerializer(key, salt=SALT)):
+        token = serializer.make_signer(SALT).sign(b"not-base64-json!").decode()
+        page = client.get(f"/notifications/unsubscribe/{token}")
+        assert page.status_code in (400, 410), page.status_code
+        assert b"Link" in page.data

@@ -67,6 +67,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     install_cors(app)
 
+    from service.security_headers import install_security_headers
+
+    install_security_headers(app)
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -36,7 +36,13 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def render_markdown(source: str) -> str:
-    html = _markdown.render(source)
+    return clean_html(_markdown.render(source))
+
+
+def clean_html(html: str) -> str:
+    """``html`` reduced to the comment allow-list: what submitting stores, and what the
+    dashboard applies again to stored HTML (an old row, or a bug, must not reach a moderator's
+    page as markup)."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -45,6 +51,17 @@ def render_markdown(source: str) -> str:
         # Links readers post are not endorsements; search engines should know.
         link_rel="nofollow ugc noopener noreferrer",
     ).strip()
+
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str | None, limit: int = 200) -> str:
+    """``text`` on one line, for a mail subject, header or list line: a name or thread key
+    holding a newline must neither add a header nor forge a line of the mail."""
+    text = " ".join(_BREAKS.sub(" ", text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plain_text(html: str) -> str:

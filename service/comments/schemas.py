@@ -5,9 +5,34 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
 from service.schemas import Slug, Strict, ThreadKey
+from service.urls import safe_url
+
+
+def _absolute_web_url(value: str) -> str:
+    # Stored as a browser would follow it; whether it is on one of the site's origins is
+    # checked by the view, which has the site.
+    url = safe_url(value)
+    if url is None:
+        raise PydanticCustomError(
+            "url_scheme", "must be an absolute http(s) URL (no user:password@)"
+        )
+    return url
+
+
+# The page a thread lives on: it becomes a link in the dashboard, reply mail and webhooks.
+ThreadUrl = Annotated[str, Field(max_length=2048), AfterValidator(_absolute_web_url)]
 
 
 class AuthorIn(Strict):
@@ -32,7 +57,7 @@ class CommentIn(Strict):
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
     author: AuthorIn | None = None
     title: Annotated[str, Field(max_length=300)] | None = None
-    url: Annotated[str, Field(max_length=2048)] | None = None
+    url: ThreadUrl | None = None
     client: ClientSignals | None = None
 
 

@@ -24,6 +24,7 @@ from service.models import Comment
 from service.ratelimit import hit
 from service.runtime import current_runtime
 from service.sites import check_origin, get_site, policy_of
+from service.urls import on_origins, parse_url
 
 bp = Blueprint("comments", __name__, url_prefix="/api/v1")
 
@@ -42,6 +43,7 @@ def create_comment(body: CommentIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
+        _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         hit(rt.redis, f"submit:{request.remote_addr}", rt.settings.web.submit_rate_per_minute)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
@@ -50,6 +52,16 @@ def create_comment(body: CommentIn):
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
     return CommentCreated(comment=out, key=key).model_dump(mode="json"), 202
+
+
+def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
+    """The thread's link must lead to the site's own pages (or Parley's, the demo's): the
+    dashboard, reply mail and webhooks show it, so a guest must not aim it elsewhere."""
+    parsed = parse_url(url) if url is not None else None
+    if url is not None and (parsed is None or not on_origins(parsed, [*origins, own_origin])):
+        raise ApiError(
+            "validation_failed", "url: must be a page on one of the site's origins", field="url"
+        )
 
 
 @endpoint(

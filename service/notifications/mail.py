@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from service.models import Comment, Identity, Site, SiteMember
 from service.notifications.links import LinkClaims, make_link_token
 from service.settings.mail import MailSettings
-from service.text import normalize_email, plain_text
+from service.text import normalize_email, one_line, plain_text
 
 
 def send_messages(ns: MailSettings, messages: Sequence[EmailMessage]) -> None:
@@ -48,7 +48,9 @@ def new_message(ns: MailSettings, to: str, subject: str, text: str) -> EmailMess
     message = EmailMessage()
     message["From"] = ns.mail_from
     message["To"] = to
-    message["Subject"] = subject
+    # Last line of defence: a newline in a header value raises, and the job would fail on
+    # every retry; callers already pass one-line names.
+    message["Subject"] = one_line(subject, 250)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=ns.mail_from.rpartition("@")[2] or None)
     # Tells vacation responders not to answer robots.
@@ -99,10 +101,13 @@ def digest_message(
     """One moderator's digest: each held comment with why, and its one-click links."""
     count = len(items) + more
     noun = "comment" if count == 1 else "comments"
-    lines = [f"{count} {noun} on {site.name} wait for a moderator.", ""]
+    site_name = one_line(site.name, 100) or site.slug
+    lines = [f"{count} {noun} on {site_name} wait for a moderator.", ""]
     for item in items:
         c = item.comment
-        who = c.identity.name if c.identity else c.author_name
+        # One line each: a name or thread key with a newline must not forge a line (a fake
+        # "Approve:" link) in a moderator's mail.
+        who = one_line(c.identity.name if c.identity else c.author_name)
         links = {
             action: f"{base_url}/moderate/mail/"
             + make_link_token(
@@ -111,8 +116,8 @@ def digest_message(
             for action in ("approve", "reject")
         }
         lines += [
-            f"#{c.id} by {who or 'someone'} on {c.thread.key}",
-            f"Held because: {c.status_reason or 'no reason recorded'}",
+            f"#{c.id} by {who or 'someone'} on {one_line(c.thread.key, 300)}",
+            f"Held because: {one_line(c.status_reason, 500) or 'no reason recorded'}",
             "",
             *("  " + line for line in excerpt(c).splitlines()),
             "",
@@ -133,5 +138,5 @@ def digest_message(
         f"expires in {hours} hours.",
     ]
     return new_message(
-        ns, recipient, f"[{site.name}] {count} {noun} held for review", "\n".join(lines)
+        ns, recipient, f"[{site_name}] {count} {noun} held for review", "\n".join(lines)
     )

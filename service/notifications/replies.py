@@ -23,7 +23,8 @@ from service.models import Comment, Identity, ReplySubscription, Site, utcnow
 from service.notifications.links import LinkError
 from service.notifications.mail import excerpt, new_message
 from service.settings.mail import MailSettings
-from service.text import normalize_email
+from service.text import normalize_email, one_line
+from service.urls import safe_url
 
 SALT = "parley.unsubscribe"
 UNSUBSCRIBE_LINK_MAX_AGE = 90 * 86400  # seconds
@@ -112,14 +113,18 @@ def reply_message(
     recipient: str,
     reply: Comment,
 ):
-    who = (reply.identity.name if reply.identity else reply.author_name) or "Someone"
+    # Names, keys and titles are what readers and site owners typed: one line each, so a
+    # newline can neither break the Subject header (a job failing on every retry) nor forge
+    # a line of the mail.
+    who = one_line(reply.identity.name if reply.identity else reply.author_name) or "Someone"
+    site_name = one_line(site.name, 100) or site.slug
     unsubscribe_url = f"{base_url}/notifications/unsubscribe/" + unsubscribe_token(
         secret_key, site.id, recipient
     )
-    where = reply.thread.url or reply.thread.key
+    where = safe_url(reply.thread.url) or one_line(reply.thread.title or reply.thread.key, 300)
     text = "\n".join(
         [
-            f"{who} replied to your comment on {site.name}:",
+            f"{who} replied to your comment on {site_name}:",
             "",
             *("  " + line for line in excerpt(reply, 1000).splitlines()),
             "",
@@ -128,7 +133,7 @@ def reply_message(
             f"Stop these mails: {unsubscribe_url}",
         ]
     )
-    message = new_message(ns, recipient, f"[{site.name}] {who} replied to your comment", text)
+    message = new_message(ns, recipient, f"[{site_name}] {who} replied to your comment", text)
     # RFC 8058: mail clients offer one-click unsubscribe and POST to this URL.
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

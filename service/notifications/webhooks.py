@@ -40,6 +40,7 @@ from service.moderation import audit
 from service.notifications.destinations import DestinationRefused, destination, post_to
 from service.notifications.sealed_secrets import SecretUnreadable, seal, unseal
 from service.settings import Settings
+from service.urls import safe_url
 
 EVENTS = ("comment.published", "comment.held", "comment.spam")
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -141,7 +142,9 @@ def payload(event: str, delivery: str, comment: Comment, site: Site, base_url: s
         "comment": {
             "id": comment.id,
             "thread": comment.thread.key,
-            "thread_url": comment.thread.url,
+            # Receivers render it; a thread stored before URLs were checked must not hand
+            # them a javascript: link.
+            "thread_url": safe_url(comment.thread.url),
             "parent": comment.parent_id,
             "status": comment.status,
             "status_reason": comment.status_reason,

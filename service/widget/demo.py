@@ -3,6 +3,10 @@
 ``/demo`` serves "Keeping doors open" from Parley's own origin; ``make run`` serves "The quiet
 garden" from a second origin (``service.widget.demo_server``) to show cross-origin embedding.
 Both come from one template, so the demo is also the reference for the embed snippet.
+
+Both pages send a strict Content-Security-Policy, as a careful site owner would: the embed's
+script tags carry the page's nonce, and ``demo_policy`` is what a host page must allow for
+the widget (its Parley for ``connect-src``, avatars over https, inline style attributes).
 """
 
 from __future__ import annotations
@@ -102,10 +106,30 @@ _env = Environment(
 )
 
 
+def demo_policy(parley: str) -> dict[str, str]:
+    """The CSP directives (beyond ``service.security_headers``' own) a page embedding the
+    widget from ``parley`` needs: the API and live stream, avatars, the widget's style
+    attributes (an avatar's colour), and the page's own inline <style>."""
+    parley = parley.rstrip("/")
+    return {
+        "connect-src": f"'self' {parley}",
+        "img-src": f"'self' data: https: {parley}",
+        "style-src": "'self' 'unsafe-inline'",
+        "form-action": "'none'",
+    }
+
+
 def render_demo(
-    name: str, *, parley: str, other: str, lang: str = "en", theme: str | None = None
+    name: str,
+    *,
+    parley: str,
+    other: str,
+    lang: str = "en",
+    theme: str | None = None,
+    nonce: str = "",
 ) -> str:
-    """The article page ``name`` embedding the widget from ``parley`` (Parley's base URL)."""
+    """The article page ``name`` embedding the widget from ``parley`` (Parley's base URL);
+    its script tags carry ``nonce``, the one its Content-Security-Policy allows."""
     versions = ARTICLES[name]
     lang = lang if lang in versions else "en"
     theme = theme if theme in THEMES else None
@@ -121,4 +145,5 @@ def render_demo(
         others=others,
         langs=[code for code in LANGS if code in versions],
         current=name,
+        nonce=nonce,
     )

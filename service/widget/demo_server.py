@@ -8,10 +8,12 @@ does not serve. The e2e tests use ``make_server`` the same way. Standard library
 from __future__ import annotations
 
 import argparse
+import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from service.widget.demo import render_demo
+from service.security_headers import html_headers
+from service.widget.demo import demo_policy, render_demo
 
 SECOND_ARTICLE = "the-quiet-garden"
 
@@ -19,16 +21,27 @@ SECOND_ARTICLE = "the-quiet-garden"
 def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None = None):
     """A server for ``/`` and ``/the-quiet-garden`` plus ``pages`` (path -> HTML).
 
-    ``pages`` is served live, not copied: tests add host pages to it while the server runs.
+    ``pages`` is served live, not copied, and as given: tests add host pages (other people's
+    sites, with or without a CSP of their own) to it while the server runs. The article is
+    rendered for each request, with a fresh nonce for its Content-Security-Policy.
     """
-    article = render_demo(SECOND_ARTICLE, parley=parley, other=parley.rstrip("/") + "/demo")
     routes = {} if pages is None else pages
-    routes.setdefault("/", article)
-    routes.setdefault(f"/{SECOND_ARTICLE}", article)
+    articles = {"/", f"/{SECOND_ARTICLE}"} - set(routes)
+
+    def article(nonce: str) -> str:
+        other = parley.rstrip("/") + "/demo"
+        return render_demo(SECOND_ARTICLE, parley=parley, other=other, nonce=nonce)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the http.server API
-            body = routes.get(self.path.split("?", 1)[0])
+            path = self.path.split("?", 1)[0]
+            headers = {}
+            if path in articles:
+                nonce = secrets.token_urlsafe(18)
+                body = article(nonce)
+                headers = html_headers(nonce, demo_policy(parley))
+            else:
+                body = routes.get(path)
             if body is None:
                 self.send_error(404)
                 return
@@ -37,6 +50,8 @@ def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None 
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

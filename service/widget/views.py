@@ -10,9 +10,10 @@ from service.errors import ApiError
 from service.models import Thread
 from service.runtime import current_runtime
 from service.schemas import DB_INT_MAX
+from service.security_headers import csp_nonce, use_policy
 from service.sites import get_site
 from service.widget import assets
-from service.widget.demo import render_demo
+from service.widget.demo import demo_policy, render_demo
 from service.widget.live import ThreadEventsQuery, ThreadStream
 
 bp = Blueprint("widget", __name__)
@@ -110,5 +111,7 @@ def demo():
         other=rt.settings.widget.demo_origin + "/the-quiet-garden",
         lang=request.args.get("lang", "en"),
         theme=request.args.get("theme"),
+        nonce=csp_nonce(),
     )
+    use_policy(**demo_policy(rt.settings.web.base_url))
     return Response(html, mimetype="text/html")

@@ -48,7 +48,7 @@ def test_the_element_carrying_data_parley_thread_is_the_embed_with_title_and_can
 ):
     thread = new_thread("element")
     html = f"""<!doctype html><html lang="en"><head><title>Page title</title>
-<link rel="canonical" href="https://blog.example.com/canonical-article"></head><body>
+<link rel="canonical" href="{stack.host}/canonical-article"></head><body>
 <div id="parley">not this one</div>
 <section id="comments" data-parley-site="demo" data-parley-thread="{thread}"
          data-parley-title="The article's own title"></section>
@@ -66,5 +66,5 @@ def test_the_element_carrying_data_parley_thread_is_the_embed_with_title_and_can
         row = session.scalar(sa.select(Thread).where(Thread.key == thread))
         assert (row.title, row.url) == (
             "The article's own title",
-            "https://blog.example.com/canonical-article",
+            f"{stack.host}/canonical-article",
         )

@@ -55,9 +55,12 @@ export function readConfig(script, host) {
       host.getAttribute(`data-parley-${name}`) ||
       ""
     ).trim();
-  const canonical = /** @type {HTMLLinkElement | null} */ (
+  const link = /** @type {HTMLLinkElement | null} */ (
     document.querySelector('link[rel="canonical"]')
   );
+  // Parley accepts a thread URL only on one of the site's origins; the page's own origin
+  // is one (Parley checked it), a canonical URL elsewhere may not be.
+  const canonical = link && sameOrigin(link.href) ? link : null;
   return {
     site: attr("site"),
     thread: attr("thread") || location.pathname,
@@ -69,4 +72,13 @@ export function readConfig(script, host) {
     lang: pickLang(attr("lang") || document.documentElement.lang || navigator.language),
     theme: attr("theme"),
   };
+}
+
+/** @param {string} href */
+function sameOrigin(href) {
+  try {
+    return new URL(href).origin === location.origin;
+  } catch {
+    return false;
+  }
 }

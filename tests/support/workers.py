@@ -63,9 +63,28 @@ def worker_process(env: Mapping[str, str], stop_timeout: float = 30) -> Iterator
     Output goes to a file, not a pipe, so a chatty long-lived worker never blocks on a full one.
     Raises WorkerDidNotStop (after killing its group) when SIGTERM did not stop it in time.
     """
-    with tempfile.NamedTemporaryFile("w+", prefix="parley-worker-", suffix=".log") as log:
+    with parley_process(["worker"], env, stop_timeout) as worker:
+        yield worker
+
+
+@contextmanager
+def sweeper_process(
+    env: Mapping[str, str], every: float = 1, stop_timeout: float = 30
+) -> Iterator[WorkerProcess]:
+    """Run ``parley sweep --every S`` as operators do, stopped like ``worker_process``."""
+    with parley_process(["sweep", "--every", str(every)], env, stop_timeout) as sweeper:
+        yield sweeper
+
+
+@contextmanager
+def parley_process(
+    args: list[str], env: Mapping[str, str], stop_timeout: float = 30
+) -> Iterator[WorkerProcess]:
+    """Run ``parley ARGS`` in its own process group; SIGTERM at the end, SIGKILL after
+    ``stop_timeout`` (then WorkerDidNotStop)."""
+    with tempfile.NamedTemporaryFile("w+", prefix="parley-", suffix=".log") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "worker.cli_entry", "worker"],
+            [sys.executable, "-m", "worker.cli_entry", *args],
             env={**os.environ, **env},
             cwd=ROOT,
             stdout=log,
@@ -76,13 +95,14 @@ def worker_process(env: Mapping[str, str], stop_timeout: float = 30) -> Iterator
         try:
             yield worker
         finally:
-            os.kill(process.pid, signal.SIGTERM)
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGTERM)
             try:
                 worker.stopped(process.wait(timeout=stop_timeout))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 worker.stopped(process.wait())
                 raise WorkerDidNotStop(
-                    f"the worker did not stop within {stop_timeout} s of SIGTERM:\n"
+                    f"parley {args[0]} did not stop within {stop_timeout} s of SIGTERM:\n"
                     f"{worker.output[-4000:]}"
                 ) from None

@@ -71,6 +71,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install_security_headers(app)
 
+    from service.limits import install_limits
+
+    install_limits(app)
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

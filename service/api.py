@@ -179,6 +179,8 @@ def _error_statuses(op: Operation) -> set[int]:
         statuses |= {413, 415}  # too large for MAX_CONTENT_LENGTH; not JSON
     if "{" in op.path:
         statuses.add(404)  # no such id (or one past what the database stores)
+    if op.method != "get":
+        statuses.add(429)  # every route that writes is rate-limited (service.limits)
     return statuses
 
 

@@ -29,6 +29,7 @@ from service.settings.external import (
     parse_perspective,
 )
 from service.settings.jobs import JobSettings, parse_jobs
+from service.settings.limits import LimitSettings, parse_limits
 from service.settings.mail import MailSettings, parse_mail
 from service.settings.web import WebSettings, parse_web
 from service.settings.webhooks import WebhookSettings, parse_webhooks
@@ -58,6 +59,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     web: WebSettings = field(default_factory=WebSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
@@ -109,6 +111,7 @@ class Settings:
             data_dir=data_dir,
             web=web,
             jobs=parse_jobs(reader),
+            limits=parse_limits(reader),
             auth=parse_auth(reader, production=env == "production"),
             mail=parse_mail(reader),
             webhooks=parse_webhooks(reader),

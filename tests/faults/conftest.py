@@ -144,6 +144,8 @@ def fault_redis(tmp_path) -> Iterator[RestartableRedis]:
 def fault_stack(make_app, settings, fault_redis) -> Iterator[FaultStack]:
     configured = settings.overridden(
         redis_url=fault_redis.url,
+        # On, so the limiter's Redis goes down with the rest, but far above what the burst sends.
+        web={"submit_rate_per_minute": 100_000},
         jobs={"sweep_after_seconds": SWEEP_AFTER, "sweep_interval_seconds": 1},
     )
     app = make_app(configured)

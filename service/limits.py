@@ -41,6 +41,8 @@ ROUTES: dict[str, str] = {
     "moderation.revoke_role": "moderate",
     "dashboard.act": "moderate",
     "dashboard.mail_link_act": "moderate",
+    "tokens.make_token": "moderate",
+    "tokens.revoke": "moderate",
     "notifications.add_webhook": "moderate",
     "notifications.remove_webhook": "moderate",
     "notifications.subscribe_to_replies": "write",

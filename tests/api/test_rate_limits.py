@@ -44,7 +44,7 @@ def test_every_route_that_writes_and_every_sign_in_route_is_limited(app):
         for rule in app.url_map.iter_rules()
         if rule.methods - READ_ONLY and rule.endpoint != "static"
     }
-    assert writes | SIGN_IN <= set(ROUTES), sorted(writes | SIGN_IN - set(ROUTES))
+    assert writes | SIGN_IN <= set(ROUTES), sorted((writes | SIGN_IN) - set(ROUTES))
     assert set(ROUTES) <= set(app.view_functions)  # nothing listed that no longer exists
 
 

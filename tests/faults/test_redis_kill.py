@@ -14,7 +14,7 @@ from tests.faults.conftest import SWEEP_AFTER, assert_error_shape
 from tests.support.waiting import wait_until
 from tests.support.workers import sweeper_process, worker_process
 
-POSTS = 150
+POSTS = 120
 
 
 def _stored(stack) -> int:

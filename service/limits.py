@@ -92,6 +92,10 @@ class _NoTraceback(logging.Filter):
         return True
 
 
+# One instance, so that building many apps in one process adds it once (addFilter dedupes).
+_NO_TRACEBACK = _NoTraceback()
+
+
 def install_limits(app: Flask) -> Limiter:
     """Limit every endpoint in ``ROUTES`` on ``app`` (after its blueprints are registered)."""
     rt = app.extensions["parley"]
@@ -108,7 +112,7 @@ def install_limits(app: Flask) -> Limiter:
         headers_enabled=False,
     )
     limiter.init_app(app)
-    logging.getLogger("flask-limiter").addFilter(_NoTraceback())
+    logging.getLogger("flask-limiter").addFilter(_NO_TRACEBACK)
 
     for endpoint, group in ROUTES.items():
         view = app.view_functions.get(endpoint)

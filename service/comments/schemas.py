@@ -88,6 +88,8 @@ class CommentCreated(CommentEnvelope):
     # Shows the author (and only them) the comment's status while it is unpublished: send it
     # back as ?key= to GET /api/v1/comments/{id}.
     key: str
+    # For the same reader's next comment on this thread: each token vouches for one comment.
+    render_token: str
 
 
 class CommentStatusQuery(Strict):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.comments.render_token import elapsed_ms
+from service.comments.render_token import read_render_token
 from service.comments.schemas import CommentIn
 from service.effects import after_commit
 from service.enqueue import enqueue_moderation
@@ -84,12 +84,14 @@ def submit_comment(
     thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
     parent = _parent(session, thread, data.parent, policy.max_depth)
     client = data.client
-    signals = {
-        "honeypot": client.honeypot if client else "",
-        "elapsed_ms": elapsed_ms(
-            rt.settings.secret_key, client.render_token if client else None, site.id
-        ),
-    }
+    timing = read_render_token(
+        rt.settings.secret_key,
+        client.render_token if client else None,
+        site.id,
+        data.thread,
+        rt.redis,
+    )
+    signals = {"honeypot": client.honeypot if client else "", **timing.signals()}
     author = data.author
     comment = Comment(
         thread_id=thread.id,

@@ -49,7 +49,9 @@ def create_comment(body: CommentIn):
         session.commit()
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
-    return CommentCreated(comment=out, key=key).model_dump(mode="json"), 202
+        # The token just spent vouched for this comment only; the reader's next one needs its own.
+        token = issue_render_token(rt.settings.secret_key, site.id, body.thread)
+    return CommentCreated(comment=out, key=key, render_token=token).model_dump(mode="json"), 202
 
 
 def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
@@ -116,7 +118,7 @@ def list_comments(query: ThreadQuery):
         comments, total, next_cursor = reading.thread_page(
             session, site.id, query.thread, query.after, query.limit
         )
-        token = issue_render_token(rt.settings.secret_key, site.id)
+        token = issue_render_token(rt.settings.secret_key, site.id, query.thread)
         max_depth = policy_of(site, strict=False).max_depth
     page = ThreadPage(
         thread=query.thread,

@@ -19,7 +19,7 @@ from worker.text.links import linked_text
 # version change would mix old and new scores in the moderation queue.
 DECLARED = [
     ("honeypot", "spam", "1"),
-    ("submit_speed", "spam", "1"),
+    ("submit_speed", "spam", "2"),
     ("link_count", "spam", "4"),
     ("obfuscated_link", "spam", "1"),
     ("url_shortener", "spam", "1"),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from service.models import Comment, Thread
 from service.schemas import DB_INT_MAX
+from tests.support.outages import database_outage
 
 GOOD = {
     "site": "demo",
@@ -288,23 +289,7 @@ def test_the_openapi_document_declares_every_status_a_route_can_answer(client):
 def test_a_database_outage_answers_503_and_recovers_by_itself(
     client, rt, site, db_url, postgres_url, caplog
 ):
-    name = sa.engine.make_url(db_url).database
-    admin = sa.create_engine(
-        postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
-        isolation_level="AUTOCOMMIT",
-    )
-
-    def outage(on: bool) -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not on)}'))
-            if on:
-                conn.execute(
-                    sa.text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": name},
-                )
+    outage, admin = database_outage(db_url, postgres_url)
 
     secret = "a body only the database may see"
     assert client.post("/api/v1/comments", json={**GOOD, "body": "before"}).status_code == 202

@@ -8,7 +8,6 @@ import threading
 from datetime import UTC, timedelta
 
 import pytest
-import sqlalchemy as sa
 from rq import Worker
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
@@ -19,6 +18,7 @@ from service.models import Comment, utcnow
 from service.runtime import Runtime
 from tests.support.apps import build_app
 from tests.support.live_server import free_port
+from tests.support.outages import database_outage
 from tests.support.waiting import wait_until
 from tests.support.workers import drain, worker_process
 from worker import runtime as worker_runtime
@@ -156,29 +156,6 @@ def test_a_retry_no_scheduler_moves_is_re_enqueued(post, rt, drain):
     assert status_of(rt, cid) == "published"
 
 
-def _database_outage(db_url: str, postgres_url: str):
-    """Turn connections to this test's PostgreSQL database away, and back on: a real outage."""
-    name = sa.engine.make_url(db_url).database
-    admin = sa.create_engine(
-        postgres_url.replace("postgresql://", "postgresql+psycopg://", 1),
-        isolation_level="AUTOCOMMIT",
-    )
-
-    def outage(on: bool) -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not on)}'))
-            if on:
-                conn.execute(
-                    sa.text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": name},
-                )
-
-    return outage, admin
-
-
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_the_sweeper_outlives_a_database_outage(make_app, settings, db_url, postgres_url, caplog):
     app = make_app(settings.overridden(jobs={"sweep_after_seconds": 0}))
@@ -194,7 +171,7 @@ def test_the_sweeper_outlives_a_database_outage(make_app, settings, db_url, post
         },
     ).get_json()["comment"]["id"]
     rt.redis.flushdb()  # its job is lost: only the sweeper can bring it back
-    outage, admin = _database_outage(db_url, postgres_url)
+    outage, admin = database_outage(db_url, postgres_url)
     stop = threading.Event()
     sweeper = threading.Thread(target=sweep_forever, args=(rt, 0.1, stop), daemon=True)
     caplog.set_level(logging.WARNING, logger="worker.sweeper")

@@ -96,12 +96,24 @@ def honeypot(facts: CommentFacts, ctx: CheckContext):
     return 1.0, "hidden form field was filled in (a bot)"
 
 
-@check("submit_speed", kind="spam", version="1")
+# What the web layer found in the render token when there is no timing to judge. Each is
+# below any hold: a reader whose page was cached, or who posts from an old widget, must not
+# be held for it, but a moderator reading the queue sees the form was not the widget's.
+_TOKEN_NOTES = {
+    "missing": (0.2, "no render token: the form was not shown by the widget"),
+    "forged": (0.4, "render token forged, expired or from another site"),
+    "other_thread": (0.4, "render token issued for another thread"),
+    "reused": (0.4, "render token already spent on an earlier comment"),
+}
+
+
+@check("submit_speed", kind="spam", version="2")
 def submit_speed(facts: CommentFacts, ctx: CheckContext):
     """Time between the widget rendering and the submission (verified by the web layer)."""
     raw = facts.client.get("elapsed_ms")
     if raw is None or isinstance(raw, bool):
-        return 0.0, "no timing from the widget"
+        note = _TOKEN_NOTES.get(facts.client.get("render_token"))
+        return note if note else (0.0, "no timing from the widget")
     try:
         elapsed = float(raw)
     except (TypeError, ValueError):

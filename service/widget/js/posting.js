@@ -152,6 +152,8 @@ export function postingFor(w, form, thread, signin, posted) {
       const id = created.comment.id;
       // Only the author may see a comment that is not published yet: this key says who that is.
       const key = created.key;
+      // Each token vouches for one comment; the answer carries the one for the next.
+      if (created.render_token) state.renderToken = created.render_token;
       posted();
       if (!signedIn()) {
         const { name, email, url } = values;

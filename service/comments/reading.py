@@ -20,6 +20,7 @@ from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime
 from service.status import Status
+from service.urls import safe_url
 
 
 def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None) -> CommentOut:
@@ -36,8 +37,10 @@ def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None
         identity = comment.identity
         out.author = AuthorOut(
             name=identity.name if identity else comment.author_name,
-            url=(identity.profile_url if identity else comment.author_url),
-            avatar_url=identity.avatar_url if identity else None,
+            # Checked again on the way out: rows from an import or an older release, and a
+            # provider's profile URL, were never checked by today's rules.
+            url=safe_url(identity.profile_url if identity else comment.author_url),
+            avatar_url=safe_url(identity.avatar_url) if identity else None,
             provider=identity.provider if identity else None,
         )
         out.body_html = comment.body_html

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.models import Comment, Site, Thread
 from service.moderation.schemas import CheckOut, ModAuthor, QueueItem, QueueQuery
+from service.urls import safe_url
 
 
 def queue_item(comment: Comment, site: Site) -> QueueItem:
@@ -15,14 +16,14 @@ def queue_item(comment: Comment, site: Site) -> QueueItem:
         id=comment.id,
         site=site.slug,
         thread=comment.thread.key,
-        thread_url=comment.thread.url,
+        thread_url=safe_url(comment.thread.url),
         parent=comment.parent_id,
         status=comment.status,
         status_reason=comment.status_reason,
         author=ModAuthor(
             name=identity.name if identity else comment.author_name,
             email=comment.author_email,
-            url=identity.profile_url if identity else comment.author_url,
+            url=safe_url(identity.profile_url if identity else comment.author_url),
             provider=identity.provider if identity else None,
             identity_id=comment.identity_id,
         ),

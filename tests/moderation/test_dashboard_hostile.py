@@ -146,3 +146,20 @@ def test_hostile_corpus_in_the_dashboard_never_runs(
         assert "script-src 'nonce-" in response.headers["content-security-policy"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("url", [*STORED_WEBSITES, "javascript://%0aalert(1)", "/relative"])
+def test_old_rows_hostile_urls_leave_every_json_answer_as_no_link(
+    client, rt, site, moderator_token, url
+):
+    """The JSON APIs apply the same render-time rule as the pages: a client (a custom
+    dashboard, an app) that trusts `thread_url` or `author.url` gets nothing to follow."""
+    held = insert_old_comment(rt, site.id, "/old-held", thread_url=url, author_url=url)
+    shown = insert_old_comment(rt, site.id, "/old-shown", author_url=url, status="published")
+    queue = client.get(
+        "/api/v1/moderation/comments?site=demo&status=held", headers=bearer(moderator_token)
+    ).get_json()["comments"]
+    item = next(i for i in queue if i["id"] == held)
+    assert item["thread_url"] is None and item["author"]["url"] is None
+    public = client.get("/api/v1/comments?site=demo&thread=/old-shown").get_json()["comments"]
+    assert [c["author"]["url"] for c in public if c["id"] == shown] == [None]

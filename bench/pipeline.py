@@ -15,9 +15,10 @@ own reader (name, email, address), then measures, in this one process:
   work-horse forked from a parent that only warmed up); and with the stateful
   checks off (``CheckContext(stateful=False)``, what ``parley eval`` runs): the
   text rules and the two models alone;
-- **worker**: ``parley worker --simple``'s RQ worker draining the queued jobs (load row, run
-  checks, store results, compare-and-set the status, announce), in comments
-  per second for one process.
+- **worker**: ``parley worker``'s worker (``worker.loop.BatchingWorker``; with
+  ``--worker simple``, RQ's plain SimpleWorker that ``parley worker --simple``
+  runs) draining the queued jobs (load row, run checks, store results,
+  compare-and-set the status, announce), in comments per second for one process.
 
 ``--each-check`` adds the median of every check timed alone; ``--json`` ends
 with one JSON line.
@@ -45,12 +46,13 @@ from worker import runtime as worker_runtime
 from worker.checks.base import CheckContext
 from worker.cli import SimpleCheckingWorker, warm_up
 from worker.decision import decide
+from worker.loop import BatchingWorker
 from worker.pipeline import enabled_checks, facts_for, run_checks
 
 ORIGIN = "http://bench.example.test"
 
 
-def measure(n: int, directory: Path, each_check: bool = False) -> dict:
+def measure(n: int, directory: Path, each_check: bool = False, kind: str = "batch") -> dict:
     redis_server = start_redis(directory / "redis", persist=False)
     database_url = f"sqlite:///{directory / 'bench.db'}"
     upgrade_database(database_url)
@@ -89,10 +91,14 @@ def measure(n: int, directory: Path, each_check: bool = False) -> dict:
             text_only = time_pass(session, settings, comments, stateful=False)
             per_check = time_each_check(session, settings, comments) if each_check else {}
 
-        worker = SimpleCheckingWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER)
-        start = time.perf_counter()
+        worker = _timed(BatchingWorker if kind == "batch" else SimpleCheckingWorker)(
+            [rt.queue], connection=rt.redis, serializer=SERIALIZER
+        )
+        start, cpu = time.perf_counter(), time.process_time()
         worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
-        elapsed = time.perf_counter() - start
+        # Until the last job ended: RQ's teardown (a second's wait for its pubsub
+        # thread) is not work.
+        elapsed, cpu = worker.done_at - start, worker.done_cpu - cpu
         with rt.session() as session:
             decided = session.query(Comment).filter(Comment.status != "pending").count()
     finally:
@@ -105,10 +111,25 @@ def measure(n: int, directory: Path, each_check: bool = False) -> dict:
         "checks_p99_ms": round(percentile(per_comment, 99), 3),
         "checks_cold_vocabulary_median_ms": round(statistics.median(cold), 3),
         "text_checks_median_ms": round(statistics.median(text_only), 3),
+        "worker": kind,
         "worker_comments_per_s": round(decided / elapsed, 1),
+        # CPU of this process (the worker's and embedded Redis's is not counted): what a
+        # noisy shared machine changes least.
+        "worker_cpu_ms_per_comment": round(cpu * 1000 / max(decided, 1), 2),
         "decided": decided,
         "per_check_median_ms": per_check,
     }
+
+
+def _timed(cls):
+    class Timed(cls):
+        done_at = done_cpu = 0.0
+
+        def execute_job(self, job, queue):
+            super().execute_job(job, queue)
+            self.done_at, self.done_cpu = time.perf_counter(), time.process_time()
+
+    return Timed
 
 
 def time_pass(
@@ -148,10 +169,16 @@ def main() -> None:
     parser.add_argument(
         "--each-check", action="store_true", help="also time every check alone (median ms)"
     )
+    parser.add_argument(
+        "--worker",
+        choices=["batch", "simple"],
+        default="batch",
+        help="parley worker's batching worker, or --simple's plain SimpleWorker",
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="parley-bench-pipeline-"))
     try:
-        result = measure(args.comments, directory, args.each_check)
+        result = measure(args.comments, directory, args.each_check, args.worker)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     print(
@@ -167,8 +194,9 @@ def main() -> None:
         f"{result['text_checks_median_ms']} ms"
     )
     print(
-        f"worker (one process, parley worker --simple): "
-        f"{result['worker_comments_per_s']} comments/s ({result['decided']} decided)"
+        f"worker (one process, {'parley worker' if args.worker == 'batch' else '--simple'}): "
+        f"{result['worker_comments_per_s']} comments/s ({result['decided']} decided), "
+        f"{result['worker_cpu_ms_per_comment']} ms of worker CPU per comment"
     )
     for name, ms in result["per_check_median_ms"].items():
         print(f"  {name:<18} {ms:6.3f} ms")

@@ -30,6 +30,7 @@ FAN_OUT_JOB = "worker.notify.fan_out"
 DIGEST_JOB = "worker.notify.send_digest"
 REPLY_JOB = "worker.notify.send_reply"
 WEBHOOK_JOB = "worker.notify.deliver_webhook"
+CDN_PURGE_JOB = "worker.cdn.purge"
 # Every callable the queue names (the failure callback too).
 JOBS = (
     MODERATE_JOB,
@@ -39,6 +40,7 @@ JOBS = (
     DIGEST_JOB,
     REPLY_JOB,
     WEBHOOK_JOB,
+    CDN_PURGE_JOB,
 )
 SERIALIZER = JSONSerializer
 
@@ -128,4 +130,18 @@ def enqueue_webhook(
         comment_id,
         job_timeout=int(settings.webhooks.timeout_seconds) + 30,
         retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+    )
+
+
+def enqueue_cdn_purge(queue: Queue, settings: Settings, keys: list[str]) -> Job | None:
+    """Ask the CDN in front of the public reads to drop these surrogate keys (a thread changed).
+
+    A None only leaves the CDN's copy until its s-maxage (``PARLEY_CDN_MAX_AGE``) runs out.
+    """
+    return _enqueue(
+        queue,
+        CDN_PURGE_JOB,
+        keys,
+        job_timeout=int(settings.webhooks.timeout_seconds) + 30,
+        retry=Retry(max=3, interval=[1, 5, 30]),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 
 import redis
 
@@ -23,14 +24,23 @@ def thread_channel(thread_id: int) -> str:
 
 
 def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status: str) -> None:
-    message = json.dumps({"id": comment_id, "status": status})
+    announce_decisions(conn, [(comment_id, thread_id, status)])
+
+
+def announce_decisions(conn: redis.Redis, changes: Iterable[tuple[int, int, str]]) -> None:
+    """Publish every (comment id, thread id, status) in one round trip."""
+    changes = list(changes)
+    if not changes:
+        return
     try:
         pipe = conn.pipeline(transaction=False)
-        pipe.publish(comment_channel(comment_id), message)
-        pipe.publish(thread_channel(thread_id), message)
+        for comment_id, thread_id, status in changes:
+            message = json.dumps({"id": comment_id, "status": status})
+            pipe.publish(comment_channel(comment_id), message)
+            pipe.publish(thread_channel(thread_id), message)
         pipe.execute()
     except (redis.RedisError, OSError) as error:
-        log.warning("could not announce comment %s: %s", comment_id, error)
+        log.warning("could not announce comments %s: %s", [c for c, _, _ in changes][:20], error)
 
 
 def subscribe(conn: redis.Redis, channel: str) -> redis.client.PubSub | None:

@@ -14,6 +14,7 @@ from service.enqueue import SERIALIZER
 from worker import runtime as worker_runtime
 from worker.backoff import delays
 from worker.evaluate import eval_command
+from worker.loop import BatchingWorker
 from worker.sweeper import heartbeat_interval
 from worker.train import train_command
 
@@ -55,15 +56,29 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 
 @cli.command("worker", help="Run an RQ worker that checks comments.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
-def worker_command(burst: bool, simple: bool) -> None:
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 500),
+    default=50,
+    show_default=True,
+    help="Most moderation jobs decided in one transaction.",
+)
+@click.option(
+    "--simple", is_flag=True, help="RQ's plain SimpleWorker: one job at a time, no batches."
+)
+@click.option("--fork", is_flag=True, help="RQ's forking worker: a work-horse per job (slow).")
+def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     rt = load_runtime()
     worker_runtime.install(rt)
     warm_up()
-    cls = SimpleCheckingWorker if simple else CheckingWorker
+    if simple and fork:
+        raise click.UsageError("--simple and --fork exclude each other")
+    cls, options = BatchingWorker, {"batch_size": batch}
+    if simple or fork:
+        cls, options = (SimpleCheckingWorker if simple else CheckingWorker), {}
     log = logging.getLogger("parley.worker")
     waits = delays()
     while True:
@@ -76,6 +91,7 @@ def worker_command(burst: bool, simple: bool) -> None:
                 serializer=SERIALIZER,
                 # Heartbeats often enough that the sweeper can tell a killed worker's job.
                 job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
+                **options,
             )
             # The scheduler moves retries with a backoff interval back onto the queue.
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

@@ -39,17 +39,23 @@ def heartbeat_interval(sweep_after_seconds: int) -> int:
     return max(1, min(30, sweep_after_seconds // 3))
 
 
-def _still_running(job: Job, status: JobStatus, stale: timedelta, rt: Runtime) -> bool:
+def _still_running(
+    job: Job, status: JobStatus, stale: timedelta, rt: Runtime, dequeued: set[str]
+) -> bool:
     """Will this job still decide its comment without the sweeper?
 
     A started job whose worker was SIGKILLed stays "started" until RQ's own
     maintenance (every ten minutes) notices; a retry scheduled by a worker that
     died waits for a scheduler lock (61 s) the next worker cannot take yet. So
     a started job counts only while its heartbeat is fresh, and a scheduled one
-    only until it is overdue by the sweep delay.
+    only until it is overdue by the sweep delay. ``dequeued`` are the ids in the
+    queue's intermediate list (popped by a worker, not yet started).
     """
     if status in _WAITING:
-        return True
+        # Queued, yet taken off the queue by a worker (RQ's intermediate list) and not
+        # started: that worker died between the two steps. A live one starts it within
+        # milliseconds; running it twice is harmless (compare-and-set), never running it is not.
+        return job.id not in dequeued
     now = utcnow()
     if status == JobStatus.STARTED:
         beat = job.last_heartbeat or job.started_at
@@ -98,9 +104,13 @@ def sweep_pending(
         jobs = Job.fetch_many(
             [moderation_job_id(i) for i in ids], connection=rt.redis, serializer=SERIALIZER
         )
+        dequeued = {
+            i.decode() if isinstance(i, bytes) else i
+            for i in rt.redis.lrange(rt.queue.intermediate_queue_key, 0, -1)
+        }
         for comment_id, job in zip(ids, jobs, strict=True):
             status = job.get_status(refresh=False) if job is not None else None
-            if job is not None and _still_running(job, status, stale, rt):
+            if job is not None and _still_running(job, status, stale, rt, dequeued):
                 report.alive += 1
             elif status == JobStatus.FAILED:
                 # Retries ran out but the failure callback never held it

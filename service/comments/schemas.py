@@ -112,8 +112,6 @@ class ThreadPage(BaseModel):
     comments: list[CommentOut]
     total: int
     next_cursor: int | None
-    # Signed render time for the form on this page (the too-fast check).
-    render_token: str
     # The site's reply nesting limit, so the widget hides "Reply" where a reply would be refused.
     max_depth: int
 
@@ -126,3 +124,15 @@ class CountsQuery(Strict):
 
 class Counts(BaseModel):
     counts: dict[str, int]
+
+
+class RenderTokenQuery(Strict):
+    model_config = ConfigDict(extra="ignore", strict=False)
+    site: Slug
+    thread: ThreadKey
+
+
+class RenderTokenOut(BaseModel):
+    # Signed time the form was shown, bound to the thread (the too-fast check); send it back
+    # as client.render_token with the comment. Not in the thread page, which caches share.
+    render_token: str

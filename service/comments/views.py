@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, jsonify, request
 
 from service.api import endpoint
 from service.auth.readers import reader_identity
-from service.comments import reading
+from service.comments import cache, reading
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
@@ -15,6 +15,8 @@ from service.comments.schemas import (
     CommentStatusQuery,
     Counts,
     CountsQuery,
+    RenderTokenOut,
+    RenderTokenQuery,
     ThreadPage,
     ThreadQuery,
 )
@@ -106,43 +108,97 @@ def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comm
     bp,
     "/comments",
     "GET",
-    summary="A thread's published comments, oldest first, with parent ids",
+    summary="A thread's published comments, oldest first, with parent ids. Cacheable: a strong "
+    "ETag (If-None-Match answers 304), Cache-Control public with stale-while-revalidate, and "
+    "Surrogate-Key / Cache-Tag naming the thread for a CDN purge",
     query=ThreadQuery,
     responses={200: ThreadPage},
     errors=(404,),
 )
 def list_comments(query: ThreadQuery):
     rt = current_runtime()
-    with rt.session() as session:
-        site = get_site(session, query.site)
-        comments, total, next_cursor = reading.thread_page(
-            session, site.id, query.thread, query.after, query.limit
+
+    def build() -> bytes:
+        with rt.session() as session:
+            site = get_site(session, query.site)
+            comments, total, next_cursor = reading.thread_page(
+                session, site.id, query.thread, query.after, query.limit
+            )
+            max_depth = policy_of(site, strict=False).max_depth
+        page = ThreadPage(
+            thread=query.thread,
+            comments=comments,
+            total=total,
+            next_cursor=next_cursor,
+            max_depth=max_depth,
         )
-        token = issue_render_token(rt.settings.secret_key, site.id, query.thread)
-        max_depth = policy_of(site, strict=False).max_depth
-    page = ThreadPage(
-        thread=query.thread,
-        comments=comments,
-        total=total,
-        next_cursor=next_cursor,
-        render_token=token,
-        max_depth=max_depth,
-    )
-    return page.model_dump(mode="json")
+        return page.model_dump_json().encode()
+
+    # Every query parameter but the site and thread picks a variant of the thread's page.
+    variant = cache.variant_of(query.model_dump(exclude={"site", "thread"}))
+    body = cache.cached_page(rt.redis, query.site, query.thread, variant, build)
+    return _public_json(rt, body, [cache.surrogate_key(query.site, query.thread)], query.site)
 
 
 @endpoint(
     bp,
     "/counts",
     "GET",
-    summary="Published comment counts for one or more threads (repeat thread=)",
+    summary="Published comment counts for one or more threads (repeat thread=); cacheable as "
+    "the thread listing is",
     query=CountsQuery,
     responses={200: Counts},
     errors=(404,),
 )
 def counts(query: CountsQuery):
     rt = current_runtime()
+    keys = list(dict.fromkeys(query.thread))
+
+    def count(missing: list[str]) -> dict[str, int]:
+        with rt.session() as session:
+            site = get_site(session, query.site)
+            return reading.published_counts(session, site.id, missing)
+
+    result = cache.cached_counts(rt.redis, query.site, keys, count)
+    body = Counts(counts={k: result[k] for k in keys}).model_dump_json().encode()
+    return _public_json(rt, body, [cache.surrogate_key(query.site, k) for k in keys], query.site)
+
+
+def _public_json(rt, body: bytes, surrogate_keys: list[str], site_slug: str) -> Response:
+    """A public, cacheable JSON answer: strong ETag (304 on a match), Cache-Control, and the
+    surrogate keys a CDN purges by (``service.comments.freshness``)."""
+    web = rt.settings.web
+    response = Response(body, mimetype="application/json")
+    response.set_etag(cache.etag_of(body))
+    directives = [
+        "public",
+        f"max-age={web.read_max_age}",
+        f"stale-while-revalidate={web.read_stale_seconds}",
+    ]
+    if web.cdn_max_age:
+        directives.append(f"s-maxage={web.cdn_max_age}")
+    response.headers["Cache-Control"] = ", ".join(directives)
+    tags = " ".join([*surrogate_keys, cache.site_surrogate_key(site_slug)])
+    response.headers["Surrogate-Key"] = tags  # Fastly's name
+    response.headers["Cache-Tag"] = tags.replace(" ", ",")  # Cloudflare's
+    return response.make_conditional(request)
+
+
+@endpoint(
+    bp,
+    "/render-token",
+    "GET",
+    summary="A signed render token for the thread's comment form (the widget asks when the form "
+    "gets focus); each one vouches for one comment",
+    query=RenderTokenQuery,
+    responses={200: RenderTokenOut},
+    errors=(404,),
+)
+def render_token(query: RenderTokenQuery):
+    rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, query.site)
-        result = reading.published_counts(session, site.id, query.thread)
-    return Counts(counts=result).model_dump(mode="json")
+        token = issue_render_token(rt.settings.secret_key, site.id, query.thread)
+    response = jsonify(RenderTokenOut(render_token=token).model_dump(mode="json"))
+    response.headers["Cache-Control"] = "no-store"
+    return response

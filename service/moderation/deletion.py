@@ -13,15 +13,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.access import Actor
+from service.comments.freshness import invalidate_after_commit
 from service.models import Comment
 from service.moderation import audit
 from service.moderation.actions import Outcome
+from service.runtime import current_runtime
 
 
 def delete_comment(session: Session, comment: Comment, actor: Actor, site_id: int) -> Outcome:
     """Delete and flush; the caller commits."""
     status, thread_key = comment.status, comment.thread.key
     comment_id = comment.id
+    # Cached pages and counts of the thread are dropped once the deletion commits.
+    invalidate_after_commit(session, current_runtime(), comment.thread_id)
     session.execute(sa.delete(Comment).where(Comment.id == comment_id))
     session.expunge(comment)
     audit.record(

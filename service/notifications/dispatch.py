@@ -21,9 +21,10 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy.orm import Session
 
+from service.comments.freshness import invalidate_thread_ids
 from service.effects import after_commit_batch
 from service.enqueue import enqueue_digest, enqueue_fan_out
-from service.events import announce_decision
+from service.events import announce_decisions
 from service.models import Thread, Webhook
 from service.settings import Settings
 
@@ -51,9 +52,11 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
     ``changes`` are (comment id, thread id, new status) of comments that moved.
     """
     changes = list(changes)
+    # Cached reads of these threads go first: a reader woken below must not read the old page.
+    invalidate_thread_ids(rt, {thread_id for _, thread_id, _ in changes})
     listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in changes})
+    announce_decisions(rt.redis, changes)
     for comment_id, thread_id, status in changes:
-        announce_decision(rt.redis, comment_id, thread_id, status)
         if thread_id in listening and status in EVENTS:
             enqueue_fan_out(rt.queue, rt.settings, comment_id, status)
 

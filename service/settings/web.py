@@ -22,6 +22,14 @@ class WebSettings:
     submit_rate_per_minute: int = 30
     # Longest ``?wait=`` a status request may block.
     max_wait_seconds: int = 10
+    # Public reads (thread pages, counts): how long a browser may keep one without asking
+    # again, and how long after that it may show it while it revalidates (Cache-Control).
+    read_max_age: int = 10
+    read_stale_seconds: int = 60
+    # How long a shared cache (a CDN) may keep one (s-maxage); set it long only with
+    # cdn_purge_url, which asks the CDN to drop a thread the moment it changes.
+    cdn_max_age: int = 0
+    cdn_purge_url: str = ""
 
 
 def parse_web(reader: EnvReader) -> WebSettings:
@@ -35,4 +43,10 @@ def parse_web(reader: EnvReader) -> WebSettings:
         threads=integer("PARLEY_WEB_THREADS", WebSettings.threads, 1),
         submit_rate_per_minute=integer("PARLEY_SUBMIT_RATE", WebSettings.submit_rate_per_minute),
         max_wait_seconds=integer("PARLEY_MAX_WAIT", WebSettings.max_wait_seconds, 0),
+        read_max_age=integer("PARLEY_READ_MAX_AGE", WebSettings.read_max_age, 0, 86_400),
+        read_stale_seconds=integer(
+            "PARLEY_READ_STALE_SECONDS", WebSettings.read_stale_seconds, 0, 86_400
+        ),
+        cdn_max_age=integer("PARLEY_CDN_MAX_AGE", WebSettings.cdn_max_age, 0, 31_536_000),
+        cdn_purge_url=reader.http_url("PARLEY_CDN_PURGE_URL"),
     )

@@ -8,7 +8,9 @@ from service.models import CheckResultRow, Comment
 
 
 def _token(client, thread="/posts/hello"):
-    return client.get(f"/api/v1/comments?site=demo&thread={thread}").get_json()["render_token"]
+    answer = client.get(f"/api/v1/render-token?site=demo&thread={thread}")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    return answer.get_json()["render_token"]
 
 
 def _stored(rt, cid):

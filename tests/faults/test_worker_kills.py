@@ -28,7 +28,8 @@ def _horse_of(worker_pid: int) -> int | None:
 def test_killed_work_horse_and_worker_lose_no_comment_and_decide_none_twice(fault_stack):
     stack = fault_stack
     with sweeper_process(stack.env, every=1) as sweeper:
-        with worker_process(stack.env) as worker:
+        # RQ's forking worker (`parley worker --fork`): the one with work-horses to kill.
+        with worker_process(stack.env, options=("--fork",)) as worker:
             pid = worker.process.pid
             assert wait_until(lambda: "Listening on" in worker.output, timeout=60), worker.output
             burst, answers = stack.burst(POSTS, concurrency=2, pace=lambda i: time.sleep(0.6))
@@ -61,6 +62,39 @@ def test_killed_work_horse_and_worker_lose_no_comment_and_decide_none_twice(faul
             undecided = stack.undecided(ids)
             assert undecided == [], (took, again.output[-3000:], sweeper.output[-3000:])
             assert took < SWEEP_AFTER + 10
+        assert sweeper.process.poll() is None, sweeper.output[-3000:]
+
+    decisions = stack.decisions_per_comment()
+    assert {i: decisions.get(i, 0) for i in ids if decisions.get(i, 0) != 1} == {}
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_killed_batching_worker_loses_no_comment_and_decides_none_twice(fault_stack):
+    """`parley worker` (batches, no fork) SIGKILLed while it decides: the jobs it had
+    claimed go stale and the sweeper gives them to the restarted worker."""
+    stack = fault_stack
+    with sweeper_process(stack.env, every=1) as sweeper:
+        with worker_process(stack.env) as worker:
+            pid = worker.process.pid
+            assert wait_until(lambda: "Listening on" in worker.output, timeout=60), worker.output
+            burst, answers = stack.burst(POSTS, concurrency=2, pace=lambda i: time.sleep(0.1))
+            # Killed once it is deciding (some decided, the burst still going).
+            assert wait_until(
+                lambda: len(stack.decisions_per_comment()) >= 5, timeout=60, interval=0.05
+            )
+            kill([pid, *descendants(pid)])
+            assert worker.process.wait(10) == -9
+        assert burst.is_alive()  # the readers never stopped posting
+
+        with worker_process(stack.env) as again:  # restarted, as a supervisor would
+            burst.join(60)
+            assert not burst.is_alive()
+            assert [a for a in answers if a.status != 202] == []
+            ids = [a.comment_id for a in answers]
+            assert len(set(ids)) == POSTS
+            wait_until(lambda: not stack.undecided(ids), timeout=SWEEP_AFTER + 20, interval=0.2)
+            undecided = stack.undecided(ids)
+            assert undecided == [], (again.output[-3000:], sweeper.output[-3000:])
         assert sweeper.process.poll() is None, sweeper.output[-3000:]
 
     decisions = stack.decisions_per_comment()

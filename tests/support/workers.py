@@ -33,6 +33,15 @@ def drain(rt: Runtime) -> None:
     )
 
 
+def drain_batched(rt: Runtime, batch_size: int = 50) -> None:
+    """Run every queued job with the worker ``parley worker`` runs (batches, no fork)."""
+    from worker.loop import BatchingWorker
+
+    BatchingWorker(
+        [rt.queue], connection=rt.redis, serializer=SERIALIZER, batch_size=batch_size
+    ).work(burst=True, with_scheduler=False)
+
+
 class WorkerDidNotStop(AssertionError):
     """The worker ignored SIGTERM for ``stop_timeout`` seconds and was killed."""
 
@@ -57,13 +66,15 @@ class WorkerProcess:
 
 
 @contextmanager
-def worker_process(env: Mapping[str, str], stop_timeout: float = 30) -> Iterator[WorkerProcess]:
-    """Run ``parley worker`` configured by ``env`` (PARLEY_* on top of this environment).
+def worker_process(
+    env: Mapping[str, str], stop_timeout: float = 30, options: tuple[str, ...] = ()
+) -> Iterator[WorkerProcess]:
+    """Run ``parley worker [OPTIONS]`` configured by ``env`` (PARLEY_* on top of this environment).
 
     Output goes to a file, not a pipe, so a chatty long-lived worker never blocks on a full one.
     Raises WorkerDidNotStop (after killing its group) when SIGTERM did not stop it in time.
     """
-    with parley_process(["worker"], env, stop_timeout) as worker:
+    with parley_process(["worker", *options], env, stop_timeout) as worker:
         yield worker
 
 

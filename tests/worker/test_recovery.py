@@ -90,11 +90,10 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
         rt.close()
 
 
-def test_forking_worker_subprocess_publishes(post, rt, settings):
-    """The real `parley worker` (forking work-horses), as operators run it."""
-    ids = [
-        post(f"comment {i} for the forking worker").get_json()["comment"]["id"] for i in range(3)
-    ]
+@pytest.mark.parametrize("options", [(), ("--fork",), ("--simple",)], ids=str)
+def test_worker_subprocess_publishes(post, rt, settings, options):
+    """The real `parley worker` (batches in one process; or RQ's forking or simple worker)."""
+    ids = [post(f"comment {i} for the worker").get_json()["comment"]["id"] for i in range(3)]
     env = {
         "PARLEY_ENV": "test",
         "PARLEY_SECRET_KEY": settings.secret_key,
@@ -104,7 +103,7 @@ def test_forking_worker_subprocess_publishes(post, rt, settings):
     }
     # Stopped as `docker stop` does: SIGTERM to the worker's main process, which stops its
     # work-horse and scheduler itself (a warm shutdown); killed, and the test failed, after 30 s.
-    with worker_process(env) as worker:
+    with worker_process(env, options=options) as worker:
         wait_until(lambda: all(status_of(rt, i) != "pending" for i in ids), timeout=60)
         statuses = [status_of(rt, i) for i in ids]
     output = worker.output

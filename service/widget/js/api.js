@@ -7,7 +7,7 @@ import { BASE } from "./page.js";
 /**
  * @typedef {{code: string, message: string, field?: string, retry_after?: number,
  *   status?: number}} ApiFailure
- * @typedef {{method?: string, body?: object, auth?: boolean}} CallOptions
+ * @typedef {{method?: string, body?: object, auth?: boolean, cache?: RequestCache}} CallOptions
  * @typedef {(path: string, options?: CallOptions) => Promise<any>} Api
  */
 
@@ -27,7 +27,7 @@ export const q = (params) =>
  * @returns {Api}
  */
 export function apiClient(auth) {
-  return async (path, { method = "GET", body, auth: withToken = false } = {}) => {
+  return async (path, { method = "GET", body, auth: withToken = false, cache = "no-store" } = {}) => {
     /** @type {Record<string, string>} */
     const headers = { Accept: "application/json" };
     if (body) headers["Content-Type"] = "application/json";
@@ -41,7 +41,7 @@ export function apiClient(auth) {
         body: body && JSON.stringify(body),
         mode: "cors",
         credentials: "omit",
-        cache: "no-store",
+        cache,
       });
     } catch {
       throw { code: "network", message: "" };

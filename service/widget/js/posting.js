@@ -134,6 +134,9 @@ export function postingFor(w, form, thread, signin, posted) {
     busy = true;
     submitButton.disabled = true;
     submitButton.textContent = t("posting");
+    // A token asked for at focus and still on its way: a moment's wait, never a refusal.
+    const asked = askForToken();
+    if (asked) await Promise.race([asked, new Promise((done) => setTimeout(done, 2000))]);
     const parent = state.replyTo;
     /** @type {Record<string, unknown>} */
     const payload = {
@@ -211,5 +214,23 @@ export function postingFor(w, form, thread, signin, posted) {
     }
   }
 
+  /** @type {Promise<void> | null} */
+  let tokenAsked = null;
+  /** The form's render token, asked for once it gets focus (the thread page, which caches
+   * share, carries none); each accepted comment's answer brings the next one. */
+  function askForToken() {
+    if (state.renderToken || tokenAsked) return tokenAsked;
+    tokenAsked = api(`/api/v1/render-token?${q({ site: config.site, thread: config.thread })}`).then(
+      (answer) => {
+        if (!state.renderToken) state.renderToken = answer.render_token;
+      },
+      () => {
+        tokenAsked = null; // missing is only a weak signal; asked again at the next focus
+      },
+    );
+    return tokenAsked;
+  }
+
+  form.form.addEventListener("focusin", askForToken);
   form.form.addEventListener("submit", submit);
 }

@@ -227,9 +227,10 @@ export function threadFor(w, form, retry) {
     try {
       const page = await api(
         `/api/v1/comments?${q({ site: config.site, thread: config.thread, after: state.next || undefined, limit: 100 })}`,
+        // Public and cacheable: revalidated (ETag, 304) on every load, never shown stale.
+        { cache: "no-cache" },
       );
       state.maxDepth = typeof page.max_depth === "number" ? page.max_depth : state.maxDepth;
-      state.renderToken = page.render_token;
       for (const c of page.comments) addComment(c);
       w.setTotal(page.total);
       state.next = page.next_cursor;

@@ -1,0 +1,178 @@
+"""Pre-serialized public reads: thread pages and counts, kept in Redis until a thread changes.
+
+A thread page (``GET /api/v1/comments``) and a thread's count are plain
+functions of its published rows and of the site's policy. The first read
+builds the JSON once (``reading.thread_page`` and ``reading.comment_out``, the
+one serializer of a comment) and stores its bytes with a strong ETag; later
+reads answer those bytes, or ``304 Not Modified``, without the database.
+
+**Invalidation.** ``invalidate_threads`` runs after every commit that changes
+what a thread shows: ``service.notifications.dispatch.announce_changes`` (the
+worker's decisions, moderators' actions: the same events that wake the live
+streams) calls it, and so must any other feature that changes a published
+comment (votes, edits, deletes): ``invalidate_thread(rt, site_slug, key)``.
+It bumps the thread's generation and drops its cached pages and count; it
+also asks the CDN, if one is configured, to purge the thread's surrogate key
+(``service.enqueue.enqueue_cdn_purge``).
+
+**No stale write-back.** A reader that missed reads the thread's generation
+in the same round trip, builds the page from the database, and stores it only
+if the generation is still the one it saw (a Lua compare-and-set). A decision
+that commits while the page is being built bumps the generation after its
+commit, so the page built from the older rows is never stored.
+
+Every cached entry also expires on its own (``TTL_SECONDS``): a bound on what
+a lost invalidation (Redis down at the moment of a decision) or a changed site
+policy (``max_depth``) can leave behind. Redis down: reads go to the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+
+import redis
+
+log = logging.getLogger(__name__)
+
+TTL_SECONDS = 300
+# Generations outlive every page built under them.
+_GEN_TTL_SECONDS = 86_400
+
+# KEYS: the thread's pages hash, its generation. ARGV: the page's variant.
+# Answers {1, bytes} on a hit, {0, generation} on a miss.
+_GET_PAGE = """
+local page = redis.call('HGET', KEYS[1], ARGV[1])
+if page then return {1, page} end
+return {0, redis.call('GET', KEYS[2]) or '0'}
+"""
+# KEYS: pages hash, generation. ARGV: variant, bytes, the generation the reader saw, TTL.
+_PUT_PAGE = """
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+return 1
+"""
+# KEYS: the site's counts hash, its generations hash. ARGV: thread keys.
+_GET_COUNTS = """
+return {redis.call('HMGET', KEYS[1], unpack(ARGV)), redis.call('HMGET', KEYS[2], unpack(ARGV))}
+"""
+# KEYS: counts hash, generations hash. ARGV[1] TTL, then (thread, generation, count) triples.
+_PUT_COUNTS = """
+for i = 2, #ARGV, 3 do
+  if (redis.call('HGET', KEYS[2], ARGV[i]) or '0') == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  end
+end
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return 1
+"""
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def surrogate_key(site_slug: str, thread_key: str) -> str:
+    """The CDN tag of everything a thread shows (its pages and any counts that name it)."""
+    return f"parley-thread-{site_slug}-{_digest(thread_key)[:24]}"
+
+
+def site_surrogate_key(site_slug: str) -> str:
+    return f"parley-site-{site_slug}"
+
+
+def _page_keys(site_slug: str, thread_key: str) -> list[str]:
+    thread = _digest(thread_key)
+    return [f"parley:page:{site_slug}:{thread}", f"parley:page-gen:{site_slug}:{thread}"]
+
+
+def _count_keys(site_slug: str) -> list[str]:
+    return [f"parley:counts:{site_slug}", f"parley:counts-gen:{site_slug}"]
+
+
+def etag_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def cached_page(
+    conn: redis.Redis, site_slug: str, thread_key: str, variant: str, build: Callable[[], bytes]
+) -> bytes:
+    """The page's JSON bytes: from the cache, or built by ``build()`` and stored."""
+    keys = _page_keys(site_slug, thread_key)
+    try:
+        hit, value = conn.register_script(_GET_PAGE)(keys=keys, args=[variant])
+    except (redis.RedisError, OSError):
+        return build()
+    if int(hit) == 1:
+        return value
+    body = build()
+    try:
+        conn.register_script(_PUT_PAGE)(keys=keys, args=[variant, body, _text(value), TTL_SECONDS])
+    except (redis.RedisError, OSError):
+        pass
+    return body
+
+
+def cached_counts(
+    conn: redis.Redis,
+    site_slug: str,
+    thread_keys: list[str],
+    count: Callable[[list[str]], dict[str, int]],
+) -> dict[str, int]:
+    """Each thread's published count: from the cache, the missing ones by ``count(keys)``."""
+    keys = _count_keys(site_slug)
+    try:
+        counts, generations = conn.register_script(_GET_COUNTS)(keys=keys, args=thread_keys)
+    except (redis.RedisError, OSError):
+        return count(thread_keys)
+    result = {k: int(c) for k, c in zip(thread_keys, counts, strict=True) if c is not None}
+    missing = [k for k in thread_keys if k not in result]
+    if not missing:
+        return result
+    fresh = count(missing)
+    result.update(fresh)
+    seen = dict(zip(thread_keys, generations, strict=True))
+    args: list = [TTL_SECONDS]
+    for key in missing:
+        args += [key, _text(seen[key] if seen[key] is not None else "0"), fresh[key]]
+    try:
+        conn.register_script(_PUT_COUNTS)(keys=keys, args=args)
+    except (redis.RedisError, OSError):
+        pass
+    return result
+
+
+def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) -> None:
+    """Drop the cached pages and counts of (site slug, thread key) pairs, after a commit.
+
+    Logged, never raised: the entries expire on their own within ``TTL_SECONDS``.
+    """
+    threads = list(dict.fromkeys(threads))
+    if not threads:
+        return
+    try:
+        pipe = conn.pipeline(transaction=False)
+        for site_slug, thread_key in threads:
+            pages, generation = _page_keys(site_slug, thread_key)
+            pipe.incr(generation)
+            pipe.expire(generation, _GEN_TTL_SECONDS)
+            pipe.delete(pages)
+            counts, generations = _count_keys(site_slug)
+            pipe.hincrby(generations, thread_key, 1)
+            pipe.expire(generations, _GEN_TTL_SECONDS)
+            pipe.hdel(counts, thread_key)
+        pipe.execute()
+    except (redis.RedisError, OSError) as error:
+        log.warning("could not invalidate %d cached thread(s): %s", len(threads), error)
+
+
+def variant_of(params: dict) -> str:
+    """The part of a page's cache key that its query parameters (after, limit, sort...) make."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)

@@ -47,8 +47,9 @@ def create_comment(body: CommentIn):
         _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
-        comment = submit_comment(rt, session, site, body, who)
-        session.commit()
+        with rt.writing():
+            comment = submit_comment(rt, session, site, body, who)
+            session.commit()
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
         # The token just spent vouched for this comment only; the reader's next one needs its own.

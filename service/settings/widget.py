@@ -4,7 +4,10 @@ PARLEY_SSE_LIFETIME    seconds one event stream stays open before the browser re
 PARLEY_SSE_HEARTBEAT   seconds between keep-alive comments on an idle stream (15)
 PARLEY_MAX_WAITING     requests one web process lets wait at once (event streams and ?wait=);
                        0 = half its threads (PARLEY_WEB_THREADS)
-PARLEY_MAX_WAITING_PER_CLIENT  of those, from one client address (8)
+PARLEY_MAX_WAITING_PER_CLIENT  of those, from one client address (8); the same cap holds
+                       for live streams served by the stream hub (service/widget/hub.py)
+PARLEY_MAX_STREAMS     live streams one web process holds in its stream hub (20000); they hold
+                       no thread, so they do not count against PARLEY_MAX_WAITING
 PARLEY_DEMO_PORT       port of the demo's second article, another origin (PARLEY_PORT + 1)
 PARLEY_DEMO_ORIGIN     that article's origin as browsers see it (http://localhost:<port>)
 """
@@ -25,6 +28,7 @@ class WidgetSettings:
     demo_origin: str = "http://localhost:8001"
     max_waiting: int = 0  # 0: half the web process's threads
     max_waiting_per_client: int = 8
+    max_streams: int = 20_000
 
 
 def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:
@@ -48,6 +52,7 @@ def parse_widget(reader: EnvReader, port: int) -> WidgetSettings:
         demo_origin,
         max_waiting=integer("PARLEY_MAX_WAITING", 0, 0, 100_000),
         max_waiting_per_client=integer(
-            "PARLEY_MAX_WAITING_PER_CLIENT", WidgetSettings.max_waiting_per_client, 1, 10_000
+            "PARLEY_MAX_WAITING_PER_CLIENT", WidgetSettings.max_waiting_per_client, 1, 100_000
         ),
+        max_streams=integer("PARLEY_MAX_STREAMS", WidgetSettings.max_streams, 1, 1_000_000),
     )

@@ -14,6 +14,7 @@ from service.security_headers import csp_nonce, use_policy
 from service.sites import get_site
 from service.widget import assets
 from service.widget.demo import demo_policy, render_demo
+from service.widget.hub import HUB_ENVIRON_KEY, StreamSpec
 from service.widget.live import ThreadEventsQuery, ThreadStream
 
 bp = Blueprint("widget", __name__)
@@ -71,13 +72,25 @@ def thread_events(query: ThreadEventsQuery):
         # No comment yet, so nothing can arrive soon: hold no thread, and let the
         # browser come back in a minute (EventSource reconnects after ``retry``).
         return _event_stream(iter([f"retry: {QUIET_THREAD_RETRY_MS}\n\n"]))
-    give_back = rt.waiting.take(request.remote_addr or "", "live streams")
+    adopt = request.environ.get(HUB_ENVIRON_KEY)
+    slots = rt.streams if adopt is not None else rt.waiting
+    give_back = slots.take(request.remote_addr or "", "live streams")
     after = query.after
     last_event = request.headers.get("Last-Event-ID", "").strip()
     # Any header is hostile: only a plain id the database could hold counts.
     if last_event.isascii() and last_event.isdigit() and int(last_event) <= DB_INT_MAX:
         after = max(after or 0, int(last_event))
     config = rt.settings.widget
+    if adopt is not None:
+        # Served by the process's stream hub once this answer's headers are out: no thread
+        # is held (service.gunicorn_worker, service.widget.hub).
+        adopt(
+            rt,
+            StreamSpec(
+                known, query.thread, after, config.sse_lifetime, config.sse_heartbeat, give_back
+            ),
+        )
+        return _event_stream(iter(()))
     stream = ThreadStream(
         rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat
     )

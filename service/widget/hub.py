@@ -1,0 +1,338 @@
+"""One event loop per web process that holds every open live stream (``/api/v1/threads/events``).
+
+A thread per stream (gunicorn's gthread model) caps a process at its thread count: at 128
+open widgets the JSON API stopped answering. Here the request is still read, validated,
+rate-capped and answered (status and headers, CORS included) by the Flask app on a gunicorn
+thread; then ``service.gunicorn_worker`` hands the socket over to this hub and the thread is
+free for the next request. The hub is an asyncio loop in one daemon thread:
+
+- **one Redis subscription per process** (``PSUBSCRIBE parley:thread:*``), whatever the number
+  of streams; a decision on a thread with open streams is read from the database once (in a
+  small thread pool, so the loop never waits on the database), serialized once by the one
+  serializer of a comment (``comment_out``), and written to each of the thread's streams;
+- an idle stream costs a socket, a small object and its entry in epoll: no thread, no
+  Redis connection, no timer of its own (one sweep a second sends keep-alives and ends streams
+  that reached ``PARLEY_SSE_LIFETIME``);
+- a client that hangs up is noticed by its socket becoming readable (EOF); one that stops
+  reading is dropped once its socket buffer is full, never waited for;
+- without Redis the hub polls the database for its threads every ``POLL_SECONDS`` and
+  subscribes again with backoff.
+
+Each stream still takes its slot from ``Runtime.streams`` (the hardening issue's per-client cap,
+and a total per process) and gives it back when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import redis
+import redis.asyncio as aioredis
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from service.comments.reading import comment_out
+from service.models import Comment
+from service.status import Status
+
+log = logging.getLogger(__name__)
+
+# The WSGI environ key under which service.gunicorn_worker offers the hub to the view.
+HUB_ENVIRON_KEY = "parley.stream_hub"
+POLL_SECONDS = 2.0
+RECONNECT_MS = 2000
+REPLAY_BATCH = 50
+_THREAD_PREFIX = "parley:thread:"
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """What the validated request asks the hub for."""
+
+    thread_id: int
+    key: str
+    after: int | None
+    lifetime: float
+    heartbeat: float
+    give_back: Callable[[], None]
+
+
+@dataclass(eq=False)
+class _Stream:
+    sock: socket.socket
+    spec: StreamSpec
+    after: int
+    deadline: float
+    last_sent: float
+    closed: bool = False
+    writing: bool = False
+    backlog: list[bytes] = field(default_factory=list)
+
+
+class StreamHub:
+    def __init__(self, rt) -> None:
+        self.rt = rt
+        self.loop = asyncio.new_event_loop()
+        self.db = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-hub-db")
+        self.by_thread: dict[int, set[_Stream]] = {}
+        self.redis_ok = False
+        self._thread = threading.Thread(target=self._run, name="parley-stream-hub", daemon=True)
+        self._thread.start()
+
+    # -- from gunicorn's threads ---------------------------------------------------------
+
+    def adopt(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
+        """Take over ``sock`` (the response's status line and headers are ``head``)."""
+        self.loop.call_soon_threadsafe(self._adopt, sock, head, spec)
+
+    def open_streams(self) -> int:
+        return sum(len(s) for s in list(self.by_thread.values()))
+
+    # -- in the loop ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.create_task(self._listen())
+        self.loop.create_task(self._tick())
+        self.loop.run_forever()
+
+    def _adopt(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
+        sock.setblocking(False)
+        now = time.monotonic()
+        stream = _Stream(sock, spec, spec.after or 0, now + spec.lifetime, now)
+        self.by_thread.setdefault(spec.thread_id, set()).add(stream)
+        try:
+            self.loop.add_reader(sock.fileno(), self._readable, stream)
+        except (OSError, ValueError):
+            self._close(stream)
+            return
+        self._send(stream, head + f"retry: {RECONNECT_MS}\n: connected\n\n".encode())
+        if spec.after is not None:
+            self.loop.create_task(self._replay(stream))
+        else:
+            # Without a starting point there is nothing to catch up on: from the newest on.
+            self.loop.create_task(self._from_newest(stream))
+
+    async def _from_newest(self, stream: _Stream) -> None:
+        newest = await self.loop.run_in_executor(self.db, self._newest, stream.spec.thread_id)
+        stream.after = max(stream.after, newest)
+
+    def _newest(self, thread_id: int) -> int:
+        try:
+            with self.rt.session() as session:
+                newest = session.scalar(
+                    sa.select(sa.func.max(Comment.id)).where(
+                        Comment.thread_id == thread_id, Comment.status == Status.PUBLISHED
+                    )
+                )
+            return newest or 0
+        except Exception as error:
+            log.warning("stream hub: could not read the newest comment (%s)", type(error).__name__)
+            return 0
+
+    def _readable(self, stream: _Stream) -> None:
+        # A stream's client sends nothing after its request: readable means gone (EOF).
+        try:
+            data = stream.sock.recv(4096)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._close(stream)
+
+    def _send(self, stream: _Stream, chunk: bytes) -> None:
+        if stream.closed:
+            return
+        stream.last_sent = time.monotonic()
+        if stream.backlog:
+            stream.backlog.append(chunk)
+            return
+        try:
+            sent = stream.sock.send(chunk)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:
+            self._close(stream)
+            return
+        if sent < len(chunk):
+            rest = chunk[sent:]
+            if len(rest) > 256 * 1024:
+                self._close(stream)  # a reader that does not read: not waited for
+                return
+            stream.backlog.append(rest)
+            self.loop.add_writer(stream.sock.fileno(), self._writable, stream)
+
+    def _writable(self, stream: _Stream) -> None:
+        data = b"".join(stream.backlog)
+        stream.backlog.clear()
+        try:
+            sent = stream.sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:
+            self._close(stream)
+            return
+        if sent < len(data):
+            if len(data) - sent > 256 * 1024:
+                self._close(stream)
+                return
+            stream.backlog.append(data[sent:])
+            return
+        self.loop.remove_writer(stream.sock.fileno())
+
+    def _close(self, stream: _Stream) -> None:
+        if stream.closed:
+            return
+        stream.closed = True
+        streams = self.by_thread.get(stream.spec.thread_id)
+        if streams is not None:
+            streams.discard(stream)
+            if not streams:
+                del self.by_thread[stream.spec.thread_id]
+        try:
+            fd = stream.sock.fileno()
+            if fd >= 0:
+                self.loop.remove_reader(fd)
+                self.loop.remove_writer(fd)
+        except (OSError, ValueError):
+            pass
+        try:
+            stream.sock.close()
+        except OSError:
+            pass
+        try:
+            stream.spec.give_back()
+        except Exception:  # a slot's bookkeeping must not break the loop
+            log.warning("could not give a stream's slot back", exc_info=True)
+
+    async def _tick(self) -> None:
+        """Once a second: keep-alives for quiet streams, an end for streams past their life,
+        and, while Redis is away, a look at the database for what was published."""
+        last_poll = time.monotonic()
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for streams in list(self.by_thread.values()):
+                for stream in list(streams):
+                    if now >= stream.deadline:
+                        self._close(stream)
+                    elif now - stream.last_sent >= stream.spec.heartbeat:
+                        self._send(stream, b": keep-alive\n\n")
+            if not self.redis_ok and now - last_poll >= POLL_SECONDS:
+                last_poll = now
+                for streams in list(self.by_thread.values()):
+                    for stream in list(streams):
+                        await self._replay(stream)
+
+    async def _listen(self) -> None:
+        """The process's one subscription: every thread's decisions."""
+        wait = 0.5
+        while True:
+            conn = aioredis.Redis.from_url(
+                self.rt.settings.redis_url, socket_connect_timeout=2, health_check_interval=30
+            )
+            pubsub = conn.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.psubscribe(_THREAD_PREFIX + "*")
+                self.redis_ok = True
+                wait = 0.5
+                while True:
+                    message = await pubsub.get_message(timeout=30.0)
+                    if message and message.get("type") == "pmessage":
+                        await self._decided(message["channel"], message["data"])
+            except asyncio.CancelledError:
+                raise
+            except (redis.RedisError, OSError) as error:
+                if self.redis_ok:
+                    log.warning("stream hub: redis unavailable (%s); polling", type(error).__name__)
+                self.redis_ok = False
+            finally:
+                try:
+                    await pubsub.aclose()
+                    await conn.aclose()
+                except Exception:
+                    pass
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, 10.0)
+
+    async def _decided(self, channel: bytes | str, data: bytes | str) -> None:
+        if isinstance(channel, bytes):
+            channel = channel.decode()
+        try:
+            thread_id = int(channel[len(_THREAD_PREFIX) :])
+            comment_id = int(json.loads(data)["id"])
+        except (ValueError, KeyError, TypeError):
+            return
+        streams = self.by_thread.get(thread_id)
+        if not streams:
+            return
+        key = next(iter(streams)).spec.key
+        found = await self.loop.run_in_executor(
+            self.db, self._published, comment_id, thread_id, key
+        )
+        if found is None:
+            return  # held, spam, gone: a reader's business only once it is published
+        for stream in list(self.by_thread.get(thread_id, ())):
+            stream.after = max(stream.after, comment_id)
+            self._send(stream, _event(found, stream.after))
+
+    def _published(self, comment_id: int, thread_id: int, key: str) -> dict | None:
+        try:
+            with self.rt.session() as session:
+                comment = session.get(Comment, comment_id, options=[joinedload(Comment.identity)])
+                if comment is None or comment.thread_id != thread_id:
+                    return None
+                if comment.status != Status.PUBLISHED:
+                    return None
+                return comment_out(comment, key, public=True).model_dump(mode="json")
+        except Exception as error:
+            log.warning("stream hub: could not read comment (%s)", type(error).__name__)
+            return None
+
+    async def _replay(self, stream: _Stream) -> None:
+        """Published comments newer than what the stream's reader said they have."""
+        while not stream.closed:
+            rows = await self.loop.run_in_executor(
+                self.db, self._newer, stream.spec.thread_id, stream.spec.key, stream.after
+            )
+            for comment_id, data in rows:
+                stream.after = max(stream.after, comment_id)
+                self._send(stream, _event(data, stream.after))
+            if len(rows) < REPLAY_BATCH:
+                return
+
+    def _newer(self, thread_id: int, key: str, after: int) -> list[tuple[int, dict]]:
+        try:
+            with self.rt.session() as session:
+                rows = session.scalars(
+                    sa.select(Comment)
+                    .options(joinedload(Comment.identity))
+                    .where(
+                        Comment.thread_id == thread_id,
+                        Comment.status == Status.PUBLISHED,
+                        Comment.id > after,
+                    )
+                    .order_by(Comment.id)
+                    .limit(REPLAY_BATCH)
+                ).all()
+                return [
+                    (c.id, comment_out(c, key, public=True).model_dump(mode="json")) for c in rows
+                ]
+        except Exception as error:
+            log.warning("stream hub: could not replay (%s)", type(error).__name__)
+            return []
+
+
+def _event(data: dict, last: int) -> bytes:
+    # The event id is what the browser sends back as Last-Event-ID: the newest comment this
+    # stream has passed on, even when an older one was approved late.
+    return f"event: comment\nid: {last}\ndata: {json.dumps(data)}\n\n".encode()

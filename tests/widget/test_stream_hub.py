@@ -1,0 +1,161 @@
+"""Live streams on the real gunicorn configuration: held by the process's stream hub, not by its
+threads (issue 17). Two threads serve hundreds of open streams, the JSON API keeps answering,
+one Redis subscription carries every stream's news, and the per-client cap still holds."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import redis as redis_lib
+import requests
+
+from tests.support.apps import SITE_ORIGIN
+from tests.support.live_server import free_port
+from tests.support.signin import base_env
+from tests.support.waiting import wait_until
+from tests.support.workers import drain
+
+ROOT = Path(__file__).resolve().parents[2]
+THREAD = "/posts/hello"
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path):
+    port = free_port()
+    with log.open("w") as out:
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+             "-c", "python:service.gunicorn_conf", "service.wsgi:app"],
+            cwd=ROOT, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+
+            def up() -> bool:
+                try:
+                    return requests.get(f"{base}/healthz", timeout=5).status_code == 200
+                except requests.RequestException:
+                    return False
+
+            assert wait_until(up, timeout=60), log.read_text()
+            yield port
+        finally:
+            os.killpg(web.pid, signal.SIGTERM)
+            web.wait(20)
+
+
+def open_stream(port: int, after: int | None = None) -> socket.socket:
+    query = {"site": "demo", "thread": THREAD, **({"after": after} if after is not None else {})}
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    head = (
+        f"GET /api/v1/threads/events?{urlencode(query)} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\nOrigin: {SITE_ORIGIN}\r\n"
+        "Accept: text/event-stream\r\n\r\n"
+    )
+    sock.sendall(head.encode())
+    return sock
+
+
+def read_until(sock: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data and time.monotonic() < deadline:
+        ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_hundreds_of_streams_on_two_threads_all_get_the_news(
+    db_url, redis_db_url, post, rt, tmp_path
+):
+    first = post("The thread's first comment.").get_json()["comment"]["id"]
+    drain(rt)
+    env = {
+        **base_env(db_url, redis_db_url),
+        "PARLEY_WEB_WORKERS": "1",
+        "PARLEY_WEB_THREADS": "2",
+        "PARLEY_MAX_WAITING_PER_CLIENT": "1000",
+        "PARLEY_SSE_HEARTBEAT": "2",
+    }
+    streams: list[socket.socket] = []
+    with gunicorn(env, tmp_path / "web.log") as port:
+        try:
+            for _ in range(300):
+                streams.append(open_stream(port))
+            heads = [read_until(s, b": connected") for s in streams]
+            assert all(h.startswith(b"HTTP/1.1 200") for h in heads), heads[0]
+            assert all(b"text/event-stream" in h and b": connected" in h for h in heads)
+            assert all(b"Transfer-Encoding" not in h for h in heads)
+            assert all(f"Access-Control-Allow-Origin: {SITE_ORIGIN}".encode() in h for h in heads)
+            # Two threads, three hundred streams: the JSON API still answers at once.
+            started = time.monotonic()
+            page = requests.get(
+                f"http://127.0.0.1:{port}/api/v1/comments?site=demo&thread={THREAD}", timeout=5
+            )
+            assert page.status_code == 200 and [c["id"] for c in page.json()["comments"]] == [first]
+            assert time.monotonic() - started < 2
+            # One subscription for the whole process, not one per stream.
+            clients = redis_lib.Redis.from_url(redis_db_url).client_list(_type="pubsub")
+            assert len(clients) == 1, clients
+
+            second = post("News for every open stream.").get_json()["comment"]["id"]
+            drain(rt)
+            got = [read_until(s, f"id: {second}".encode()) for s in streams]
+            assert all(b"event: comment" in g and b"News for every open stream" in g for g in got)
+            # Quiet streams get keep-alives.
+            assert b": keep-alive" in read_until(streams[0], b": keep-alive", timeout=5)
+        finally:
+            for s in streams:
+                s.close()
+
+
+def test_a_reconnecting_stream_replays_what_it_missed_and_the_per_client_cap_holds(
+    db_url, redis_db_url, post, rt, tmp_path
+):
+    first = post("Seen before the reconnect.").get_json()["comment"]["id"]
+    missed = post("Published while the reader was away.").get_json()["comment"]["id"]
+    drain(rt)
+    env = {
+        **base_env(db_url, redis_db_url),
+        "PARLEY_WEB_WORKERS": "1",
+        "PARLEY_WEB_THREADS": "2",
+        "PARLEY_MAX_WAITING_PER_CLIENT": "2",
+    }
+    with gunicorn(env, tmp_path / "web.log") as port:
+        replaying = open_stream(port, after=first)
+        data = read_until(replaying, f"id: {missed}".encode())
+        assert b"Published while the reader was away" in data
+        assert b"Seen before the reconnect" not in data
+        other = open_stream(port)
+        assert b": connected" in read_until(other, b": connected")
+        refused = open_stream(port)
+        answer = read_until(refused, b"}")
+        refused.close()
+        assert answer.startswith(b"HTTP/1.1 429") and b'"rate_limited"' in answer
+        # A stream that ends gives its slot back.
+        other.close()
+
+        def slot_back() -> bool:
+            again = open_stream(port)
+            try:
+                return b": connected" in read_until(again, b": connected", timeout=3)
+            finally:
+                again.close()
+
+        assert wait_until(slot_back, timeout=10)
+        replaying.close()

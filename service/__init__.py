@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.moderation.views import bp as moderation_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
+    from service.site_views import bp as sites_bp
     from service.widget.views import bp as widget_bp
 
     for bp in (
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         dashboard_bp,
         notifications_bp,
         tokens_bp,
+        sites_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from service.access import current_actor, require_owner
+from service.access import current_actor, require_moderator, require_owner
 from service.api import endpoint
 from service.errors import ApiError
 from service.runtime import current_runtime
@@ -18,19 +18,20 @@ from service.sites import get_site
 bp = Blueprint("sites", __name__, url_prefix="/api/v1/sites")
 
 
-def _owned_site(session, slug: str):
+def _site(session, slug: str, require=require_owner):
     current_actor(session)  # 401 before anything is looked up
     if len(slug) > 64:
         raise ApiError("not_found", "unknown site")
     site = get_site(session, slug)
-    return site, require_owner(session, site.id)
+    return site, require(session, site.id)
 
 
 @endpoint(
     bp,
     "/<slug>",
     "GET",
-    summary="A site's settings: name, allowed origins, stored and effective policy (owners only)",
+    summary="A site's settings: name, allowed origins, stored and effective policy (its "
+    "moderators and owners; only owners change them)",
     responses={200: SiteOut},
     auth=True,
     errors=(401, 403, 404),
@@ -38,7 +39,7 @@ def _owned_site(session, slug: str):
 def read_site(slug: str):
     rt = current_runtime()
     with rt.session() as session:
-        site, _actor = _owned_site(session, slug)
+        site, _actor = _site(session, slug, require_moderator)
         return site_out(site).model_dump(mode="json")
 
 
@@ -56,7 +57,7 @@ def read_site(slug: str):
 def update_site_settings(slug: str, body: SiteUpdate):
     rt = current_runtime()
     with rt.session() as session:
-        site, actor = _owned_site(session, slug)
+        site, actor = _site(session, slug)
         update_site(session, site, body, actor.label)
         session.commit()
         return site_out(site).model_dump(mode="json")

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
+    from service.moderation.console import bp as console_bp
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         notifications_bp,
         tokens_bp,
         sites_bp,
+        console_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

@@ -97,8 +97,11 @@ def merge_policy(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any
     for key, value in patch.items():
         if value is None:
             merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_policy(merged[key], value)
+        elif isinstance(value, dict):
+            below = merged.get(key)
+            merged[key] = merge_policy(below if isinstance(below, dict) else {}, value)
+            if not merged[key]:
+                merged.pop(key)  # nothing left but defaults
         else:
             merged[key] = value
     return merged

@@ -104,6 +104,72 @@ def sites_create(
         click.echo(f"site {slug} {verb}; origins: {', '.join(site.allowed_origins) or '(none)'}")
 
 
+@sites.command(
+    "update",
+    help="Change a site's settings, as PATCH /api/v1/sites/SLUG does (validated; audited).",
+)
+@click.argument("slug")
+@click.option("--name", help="Display name.")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    help="Allowed origin; repeatable. Replaces the list (see --add-origin).",
+)
+@click.option("--add-origin", "add_origins", multiple=True, help="Add an origin; repeatable.")
+@click.option("--remove-origin", "remove_origins", multiple=True, help="Remove an origin.")
+@click.option(
+    "--policy",
+    "policy_json",
+    help='Policy changes as JSON, merged key by key; null resets a key ({"max_depth": 3}).',
+)
+def sites_update(
+    slug: str,
+    name: str | None,
+    origins: tuple[str, ...],
+    add_origins: tuple[str, ...],
+    remove_origins: tuple[str, ...],
+    policy_json: str | None,
+) -> None:
+    from pydantic import ValidationError
+
+    from service.site_admin import SiteUpdate, checked_origin, update_site
+
+    changes: dict = {}
+    if name is not None:
+        changes["name"] = name
+    if policy_json is not None:
+        try:
+            changes["policy"] = json.loads(policy_json)
+        except json.JSONDecodeError as error:
+            raise click.BadParameter(f"not JSON: {error}", param_hint="--policy") from None
+        if not isinstance(changes["policy"], dict):
+            raise click.BadParameter("must be a JSON object", param_hint="--policy")
+    with closing(load_runtime()) as rt, rt.session() as session:
+        site = _site(session, slug)
+        if origins or add_origins or remove_origins:
+            with _refusals_as_errors():
+                gone = {checked_origin(o) for o in remove_origins}
+                listed = list(origins) if origins else list(site.allowed_origins or [])
+                changes["allowed_origins"] = [
+                    o for o in [*listed, *add_origins] if checked_origin(o) not in gone
+                ]
+        try:
+            body = SiteUpdate.model_validate(changes)
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise click.ClickException(
+                f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+            ) from None
+        with _refusals_as_errors():
+            changed = update_site(session, site, body, CLI_ACTOR)
+        session.commit()
+        click.echo(
+            f"site {slug}: {', '.join(changed) + ' changed' if changed else 'nothing changed'}; "
+            f"origins: {', '.join(site.allowed_origins) or '(none)'}"
+        )
+
+
 @sites.command("list", help="List sites.")
 def sites_list() -> None:
     from service.models import Site

@@ -40,6 +40,8 @@ ROUTES: dict[str, str] = {
     "moderation.grant_role": "moderate",
     "moderation.revoke_role": "moderate",
     "dashboard.act": "moderate",
+    "dashboard.undo_last": "moderate",
+    "sites.update_site_settings": "moderate",
     "dashboard.mail_link_act": "moderate",
     "tokens.make_token": "moderate",
     "tokens.revoke": "moderate",

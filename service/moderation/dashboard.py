@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -32,11 +33,13 @@ from sqlalchemy.exc import IntegrityError
 
 from service.access import Actor, bearer_token, current_actor, find_member
 from service.errors import ApiError
-from service.models import Comment, Site
+from service.models import Comment, Site, utcnow
 from service.moderation.actions import apply_action
 from service.moderation.bulk import BULK_ACTIONS, bulk_apply
-from service.moderation.queue import list_queue
+from service.moderation.i18n import console_language, translator
+from service.moderation.queue import check_label, list_queue
 from service.moderation.schemas import QueueQuery
+from service.moderation.undo import Step, undo
 from service.notifications.links import LinkError, is_used, read_link_token, spend
 from service.notifications.mail import excerpt
 from service.runtime import current_runtime
@@ -46,7 +49,18 @@ from service.urls import safe_url
 bp = Blueprint("dashboard", __name__, url_prefix="/moderate", template_folder="templates")
 
 CSRF_KEY = "parley_moderate_csrf"
+# The last bulk action's changes, for "Undo" (service.moderation.undo).
+UNDO_KEY = "parley_moderate_undo"
 STATUSES = ("held", "spam", "published", "rejected", "pending", "all")
+GROUPS = ("", "thread", "reason", "author")
+# The checks a moderator can filter the queue by (what deciding chips name).
+REASON_FILTERS = (
+    "link_reputation", "url_shortener", "link_count", "obfuscated_link", "self_promotion",
+    "praise_link", "keyword_stuffing", "contact_channel", "duplicate", "flood", "blocklist",
+    "personal_attack", "threat", "toxicity_model", "spam_model", "moderator_labels",
+    "moderator_domains", "akismet", "perspective", "moderation_api", "banned_author",
+    "honeypot", "submit_speed", "shouting", "length", "checks_failed",
+)  # fmt: skip
 BAN_DAYS = (None, 1, 7, 30, 365)
 ACTION_LABELS = {
     "approve": "Approve",
@@ -71,7 +85,22 @@ def _comment_html_filter(html: str | None) -> Markup:
     return Markup(clean_html(html or ""))
 
 
+@bp.app_template_filter("ago")
+def _ago_filter(when: datetime | None) -> str:
+    """ "5 min ago": how a moderator reads time; the exact UTC time is the title."""
+    if when is None:
+        return ""
+    seconds = max(0, int((utcnow() - when).total_seconds()))
+    for size, unit in ((86400 * 365, "y"), (86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return "just now"
+
+
 def _page(template: str, status: int = 200, **context):
+    lang = console_language()
+    context.setdefault("lang", lang)
+    context.setdefault("t", translator(lang))
     return render_template(template, **context), status
 
 
@@ -144,6 +173,7 @@ def queue():
         for k, v in query.model_dump().items()
         if v is not None and k not in ("cursor", "limit")
     }
+    group = request.args.get("group", "")
     return _page(
         "moderate_dashboard.html",
         actor=actor,
@@ -151,14 +181,63 @@ def queue():
         site=site,
         query=query,
         items=items,
+        groups=_grouped(items, group if group in GROUPS else ""),
+        group=group if group in GROUPS else "",
+        group_names=GROUPS,
+        reason_filters=[(name, check_label(name)) for name in REASON_FILTERS],
         statuses=STATUSES,
         actions=ACTION_LABELS,
         ban_days=BAN_DAYS,
         csrf=csrf_token(),
         here=request.full_path.rstrip("?"),
+        filters=filters,
+        undo_label=(session.get(UNDO_KEY) or {}).get("label"),
         next_url=f"/moderate?{urlencode({**filters, 'cursor': next_cursor})}"
         if next_cursor
         else None,
+    )
+
+
+def _grouped(items: list, group: str) -> list[tuple[str | None, list]]:
+    """(heading, items) in the queue's order; one untitled group when not grouping."""
+    if not group:
+        return [(None, items)]
+    groups: dict[str, list] = {}
+    for item in items:
+        if group == "thread":
+            key = item.thread_title or item.thread
+        elif group == "reason":
+            key = item.reasons[0].label if item.reasons else "no reason recorded"
+        else:
+            key = item.author.name or item.author.email or "anonymous"
+        groups.setdefault(key, []).append(item)
+    return list(groups.items())
+
+
+@bp.get("/cards")
+@html_errors
+def fresh_cards():
+    """The cards of comments newer than ``after``, for the queue's live refresh (HTML)."""
+    rt = current_runtime()
+    try:
+        after = int(request.args.get("after", "0"))
+    except ValueError:
+        after = 0
+    with rt.session() as db:
+        actor = current_actor(db)
+        sites = _sites(db, actor)
+        if not sites:
+            raise ApiError("forbidden", "you do not moderate any site here")
+        query, problem = _query(sites)
+        if query is None:
+            return _page("moderate_message.html", 400, title="Bad filter", message=problem)
+        site = next((s for s in sites if s.slug == query.site), None)
+        if site is None:
+            raise ApiError("forbidden", f"you are not a moderator of {query.site!r}")
+        items, _ = list_queue(db, site, query)
+    items = [i for i in items if i.id > after]
+    return _page(
+        "moderate_cards.html", items=items, actions=ACTION_LABELS, site=site, current_id=None
     )
 
 
@@ -207,6 +286,48 @@ def act():
     for r in results:
         if not r.ok:
             flash(f"#{r.id}: {r.error_message}")
+    _remember_for_undo(action, len(ids), results)
+    return redirect(_back(), 303)
+
+
+def _remember_for_undo(action: str, count: int, results) -> None:
+    steps = [[r.id, r.from_status, r.status] for r in results if r.ok and r.changed]
+    bans = sorted({r.ban_id for r in results if r.ok and r.ban_id is not None})
+    if action == "delete" or not (steps or bans):
+        session.pop(UNDO_KEY, None)  # a deletion cannot be undone; nothing else to offer
+        return
+    session[UNDO_KEY] = {
+        "label": f"{ACTION_LABELS[action]} ({len(steps)} comment(s))",
+        "steps": steps[:500],
+        "bans": bans[:500],
+    }
+
+
+@bp.post("/undo")
+@html_errors
+def undo_last():
+    rt = current_runtime()
+    _check_csrf()
+    last = session.pop(UNDO_KEY, None)
+    if not last:
+        flash("Nothing to undo.")
+        return redirect(_back(), 303)
+    with rt.session() as db:
+        actor = current_actor(db)
+        outcome = undo(
+            db,
+            [Step(int(i), str(f), str(t)) for i, f, t in last.get("steps", [])],
+            [int(b) for b in last.get("bans", [])],
+            actor,
+        )
+        db.commit()
+    flash(
+        f"Undone: {outcome.restored} comment(s) back where they were"
+        + (f", {outcome.bans_lifted} ban(s) lifted" if outcome.bans_lifted else "")
+        + "."
+    )
+    if outcome.skipped:
+        flash("Left alone (moved by someone since): " + ", ".join(f"#{i}" for i in outcome.skipped))
     return redirect(_back(), 303)
 
 

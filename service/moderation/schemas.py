@@ -37,6 +37,9 @@ class QueueQuery(BaseModel):
     thread: Filter(512) = None
     author: Filter(320) = None
     q: Filter(200) = None
+    # The dashboard's filters for waves: a deciding check (by name) and a link's domain.
+    check: Filter(64) = None
+    domain: Filter(253) = None
 
 
 class CheckOut(BaseModel):
@@ -45,6 +48,27 @@ class CheckOut(BaseModel):
     score: float
     reason: str
     version: str
+
+
+class ReasonChip(BaseModel):
+    """One deciding reason: a check over its hold threshold (or the decision's own reason)."""
+
+    check: str
+    label: str  # "link reputation"
+    detail: str  # the check's own reason
+    score: float | None = None
+    kind: str | None = None
+
+
+class AuthorHistory(BaseModel):
+    """The author's comments on this site so far, this one included."""
+
+    published: int = 0
+    held: int = 0
+    spam: int = 0
+    rejected: int = 0
+    pending: int = 0
+    first_seen: datetime | None = None
 
 
 class ModAuthor(BaseModel):
@@ -69,6 +93,12 @@ class QueueItem(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     checks: list[CheckOut]
+    # What a moderator reads first (issue 15); computed from the stored check rows.
+    thread_title: str | None = None
+    reasons: list[ReasonChip] = []
+    link_domains: list[str] = []
+    author_key: str | None = None
+    author_history: AuthorHistory | None = None
 
 
 class QueuePage(BaseModel):

@@ -45,6 +45,8 @@ def _toward_real_data(case, real: bool, an_id: int, action: str):
             case.path_parameters[name] = an_id
         elif name == "action":
             case.path_parameters[name] = action
+        elif name == "slug":
+            case.path_parameters[name] = "demo"
     return case
 
 

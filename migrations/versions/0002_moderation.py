@@ -5,9 +5,8 @@ Revises: 0001
 Hand-written; plain CREATE TABLEs, so it runs as-is on SQLite and PostgreSQL.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"

@@ -5,8 +5,9 @@ Revises:
 Create Date: 2026-11-24 19:52:21.712313
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = "0001"
 down_revision = None

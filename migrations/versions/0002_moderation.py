@@ -5,8 +5,9 @@ Revises: 0001
 Hand-written; plain CREATE TABLEs, so it runs as-is on SQLite and PostgreSQL.
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = "0002"
 down_revision = "0001"

@@ -119,6 +119,7 @@ def _register_optional_commands() -> None:
     for module, attr in (
         ("service.devstack", "run_command"),
         ("service.importing.commands", "import_command"),
+        ("service.importing.commands", "export_command"),
     ):
         try:
             command = getattr(importlib.import_module(module), attr)

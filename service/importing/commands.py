@@ -137,3 +137,27 @@ def import_command(
     click.echo(_human(report))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, sort_keys=True))
+
+
+@click.command("export", help="Export a site's threads and comments.")
+@click.option("--site", "slug", required=True)
+@click.option("--format", "format_name", type=click.Choice(["parley", "wxr"]), required=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+def export_command(slug: str, format_name: str, output: Path | None) -> None:
+    from service.exporting import export_parley, export_wxr
+
+    write = export_parley if format_name == "parley" else export_wxr
+    with closing(load_runtime()) as rt, rt.session() as session:
+        site = _site(session, slug)
+        if output is None:
+            write(session, site, sys.stdout)
+            return
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            count = write(session, site, out)
+        partial.replace(output)  # a reader never sees half a file
+    click.echo(f"exported {count} comments of {slug} to {output}", err=True)

@@ -86,6 +86,8 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         statuses = {s: self.statuses.get(s, 0) for s in ("published", "held", "spam", "deleted")}
+        if self.statuses.get("rejected"):
+            statuses["rejected"] = self.statuses["rejected"]
         return {
             "source": self.source,
             "site": self.site,
@@ -197,9 +199,11 @@ def _plan(
         if record.state == rec.TRASH:
             report.skip("trash")
             continue
-        status = {rec.PENDING: Status.HELD, rec.SPAM: Status.SPAM}.get(
-            record.state, Status.PUBLISHED
-        )
+        status = {
+            rec.PENDING: Status.HELD,
+            rec.SPAM: Status.SPAM,
+            rec.REJECTED: Status.REJECTED,
+        }.get(record.state, Status.PUBLISHED)
         plan = _Plan(record, key, status.value)
         if record.state == rec.DELETED:
             deleted[record.source_id] = plan
@@ -333,7 +337,7 @@ def _ensure_threads(
 def _body(record: rec.CommentRecord) -> tuple[str, str]:
     if record.body_html is not None:
         html = clean_html(record.body_html)
-        return plain_text(html), html
+        return record.source_text or plain_text(html), html
     source = record.body_text or ""
     return source, render_markdown(source)
 

@@ -11,7 +11,9 @@ PENDING = "pending"
 SPAM = "spam"
 TRASH = "trash"
 DELETED = "deleted"
-STATES = (APPROVED, PENDING, SPAM, TRASH, DELETED)
+# Only Parley's own export says this: a moderator rejected it; it stays rejected.
+REJECTED = "rejected"
+STATES = (APPROVED, PENDING, SPAM, TRASH, DELETED, REJECTED)
 
 
 @dataclass(slots=True)
@@ -31,6 +33,8 @@ class CommentRecord:
     # plain text (rendered as a new comment is).
     body_html: str | None = None
     body_text: str | None = None
+    # With body_html: the text it was written as (Parley's own export keeps the markdown).
+    source_text: str | None = None
     author_name: str | None = None
     author_email: str | None = None
     author_url: str | None = None

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from service.models import Comment, Thread
+from tests.support.apps import OTHER, ensure_sites
 from tests.support.signin import base_env
 
 
@@ -27,11 +28,12 @@ def import_data() -> Path:
 
 
 @pytest.fixture
-def parley(db_url, redis_db_url, site):
+def parley(db_url, redis_db_url, rt, site):
     """Run ``parley ARGS`` in-process on this test's database; answers the click result, with
     ``.report`` the JSON report when ``--json`` was given."""
     from worker.cli import cli
 
+    ensure_sites(rt, [OTHER])  # an empty second site to import into
     runner = CliRunner(env=base_env(db_url, redis_db_url))
 
     def run(*args: str, ok: bool = True):

@@ -46,11 +46,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
+    from service.importing.api import bp as imports_bp
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
+    from service.privacy.views import bp as privacy_bp
     from service.widget.views import bp as widget_bp
 
     for bp in (
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         dashboard_bp,
         notifications_bp,
         tokens_bp,
+        privacy_bp,
+        imports_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

@@ -30,6 +30,8 @@ FAN_OUT_JOB = "worker.notify.fan_out"
 DIGEST_JOB = "worker.notify.send_digest"
 REPLY_JOB = "worker.notify.send_reply"
 WEBHOOK_JOB = "worker.notify.deliver_webhook"
+ERASE_LINK_JOB = "worker.privacy.send_erase_link"
+IMPORT_JOB = "worker.imports.run_import_job"
 # Every callable the queue names (the failure callback too).
 JOBS = (
     MODERATE_JOB,
@@ -39,6 +41,8 @@ JOBS = (
     DIGEST_JOB,
     REPLY_JOB,
     WEBHOOK_JOB,
+    ERASE_LINK_JOB,
+    IMPORT_JOB,
 )
 SERIALIZER = JSONSerializer
 
@@ -128,4 +132,17 @@ def enqueue_webhook(
         comment_id,
         job_timeout=int(settings.webhooks.timeout_seconds) + 30,
         retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+    )
+
+
+def enqueue_erase_link(queue: Queue, settings: Settings, site_id: int, email: str) -> Job | None:
+    """Mail a guest the link that confirms erasing their data (if they wrote anything)."""
+    return _enqueue(queue, ERASE_LINK_JOB, site_id, email, job_timeout=60, retry=_retry(settings))
+
+
+def enqueue_import(queue: Queue, settings: Settings, import_id: int) -> Job | None:
+    """Run an uploaded import. Not retried: a failed import says why in its row, and running
+    it again is the owner's call (it resumes: nothing is imported twice)."""
+    return _enqueue(
+        queue, IMPORT_JOB, import_id, job_id=f"import-{import_id}", job_timeout=3600, retry=None
     )

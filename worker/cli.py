@@ -120,6 +120,7 @@ def _register_optional_commands() -> None:
         ("service.devstack", "run_command"),
         ("service.importing.commands", "import_command"),
         ("service.importing.commands", "export_command"),
+        ("service.importing.commands", "erase_command"),
     ):
         try:
             command = getattr(importlib.import_module(module), attr)

@@ -161,3 +161,42 @@ def export_command(slug: str, format_name: str, output: Path | None) -> None:
             count = write(session, site, out)
         partial.replace(output)  # a reader never sees half a file
     click.echo(f"exported {count} comments of {slug} to {output}", err=True)
+
+
+@click.command("erase", help="Erase an author's data on a site (their request, GDPR art. 17).")
+@click.option("--site", "slug", required=True)
+@click.option("--email", default=None, help="A guest's address (comments written with it).")
+@click.option("--identity", "who", default=None, help="A signed-in reader, as provider:subject.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
+def erase_command(slug: str, email: str | None, who: str | None, as_json: bool) -> None:
+    from service.models import Identity
+    from service.privacy.erase import Author, erase
+
+    if bool(email) == bool(who):
+        raise click.UsageError("give exactly one of --email or --identity")
+    with closing(load_runtime()) as rt, rt.session() as session:
+        site = _site(session, slug)
+        if who:
+            provider, _, subject = who.partition(":")
+            identity = session.scalar(
+                sa.select(Identity).where(
+                    Identity.provider == provider, Identity.subject == subject
+                )
+            )
+            if identity is None:
+                raise click.ClickException(f"no signed-in reader {who}")
+            author = Author(identity_id=identity.id)
+        else:
+            author = Author(email=email)
+        result = erase(session, site, author, "cli")
+        session.commit()
+    data = result.as_dict()
+    if as_json:
+        click.echo(json.dumps(data))
+    else:
+        click.echo(
+            f"erased {data['comments']} comments on {slug} ({data['mode']}: "
+            f"{data['anonymized']} anonymized, {data['deleted']} deleted, "
+            f"{data['tombstones']} kept as placeholders); "
+            f"{data['subscriptions']} reply subscriptions removed"
+        )

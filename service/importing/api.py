@@ -104,7 +104,10 @@ def create_import(session, site, form, upload, actor_label: str, rt) -> ImportJo
         pairs = parse_map([v for v in form.getlist("map_url") if v.strip()])
     except ValueError as error:
         raise ApiError("validation_failed", f"map_url: {error}", field="map_url") from None
-    payload = upload.read(MAX_UPLOAD + 1)
+    try:
+        payload = upload.read(MAX_UPLOAD + 1)
+    finally:
+        upload.close()  # a large upload spools to a temporary file
     if len(payload) > MAX_UPLOAD:
         raise ApiError("payload_too_large", f"an upload may be at most {MAX_UPLOAD // 2**20} MB")
     if not payload:

@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
     from service.importing.api import bp as imports_bp
+    from service.importing.dashboard import bp as import_page_bp
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         tokens_bp,
         privacy_bp,
         imports_bp,
+        import_page_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

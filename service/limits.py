@@ -48,6 +48,7 @@ ROUTES: dict[str, str] = {
     "notifications.subscribe_to_replies": "write",
     "notifications.unsubscribe_page": "write",
     "imports.start_import": "moderate",
+    "import_page.upload": "moderate",
     "privacy.erase_me": "write",
     "privacy.erase_request": "write",
     "privacy.erase_page": "write",

@@ -18,7 +18,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.access import current_actor, require_owner, require_owner_of
+from service.access import current_actor, require_moderator, require_owner
 from service.api import endpoint
 from service.effects import after_commit
 from service.enqueue import enqueue_import
@@ -162,7 +162,8 @@ def start_import():
     bp,
     f"{IMPORTS}/<int:import_id>",
     "GET",
-    summary="An import's state (queued, running, done, failed), progress and report",
+    summary="An import's state (queued, running, done, failed), progress and report "
+    "(the site's moderators and owners)",
     responses={200: ImportEnvelope},
     auth=True,
     errors=(401, 403, 404),
@@ -170,7 +171,12 @@ def start_import():
 def get_import(import_id: int):
     rt = current_runtime()
     with rt.session() as session:
-        row, _ = require_owner_of(session, ImportJob, import_id, "import")
+        current_actor(session)  # 401 first: a stranger learns nothing about which ids exist
+        row = session.get(ImportJob, import_id)
+        if row is None:
+            raise ApiError("not_found", f"no import {import_id}")
+        # Moderators may follow an import; only owners start one.
+        require_moderator(session, row.site_id)
         return {"import": import_out(row, row_site_slug(session, row))}
 
 
@@ -178,7 +184,7 @@ def get_import(import_id: int):
     bp,
     IMPORTS,
     "GET",
-    summary="A site's imports, newest first (owners only)",
+    summary="A site's imports, newest first (the site's moderators and owners)",
     query=SiteQuery,
     responses={200: ImportList},
     auth=True,
@@ -189,7 +195,7 @@ def list_imports(query: SiteQuery):
     with rt.session() as session:
         current_actor(session)
         site = get_site(session, query.site)
-        require_owner(session, site.id)
+        require_moderator(session, site.id)
         rows = session.scalars(
             sa.select(ImportJob)
             .where(ImportJob.site_id == site.id)

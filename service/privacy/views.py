@@ -111,13 +111,14 @@ def erase_me(query: SiteQuery):
     "wrote anything.",
     body=EraseRequestIn,
     responses={202: EraseRequestOut},
-    errors=(404, 422, 503),
+    errors=(403, 422),
 )
 def erase_request(body: EraseRequestIn):
     rt = current_runtime()
     if not rt.settings.mail.enabled:
+        # Not an outage but how this Parley is set up: no mail, so no confirmation by mail.
         raise ApiError(
-            "unavailable", "this Parley cannot send mail; ask the site's owner to erase your data"
+            "forbidden", "this Parley cannot send mail; ask the site's owner to erase your data"
         )
     email = normalize_email(str(body.email))
     with rt.session() as session:

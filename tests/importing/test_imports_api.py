@@ -89,6 +89,10 @@ def test_only_owners_and_valid_uploads(client, token_for):
     moderator = token_for("moderator")
     owner = token_for("owner")
     assert _upload(client, moderator, b"<x/>").status_code == 403
+    listing = client.get(
+        "/api/v1/moderation/imports?site=demo", headers={"Authorization": f"Bearer {moderator}"}
+    )
+    assert listing.status_code == 200  # moderators may follow imports, not start them
     no_auth = client.post("/api/v1/moderation/imports", data={"site": "demo"})
     assert no_auth.status_code == 401
     assert _upload(client, owner, b"<x/>", format="blogger").status_code == 422
@@ -105,3 +109,57 @@ def test_only_owners_and_valid_uploads(client, token_for):
         "/api/v1/moderation/imports/999", headers={"Authorization": f"Bearer {owner}"}
     )
     assert missing.status_code == 404
+
+
+def _page_upload(client, token, data: bytes, **fields):
+    form = MultiDict({"site": "demo", "format": "disqus", **fields})
+    form.add("file", FileStorage(io.BytesIO(data), filename="disqus.xml"))
+    boundary, body = encode_multipart(form)
+    return client.post(
+        "/moderate/import",
+        data=body,
+        headers={"Authorization": f"Bearer {token}"},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_dashboard_import_page_dry_run_then_import(client, rt, drain, token_for, import_data):
+    token = token_for("owner")
+    auth = {"Authorization": f"Bearer {token}"}
+    page = client.get("/moderate/import?site=demo", headers=auth)
+    assert page.status_code == 200 and b"No imports yet" in page.data
+    assert "frame-ancestors" in page.headers["Content-Security-Policy"]
+    data = (import_data / "isso-tests-disqus.xml").read_bytes()
+    sent = _page_upload(
+        client, token, data, dry_run="1", map_urls="http://localhost:4000/blog/=/posts/\n"
+    )
+    assert sent.status_code == 303 and sent.headers["Location"] == "/moderate/import?site=demo"
+    running = client.get("/moderate/import?site=demo", headers=auth)
+    assert b'http-equiv="refresh"' in running.data and b"queued" in running.data
+    drain()
+    done = client.get("/moderate/import?site=demo", headers=auth).data.decode()
+    assert "Would import <strong>5</strong>" in done
+    assert "<code>/posts/2013/02/12/redacted/</code>" in done
+    with rt.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0
+    _page_upload(client, token, data)
+    drain()
+    done = client.get("/moderate/import?site=demo", headers=auth).data.decode()
+    assert "Imported <strong>5</strong>" in done and 'http-equiv="refresh"' not in done
+    # The moderation page links here for owners.
+    assert b'id="import-link"' in client.get("/moderate?site=demo", headers=auth).data
+
+
+def test_dashboard_import_page_is_for_owners(client, token_for):
+    moderator = token_for("moderator")
+    page = client.get(
+        "/moderate/import?site=demo", headers={"Authorization": f"Bearer {moderator}"}
+    )
+    assert page.status_code == 403 and b"owners" in page.data
+    assert _page_upload(client, moderator, b"<x/>").status_code == 403
+    assert (
+        b'id="import-link"'
+        not in client.get(
+            "/moderate?site=demo", headers={"Authorization": f"Bearer {moderator}"}
+        ).data
+    )

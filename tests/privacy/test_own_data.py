@@ -126,13 +126,13 @@ def test_erase_request_validation_and_no_mail_setup(client, make_app, db_url, re
     assert unknown.status_code == 422 and unknown.get_json()["error"]["field"] == "site"
 
 
-def test_erase_request_without_mail_is_503(make_app):
+def test_erase_request_without_mail_is_refused(make_app):
     app = make_app({})
     response = app.test_client().post(
         "/api/v1/me/erase-request", json={"site": "demo", "email": "a@example.com"}
     )
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "unavailable"
+    assert response.status_code == 403
+    assert "cannot send mail" in response.get_json()["error"]["message"]
 
 
 def test_owner_erases_by_email_and_identity(rt, db_url, redis_db_url, reader, add_comment):

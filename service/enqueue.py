@@ -31,6 +31,8 @@ DIGEST_JOB = "worker.notify.send_digest"
 REPLY_JOB = "worker.notify.send_reply"
 WEBHOOK_JOB = "worker.notify.deliver_webhook"
 CDN_PURGE_JOB = "worker.cdn.purge"
+ERASE_LINK_JOB = "worker.privacy.send_erase_link"
+IMPORT_JOB = "worker.imports.run_import_job"
 # Every callable the queue names (the failure callback too).
 JOBS = (
     MODERATE_JOB,
@@ -41,6 +43,8 @@ JOBS = (
     REPLY_JOB,
     WEBHOOK_JOB,
     CDN_PURGE_JOB,
+    ERASE_LINK_JOB,
+    IMPORT_JOB,
 )
 SERIALIZER = JSONSerializer
 
@@ -144,4 +148,17 @@ def enqueue_cdn_purge(queue: Queue, settings: Settings, keys: list[str]) -> Job 
         keys,
         job_timeout=int(settings.webhooks.timeout_seconds) + 30,
         retry=Retry(max=3, interval=[1, 5, 30]),
+    )
+
+
+def enqueue_erase_link(queue: Queue, settings: Settings, site_id: int, email: str) -> Job | None:
+    """Mail a guest the link that confirms erasing their data (if they wrote anything)."""
+    return _enqueue(queue, ERASE_LINK_JOB, site_id, email, job_timeout=60, retry=_retry(settings))
+
+
+def enqueue_import(queue: Queue, settings: Settings, import_id: int) -> Job | None:
+    """Run an uploaded import. Not retried: a failed import says why in its row, and running
+    it again is the owner's call (it resumes: nothing is imported twice)."""
+    return _enqueue(
+        queue, IMPORT_JOB, import_id, job_id=f"import-{import_id}", job_timeout=3600, retry=None
     )

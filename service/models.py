@@ -103,6 +103,7 @@ class Comment(Base):
         # Everything the duplicate check's scan of a site's recent comments reads
         # (worker.checks.history), so it never touches the wide rows.
         sa.Index("ix_comments_site_recent", "site_id", "id", "created_at", "status", "simhash"),
+        sa.UniqueConstraint("site_id", "source", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +133,13 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column()
+    # Where an imported comment came from ("wordpress", "disqus", ...) and its id there:
+    # unique per site, so importing the same file again creates nothing (migration 0007).
+    source: Mapped[str | None] = mapped_column(sa.String(32))
+    source_id: Mapped[str | None] = mapped_column(sa.String(255))
+    # A tombstone: the comment was deleted (at its source, or erased by its author) but has
+    # replies, which keep their place under it. Body and author are empty.
+    deleted_at: Mapped[datetime | None] = mapped_column()
 
     thread: Mapped[Thread] = relationship()
     identity: Mapped[Identity | None] = relationship()
@@ -338,3 +346,30 @@ class MailLinkUse(Base):
     action: Mapped[str] = mapped_column(sa.String(16))
     used_by: Mapped[str] = mapped_column(sa.String(320))
     used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Import and export (issue 14). Owned by service/importing/.
+
+
+class ImportJob(Base):
+    """An import an owner uploaded through the API or the dashboard, run by an RQ job. The
+    uploaded file is kept in the row until the job has read it (web and worker may not share a
+    disk), then dropped; the report is what ``parley import --json`` prints."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(sa.String(16))
+    filename: Mapped[str | None] = mapped_column(sa.String(255))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # queued, running, done, failed
+    state: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    processed: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int | None] = mapped_column()
+    report: Mapped[dict[str, Any] | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()

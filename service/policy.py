@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -55,6 +55,10 @@ class Policy(_Part):
     # A spam model's verdict alone files as spam (else it needs a second spam signal).
     learned_spam_alone_files_spam: bool = False
     max_depth: int = 5  # reply nesting: a reply to a comment this deep is refused
+    # What erasing a reader's data does to their comments (service/privacy): "anonymize"
+    # keeps the text without name, email, link or address; "delete" removes it (a comment
+    # with replies stays as an empty placeholder so the replies keep their place).
+    erase: Literal["anonymize", "delete"] = "anonymize"
 
     # The decision, site-wide and per check.
     thresholds: Thresholds = Thresholds()

@@ -132,7 +132,12 @@ def _register_optional_commands() -> None:
     """Commands of feature areas that may not be present in every checkout."""
     import importlib
 
-    for module, attr in (("service.devstack", "run_command"),):
+    for module, attr in (
+        ("service.devstack", "run_command"),
+        ("service.importing.commands", "import_command"),
+        ("service.importing.commands", "export_command"),
+        ("service.importing.commands", "erase_command"),
+    ):
         try:
             command = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):

@@ -32,8 +32,11 @@ def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None
         status=comment.status,
         depth=comment.depth,
         created_at=comment.created_at,
+        deleted=comment.deleted_at is not None,
     )
-    if public:
+    if public and out.deleted:
+        out.body_html = ""
+    elif public:
         identity = comment.identity
         out.author = AuthorOut(
             name=identity.name if identity else comment.author_name,

@@ -78,6 +78,8 @@ class CommentOut(BaseModel):
     # Only for published comments: unpublished text and authors are not public.
     author: AuthorOut | None = None
     body_html: str | None = None
+    # A placeholder for a deleted comment whose replies keep their place: no author, no text.
+    deleted: bool = False
 
 
 class CommentEnvelope(BaseModel):

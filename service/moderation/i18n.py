@@ -14,6 +14,7 @@ _LANG_KEY = "parley_console_lang"
 WORDS: dict[str, dict[str, str]] = {
     "ja": {
         "Queue": "キュー",
+        "Import": "インポート",
         "Settings": "サイト設定",
         "Bans": "禁止",
         "Audit log": "監査ログ",
@@ -56,6 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "zh-CN": {
         "Queue": "队列",
+        "Import": "导入",
         "Settings": "站点设置",
         "Bans": "封禁",
         "Audit log": "审计日志",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.models import Site
+from service.models import ImportJob, Site
 from tests.support import workers
 from tests.support.apps import DEMO, OTHER, ensure_sites
 from tests.support.live_server import serve_wsgi
@@ -34,5 +34,8 @@ def live_api(make_app, settings):
         }
         assert client.post("/api/v1/comments", json=body).status_code == 202
     workers.drain(rt)
+    with rt.session() as session:  # an import (issue 14) for GET /api/v1/moderation/imports/{id}
+        session.add(ImportJob(site_id=site.id, format="disqus", created_by="cli", state="done"))
+        session.commit()
     with serve_wsgi(app, name="api") as live:
         yield live.url, token

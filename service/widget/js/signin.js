@@ -49,6 +49,13 @@ export function signinFor(w, form) {
             t("change"),
           ),
         ),
+        h(
+          "p",
+          { class: "own-data" },
+          h("button", { type: "button", class: "link-button", onclick: downloadData }, t("myData")),
+          " · ",
+          h("button", { type: "button", class: "link-button", onclick: eraseMe }, t("eraseMe")),
+        ),
       );
     }
     const buttons = state.providers.map((p) => {
@@ -136,6 +143,34 @@ export function signinFor(w, form) {
   function forget() {
     state.auth = null;
     storage.set(keys.auth, null);
+  }
+
+  /** Everything Parley holds about the signed-in reader here, saved as a JSON file. */
+  async function downloadData() {
+    try {
+      const data = await api(`/api/v1/me/data?${q({ site: config.site })}`, { auth: true });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)]));
+      link.download = `parley-${config.site}-my-data.json`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    } catch (error) {
+      w.announce(t("errGeneric", { message: /** @type {any} */ (error).message || "" }));
+    }
+  }
+
+  /** Erases the signed-in reader's data on this site (the server signs them out too). */
+  async function eraseMe() {
+    if (!window.confirm(t("eraseConfirm"))) return;
+    try {
+      await api(`/api/v1/me?${q({ site: config.site })}`, { method: "DELETE", auth: true });
+    } catch (error) {
+      w.announce(t("errGeneric", { message: /** @type {any} */ (error).message || "" }));
+      return;
+    }
+    forget();
+    renderIdentity();
+    w.announce(t("erased"));
   }
 
   /** @param {boolean} change sign in with another provider next */

@@ -76,8 +76,10 @@ export function threadFor(w, form, retry) {
           h("p", { class: "note" }, t("awaiting")),
           h("div", { class: "text" }, c.body || ""),
         )
-      : h("div", { class: "body" }, cleanHtml(c.body_html));
-    const canReply = !pending && (c.depth || 0) < state.maxDepth;
+      : c.deleted
+        ? h("p", { class: "note" }, t("deleted"))
+        : h("div", { class: "body" }, cleanHtml(c.body_html));
+    const canReply = !pending && !c.deleted && (c.depth || 0) < state.maxDepth;
     const replyButton = canReply
       ? h(
           "button",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -77,6 +77,20 @@ class Policy(_Part):
     flood_per_minute: int = 5  # comments by one author before the flood check holds
     flood_per_hour: int = 30
     trusted_after: int = 3  # published comments before an author is trusted
+
+    # What readers may do besides commenting (service/comments/: votes, edits, reports,
+    # likes, closing, challenge; docs/widget.md).
+    down_votes: bool = False  # readers may vote a comment down as well as up
+    default_sort: Literal["oldest", "newest", "top"] = "oldest"  # the widget's first order
+    edit_window_minutes: int = 15  # how long authors may edit or delete; 0: never
+    report_threshold: int = 3  # open reports that hold a published comment; 0: never
+    auto_close_days: int = 0  # close a thread this long after its first comment; 0: never
+    # When a comment needs a proof-of-work solution: "off"; "suspicious" (a client over
+    # challenge_after comments in challenge_window_minutes, or a borderline first look);
+    # "guests" (every guest comment, and suspicious ones); "always".
+    challenge: Literal["off", "suspicious", "guests", "always"] = "suspicious"
+    challenge_after: int = 3
+    challenge_window_minutes: int = 10
 
     @classmethod
     def of(cls, stored: Mapping[str, Any] | None, *, strict: bool = True) -> Policy:

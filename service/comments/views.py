@@ -7,6 +7,9 @@ from flask import Blueprint, request
 from service.api import endpoint
 from service.auth.readers import reader_identity
 from service.comments import reading
+from service.comments.closing import is_closed, thread_of
+from service.comments.edits import comment_secret
+from service.comments.likes import thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
@@ -51,7 +54,9 @@ def create_comment(body: CommentIn):
         key = reading.comment_key(rt.settings.secret_key, comment.id)
         # The token just spent vouched for this comment only; the reader's next one needs its own.
         token = issue_render_token(rt.settings.secret_key, site.id, body.thread)
-    return CommentCreated(comment=out, key=key, render_token=token).model_dump(mode="json"), 202
+    secret = comment_secret(rt.settings.secret_key, comment.id)
+    created = CommentCreated(comment=out, key=key, secret=secret, render_token=token)
+    return created.model_dump(mode="json"), 202
 
 
 def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
@@ -106,7 +111,8 @@ def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comm
     bp,
     "/comments",
     "GET",
-    summary="A thread's published comments, oldest first, with parent ids",
+    summary="A thread's published comments (sort=oldest|newest|top, replies under their "
+    "parents, pinned first) with votes, pins, edits and tombstones, and the page's likes",
     query=ThreadQuery,
     responses={200: ThreadPage},
     errors=(404,),
@@ -115,19 +121,32 @@ def list_comments(query: ThreadQuery):
     rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, query.site)
+        policy = policy_of(site, strict=False)
+        sort = query.sort or policy.default_sort
         comments, total, next_cursor = reading.thread_page(
-            session, site.id, query.thread, query.after, query.limit
+            session,
+            site.id,
+            query.thread,
+            query.after,
+            query.limit,
+            sort,
+            down_votes=policy.down_votes,
         )
         token = issue_render_token(rt.settings.secret_key, site.id, query.thread)
-        max_depth = policy_of(site, strict=False).max_depth
-    page = ThreadPage(
-        thread=query.thread,
-        comments=comments,
-        total=total,
-        next_cursor=next_cursor,
-        render_token=token,
-        max_depth=max_depth,
-    )
+        thread = thread_of(session, site.id, query.thread)
+        page = ThreadPage(
+            thread=query.thread,
+            comments=comments,
+            total=total,
+            next_cursor=next_cursor,
+            render_token=token,
+            max_depth=policy.max_depth,
+            sort=sort,
+            down_votes=policy.down_votes,
+            closed=thread is not None and is_closed(thread, policy),
+            edit_window_minutes=max(0, policy.edit_window_minutes),
+            likes=thread_likes(session, thread),
+        )
     return page.model_dump(mode="json")
 
 

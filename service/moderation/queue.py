@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from service.comments.reports import add_reports, has_open_reports
 from service.models import Comment, Site, Thread
 from service.moderation.schemas import CheckOut, ModAuthor, QueueItem, QueueQuery
 from service.urls import safe_url
@@ -55,7 +56,9 @@ def list_queue(
         .order_by(Comment.id.desc())
         .limit(limit + 1)
     )
-    if query.status != "all":
+    if query.status == "reported":
+        stmt = stmt.where(has_open_reports())
+    elif query.status != "all":
         stmt = stmt.where(Comment.status == query.status)
     if query.cursor is not None:
         stmt = stmt.where(Comment.id < query.cursor)
@@ -73,4 +76,6 @@ def list_queue(
     rows = session.scalars(stmt).unique().all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return [queue_item(c, site) for c in rows], (rows[-1].id if more else None)
+    items = [queue_item(c, site) for c in rows]
+    add_reports(session, items)
+    return items, (rows[-1].id if more else None)

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import request
 from sqlalchemy.orm import Session
 
-from service.auth.readers import reader_identity
+from service.comments.readers import signed_in_reader
 from service.comments.reading import thread_changed
 from service.effects import after_commit
 from service.enqueue import enqueue_moderation
@@ -62,7 +62,7 @@ def authorize_author(session: Session, rt: Runtime, comment: Comment, policy: Po
         if hmac.compare_digest(comment_secret(rt.settings.secret_key, comment.id), secret.strip()):
             how = "secret"
     else:
-        identity = reader_identity(session, rt.settings.secret_key, comment.thread.site)
+        identity = signed_in_reader(session, rt.settings.secret_key, comment.thread.site)
         if identity is not None and identity.id == comment.identity_id:
             how = "token"
     if how is None:

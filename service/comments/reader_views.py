@@ -31,6 +31,7 @@ from service.comments.reader_schemas import (
 )
 from service.comments.readers import current_reader
 from service.comments.reading import comment_key, comment_out
+from service.comments.submit import get_or_create_thread
 from service.errors import ApiError
 from service.models import Comment
 from service.runtime import current_runtime
@@ -234,10 +235,9 @@ def like(body: LikeIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         _from_site_page(rt, site)
-        thread = thread_of(session, site.id, body.thread)
-        if thread is None:
-            raise ApiError("not_found", f"no thread {body.thread!r} on site {site.slug!r}")
         reader = current_reader(session, rt, site)
+        # A page may be liked before anyone comments on it.
+        thread = get_or_create_thread(session, site, body.thread, None, None)
         likes.set_like(session, thread, reader, body.value)
         session.commit()
         out = LikeOut(

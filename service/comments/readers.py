@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy.orm import Session
 
+from service.access import TOKEN_PREFIX, bearer_token
 from service.auth.readers import reader_identity
 from service.errors import ApiError
 from service.models import Identity, Site
@@ -34,11 +35,20 @@ class Reader:
     ip_hash: str | None
 
 
+def signed_in_reader(session: Session, secret_key: str, site: Site) -> Identity | None:
+    """The reader's identity from their reader token; a moderator's API token names no reader
+    (it acts as the guest it also is)."""
+    token = bearer_token()
+    if token is None or token.startswith(TOKEN_PREFIX):
+        return None
+    return reader_identity(session, secret_key, site)
+
+
 def current_reader(session: Session, rt: Runtime, site: Site) -> Reader:
     """The reader making this request; 401 for a bad reader token, 422 for a bad guest token."""
     secret = rt.settings.secret_key
     ip_hash = hash_ip(request.remote_addr, secret)
-    identity = reader_identity(session, secret, site)
+    identity = signed_in_reader(session, secret, site)
     if identity is not None:
         return Reader(f"identity:{identity.id}", identity, ip_hash)
     token = request.headers.get(GUEST_HEADER, "").strip()

@@ -85,10 +85,12 @@ class Policy(_Part):
     edit_window_minutes: int = 15  # how long authors may edit or delete; 0: never
     report_threshold: int = 3  # open reports that hold a published comment; 0: never
     auto_close_days: int = 0  # close a thread this long after its first comment; 0: never
-    # When a comment needs a proof-of-work solution: "off"; "suspicious" (a client over
-    # challenge_after comments in challenge_window_minutes, or a borderline first look);
-    # "guests" (every guest comment, and suspicious ones); "always".
-    challenge: Literal["off", "suspicious", "guests", "always"] = "suspicious"
+    # When a comment needs a proof-of-work solution (service/comments/challenge.py): "off";
+    # "suspicious" (a client that already posted challenge_after comments on the site in
+    # challenge_window_minutes, or a borderline first look: honeypot filled, no render token,
+    # more links than max_links); "guests" (every guest comment, and suspicious ones);
+    # "always". Off by default: API clients that post without the widget keep working.
+    challenge: Literal["off", "suspicious", "guests", "always"] = "off"
     challenge_after: int = 3
     challenge_window_minutes: int = 10
 

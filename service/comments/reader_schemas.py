@@ -126,3 +126,13 @@ class ReportItem(BaseModel):
     dismissed: bool = False
     # "signed-in" or "guest": moderators learn how, never who.
     reporter: str
+
+
+class ChallengeOut(BaseModel):
+    """An ALTCHA challenge, as its widgets and solvers read it."""
+
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str

@@ -7,9 +7,10 @@ from flask import Blueprint, request
 
 from service.access import current_actor, require_moderator
 from service.api import endpoint
-from service.comments import edits, likes, pins, reports, votes
+from service.comments import challenge, edits, likes, pins, reports, votes
 from service.comments.closing import set_closed, thread_of
 from service.comments.reader_schemas import (
+    ChallengeOut,
     CloseIn,
     CloseOut,
     DeleteOut,
@@ -35,6 +36,7 @@ from service.comments.submit import get_or_create_thread
 from service.errors import ApiError
 from service.models import Comment
 from service.runtime import current_runtime
+from service.schemas import SiteQuery
 from service.sites import check_origin, get_site, policy_of
 from service.text import render_markdown
 
@@ -281,3 +283,21 @@ def close(body: CloseIn):
 )
 def preview(body: PreviewIn):
     return PreviewOut(html=render_markdown(body.body)).model_dump()
+
+
+@endpoint(
+    bp,
+    "/challenge",
+    "GET",
+    summary="A proof-of-work challenge (ALTCHA, SHA-256) for the site's comment form: find "
+    "number with SHA-256(salt + number) == challenge, send the payload as client.challenge",
+    query=SiteQuery,
+    responses={200: ChallengeOut},
+    errors=(404,),
+)
+def new_challenge(query: SiteQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        site = get_site(session, query.site)
+        made = challenge.new_challenge(rt.settings.secret_key, site)
+    return ChallengeOut(maxnumber=made.pop("maxNumber"), **made).model_dump()

@@ -48,6 +48,8 @@ class ClientSignals(Strict):
 
     honeypot: Annotated[str, Field(max_length=1000)] = ""
     render_token: Annotated[str, Field(max_length=500)] | None = None
+    # A solved ALTCHA challenge (base64 JSON), where the site asks for one.
+    challenge: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class CommentIn(Strict):
@@ -149,6 +151,9 @@ class ThreadPage(BaseModel):
     closed: bool = False
     # How long after posting an author may still edit or delete (0: not at all).
     edit_window_minutes: int = 0
+    # The site's challenge policy: anything but "off" and the widget solves one while the
+    # reader types (GET /api/v1/challenge).
+    challenge: str = "off"
     likes: Likes = Likes()
     # Signed render time for the form on this page (the too-fast check).
     render_token: str

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from service.api import endpoint
 from service.auth.readers import reader_identity
-from service.comments import reading
+from service.comments import challenge, reading
 from service.comments.closing import is_closed, thread_of
 from service.comments.edits import comment_secret
 from service.comments.likes import thread_likes
@@ -48,6 +48,7 @@ def create_comment(body: CommentIn):
         _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
+        challenge.check(rt, session, site, body, identity)
         comment = submit_comment(rt, session, site, body, who)
         session.commit()
         out = reading.comment_out(comment, body.thread, public=False)
@@ -145,6 +146,7 @@ def list_comments(query: ThreadQuery):
             down_votes=policy.down_votes,
             closed=thread is not None and is_closed(thread, policy),
             edit_window_minutes=max(0, policy.edit_window_minutes),
+            challenge=policy.challenge,
             likes=thread_likes(session, thread),
         )
     return page.model_dump(mode="json")

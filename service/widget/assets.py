@@ -41,6 +41,7 @@ EMBED_MODULES: tuple[str, ...] = (
     "storage.js",
     "avatar.js",
     "api.js",
+    "challenge.js",
     "time.js",
     "widget.js",
     "form.js",

@@ -330,3 +330,52 @@ def test_reader_features_in_japanese_and_dark_mode(stack, browser, tmp_path):
         shoot(page, tmp_path, "reader-dark-ja.png")
     finally:
         context.close()
+
+
+def test_the_challenge_is_solved_while_typing_and_spent_by_the_post(stack, page):
+    from service.models import ChallengeUse
+
+    def set_challenge(mode: str) -> None:
+        with stack.rt.session() as session:
+            site = session.scalar(sa.select(Site).where(Site.slug == "demo"))
+            site.policy = {**(site.policy or {}), "challenge": mode}
+            session.commit()
+
+    def spent() -> int:
+        with stack.rt.session() as session:
+            return session.scalar(sa.select(sa.func.count()).select_from(ChallengeUse))
+
+    thread = new_thread("challenge")
+    before = spent()
+    set_challenge("always")
+    try:
+        page.goto(stack.article(thread))
+        widget = page.locator("#parley")
+        expect(widget.get_by_text("No comments yet")).to_be_visible()
+        asked = []
+        page.on("request", lambda r: asked.append(r.url) if "/api/v1/challenge" in r.url else None)
+        post_as_guest(widget, "Proof of work, done while I typed.")
+        expect(widget.locator("ol.thread > li.comment .body")).to_have_text(
+            "Proof of work, done while I typed."
+        )
+        assert len(asked) == 1
+        assert spent() == before + 1
+        # A browser solves one quickly: time the widget's own solver on a fresh challenge.
+        took = page.evaluate(
+            """async (base) => {
+                const c = await (await fetch(base + '/api/v1/challenge?site=demo')).json();
+                const t0 = performance.now();
+                for (let n = 0; n <= c.maxnumber; n++) {
+                  const d = new Uint8Array(await crypto.subtle.digest('SHA-256',
+                    new TextEncoder().encode(c.salt + n)));
+                  const hex = Array.from(d, b => b.toString(16).padStart(2, '0')).join('');
+                  if (hex === c.challenge) return {ms: performance.now() - t0, n};
+                }
+                return null;
+            }""",
+            stack.parley,
+        )
+        print(f"challenge solved in {took['ms']:.0f} ms after {took['n']} hashes")
+        assert took is not None
+    finally:
+        set_challenge("off")

@@ -104,6 +104,7 @@ const STRINGS = {
     closed: "Comments are closed.",
     preview: "Preview",
     write: "Write",
+    errChallenge: "Your browser could not finish the anti-spam check. Please try again.",
   },
   ja: {
     count: (/** @type {number} */ n) => `${n}件のコメント`,
@@ -201,6 +202,7 @@ const STRINGS = {
     closed: "コメントの受付は終了しました。",
     preview: "プレビュー",
     write: "編集に戻る",
+    errChallenge: "スパム対策の確認を完了できませんでした。もう一度お試しください。",
   },
   "zh-CN": {
     count: (/** @type {number} */ n) => `${n} 条评论`,
@@ -298,6 +300,7 @@ const STRINGS = {
     closed: "评论已关闭。",
     preview: "预览",
     write: "继续编辑",
+    errChallenge: "浏览器未能完成反垃圾验证,请重试。",
   },
 };
 

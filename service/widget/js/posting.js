@@ -3,6 +3,7 @@
  * decision, and saying in the reader's language what came of it. */
 
 import { q } from "./api.js";
+import { challengeFor } from "./challenge.js";
 import { h, safeUrl } from "./elements.js";
 import { FIELDS } from "./form.js";
 import { cleanHtml } from "./sanitizer.js";
@@ -32,6 +33,9 @@ export function postingFor(w, form, thread, signin, posted, actions) {
   const { t, config, state, api, keys, signedIn } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
+  const challenge = challengeFor(w);
+  // Solved while the reader writes: by the time they post, it is ready.
+  inputs.body.addEventListener("input", () => challenge.warm());
 
   // Preview: the server's own Markdown and sanitizer, so what is shown is what will be stored.
   const preview = h("div", { class: "preview", hidden: true });
@@ -180,7 +184,17 @@ export function postingFor(w, form, thread, signin, posted, actions) {
     if (!signedIn())
       payload.author = { name: values.name, email: values.email, url: values.url || undefined };
     try {
-      const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
+      /** @param {Promise<string | null>} solution */
+      const send = async (solution) => {
+        const solved = await solution;
+        if (solved) /** @type {any} */ (payload.client).challenge = solved;
+        return api("/api/v1/comments", { method: "POST", body: payload, auth: true });
+      };
+      const created = await send(challenge.take()).catch((error) => {
+        // The server wants a (new) solution: solve one now and send again, once.
+        if (error && error.challenge) return send(challenge.fresh());
+        throw error;
+      });
       const id = created.comment.id;
       // Only the author may see a comment that is not published yet: this key says who that is.
       const key = created.key;

@@ -243,6 +243,7 @@ export function threadFor(w, form, actions, retry) {
       state.downVotes = Boolean(page.down_votes);
       state.editWindow = Number(page.edit_window_minutes) || 0;
       state.closed = Boolean(page.closed);
+      state.challenge = String(page.challenge || "off");
       for (const listener of pageListeners) listener(page);
       for (const c of page.comments) addComment(c);
       w.setTotal(page.total);

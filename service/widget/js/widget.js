@@ -39,6 +39,7 @@ import { clockFor } from "./time.js";
  * @property {boolean} downVotes the site lets readers vote down
  * @property {number} editWindow minutes an author may edit or delete
  * @property {boolean} closed the thread takes no new comments
+ * @property {string} challenge the site's challenge policy ("off": never asked)
  *
  * @typedef {ReturnType<typeof widgetFor>} Widget
  */
@@ -82,6 +83,7 @@ export function widgetFor(host, config) {
     downVotes: false,
     editWindow: 0,
     closed: false,
+    challenge: "off",
   };
 
   const root = host.attachShadow({ mode: "open" });

@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from service import health
     from service.auth.views import bp as auth_bp
+    from service.comments.feeds import bp as feeds_bp
+    from service.comments.reader_views import bp as readers_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
     from service.moderation.console import bp as console_bp
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     for bp in (
         health.bp,
         comments_bp,
+        readers_bp,
+        feeds_bp,
         moderation_bp,
         openapi_bp,
         auth_bp,

@@ -50,8 +50,10 @@ def install_cors(app: Flask, prefixes: tuple[str, ...] = ("/api/", "/auth/")) ->
             return response
         if origin.rstrip("/").lower() in _known_origins():
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                "Authorization, Content-Type, X-Parley-Guest, X-Parley-Comment-Secret"
+            )
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
             response.headers["Access-Control-Max-Age"] = "600"
         response.headers.add("Vary", "Origin")
         return response

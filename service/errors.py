@@ -14,7 +14,7 @@ from typing import Any
 import redis
 import sqlalchemy.exc
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,17 @@ def where_raised(error: BaseException) -> str:
     return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
 
 
+def _matches_any(app: Flask, methods) -> bool:
+    adapter = app.url_map.bind_to_environ(request.environ)
+    for method in methods or ():
+        try:
+            adapter.match(request.path, method=method)
+            return True
+        except HTTPException:
+            continue
+    return False
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
@@ -101,6 +112,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if isinstance(error, MethodNotAllowed) and not _matches_any(app, error.valid_methods):
+            # Werkzeug answers 405 when the path fits a rule of another method before that
+            # rule's converter refused it (an id past what the column holds): no route, 404.
+            error = NotFound()
         status = error.code or 500
         code = _WERKZEUG_CODES.get(status, "bad_request" if status < 500 else "internal_error")
         message = error.description or error.name

@@ -70,6 +70,8 @@ class Thread(Base):
     title: Mapped[str | None] = mapped_column(sa.String(300))
     url: Mapped[str | None] = mapped_column(sa.String(2048))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A moderator closed it: no new comments, the existing ones stay (migration 0008).
+    closed_at: Mapped[datetime | None] = mapped_column()
 
     site: Mapped[Site] = relationship()
 
@@ -133,6 +135,12 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column()
+    # Reader features (migration 0008): vote tallies kept beside the votes for sorting,
+    # a moderator's pin, the author's last edit, and the author's deletion (a tombstone).
+    votes_up: Mapped[int] = mapped_column(default=0, server_default="0")
+    votes_down: Mapped[int] = mapped_column(default=0, server_default="0")
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    edited_at: Mapped[datetime | None] = mapped_column()
     # Where an imported comment came from ("wordpress", "disqus", ...) and its id there:
     # unique per site, so importing the same file again creates nothing (migration 0007).
     source: Mapped[str | None] = mapped_column(sa.String(32))
@@ -373,3 +381,91 @@ class ImportJob(Base):
     created_by: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- Reader features (issue 16): votes, reports, edit history, page likes, used challenges.
+# Owned by service/comments/{votes,reports,edits,likes,challenge}.py.
+
+
+class CommentVote(Base):
+    """One reader's vote on one comment. ``voter`` is ``identity:<id>`` for a signed-in reader,
+    ``guest:<keyed hash of the browser token and the address>`` for a guest."""
+
+    __tablename__ = "comment_votes"
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "voter"),
+        sa.Index("ix_comment_votes_comment_id_ip_hash", "comment_id", "ip_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    voter: Mapped[str] = mapped_column(sa.String(80))
+    value: Mapped[int] = mapped_column(sa.SmallInteger)
+    ip_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CommentReport(Base):
+    """A reader's flag on a published comment; one per reader and comment."""
+
+    __tablename__ = "comment_reports"
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "reporter"),
+        sa.Index("ix_comment_reports_site_id_dismissed_at", "site_id", "dismissed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"))
+    # Same form as CommentVote.voter; never shown to the comment's author.
+    reporter: Mapped[str] = mapped_column(sa.String(80))
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dismissed_at: Mapped[datetime | None] = mapped_column()
+    dismissed_by: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class CommentEdit(Base):
+    """A comment's text before an edit: the history moderators see."""
+
+    __tablename__ = "comment_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    body_source: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    # The status the comment had with that text.
+    status: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThreadLike(Base):
+    """One reader's like of the page a thread belongs to."""
+
+    __tablename__ = "thread_likes"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "liker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    liker: Mapped[str] = mapped_column(sa.String(80))
+    # Signed-in likers are shown by name and avatar; guests only count.
+    identity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identities.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    identity: Mapped[Identity | None] = relationship()
+
+
+class ChallengeUse(Base):
+    """A proof-of-work solution that was spent: each one lets one comment through, once."""
+
+    __tablename__ = "challenge_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -82,6 +82,22 @@ class Policy(_Part):
     flood_per_hour: int = 30
     trusted_after: int = 3  # published comments before an author is trusted
 
+    # What readers may do besides commenting (service/comments/: votes, edits, reports,
+    # likes, closing, challenge; docs/widget.md).
+    down_votes: bool = False  # readers may vote a comment down as well as up
+    default_sort: Literal["oldest", "newest", "top"] = "oldest"  # the widget's first order
+    edit_window_minutes: int = 15  # how long authors may edit or delete; 0: never
+    report_threshold: int = 3  # open reports that hold a published comment; 0: never
+    auto_close_days: int = 0  # close a thread this long after its first comment; 0: never
+    # When a comment needs a proof-of-work solution (service/comments/challenge.py): "off";
+    # "suspicious" (a client that already posted challenge_after comments on the site in
+    # challenge_window_minutes, or a borderline first look: honeypot filled, no render token,
+    # more links than max_links); "guests" (every guest comment, and suspicious ones);
+    # "always". Off by default: API clients that post without the widget keep working.
+    challenge: Literal["off", "suspicious", "guests", "always"] = "off"
+    challenge_after: int = 3
+    challenge_window_minutes: int = 10
+
     @classmethod
     def of(cls, stored: Mapping[str, Any] | None, *, strict: bool = True) -> Policy:
         """The policy a site stored, with the defaults for what it left out.

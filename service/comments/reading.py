@@ -7,23 +7,31 @@ import hashlib
 import hmac
 import json
 import time
+from functools import partial
 
 import redis
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from service.access import TOKEN_PREFIX, bearer_token, current_actor
 from service.auth.readers import reader_identity
+from service.comments import ranking
 from service.comments.schemas import AuthorOut, CommentOut
+from service.effects import after_commit
 from service.errors import ApiError
+from service.comments.freshness import invalidate_after_commit
 from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
-from service.runtime import Runtime
+from service.runtime import Runtime, current_runtime
 from service.status import Status
 from service.urls import safe_url
 
+_Reply = aliased(Comment)
 
-def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None) -> CommentOut:
+
+def comment_out(
+    comment: Comment, thread_key: str, *, public: bool | None = None, down_votes: bool = False
+) -> CommentOut:
     public = comment.status == Status.PUBLISHED if public is None else public
     out = CommentOut(
         id=comment.id,
@@ -32,6 +40,11 @@ def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None
         status=comment.status,
         depth=comment.depth,
         created_at=comment.created_at,
+        votes=comment.votes_up or 0,
+        score=(comment.votes_up or 0) - (comment.votes_down or 0) if down_votes else None,
+        pinned=bool(comment.pinned),
+        edited=comment.edited_at is not None,
+        edited_at=comment.edited_at,
         deleted=comment.deleted_at is not None,
     )
     if public and out.deleted:
@@ -48,6 +61,14 @@ def comment_out(comment: Comment, thread_key: str, *, public: bool | None = None
         )
         out.body_html = comment.body_html
     return out
+
+
+def thread_changed(session: Session, thread_id: int) -> None:
+    """Something readers see on the thread changed (a vote, an edit, a deletion, a pin, a like,
+    closing): its cached pages and counts are dropped after the commit
+    (``service.comments.freshness``). Status changes are also announced to waiting readers
+    (``announce_after_commit``), which invalidates the same way."""
+    invalidate_after_commit(session, current_runtime(), thread_id)
 
 
 # -- who may see an unpublished comment's status ----------------------------------------------
@@ -81,29 +102,77 @@ def may_see_status(session: Session, secret_key: str, comment: Comment, key: str
         return False
 
 
-def thread_page(session: Session, site_id: int, key: str, after: int, limit: int):
+def thread_page(
+    session: Session,
+    site_id: int,
+    key: str,
+    after: int,
+    limit: int,
+    sort: str = "oldest",
+    *,
+    down_votes: bool = False,
+):
+    """One page of the thread's published comments in ``sort`` order, with the total and the
+    next cursor. Pinned comments come first, on the first page. "oldest" pages by id, so
+    replies arrive after their parents; "newest" and "top" order the top-level comments and
+    put each one's replies (oldest first) right after it, so a page never splits a
+    conversation from its start (see ``service.comments.ranking``)."""
     thread = session.scalar(sa.select(Thread).where(Thread.site_id == site_id, Thread.key == key))
     if thread is None:
         return [], 0, None
-    published = (Comment.thread_id == thread.id, Comment.status == Status.PUBLISHED)
-    rows = session.scalars(
-        sa.select(Comment)
-        .options(joinedload(Comment.identity))
-        .where(*published, Comment.id > after)
-        .order_by(Comment.id)
-        .limit(limit + 1)
-    ).all()
-    total = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(*published))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = rows[-1].id if more else None
-    return [comment_out(c, key, public=True) for c in rows], total or 0, next_cursor
+    shown = (
+        Comment.thread_id == thread.id,
+        Comment.status == Status.PUBLISHED,
+        # A deleted comment stays only as the tombstone its published replies hang from.
+        sa.or_(
+            Comment.deleted_at.is_(None),
+            sa.exists().where(
+                _Reply.parent_id == Comment.id,
+                _Reply.status == Status.PUBLISHED,
+                _Reply.deleted_at.is_(None),
+            ),
+        ),
+    )
+    counted = (
+        Comment.thread_id == thread.id,
+        Comment.status == Status.PUBLISHED,
+        Comment.deleted_at.is_(None),
+    )
+    total = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(*counted))
+    load = sa.select(Comment).options(joinedload(Comment.identity)).where(*shown)
+    if sort == "oldest":
+        rows = list(
+            session.scalars(
+                load.where(Comment.id > after, Comment.pinned.is_(False))
+                .order_by(Comment.id)
+                .limit(limit + 1)
+            ).all()
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = rows[-1].id if more else None
+        if after == 0:
+            pinned = session.scalars(load.where(Comment.pinned.is_(True)).order_by(Comment.id))
+            rows = [*pinned, *rows]
+    else:
+        rows, next_cursor = ranking.page(
+            session.scalars(load.order_by(Comment.id)).all(), sort, after, limit
+        )
+    out = [comment_out(c, key, public=True, down_votes=down_votes) for c in rows]
+    return out, total or 0, next_cursor
 
 
 def published_counts(session: Session, site_id: int, keys: list[str]) -> dict[str, int]:
     rows = session.execute(
         sa.select(Thread.key, sa.func.count(Comment.id))
-        .join(Comment, sa.and_(Comment.thread_id == Thread.id, Comment.status == Status.PUBLISHED))
+        .join(
+            Comment,
+            sa.and_(
+                Comment.thread_id == Thread.id,
+                Comment.status == Status.PUBLISHED,
+                Comment.deleted_at.is_(None),
+            ),
+        )
         .where(Thread.site_id == site_id, Thread.key.in_(keys))
         .group_by(Thread.key)
     ).all()

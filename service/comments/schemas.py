@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -48,6 +48,8 @@ class ClientSignals(Strict):
 
     honeypot: Annotated[str, Field(max_length=1000)] = ""
     render_token: Annotated[str, Field(max_length=500)] | None = None
+    # A solved ALTCHA challenge (base64 JSON), where the site asks for one.
+    challenge: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class CommentIn(Strict):
@@ -68,6 +70,9 @@ class AuthorOut(BaseModel):
     provider: str | None = None
 
 
+Sort = Literal["oldest", "newest", "top"]
+
+
 class CommentOut(BaseModel):
     id: int
     thread: str
@@ -78,7 +83,15 @@ class CommentOut(BaseModel):
     # Only for published comments: unpublished text and authors are not public.
     author: AuthorOut | None = None
     body_html: str | None = None
-    # A placeholder for a deleted comment whose replies keep their place: no author, no text.
+    # Readers' up votes; with the site's down votes on, ``score`` is up minus down.
+    votes: int = 0
+    score: int | None = None
+    # A moderator pinned it to the top of the thread.
+    pinned: bool = False
+    # Its author changed it (``edited_at``: when last); the text shown is the latest.
+    edited: bool = False
+    edited_at: datetime | None = None
+    # Its author deleted it: a tombstone with no author and no text, kept for its replies.
     deleted: bool = False
 
 
@@ -90,6 +103,9 @@ class CommentCreated(CommentEnvelope):
     # Shows the author (and only them) the comment's status while it is unpublished: send it
     # back as ?key= to GET /api/v1/comments/{id}.
     key: str
+    # Lets this browser edit or delete the comment within the site's window (header
+    # X-Parley-Comment-Secret); keep it like a password, never in a cookie.
+    secret: str
     # For the same reader's next comment on this thread: each token vouches for one comment.
     render_token: str
 
@@ -105,8 +121,23 @@ class ThreadQuery(Strict):
     model_config = ConfigDict(extra="ignore", strict=False)
     site: Slug
     thread: ThreadKey
+    # The cursor: send back the page's next_cursor (a comment id for "oldest", a count of
+    # top-level comments already shown for the other orders).
     after: Annotated[int, Field(ge=0)] = 0
     limit: Annotated[int, Field(ge=1, le=200)] = 50
+    # Missing: the site's default_sort. Replies always follow their parent, oldest first.
+    sort: Sort | None = None
+
+
+class Liker(BaseModel):
+    name: str | None
+    avatar_url: str | None = None
+
+
+class Likes(BaseModel):
+    # Every reader's like, guests too; ``likers`` are up to 20 signed-in readers, newest first.
+    count: int = 0
+    likers: list[Liker] = []
 
 
 class ThreadPage(BaseModel):
@@ -114,6 +145,16 @@ class ThreadPage(BaseModel):
     comments: list[CommentOut]
     total: int
     next_cursor: int | None
+    # The order of this page, and whether readers may vote down and may still comment.
+    sort: Sort = "oldest"
+    down_votes: bool = False
+    closed: bool = False
+    # How long after posting an author may still edit or delete (0: not at all).
+    edit_window_minutes: int = 0
+    # The site's challenge policy: anything but "off" and the widget solves one while the
+    # reader types (GET /api/v1/challenge).
+    challenge: str = "off"
+    likes: Likes = Likes()
     # The site's reply nesting limit, so the widget hides "Reply" where a reply would be refused.
     max_depth: int
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.comments.closing import check_open, thread_of
 from service.comments.render_token import read_render_token
 from service.comments.schemas import CommentIn
 from service.effects import after_commit
@@ -81,6 +82,7 @@ def submit_comment(
                 "validation_failed", "author: guests must give a name and an email", field="author"
             )
 
+    check_open(thread_of(session, site.id, data.thread), policy)
     thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
     parent = _parent(session, thread, data.parent, policy.max_depth)
     client = data.client

@@ -6,7 +6,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from service.api import endpoint
 from service.auth.readers import reader_identity
-from service.comments import cache, reading
+from service.comments import cache, challenge, reading
+from service.comments.closing import is_closed, thread_of
+from service.comments.edits import comment_secret
+from service.comments.likes import thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
@@ -47,6 +50,7 @@ def create_comment(body: CommentIn):
         _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
+        challenge.check(rt, session, site, body, identity)
         with rt.writing():
             comment = submit_comment(rt, session, site, body, who)
             session.commit()
@@ -54,7 +58,9 @@ def create_comment(body: CommentIn):
         key = reading.comment_key(rt.settings.secret_key, comment.id)
         # The token just spent vouched for this comment only; the reader's next one needs its own.
         token = issue_render_token(rt.settings.secret_key, site.id, body.thread)
-    return CommentCreated(comment=out, key=key, render_token=token).model_dump(mode="json"), 202
+    secret = comment_secret(rt.settings.secret_key, comment.id)
+    created = CommentCreated(comment=out, key=key, secret=secret, render_token=token)
+    return created.model_dump(mode="json"), 202
 
 
 def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
@@ -109,9 +115,10 @@ def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comm
     bp,
     "/comments",
     "GET",
-    summary="A thread's published comments, oldest first, with parent ids. Cacheable: a strong "
-    "ETag (If-None-Match answers 304), Cache-Control public with stale-while-revalidate, and "
-    "Surrogate-Key / Cache-Tag naming the thread for a CDN purge",
+    summary="A thread's published comments (sort=oldest|newest|top, replies under their "
+    "parents, pinned first) with votes, pins, edits and tombstones, and the page's likes. "
+    "Cacheable: a strong ETag (If-None-Match answers 304), Cache-Control public with "
+    "stale-while-revalidate, and Surrogate-Key / Cache-Tag naming the thread for a CDN purge",
     query=ThreadQuery,
     responses={200: ThreadPage},
     errors=(404,),
@@ -122,17 +129,31 @@ def list_comments(query: ThreadQuery):
     def build() -> bytes:
         with rt.session() as session:
             site = get_site(session, query.site)
+            policy = policy_of(site, strict=False)
+            sort = query.sort or policy.default_sort
             comments, total, next_cursor = reading.thread_page(
-                session, site.id, query.thread, query.after, query.limit
+                session,
+                site.id,
+                query.thread,
+                query.after,
+                query.limit,
+                sort,
+                down_votes=policy.down_votes,
             )
-            max_depth = policy_of(site, strict=False).max_depth
-        page = ThreadPage(
-            thread=query.thread,
-            comments=comments,
-            total=total,
-            next_cursor=next_cursor,
-            max_depth=max_depth,
-        )
+            thread = thread_of(session, site.id, query.thread)
+            page = ThreadPage(
+                thread=query.thread,
+                comments=comments,
+                total=total,
+                next_cursor=next_cursor,
+                max_depth=policy.max_depth,
+                sort=sort,
+                down_votes=policy.down_votes,
+                closed=thread is not None and is_closed(thread, policy),
+                edit_window_minutes=max(0, policy.edit_window_minutes),
+                challenge=policy.challenge,
+                likes=thread_likes(session, thread),
+            )
         return page.model_dump_json().encode()
 
     # Every query parameter but the site and thread picks a variant of the thread's page.

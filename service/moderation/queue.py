@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from service.comments.reports import add_reports, has_open_reports
 from service.models import CheckResultRow, Comment, Site, Thread
 from service.moderation.schemas import (
     AuthorHistory,
@@ -197,7 +198,9 @@ def list_queue(
         .order_by(Comment.id.desc())
         .limit(limit + 1)
     )
-    if query.status != "all":
+    if query.status == "reported":
+        stmt = stmt.where(has_open_reports())
+    elif query.status != "all":
         stmt = stmt.where(Comment.status == query.status)
     if query.cursor is not None:
         stmt = stmt.where(Comment.id < query.cursor)
@@ -228,4 +231,5 @@ def list_queue(
     rows = rows[:limit]
     histories = author_histories(session, site, rows)
     items = [queue_item(c, site, policy, histories) for c in rows]
+    add_reports(session, items)
     return items, (rows[-1].id if more else None)

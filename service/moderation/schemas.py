@@ -7,9 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
+from service.comments.reader_schemas import ReportItem
 from service.schemas import Slug, Strict
 
-StatusFilter = Literal["pending", "held", "spam", "published", "rejected", "all"]
+# "reported": comments with reports no moderator has dismissed, whatever their status.
+StatusFilter = Literal["pending", "held", "spam", "published", "rejected", "reported", "all"]
 Action = Literal["approve", "reject", "spam", "ham"]
 
 
@@ -99,6 +101,8 @@ class QueueItem(BaseModel):
     link_domains: list[str] = []
     author_key: str | None = None
     author_history: AuthorHistory | None = None
+    # Readers' reports, oldest first (service.comments.reports): reasons, never reporters.
+    reports: list[ReportItem] = []
 
 
 class QueuePage(BaseModel):

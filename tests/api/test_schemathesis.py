@@ -40,6 +40,10 @@ def _toward_real_data(case, real: bool, an_id: int, action: str):
         case.query["site"] = "demo"
     if isinstance(case.body, dict) and "site" in case.body:
         case.body["site"] = "demo"
+    # The seeded thread, so thread operations (likes, closing) find one.
+    for params in (case.query, case.body):
+        if isinstance(params, dict) and "thread" in params:
+            params["thread"] = "/seeded"
     for name in list(case.path_parameters or {}):
         if name.endswith("_id"):
             case.path_parameters[name] = an_id

@@ -7,7 +7,8 @@ import { BASE } from "./page.js";
 /**
  * @typedef {{code: string, message: string, field?: string, retry_after?: number,
  *   status?: number}} ApiFailure
- * @typedef {{method?: string, body?: object, auth?: boolean, cache?: RequestCache}} CallOptions
+ * @typedef {{method?: string, body?: object, auth?: boolean, cache?: RequestCache,
+ *   headers?: Record<string, string>}} CallOptions
  * @typedef {(path: string, options?: CallOptions) => Promise<any>} Api
  */
 
@@ -27,9 +28,12 @@ export const q = (params) =>
  * @returns {Api}
  */
 export function apiClient(auth) {
-  return async (path, { method = "GET", body, auth: withToken = false, cache = "no-store" } = {}) => {
+  return async (
+    path,
+    { method = "GET", body, auth: withToken = false, cache = "no-store", headers: extra } = {},
+  ) => {
     /** @type {Record<string, string>} */
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", ...extra };
     if (body) headers["Content-Type"] = "application/json";
     const signedIn = withToken ? auth() : null;
     if (signedIn && signedIn.token) headers.Authorization = `Bearer ${signedIn.token}`;

@@ -1,12 +1,14 @@
 // @ts-check
 /* Mounting the widget: find where, read the embed's settings, build the parts, start. */
 
+import { actionsFor } from "./actions.js";
 import { formFor } from "./form.js";
 import { liveFor } from "./live.js";
 import { findHost, readConfig, script } from "./page.js";
 import { postingFor } from "./posting.js";
 import { signinFor } from "./signin.js";
 import { threadFor } from "./thread.js";
+import { toolbarFor } from "./toolbar.js";
 import { widgetFor } from "./widget.js";
 
 /**
@@ -21,10 +23,12 @@ function mount(script, host) {
   }
   const w = widgetFor(host, config);
   const form = formFor(w);
-  const thread = threadFor(w, form, () => start());
+  const actions = actionsFor(w);
+  const thread = threadFor(w, form, actions, () => start());
+  toolbarFor(w, form, thread);
   const live = liveFor(w, thread);
   const signin = signinFor(w, form);
-  postingFor(w, form, thread, signin, live.renew);
+  postingFor(w, form, thread, signin, live.renew, actions);
 
   async function start() {
     w.notice.className = "loading";
@@ -34,9 +38,15 @@ function mount(script, host) {
     if (!loaded) return;
     await thread.restorePending();
     live.listen();
+    // A permalink: load pages until the comment is there, then show and highlight it.
     const match = /^#parley-comment-(\d+)$/.exec(location.hash);
-    const linked = match && w.state.comments.get(Number(match[1]));
-    if (linked) linked.li.scrollIntoView();
+    const linked = match && (await thread.find(Number(match[1])));
+    if (linked) {
+      linked.li.classList.add("target");
+      linked.li.scrollIntoView({ block: "center" });
+      const article = linked.li.querySelector("article");
+      if (article) article.focus({ preventScroll: true });
+    }
   }
 
   signin.renderIdentity();

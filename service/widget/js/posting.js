@@ -3,8 +3,10 @@
  * decision, and saying in the reader's language what came of it. */
 
 import { q } from "./api.js";
-import { safeUrl } from "./elements.js";
+import { challengeFor } from "./challenge.js";
+import { h, safeUrl } from "./elements.js";
 import { FIELDS } from "./form.js";
+import { cleanHtml } from "./sanitizer.js";
 import { storage } from "./storage.js";
 
 const WAIT_SECONDS = 8;
@@ -25,11 +27,45 @@ const FIELD_OF = /** @type {Record<string, typeof FIELDS[number]>} */ ({
  * @param {import("./thread.js").Thread} thread
  * @param {import("./signin.js").Signin} signin
  * @param {() => void} posted called once a comment is stored (its thread exists from then on)
+ * @param {import("./actions.js").Actions} actions
  */
-export function postingFor(w, form, thread, signin, posted) {
+export function postingFor(w, form, thread, signin, posted, actions) {
   const { t, config, state, api, keys, signedIn } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
+  const challenge = challengeFor(w);
+  // Solved while the reader writes: by the time they post, it is ready.
+  inputs.body.addEventListener("input", () => challenge.warm());
+
+  // Preview: the server's own Markdown and sanitizer, so what is shown is what will be stored.
+  const preview = h("div", { class: "preview", hidden: true });
+  const previewButton = h("button", { type: "button", class: "button", "aria-pressed": "false" });
+  const showingPreview = () => !preview.hidden;
+  function previewMode(/** @type {boolean} */ on) {
+    preview.hidden = !on;
+    inputs.body.hidden = on;
+    previewButton.textContent = t(on ? "write" : "preview");
+    previewButton.setAttribute("aria-pressed", String(on));
+  }
+  previewButton.addEventListener("click", async () => {
+    if (showingPreview()) {
+      previewMode(false);
+      inputs.body.focus();
+      return;
+    }
+    const body = inputs.body.value.trim();
+    if (!body) return form.showFieldError("body", t("errBodyRequired"));
+    try {
+      const answer = await api("/api/v1/preview", { method: "POST", body: { site: config.site, body } });
+      preview.replaceChildren(cleanHtml(answer.html));
+      previewMode(true);
+    } catch (error) {
+      showApiError(/** @type {import("./api.js").ApiFailure} */ (error));
+    }
+  });
+  previewMode(false);
+  inputs.body.after(preview);
+  submitButton.after(previewButton);
 
   /** @param {{body: string, name: string, email: string, url: string}} values */
   function validate(values) {
@@ -151,12 +187,24 @@ export function postingFor(w, form, thread, signin, posted) {
     if (!signedIn())
       payload.author = { name: values.name, email: values.email, url: values.url || undefined };
     try {
-      const created = await api("/api/v1/comments", { method: "POST", body: payload, auth: true });
+      /** @param {Promise<string | null>} solution */
+      const send = async (solution) => {
+        const solved = await solution;
+        if (solved) /** @type {any} */ (payload.client).challenge = solved;
+        return api("/api/v1/comments", { method: "POST", body: payload, auth: true });
+      };
+      const created = await send(challenge.take()).catch((error) => {
+        // The server wants a (new) solution: solve one now and send again, once.
+        if (error && error.challenge) return send(challenge.fresh());
+        throw error;
+      });
       const id = created.comment.id;
       // Only the author may see a comment that is not published yet: this key says who that is.
       const key = created.key;
       // Each token vouches for one comment; the answer carries the one for the next.
       if (created.render_token) state.renderToken = created.render_token;
+      // This browser may edit or delete it for a while: the secret says it is the author.
+      if (created.secret) actions.rememberMine(id, created.secret, values.body);
       posted();
       if (!signedIn()) {
         const { name, email, url } = values;
@@ -184,6 +232,7 @@ export function postingFor(w, form, thread, signin, posted) {
         /* the comment is stored; treat it as awaiting a decision */
       }
       inputs.body.value = "";
+      previewMode(false);
       if (parent != null) form.closeReply(false);
       let target;
       if (final.status === "published") {

@@ -27,11 +27,14 @@ const PENDING_DAYS = 30;
 /**
  * @param {import("./widget.js").Widget} w
  * @param {import("./form.js").Form} form
+ * @param {import("./actions.js").Actions} actions
  * @param {() => void} retry loads the thread again after a failed first load
  */
-export function threadFor(w, form, retry) {
+export function threadFor(w, form, actions, retry) {
   const { t, config, state, root, list, notice, moreButton, api, keys } = w;
   moreButton.addEventListener("click", () => loadPage());
+  /** @type {((page: any) => void)[]} */
+  const pageListeners = [];
 
   /**
    * @param {any} author
@@ -76,10 +79,8 @@ export function threadFor(w, form, retry) {
           h("p", { class: "note" }, t("awaiting")),
           h("div", { class: "text" }, c.body || ""),
         )
-      : c.deleted
-        ? h("p", { class: "note" }, t("deleted"))
-        : h("div", { class: "body" }, cleanHtml(c.body_html));
-    const canReply = !pending && !c.deleted && (c.depth || 0) < state.maxDepth;
+      : h("div", { class: "body" }, cleanHtml(c.body_html));
+    const canReply = !pending && !c.deleted && !state.closed && (c.depth || 0) < state.maxDepth;
     const replyButton = canReply
       ? h(
           "button",
@@ -97,31 +98,37 @@ export function threadFor(w, form, retry) {
           t("reply"),
         )
       : null;
-    const article = h(
-      "article",
-      { tabindex: "-1", "aria-labelledby": authorId },
-      avatar(author, (c.depth || 0) > 0 ? 32 : 40),
+    const main = h(
+      "div",
+      { class: "main" },
       h(
         "div",
-        { class: "main" },
-        h(
-          "div",
-          { class: "meta" },
-          authorEl(author, authorId),
-          w.timeEl(c.created_at, pending ? null : c.id),
-        ),
-        body,
-        replyButton && h("div", { class: "actions-row" }, replyButton),
+        { class: "meta" },
+        authorEl(author, authorId),
+        w.timeEl(c.created_at, pending ? null : c.id),
+        c.pinned && h("span", { class: "badge" }, t("pinned")),
+        c.edited && h("span", { class: "edited" }, t("edited")),
       ),
+      body,
     );
-    return h(
+    const article = c.deleted
+      ? actions.tombstone(c.id)
+      : h(
+          "article",
+          { tabindex: "-1", "aria-labelledby": authorId },
+          avatar(author, (c.depth || 0) > 0 ? 32 : 40),
+          main,
+        );
+    const li = h(
       "li",
       {
-        class: pending ? "comment pending" : "comment",
+        class: `comment${pending ? " pending" : ""}${c.pinned ? " pinned" : ""}`,
         id: pending ? `parley-pending-${c.id}` : `parley-comment-${c.id}`,
       },
       article,
     );
+    if (!pending && !c.deleted) main.append(actions.row(c, replyButton, () => ({ li, main })));
+    return li;
   }
 
   /**
@@ -228,11 +235,17 @@ export function threadFor(w, form, retry) {
     list.setAttribute("aria-busy", "true");
     try {
       const page = await api(
-        `/api/v1/comments?${q({ site: config.site, thread: config.thread, after: state.next || undefined, limit: 100 })}`,
+        `/api/v1/comments?${q({ site: config.site, thread: config.thread, after: state.next || undefined, limit: 100, sort: state.sort || undefined })}`,
         // Public and cacheable: revalidated (ETag, 304) on every load, never shown stale.
         { cache: "no-cache" },
       );
       state.maxDepth = typeof page.max_depth === "number" ? page.max_depth : state.maxDepth;
+      state.sort = page.sort || "oldest";
+      state.downVotes = Boolean(page.down_votes);
+      state.editWindow = Number(page.edit_window_minutes) || 0;
+      state.closed = Boolean(page.closed);
+      state.challenge = String(page.challenge || "off");
+      for (const listener of pageListeners) listener(page);
       for (const c of page.comments) addComment(c);
       w.setTotal(page.total);
       state.next = page.next_cursor;
@@ -257,5 +270,33 @@ export function threadFor(w, form, retry) {
     }
   }
 
-  return { addComment, rememberPending, showPending, restorePending, loadPage };
+  /** Forgets the comments shown, so the next page is the first again (a new order). */
+  function reset() {
+    state.comments.clear();
+    state.next = null;
+    list.replaceChildren();
+    form.closeReply(false);
+  }
+
+  /**
+   * The comment ``id``, loading more pages until it is there or there are no more.
+   * @param {number} id
+   */
+  async function find(id) {
+    while (!state.comments.has(id) && state.next != null) {
+      if (!(await loadPage())) break;
+    }
+    return state.comments.get(id);
+  }
+
+  return {
+    addComment,
+    rememberPending,
+    showPending,
+    restorePending,
+    loadPage,
+    reset,
+    find,
+    onPage: (/** @type {(page: any) => void} */ fn) => pageListeners.push(fn),
+  };
 }

@@ -35,6 +35,11 @@ import { clockFor } from "./time.js";
  * @property {number | null} replyTo
  * @property {HTMLElement | null} replyButton
  * @property {boolean} signinRequired
+ * @property {string} sort the thread's order: oldest, newest or top
+ * @property {boolean} downVotes the site lets readers vote down
+ * @property {number} editWindow minutes an author may edit or delete
+ * @property {boolean} closed the thread takes no new comments
+ * @property {string} challenge the site's challenge policy ("off": never asked)
  *
  * @typedef {ReturnType<typeof widgetFor>} Widget
  */
@@ -54,6 +59,12 @@ export function widgetFor(host, config) {
     pending: `${KEY}:pending:${config.thread}`,
     guest: `parley:${ORIGIN}:guest`,
     notify: `parley:${ORIGIN}:notify`,
+    // This browser's own comments (id -> their secret), votes and order: localStorage only.
+    mine: `${KEY}:mine`,
+    votes: `${KEY}:votes`,
+    sort: `${KEY}:sort`,
+    liked: `${KEY}:liked:${config.thread}`,
+    browser: `parley:${ORIGIN}:browser`,
   };
 
   /** @type {State} */
@@ -68,6 +79,11 @@ export function widgetFor(host, config) {
     replyTo: null,
     replyButton: null,
     signinRequired: false,
+    sort: String(storage.get(keys.sort) || ""),
+    downVotes: false,
+    editWindow: 0,
+    closed: false,
+    challenge: "off",
   };
 
   const root = host.attachShadow({ mode: "open" });
@@ -119,6 +135,17 @@ export function widgetFor(host, config) {
     return Boolean(state.auth && state.auth.token);
   }
 
+  /** A random id for this browser: with its address, who a guest is for votes and likes. */
+  function browserHeaders() {
+    let token = storage.get(keys.browser);
+    if (typeof token !== "string" || !/^[\w-]{16,64}$/.test(token)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(18));
+      token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+      storage.set(keys.browser, token);
+    }
+    return { "X-Parley-Guest": token };
+  }
+
   const clock = clockFor(config.lang);
   clock.keepFresh(root);
 
@@ -138,5 +165,6 @@ export function widgetFor(host, config) {
     announce,
     setTotal,
     signedIn,
+    browserHeaders,
   };
 }

@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
 
     from service import health
+    from service.auth.sso_views import bp as site_sso_bp
     from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         dashboard_bp,
         notifications_bp,
         tokens_bp,
+        site_sso_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

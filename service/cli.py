@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -102,6 +103,55 @@ def sites_create(
             verb = "updated"
         session.commit()
         click.echo(f"site {slug} {verb}; origins: {', '.join(site.allowed_origins) or '(none)'}")
+
+
+@sites.command("update", help="Change a site's settings: its sign-in by the host's accounts (SSO).")
+@click.argument("slug")
+@click.option(
+    "--sso-secret",
+    "sso_secret",
+    help="HS256 secret shared with the host's server (>= 32 bytes); - reads it from stdin.",
+)
+@click.option("--sso-jwks-url", "sso_jwks_url", help="URL of the host's public keys (RS256/ES256).")
+@click.option(
+    "--sso-trust-email/--no-sso-trust-email",
+    "sso_trust_email",
+    default=None,
+    help="Believe the host's email_verified claim (default: not).",
+)
+@click.option("--no-sso", "no_sso", is_flag=True, help="Turn SSO off.")
+def sites_update(
+    slug: str,
+    sso_secret: str | None,
+    sso_jwks_url: str | None,
+    sso_trust_email: bool | None,
+    no_sso: bool,
+) -> None:
+    from service.auth.sso import configure_sso, describe
+
+    if sso_secret == "-":
+        sso_secret = sys.stdin.read().strip()
+    with closing(load_runtime()) as rt, rt.session() as session:
+        site = _site(session, slug)
+        with _refusals_as_errors():
+            row = configure_sso(
+                session,
+                site,
+                settings=rt.settings,
+                actor=CLI_ACTOR,
+                secret=sso_secret,
+                jwks_url=sso_jwks_url,
+                trust_email=sso_trust_email,
+                disable=no_sso,
+            )
+        session.commit()
+        sso = describe(row)
+    if not sso["enabled"]:
+        click.echo(f"site {slug} updated; sso: off")
+        return
+    how = "HS256 shared secret" if sso["method"] == "secret" else f"JWKS {sso['jwks_url']}"
+    trust = "trusted" if sso["trust_email"] else "not trusted"
+    click.echo(f"site {slug} updated; sso: {how}; host-verified emails {trust}")
 
 
 @sites.command("list", help="List sites.")

@@ -43,6 +43,7 @@ ROUTES: dict[str, str] = {
     "dashboard.mail_link_act": "moderate",
     "tokens.make_token": "moderate",
     "tokens.revoke": "moderate",
+    "site_sso.update_site": "moderate",
     "notifications.add_webhook": "moderate",
     "notifications.remove_webhook": "moderate",
     "notifications.subscribe_to_replies": "write",
@@ -50,6 +51,7 @@ ROUTES: dict[str, str] = {
     "auth.login": "signin",
     "auth.callback": "signin",
     "auth.logout": "signin",
+    "auth.sso": "signin",
 }
 
 _MESSAGES = {

@@ -50,13 +50,16 @@ from service.auth.schemas import (
     Me,
     ProviderList,
     ProviderOut,
+    SignedIn,
     SiteQuery,
+    SsoIn,
 )
+from service.auth.sso import SsoRefused, refused_as_api_error, sign_in_with_token, site_label
 from service.errors import ApiError, where_raised
 from service.models import Identity, Site
 from service.runtime import current_runtime
 from service.security_headers import use_policy
-from service.sites import get_site, origin_allowed, origin_of
+from service.sites import check_origin, get_site, origin_allowed, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +127,16 @@ def _failure(context: dict, code: str, message: str, status: int = 400):
     return _page("Sign-in failed", message, body, targets, status, back=context.get("next"))
 
 
-def _identity_out(identity: Identity) -> IdentityOut:
+def _identity_out(identity: Identity, db=None) -> IdentityOut:
     provider = _providers().get(identity.provider)
+    label = provider.config.label if provider else None
+    if label is None and db is not None:
+        label = site_label(db, identity.provider)  # a site's own accounts: the site's name
+    if label is None and identity.provider == "email":
+        label = "Email"
     return IdentityOut(
         provider=identity.provider,
-        provider_label=provider.config.label if provider else identity.provider,
+        provider_label=label or identity.provider,
         name=identity.name,
         email=identity.email,
         email_verified=identity.email_verified,
@@ -371,7 +379,7 @@ def me(query: SiteQuery):
         if bearer_token() is not None:
             site = get_site(db, _require_site(query))
             identity = reader_identity(db, rt.settings.secret_key, site)
-            return Me(identity=_identity_out(identity)).model_dump(mode="json")
+            return Me(identity=_identity_out(identity, db)).model_dump(mode="json")
         identity = session_identity(db)
         if identity is None:
             raise ApiError("unauthorized", "you are not signed in")
@@ -422,3 +430,30 @@ def logout(query: LogoutQuery):
     return LoggedOut(
         revoked_token=token is not None, cleared_session=cleared, ended_sessions=ended
     ).model_dump(mode="json")
+
+
+@endpoint(
+    bp,
+    "/sso",
+    "POST",
+    summary="Sign a site's own reader in with the JWT the host signed (host-site SSO): "
+    "the same reader token the sign-in popup gives",
+    body=SsoIn,
+    responses={200: SignedIn},
+    errors=(401, 403, 404),
+)
+def sso(body: SsoIn):
+    rt = current_runtime()
+    with rt.session() as db:
+        site = get_site(db, body.site)
+        check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
+        try:
+            identity = sign_in_with_token(db, rt.settings, site, body.token)
+        except SsoRefused as refused:
+            # The reason is for the site owner, in the log; the reader gets one sentence.
+            log.warning("SSO token refused for site %s: %s", site.slug, refused)
+            raise refused_as_api_error() from None
+        token = issue_reader_token(rt.settings.secret_key, identity.id, site.id)
+        who = _identity_out(identity, db)
+        db.commit()
+    return SignedIn(token=token, expires_in=token_ttl(), identity=who).model_dump(mode="json")

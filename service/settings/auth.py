@@ -25,6 +25,9 @@ A reader's sign-in lasts ``PARLEY_READER_TOKEN_TTL`` seconds (default 86400, one
 can read it, so it is short-lived, and signing in again is one click while the provider
 remembers the reader.
 
+A site's SSO keys published at a JWKS URL are fetched through the webhook guard: loopback and
+private addresses are refused unless ``PARLEY_SSO_ALLOW_PRIVATE=1`` (an intranet host).
+
 A moderator's sign-in on Parley's own pages is a server-side session (``service.access``): it
 ends at logout, after ``PARLEY_SESSION_LIFETIME`` seconds whatever happens (default 43200,
 12 hours; 300 to 604800), and after ``PARLEY_SESSION_IDLE_TIMEOUT`` seconds without a request
@@ -81,6 +84,9 @@ class AuthSettings:
     reader_token_ttl: int = READER_TOKEN_TTL  # seconds
     session_lifetime: int = SESSION_LIFETIME  # seconds from sign-in, whatever happens
     session_idle_timeout: int = SESSION_IDLE_TIMEOUT  # seconds without a request
+    # A site's SSO keys (JWKS) may be fetched from loopback and private addresses
+    # (PARLEY_SSO_ALLOW_PRIVATE=1: an intranet host, or tests); refused by default.
+    sso_allow_private: bool = False
 
     def get(self, name: str) -> ProviderConfig | None:
         return next((p for p in self.providers if p.name == name), None)
@@ -259,6 +265,7 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
         ),
         session_lifetime=lifetime,
         session_idle_timeout=idle,
+        sso_allow_private=reader.integer("PARLEY_SSO_ALLOW_PRIVATE", 0, low=0, high=1) == 1,
     )
 
 

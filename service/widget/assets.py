@@ -47,6 +47,7 @@ EMBED_MODULES: tuple[str, ...] = (
     "thread.js",
     "live.js",
     "signin.js",
+    "sso.js",
     "posting.js",
     "main.js",
 )

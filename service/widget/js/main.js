@@ -6,6 +6,7 @@ import { liveFor } from "./live.js";
 import { findHost, readConfig, script } from "./page.js";
 import { postingFor } from "./posting.js";
 import { signinFor } from "./signin.js";
+import { ssoFor } from "./sso.js";
 import { threadFor } from "./thread.js";
 import { widgetFor } from "./widget.js";
 
@@ -25,6 +26,7 @@ function mount(script, host) {
   const live = liveFor(w, thread);
   const signin = signinFor(w, form);
   postingFor(w, form, thread, signin, live.renew);
+  const sso = ssoFor(w, signin, script);
 
   async function start() {
     w.notice.className = "loading";
@@ -42,7 +44,8 @@ function mount(script, host) {
   signin.renderIdentity();
   start();
   signin.loadProviders();
-  signin.checkAuth();
+  // The host's own account first (it may replace a stale sign-in), then who is signed in.
+  sso.start().finally(() => signin.checkAuth());
 }
 
 if (script) {

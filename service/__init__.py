@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
 
     from service import health
+    from service.auth.email_views import bp as auth_email_bp
     from service.auth.sso_views import bp as site_sso_bp
     from service.auth.views import bp as auth_bp
     from service.comments.views import bp as comments_bp
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         comments_bp,
         moderation_bp,
         openapi_bp,
+        auth_email_bp,
         auth_bp,
         widget_bp,
         dashboard_bp,

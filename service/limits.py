@@ -52,6 +52,10 @@ ROUTES: dict[str, str] = {
     "auth.callback": "signin",
     "auth.logout": "signin",
     "auth.sso": "signin",
+    "auth_email.login": "signin",
+    "auth_email.send": "signin",
+    "auth_email.confirm": "signin",
+    "auth_email.callback": "signin",
 }
 
 _MESSAGES = {

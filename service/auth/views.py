@@ -35,6 +35,7 @@ from service.access import (
     start_session,
 )
 from service.api import endpoint
+from service.auth.email_link import enabled_for as email_enabled_for
 from service.auth.identities import upsert_identity
 from service.auth.providers import ProfileError, Provider, Providers
 from service.auth.readers import (
@@ -341,9 +342,10 @@ def callback(name: str):
 )
 def list_providers(query: SiteQuery):
     rt = current_runtime()
+    site = None
     if query.site is not None:
         with rt.session() as db:
-            get_site(db, query.site)
+            site = get_site(db, query.site)
     base = rt.settings.web.base_url
     items = [
         ProviderOut(
@@ -354,6 +356,15 @@ def list_providers(query: SiteQuery):
         )
         for p in _providers()
     ]
+    if site is not None and email_enabled_for(rt.settings, site):
+        items.append(
+            ProviderOut(
+                name="email",
+                label="Email",
+                icon=f"{base}/auth/static/icons/email.svg",
+                login_url=f"{base}/auth/email/login",
+            )
+        )
     return ProviderList(providers=items).model_dump(mode="json")
 
 

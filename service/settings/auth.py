@@ -143,8 +143,8 @@ BUILTINS: tuple[ProviderConfig, ...] = (
     ),
 )  # fmt: skip
 BUILTIN_NAMES = frozenset(b.name for b in BUILTINS)
-# /auth/static/... serves the icons.
-RESERVED_NAMES = frozenset({"static"})
+# /auth/static/... serves the icons; /auth/email/... and /auth/sso are sign-in methods of their own.
+RESERVED_NAMES = frozenset({"static", "email", "sso"})
 
 
 def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:

@@ -50,6 +50,7 @@ ROUTES: dict[str, str] = {
     "notifications.unsubscribe_page": "write",
     "auth.login": "signin",
     "auth.callback": "signin",
+    "auth.callback_form_post": "signin",
     "auth.logout": "signin",
     "auth.sso": "signin",
     "auth_email.login": "signin",

@@ -200,6 +200,28 @@ def oidc_profile(provider: str, claims: Mapping[str, Any]) -> Profile:
     )
 
 
+def apple_profile(claims: Mapping[str, Any]) -> Profile:
+    """Apple's id_token claims, plus the ``name`` Apple posts (as ``user``) on the first
+    sign-in only, merged in by the callback.
+
+    ``email_verified`` (and ``is_private_email``) come as booleans or as "true"/"false". An
+    address of Apple's "Hide My Email" relay (``@privaterelay.appleid.com``) is verified: Apple
+    made it, and it reaches the reader's real inbox.
+    """
+    claims = _object(claims, "apple")
+    email = _email(claims.get("email"))
+    relay = email is not None and email.lower().endswith("@privaterelay.appleid.com")
+    return Profile(
+        provider="apple",
+        subject=_subject(claims, "sub", "apple"),
+        name=_name(claims.get("name")),
+        email=email,
+        email_verified=email is not None and (_true(claims.get("email_verified")) or relay),
+        avatar_url=None,  # Apple shares no picture
+        profile_url=None,
+    )
+
+
 def site_profile(slug: str, claims: Mapping[str, Any], trust_email: bool) -> Profile:
     """A host site's own account, from the claims of the JWT it signed (``service.auth.sso``).
 
@@ -246,6 +268,7 @@ SINGLE_PAYLOAD_NORMALIZERS: Mapping[str, Callable[[Mapping[str, Any]], Profile]]
     "facebook": facebook_profile,
     "x": x_profile,
     "wordpress": wordpress_profile,
+    "apple": apple_profile,
 }
 
 

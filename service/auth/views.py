@@ -13,10 +13,11 @@ identity in the session cookie and redirects to ``next``.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -231,10 +232,11 @@ def _exchange(provider: Provider):
     """Code for token (PKCE verifier and nonce checked), then the normalized profile."""
     label = provider.config.label
     try:
+        provider.refresh_client_secret()
         token = provider.client.authorize_access_token(claims_options=provider.claims_options())
         if provider.is_oidc and "userinfo" not in token:
             raise ProfileError("no id_token in the token response")
-        return provider.profile(token), None
+        return provider.profile(token, _form_post_user(provider)), None
     except JoseError as error:
         log.info("%s id_token rejected: %s", provider.name, error)
         return None, ("id_token_invalid", f"{label}'s answer did not match this sign-in.")
@@ -257,6 +259,43 @@ def _exchange(provider: Provider):
             "%s sign-in failed: %s at %s", provider.name, type(error).__name__, where_raised(error)
         )
         return None, ("sign_in_failed", "Something went wrong on our side; please try again.")
+
+
+# The form fields a form_post callback may carry on to the GET callback.
+FORM_POST_FIELDS = ("code", "state", "error", "iss", "user")
+
+
+@bp.post("/<name>/callback")
+def callback_form_post(name: str):
+    """Sign in with Apple answers with a form POST from its own site (``response_mode=
+    form_post``), which brings no SameSite=Lax cookie, so the sign-in's state is out of reach
+    here. A 303 turns it into a top-level GET on Parley, which does bring it."""
+    provider = _providers().get(name)
+    if provider is None or provider.config.authorize_params.get("response_mode") != "form_post":
+        return _failure({}, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+    params = {k: request.form[k][:4096] for k in FORM_POST_FIELDS if k in request.form}
+    response = redirect(f"{_callback_url(name)}?{urlencode(params)}", 303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_post_user(provider: Provider) -> dict[str, Any] | None:
+    """The reader's name Apple posts on their first sign-in only (``user``, unsigned JSON):
+    a display name, never an identifier or an address."""
+    raw = request.args.get("user")
+    if provider.config.authorize_params.get("response_mode") != "form_post" or not raw:
+        return None
+    try:
+        user = json.loads(raw)
+    except ValueError:
+        return None
+    name = user.get("name") if isinstance(user, dict) else None
+    if not isinstance(name, dict):
+        return None
+    parts = [name.get("firstName"), name.get("lastName")]
+    full = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return {"name": full} if full else None
 
 
 @bp.get("/<name>/callback")

@@ -4,7 +4,9 @@ Kept at ``settings.auth``. Nothing here talks to a provider (``service.auth.prov
 discovery documents are fetched on the first sign-in, so a provider being down never stops
 Parley from starting.
 
-Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``.
+Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``;
+Sign in with Apple by ``PARLEY_APPLE_CLIENT_ID``, ``_TEAM_ID``, ``_KEY_ID`` and ``_PRIVATE_KEY``
+(Parley mints the client secret, ``PARLEY_APPLE_METADATA_URL`` points it elsewhere).
 Their endpoints default to the providers' real ones and may be pointed elsewhere (tests, a
 corporate proxy) with these variables::
 
@@ -76,6 +78,11 @@ class ProviderConfig:
     authorize_params: Mapping[str, str] = field(default_factory=dict)
     # Microsoft's multi-tenant endpoints announce the issuer as a "{tenantid}" template.
     issuer_template: bool = False
+    # Sign in with Apple: no client secret of its own, but a key to mint one (an ES256 JWT,
+    # service.auth.apple) with the team and key ids Apple issued.
+    team_id: str = ""
+    key_id: str = ""
+    private_key: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,13 @@ BUILTINS: tuple[ProviderConfig, ...] = (
         token_auth="client_secret_basic",
     ),
     _builtin(
+        "apple", "Apple", "oidc", "openid name email",
+        metadata_url="https://appleid.apple.com/.well-known/openid-configuration",
+        token_auth="client_secret_post",
+        # Apple sends the code (and, the first time, the reader's name) as a form POST.
+        authorize_params={"response_mode": "form_post"},
+    ),
+    _builtin(
         "wordpress", "WordPress.com", "oauth2", "auth",
         authorize_url="https://public-api.wordpress.com/oauth2/authorize",
         token_url="https://public-api.wordpress.com/oauth2/token",
@@ -178,6 +192,11 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
     providers: list[ProviderConfig] = []
     for builtin in BUILTINS:
         prefix = f"PARLEY_{builtin.name.upper()}"
+        if builtin.name == "apple":
+            apple = _apple(builtin, get, problems, url)
+            if apple is not None:
+                providers.append(apple)
+            continue
         creds = credentials(prefix)
         if creds is None:
             continue
@@ -266,6 +285,40 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
         session_lifetime=lifetime,
         session_idle_timeout=idle,
         sso_allow_private=reader.integer("PARLEY_SSO_ALLOW_PRIVATE", 0, low=0, high=1) == 1,
+    )
+
+
+APPLE_VARIABLES = ("CLIENT_ID", "TEAM_ID", "KEY_ID", "PRIVATE_KEY")
+
+
+def _apple(builtin: ProviderConfig, get, problems: list[str], url) -> ProviderConfig | None:
+    """Sign in with Apple: PARLEY_APPLE_CLIENT_ID (the Services ID), _TEAM_ID, _KEY_ID and
+    _PRIVATE_KEY (the .p8 file's PEM text; "\\n" may stand for its line breaks)."""
+    values = {name: get(f"PARLEY_APPLE_{name}") for name in APPLE_VARIABLES}
+    if not any(values.values()):
+        return None
+    missing = [f"PARLEY_APPLE_{name}" for name, value in values.items() if not value]
+    if missing:
+        problems.append(f"Sign in with Apple also needs {', '.join(missing)}")
+        return None
+    pem = values["PRIVATE_KEY"].replace("\\n", "\n")
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        key = load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+            raise ValueError("not a P-256 key")
+    except (ValueError, TypeError):
+        problems.append("PARLEY_APPLE_PRIVATE_KEY must be the P-256 private key (.p8) Apple issued")
+        return None
+    return replace(
+        builtin,
+        client_id=values["CLIENT_ID"],
+        team_id=values["TEAM_ID"],
+        key_id=values["KEY_ID"],
+        private_key=pem,
+        metadata_url=url("PARLEY_APPLE_METADATA_URL", builtin.metadata_url),
     )
 
 

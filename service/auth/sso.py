@@ -58,6 +58,10 @@ class SsoRefused(Exception):
     """The token does not sign anyone in; the message is for the site owner's log."""
 
 
+class SsoUnavailable(Exception):
+    """The host's published keys cannot be fetched now: nobody can be told yes or no."""
+
+
 def provider_of(site: Site) -> str:
     return f"site:{site.slug}"
 
@@ -212,7 +216,7 @@ def verify_token(session: Session, settings: Settings, site: Site, token: str) -
         try:
             key = jwks.key_set(row.jwks_url or "", settings.auth.sso_allow_private, kid=kid)
         except jwks.JwksUnavailable as error:
-            raise SsoRefused(str(error)) from None
+            raise SsoUnavailable(str(error)) from None
         if isinstance(key, KeySet) and kid is not None and not any(k.kid == kid for k in key):
             raise SsoRefused(f"no key with kid {kid!r} in the JWKS")
     if alg not in algorithms:

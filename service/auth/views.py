@@ -56,7 +56,13 @@ from service.auth.schemas import (
     SiteQuery,
     SsoIn,
 )
-from service.auth.sso import SsoRefused, refused_as_api_error, sign_in_with_token, site_label
+from service.auth.sso import (
+    SsoRefused,
+    SsoUnavailable,
+    refused_as_api_error,
+    sign_in_with_token,
+    site_label,
+)
 from service.errors import ApiError, where_raised
 from service.models import Identity, Site
 from service.runtime import current_runtime
@@ -490,7 +496,7 @@ def logout(query: LogoutQuery):
     "the same reader token the sign-in popup gives",
     body=SsoIn,
     responses={200: SignedIn},
-    errors=(401, 403, 404),
+    errors=(401, 403, 404, 503),
 )
 def sso(body: SsoIn):
     rt = current_runtime()
@@ -503,6 +509,11 @@ def sso(body: SsoIn):
             # The reason is for the site owner, in the log; the reader gets one sentence.
             log.warning("SSO token refused for site %s: %s", site.slug, refused)
             raise refused_as_api_error() from None
+        except SsoUnavailable as unavailable:
+            log.warning("SSO keys of site %s unavailable: %s", site.slug, unavailable)
+            raise ApiError(
+                "unavailable", "the site's sign-in keys cannot be fetched; try again later"
+            ) from None
         token = issue_reader_token(rt.settings.secret_key, identity.id, site.id)
         who = _identity_out(identity, db)
         db.commit()

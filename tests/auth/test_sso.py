@@ -227,3 +227,20 @@ def test_a_jwks_on_a_private_address_is_refused_unless_allowed(rt):
         assert "may not reach" in refused.value.message
         assert host.fetches == 0
         assert sso_of(session, _site(session)) is None
+
+
+def test_a_jwks_host_that_is_down_is_a_503_not_a_refusal(web, rt, private_ok, caplog):
+    host = JwksHost("EC")
+    with host.serve():
+        with rt.session() as session:
+            configure_sso(
+                session, _site(session), settings=rt.settings, actor="t", jwks_url=host.url
+            )
+            session.commit()
+        token = host.sign(claims_for("demo"))
+    jwks._SETS.clear()  # a fresh process: nothing cached, and the host has gone away
+    with caplog.at_level(logging.WARNING, logger="service.auth.views"):
+        response = sso(web, token)
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "unavailable"
+    assert any("unreachable" in r.getMessage() for r in caplog.records)

@@ -164,3 +164,48 @@ def test_parley_sso_with_published_keys_and_a_rotated_key(stack, jwks_site, brow
             context.close()
         host.rotate()  # the second reader's token is signed by a key Parley has not seen
     assert host.fetches == 3  # configuring, the first token, then the new kid
+
+
+COUNTING_SSO = """<script>
+window.parleySSO = () => fetch("/host-session-hs").then((r) => r.json()).then((d) => d.jwt);
+</script>"""
+EXPIRE_SOON = """() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(":hostnews:auth"));
+    const auth = JSON.parse(localStorage.getItem(key));
+    auth.expires = Date.now() + 1000;
+    localStorage.setItem(key, JSON.stringify(auth));
+}"""
+
+
+def test_parley_sso_is_asked_again_as_the_sign_in_runs_out(stack, sso_site, page):
+    trades = []
+    page.on("request", lambda r: r.url.endswith("/auth/sso") and trades.append(r.url))
+    claims = claims_for(SLUG, sub="renew-1", name="Rene Wal")
+    stack.pages["/host-session-hs"] = json.dumps({"jwt": sign_hs256(claims)})
+    page.goto(article(stack, new_thread("sso-renew"), head=COUNTING_SSO))
+    who = page.locator("#parley .who p")
+    expect(who).to_contain_text("Rene Wal")
+    assert len(trades) == 1
+
+    # The same JWT again, while the reader token holds: nothing to trade.
+    page.reload()
+    expect(who).to_contain_text("Rene Wal")
+    page.wait_for_load_state("networkidle")
+    assert len(trades) == 1
+    # The reader token about to run out: what the host gives is traded again at once.
+    page.evaluate(EXPIRE_SOON)
+    with page.expect_response(lambda r: r.url.endswith("/auth/sso")) as answer:
+        page.reload()
+    assert answer.value.status == 200 and len(trades) == 2
+    # A new JWT from the host (its reader changed their name) is traded too.
+    fresh = sign_hs256({**claims, "name": "Rene Wal II"})
+    stack.pages["/host-session-hs"] = json.dumps({"jwt": fresh})
+    page.reload()
+    expect(who).to_contain_text("Rene Wal II")
+    assert len(trades) == 3
+
+    # The host has no one signed in any more (parleySSO gives null): the widget follows.
+    stack.pages["/host-session-hs"] = json.dumps({"jwt": None})
+    page.reload()
+    expect(page.locator("#parley .who")).to_be_hidden()
+    expect(page.locator("#parley").get_by_role("textbox", name="Name", exact=True)).to_be_visible()

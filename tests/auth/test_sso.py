@@ -244,3 +244,21 @@ def test_a_jwks_host_that_is_down_is_a_503_not_a_refusal(web, rt, private_ok, ca
     assert response.status_code == 503
     assert response.json["error"]["code"] == "unavailable"
     assert any("unreachable" in r.getMessage() for r in caplog.records)
+
+
+def test_made_up_key_ids_do_not_hammer_the_host(web, rt, private_ok, monkeypatch):
+    monkeypatch.setattr(jwks, "REFRESH_FLOOR", 60.0)
+    host = JwksHost("EC")
+    with host.serve():
+        with rt.session() as session:
+            configure_sso(
+                session, _site(session), settings=rt.settings, actor="t", jwks_url=host.url
+            )
+            session.commit()
+        assert sso(web, host.sign(claims_for("demo"))).status_code == 200
+        fetched = host.fetches
+        stranger = JwksHost("EC")  # keys nobody published, with kids never seen
+        for sub in ("a", "b", "c"):
+            assert sso(web, stranger.sign(claims_for("demo", sub=sub))).status_code == 401
+            stranger.rotate()
+        assert host.fetches == fetched  # within the floor, the cached set answers

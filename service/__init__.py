@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
 
     from service import health
+    from service.auth.email_views import bp as auth_email_bp
     from service.auth.views import bp as auth_bp
     from service.comments.feeds import bp as feeds_bp
     from service.comments.reader_views import bp as readers_bp
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         feeds_bp,
         moderation_bp,
         openapi_bp,
+        auth_email_bp,
         auth_bp,
         widget_bp,
         dashboard_bp,

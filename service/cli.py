@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -123,6 +124,20 @@ def sites_create(
     "policy_json",
     help='Policy changes as JSON, merged key by key; null resets a key ({"max_depth": 3}).',
 )
+@click.option(
+    "--sso-secret",
+    "sso_secret",
+    help="Sign-in by the host's accounts: HS256 secret shared with the host's server "
+    "(>= 32 bytes); - reads it from stdin.",
+)
+@click.option("--sso-jwks-url", "sso_jwks_url", help="URL of the host's public keys (RS256/ES256).")
+@click.option(
+    "--sso-trust-email/--no-sso-trust-email",
+    "sso_trust_email",
+    default=None,
+    help="Believe the host's email_verified claim (default: not).",
+)
+@click.option("--no-sso", "no_sso", is_flag=True, help="Turn SSO off.")
 def sites_update(
     slug: str,
     name: str | None,
@@ -130,11 +145,18 @@ def sites_update(
     add_origins: tuple[str, ...],
     remove_origins: tuple[str, ...],
     policy_json: str | None,
+    sso_secret: str | None,
+    sso_jwks_url: str | None,
+    sso_trust_email: bool | None,
+    no_sso: bool,
 ) -> None:
     from pydantic import ValidationError
 
+    from service.auth.sso import configure_sso, describe, sso_of
     from service.site_admin import SiteUpdate, checked_origin, update_site
 
+    if sso_secret == "-":
+        sso_secret = sys.stdin.read().strip()
     changes: dict = {}
     if name is not None:
         changes["name"] = name
@@ -163,11 +185,32 @@ def sites_update(
             ) from None
         with _refusals_as_errors():
             changed = update_site(session, site, body, CLI_ACTOR)
+            touches_sso = sso_secret or sso_jwks_url or sso_trust_email is not None or no_sso
+            if touches_sso:
+                configure_sso(
+                    session,
+                    site,
+                    settings=rt.settings,
+                    actor=CLI_ACTOR,
+                    secret=sso_secret,
+                    jwks_url=sso_jwks_url,
+                    trust_email=sso_trust_email,
+                    disable=no_sso,
+                )
+                changed.append("sso")
         session.commit()
+        sso = describe(sso_of(session, site))
         click.echo(
-            f"site {slug}: {', '.join(changed) + ' changed' if changed else 'nothing changed'}; "
+            f"site {slug} updated: {', '.join(changed) + ' changed' if changed else 'nothing changed'}; "
             f"origins: {', '.join(site.allowed_origins) or '(none)'}"
         )
+    if touches_sso:
+        if not sso["enabled"]:
+            click.echo(f"site {slug} updated; sso: off")
+            return
+        how = "HS256 shared secret" if sso["method"] == "secret" else f"JWKS {sso['jwks_url']}"
+        trust = "trusted" if sso["trust_email"] else "not trusted"
+        click.echo(f"site {slug} updated; sso: {how}; host-verified emails {trust}")
 
 
 @sites.command("list", help="List sites.")

@@ -65,7 +65,13 @@ ROUTES: dict[str, str] = {
     "readers.dismiss_reports": "moderate",
     "auth.login": "signin",
     "auth.callback": "signin",
+    "auth.callback_form_post": "signin",
     "auth.logout": "signin",
+    "auth.sso": "signin",
+    "auth_email.login": "signin",
+    "auth_email.send": "signin",
+    "auth_email.confirm": "signin",
+    "auth_email.callback": "signin",
 }
 
 _MESSAGES = {

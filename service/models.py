@@ -83,7 +83,8 @@ class Identity(Base):
     __table_args__ = (sa.UniqueConstraint("provider", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider: Mapped[str] = mapped_column(sa.String(64))
+    # A provider's name, "site:<slug>" for a site's own accounts (SSO), or "email".
+    provider: Mapped[str] = mapped_column(sa.String(80))
     subject: Mapped[str] = mapped_column(sa.String(255))
     name: Mapped[str | None] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(320))
@@ -468,4 +469,38 @@ class ChallengeUse(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# --- Signing in as yourself (issue 18): a site's own accounts (SSO) and single-use
+# sign-in tokens. Owned by service/auth/sso.py and service/auth/email_link.py.
+
+
+class SiteSso(Base):
+    """How a site vouches for its own readers: a shared HS256 secret (sealed at rest, like
+    webhook secrets) or the URL of the host's published keys (RS256/ES256)."""
+
+    __tablename__ = "site_sso"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str | None] = mapped_column(sa.String(1024))
+    jwks_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    # The owner vouches for the host's verified addresses: only then is an email_verified
+    # claim believed (and may link to a moderator role named by address).
+    trust_email: Mapped[bool] = mapped_column(default=False)
+    updated_by: Mapped[str] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class UsedToken(Base):
+    """Single-use sign-in tokens already spent: an SSO token's jti, a magic link's nonce.
+
+    Keyed by a hash of (kind, site, id); a row may go once the token it names has expired.
+    """
+
+    __tablename__ = "used_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -51,6 +51,7 @@ class Policy(_Part):
     # Who may comment and what is held regardless of the checks.
     premoderate: bool = False  # hold every comment for a person
     require_signin: bool = False  # no guest comments
+    email_signin: bool = False  # readers may sign in with a link mailed to them (needs mail)
     hold_first_time_guests: bool = False  # hold an author until the trust check knows them
     # A spam model's verdict alone files as spam (else it needs a second spam signal).
     learned_spam_alone_files_spam: bool = False

@@ -16,8 +16,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from service.auth.sso import describe, sso_of
 from service.errors import ApiError
 from service.models import Site
 from service.moderation import audit
@@ -41,6 +42,27 @@ class SiteUpdate(BaseModel):
     allowed_origins: Annotated[list[Origin], Field(max_length=MAX_ORIGINS)] | None = None
     # Merged into the stored policy, key by key (nested tables too); null resets a key.
     policy: dict[str, Any] | None = None
+    # Sign-in by the host's own accounts (service.auth.sso): an HS256 secret shared with the
+    # host's server (at least 32 bytes) or the URL of its public keys (RS256/ES256); whether
+    # its email_verified claim is believed; false in sso_enabled turns SSO off.
+    sso_secret: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
+    sso_jwks_url: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    sso_trust_email: bool | None = None
+    sso_enabled: bool | None = None
+
+    def sso_changes(self) -> bool:
+        return bool(self.model_fields_set & SSO_FIELDS)
+
+
+SSO_FIELDS = {"sso_secret", "sso_jwks_url", "sso_trust_email", "sso_enabled"}
+
+
+class SsoOut(BaseModel):
+    enabled: bool
+    method: str | None  # "secret" or "jwks"; the secret itself is never shown
+    algorithms: list[str] = []
+    jwks_url: str | None
+    trust_email: bool
 
 
 class SiteOut(BaseModel):
@@ -52,10 +74,13 @@ class SiteOut(BaseModel):
     # Every knob with the value in force.
     effective_policy: dict[str, Any]
     created_at: datetime
+    sso: SsoOut
 
 
 def site_out(site: Site) -> SiteOut:
+    session = object_session(site)
     return SiteOut(
+        sso=SsoOut(**describe(sso_of(session, site) if session is not None else None)),
         slug=site.slug,
         name=site.name,
         allowed_origins=list(site.allowed_origins or []),

@@ -10,6 +10,7 @@ from flask import Blueprint
 
 from service.access import current_actor, require_moderator, require_owner
 from service.api import endpoint
+from service.auth.sso import configure_sso
 from service.errors import ApiError
 from service.runtime import current_runtime
 from service.site_admin import SiteOut, SiteUpdate, site_out, update_site
@@ -48,7 +49,9 @@ def read_site(slug: str):
     "/<slug>",
     "PATCH",
     summary="Change a site's settings (owners only; audited): name, allowed_origins (the whole "
-    "list), policy (merged key by key; null resets a key to its default; validated whole)",
+    "list), policy (merged key by key; null resets a key to its default; validated whole), and "
+    "sign-in by the host's accounts (sso_secret or sso_jwks_url, sso_trust_email, sso_enabled; "
+    "the secret is never shown)",
     body=SiteUpdate,
     responses={200: SiteOut},
     auth=True,
@@ -59,5 +62,16 @@ def update_site_settings(slug: str, body: SiteUpdate):
     with rt.session() as session:
         site, actor = _site(session, slug)
         update_site(session, site, body, actor.label)
+        if body.sso_changes():
+            configure_sso(
+                session,
+                site,
+                settings=rt.settings,
+                actor=actor.label,
+                secret=body.sso_secret,
+                jwks_url=body.sso_jwks_url,
+                trust_email=body.sso_trust_email,
+                disable=body.sso_enabled is False,
+            )
         session.commit()
         return site_out(site).model_dump(mode="json")

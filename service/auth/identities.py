@@ -32,7 +32,9 @@ def upsert_identity(session: Session, profile: Profile) -> Identity:
         except IntegrityError:
             identity = find_identity(session, profile.provider, profile.subject)
             assert identity is not None
-    identity.name = profile.name
+    # Apple sends the name on the first sign-in only: its absence later is not a change.
+    if profile.name is not None or profile.provider != "apple":
+        identity.name = profile.name
     identity.email = profile.email
     identity.email_verified = profile.email_verified
     identity.avatar_url = profile.avatar_url

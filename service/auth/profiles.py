@@ -200,6 +200,66 @@ def oidc_profile(provider: str, claims: Mapping[str, Any]) -> Profile:
     )
 
 
+def apple_profile(claims: Mapping[str, Any]) -> Profile:
+    """Apple's id_token claims, plus the ``name`` Apple posts (as ``user``) on the first
+    sign-in only, merged in by the callback.
+
+    ``email_verified`` (and ``is_private_email``) come as booleans or as "true"/"false". An
+    address of Apple's "Hide My Email" relay (``@privaterelay.appleid.com``) is verified: Apple
+    made it, and it reaches the reader's real inbox.
+    """
+    claims = _object(claims, "apple")
+    email = _email(claims.get("email"))
+    relay = email is not None and email.lower().endswith("@privaterelay.appleid.com")
+    return Profile(
+        provider="apple",
+        subject=_subject(claims, "sub", "apple"),
+        name=_name(claims.get("name")),
+        email=email,
+        email_verified=email is not None and (_true(claims.get("email_verified")) or relay),
+        avatar_url=None,  # Apple shares no picture
+        profile_url=None,
+    )
+
+
+def site_profile(slug: str, claims: Mapping[str, Any], trust_email: bool) -> Profile:
+    """A host site's own account, from the claims of the JWT it signed (``service.auth.sso``).
+
+    The provider is ``site:<slug>``: the subject means something on that site only. The
+    address counts as verified only when the token says so *and* the site's owner chose to
+    vouch for the host's verification (``trust_email``).
+    """
+    claims = _object(claims, "site")
+    email = _email(claims.get("email"))
+    return Profile(
+        provider=f"site:{slug}",
+        subject=_subject(claims, "sub", "site"),
+        name=_name(claims.get("name"), claims.get("preferred_username")),
+        email=email,
+        email_verified=trust_email and email is not None and _true(claims.get("email_verified")),
+        avatar_url=_url(claims.get("picture")),
+        profile_url=_url(claims.get("profile_url")) or _url(claims.get("profile")),
+    )
+
+
+def email_profile(address: str, name: str | None) -> Profile:
+    """A reader who proved they read ``address`` by opening the link mailed to it; the name
+    is the one they gave (never the address's local part, which would show the address)."""
+    email = _email(address)
+    if email is None:
+        raise ValueError("not an email address")
+    subject = email.lower()
+    return Profile(
+        provider="email",
+        subject=subject,
+        name=_name(name),
+        email=email,
+        email_verified=True,
+        avatar_url=None,
+        profile_url=None,
+    )
+
+
 # The built-in providers whose whole profile is one payload. GitHub takes a second (its emails)
 # and generic OIDC takes the provider's name, so they are called directly.
 SINGLE_PAYLOAD_NORMALIZERS: Mapping[str, Callable[[Mapping[str, Any]], Profile]] = {
@@ -208,6 +268,7 @@ SINGLE_PAYLOAD_NORMALIZERS: Mapping[str, Callable[[Mapping[str, Any]], Profile]]
     "facebook": facebook_profile,
     "x": x_profile,
     "wordpress": wordpress_profile,
+    "apple": apple_profile,
 }
 
 

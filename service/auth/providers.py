@@ -21,6 +21,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask
 
 from service.auth import profiles
+from service.auth.apple import AppleClientSecret
 from service.auth.profiles import Profile
 from service.settings.auth import AuthSettings, ProviderConfig
 
@@ -78,6 +79,13 @@ OAUTH2_PROFILES: Mapping[str, Callable[[Any, Mapping[str, Any]], Profile]] = {
 class Provider:
     config: ProviderConfig
     client: Any  # authlib FlaskOAuth2App
+    # Sign in with Apple: the client secret is a JWT Parley mints and renews.
+    minted_secret: AppleClientSecret | None = None
+
+    def refresh_client_secret(self) -> None:
+        """Before a token request: present a client secret that is still valid."""
+        if self.minted_secret is not None:
+            self.client.client_secret = self.minted_secret.current()
 
     @property
     def name(self) -> str:
@@ -106,13 +114,15 @@ class Provider:
             return True
         return iss == self.client.load_server_metadata().get("issuer")
 
-    def profile(self, token: Mapping[str, Any]) -> Profile:
+    def profile(self, token: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Profile:
+        """``extra``: claims the callback received beside the token (Apple's first-time name);
+        the id_token's own claims win."""
         if not self.is_oidc:
             return OAUTH2_PROFILES[self.name](self.client, token)
         claims = token.get("userinfo")
         if not claims:
             raise ProfileError("the provider returned no id_token")
-        claims = dict(claims)
+        claims = {**(extra or {}), **dict(claims)}
         if not claims.get("name") and not claims.get("email"):
             # Some providers keep profile claims out of the id_token; ask userinfo, and only
             # believe it about the same subject (OpenID Connect Core 5.3.2).
@@ -172,6 +182,9 @@ class Providers:
                     access_token_url=config.token_url,
                     api_base_url=config.api_base,
                 )
+            minted = AppleClientSecret(config) if config.private_key else None
+            if minted is not None:
+                kwargs["client_secret"] = minted.current()
             client = oauth.register(config.name, **kwargs)
-            items.append(Provider(config=config, client=client))
+            items.append(Provider(config=config, client=client, minted_secret=minted))
         return cls(items)

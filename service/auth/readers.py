@@ -63,6 +63,9 @@ def reader_identity(session: Session, secret_key: str, site: Site) -> Identity |
     identity = session.get(Identity, claims["i"])
     if identity is None:
         raise ApiError("unauthorized", "the signed-in account no longer exists")
+    if identity.provider.startswith("site:") and identity.provider != f"site:{site.slug}":
+        # A site's own accounts (SSO) mean something on that site only.
+        raise ApiError("unauthorized", "this account belongs to another site")
     return identity
 
 

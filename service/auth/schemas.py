@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
 
-from service.schemas import Slug
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from service.schemas import Slug, Strict
 
 
 class SiteQuery(BaseModel):
@@ -49,3 +51,17 @@ class LoggedOut(BaseModel):
     cleared_session: bool
     # Server-side moderator sessions this logout ended.
     ended_sessions: int = 0
+
+
+class SsoIn(Strict):
+    site: Slug
+    # A compact JWT signed by the host site (docs/social-login.md, "Host-site SSO").
+    token: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class SignedIn(BaseModel):
+    """A reader token, as the sign-in popup hands it to the widget."""
+
+    token: str
+    expires_in: int  # seconds
+    identity: IdentityOut

@@ -13,10 +13,11 @@ identity in the session cookie and redirects to ``next``.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -35,6 +36,7 @@ from service.access import (
     start_session,
 )
 from service.api import endpoint
+from service.auth.email_link import enabled_for as email_enabled_for
 from service.auth.identities import upsert_identity
 from service.auth.providers import ProfileError, Provider, Providers
 from service.auth.readers import (
@@ -50,13 +52,22 @@ from service.auth.schemas import (
     Me,
     ProviderList,
     ProviderOut,
+    SignedIn,
     SiteQuery,
+    SsoIn,
+)
+from service.auth.sso import (
+    SsoRefused,
+    SsoUnavailable,
+    refused_as_api_error,
+    sign_in_with_token,
+    site_label,
 )
 from service.errors import ApiError, where_raised
 from service.models import Identity, Site
 from service.runtime import current_runtime
 from service.security_headers import use_policy
-from service.sites import get_site, origin_allowed, origin_of
+from service.sites import check_origin, get_site, origin_allowed, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +135,16 @@ def _failure(context: dict, code: str, message: str, status: int = 400):
     return _page("Sign-in failed", message, body, targets, status, back=context.get("next"))
 
 
-def _identity_out(identity: Identity) -> IdentityOut:
+def _identity_out(identity: Identity, db=None) -> IdentityOut:
     provider = _providers().get(identity.provider)
+    label = provider.config.label if provider else None
+    if label is None and db is not None:
+        label = site_label(db, identity.provider)  # a site's own accounts: the site's name
+    if label is None and identity.provider == "email":
+        label = "Email"
     return IdentityOut(
         provider=identity.provider,
-        provider_label=provider.config.label if provider else identity.provider,
+        provider_label=label or identity.provider,
         name=identity.name,
         email=identity.email,
         email_verified=identity.email_verified,
@@ -222,10 +238,11 @@ def _exchange(provider: Provider):
     """Code for token (PKCE verifier and nonce checked), then the normalized profile."""
     label = provider.config.label
     try:
+        provider.refresh_client_secret()
         token = provider.client.authorize_access_token(claims_options=provider.claims_options())
         if provider.is_oidc and "userinfo" not in token:
             raise ProfileError("no id_token in the token response")
-        return provider.profile(token), None
+        return provider.profile(token, _form_post_user(provider)), None
     except JoseError as error:
         log.info("%s id_token rejected: %s", provider.name, error)
         return None, ("id_token_invalid", f"{label}'s answer did not match this sign-in.")
@@ -248,6 +265,43 @@ def _exchange(provider: Provider):
             "%s sign-in failed: %s at %s", provider.name, type(error).__name__, where_raised(error)
         )
         return None, ("sign_in_failed", "Something went wrong on our side; please try again.")
+
+
+# The form fields a form_post callback may carry on to the GET callback.
+FORM_POST_FIELDS = ("code", "state", "error", "iss", "user")
+
+
+@bp.post("/<name>/callback")
+def callback_form_post(name: str):
+    """Sign in with Apple answers with a form POST from its own site (``response_mode=
+    form_post``), which brings no SameSite=Lax cookie, so the sign-in's state is out of reach
+    here. A 303 turns it into a top-level GET on Parley, which does bring it."""
+    provider = _providers().get(name)
+    if provider is None or provider.config.authorize_params.get("response_mode") != "form_post":
+        return _failure({}, "unknown_provider", f"Signing in with {name!r} is not enabled.", 404)
+    params = {k: request.form[k][:4096] for k in FORM_POST_FIELDS if k in request.form}
+    response = redirect(f"{_callback_url(name)}?{urlencode(params)}", 303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_post_user(provider: Provider) -> dict[str, Any] | None:
+    """The reader's name Apple posts on their first sign-in only (``user``, unsigned JSON):
+    a display name, never an identifier or an address."""
+    raw = request.args.get("user")
+    if provider.config.authorize_params.get("response_mode") != "form_post" or not raw:
+        return None
+    try:
+        user = json.loads(raw)
+    except ValueError:
+        return None
+    name = user.get("name") if isinstance(user, dict) else None
+    if not isinstance(name, dict):
+        return None
+    parts = [name.get("firstName"), name.get("lastName")]
+    full = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return {"name": full} if full else None
 
 
 @bp.get("/<name>/callback")
@@ -333,9 +387,10 @@ def callback(name: str):
 )
 def list_providers(query: SiteQuery):
     rt = current_runtime()
+    site = None
     if query.site is not None:
         with rt.session() as db:
-            get_site(db, query.site)
+            site = get_site(db, query.site)
     base = rt.settings.web.base_url
     items = [
         ProviderOut(
@@ -346,6 +401,15 @@ def list_providers(query: SiteQuery):
         )
         for p in _providers()
     ]
+    if site is not None and email_enabled_for(rt.settings, site):
+        items.append(
+            ProviderOut(
+                name="email",
+                label="Email",
+                icon=f"{base}/auth/static/icons/email.svg",
+                login_url=f"{base}/auth/email/login",
+            )
+        )
     return ProviderList(providers=items).model_dump(mode="json")
 
 
@@ -371,7 +435,7 @@ def me(query: SiteQuery):
         if bearer_token() is not None:
             site = get_site(db, _require_site(query))
             identity = reader_identity(db, rt.settings.secret_key, site)
-            return Me(identity=_identity_out(identity)).model_dump(mode="json")
+            return Me(identity=_identity_out(identity, db)).model_dump(mode="json")
         identity = session_identity(db)
         if identity is None:
             raise ApiError("unauthorized", "you are not signed in")
@@ -422,3 +486,35 @@ def logout(query: LogoutQuery):
     return LoggedOut(
         revoked_token=token is not None, cleared_session=cleared, ended_sessions=ended
     ).model_dump(mode="json")
+
+
+@endpoint(
+    bp,
+    "/sso",
+    "POST",
+    summary="Sign a site's own reader in with the JWT the host signed (host-site SSO): "
+    "the same reader token the sign-in popup gives",
+    body=SsoIn,
+    responses={200: SignedIn},
+    errors=(401, 403, 404, 503),
+)
+def sso(body: SsoIn):
+    rt = current_runtime()
+    with rt.session() as db:
+        site = get_site(db, body.site)
+        check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
+        try:
+            identity = sign_in_with_token(db, rt.settings, site, body.token)
+        except SsoRefused as refused:
+            # The reason is for the site owner, in the log; the reader gets one sentence.
+            log.warning("SSO token refused for site %s: %s", site.slug, refused)
+            raise refused_as_api_error() from None
+        except SsoUnavailable as unavailable:
+            log.warning("SSO keys of site %s unavailable: %s", site.slug, unavailable)
+            raise ApiError(
+                "unavailable", "the site's sign-in keys cannot be fetched; try again later"
+            ) from None
+        token = issue_reader_token(rt.settings.secret_key, identity.id, site.id)
+        who = _identity_out(identity, db)
+        db.commit()
+    return SignedIn(token=token, expires_in=token_ttl(), identity=who).model_dump(mode="json")

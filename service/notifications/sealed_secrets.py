@@ -24,19 +24,20 @@ class SecretUnreadable(Exception):
     """The stored value was not sealed with this secret key."""
 
 
-def _box(secret_key: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
+def _box(secret_key: str, info: bytes = _INFO) -> Fernet:
+    # Another use (SSO secrets) passes its own ``info``: one key per purpose.
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         secret_key.encode()
     )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def seal(secret_key: str, secret: str) -> str:
-    return _box(secret_key).encrypt(secret.encode()).decode("ascii")
+def seal(secret_key: str, secret: str, info: bytes = _INFO) -> str:
+    return _box(secret_key, info).encrypt(secret.encode()).decode("ascii")
 
 
-def unseal(secret_key: str, sealed: str) -> str:
+def unseal(secret_key: str, sealed: str, info: bytes = _INFO) -> str:
     try:
-        return _box(secret_key).decrypt(sealed.encode("ascii")).decode()
+        return _box(secret_key, info).decrypt(sealed.encode("ascii")).decode()
     except (InvalidToken, UnicodeError):
         raise SecretUnreadable("sealed with another PARLEY_SECRET_KEY, or not sealed") from None

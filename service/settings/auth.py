@@ -4,7 +4,9 @@ Kept at ``settings.auth``. Nothing here talks to a provider (``service.auth.prov
 discovery documents are fetched on the first sign-in, so a provider being down never stops
 Parley from starting.
 
-Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``.
+Built-in providers are enabled by ``PARLEY_<PROVIDER>_CLIENT_ID`` plus ``_CLIENT_SECRET``;
+Sign in with Apple by ``PARLEY_APPLE_CLIENT_ID``, ``_TEAM_ID``, ``_KEY_ID`` and ``_PRIVATE_KEY``
+(Parley mints the client secret, ``PARLEY_APPLE_METADATA_URL`` points it elsewhere).
 Their endpoints default to the providers' real ones and may be pointed elsewhere (tests, a
 corporate proxy) with these variables::
 
@@ -24,6 +26,9 @@ A reader's sign-in lasts ``PARLEY_READER_TOKEN_TTL`` seconds (default 86400, one
 2592000): the widget keeps the token in the host page's storage, where anything that page runs
 can read it, so it is short-lived, and signing in again is one click while the provider
 remembers the reader.
+
+A site's SSO keys published at a JWKS URL are fetched through the webhook guard: loopback and
+private addresses are refused unless ``PARLEY_SSO_ALLOW_PRIVATE=1`` (an intranet host).
 
 A moderator's sign-in on Parley's own pages is a server-side session (``service.access``): it
 ends at logout, after ``PARLEY_SESSION_LIFETIME`` seconds whatever happens (default 43200,
@@ -73,6 +78,11 @@ class ProviderConfig:
     authorize_params: Mapping[str, str] = field(default_factory=dict)
     # Microsoft's multi-tenant endpoints announce the issuer as a "{tenantid}" template.
     issuer_template: bool = False
+    # Sign in with Apple: no client secret of its own, but a key to mint one (an ES256 JWT,
+    # service.auth.apple) with the team and key ids Apple issued.
+    team_id: str = ""
+    key_id: str = ""
+    private_key: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,9 @@ class AuthSettings:
     reader_token_ttl: int = READER_TOKEN_TTL  # seconds
     session_lifetime: int = SESSION_LIFETIME  # seconds from sign-in, whatever happens
     session_idle_timeout: int = SESSION_IDLE_TIMEOUT  # seconds without a request
+    # A site's SSO keys (JWKS) may be fetched from loopback and private addresses
+    # (PARLEY_SSO_ALLOW_PRIVATE=1: an intranet host, or tests); refused by default.
+    sso_allow_private: bool = False
 
     def get(self, name: str) -> ProviderConfig | None:
         return next((p for p in self.providers if p.name == name), None)
@@ -129,6 +142,13 @@ BUILTINS: tuple[ProviderConfig, ...] = (
         token_auth="client_secret_basic",
     ),
     _builtin(
+        "apple", "Apple", "oidc", "openid name email",
+        metadata_url="https://appleid.apple.com/.well-known/openid-configuration",
+        token_auth="client_secret_post",
+        # Apple sends the code (and, the first time, the reader's name) as a form POST.
+        authorize_params={"response_mode": "form_post"},
+    ),
+    _builtin(
         "wordpress", "WordPress.com", "oauth2", "auth",
         authorize_url="https://public-api.wordpress.com/oauth2/authorize",
         token_url="https://public-api.wordpress.com/oauth2/token",
@@ -137,8 +157,8 @@ BUILTINS: tuple[ProviderConfig, ...] = (
     ),
 )  # fmt: skip
 BUILTIN_NAMES = frozenset(b.name for b in BUILTINS)
-# /auth/static/... serves the icons.
-RESERVED_NAMES = frozenset({"static"})
+# /auth/static/... serves the icons; /auth/email/... and /auth/sso are sign-in methods of their own.
+RESERVED_NAMES = frozenset({"static", "email", "sso"})
 
 
 def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
@@ -172,6 +192,11 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
     providers: list[ProviderConfig] = []
     for builtin in BUILTINS:
         prefix = f"PARLEY_{builtin.name.upper()}"
+        if builtin.name == "apple":
+            apple = _apple(builtin, get, problems, url)
+            if apple is not None:
+                providers.append(apple)
+            continue
         creds = credentials(prefix)
         if creds is None:
             continue
@@ -259,6 +284,41 @@ def parse_auth(reader: EnvReader, production: bool) -> AuthSettings:
         ),
         session_lifetime=lifetime,
         session_idle_timeout=idle,
+        sso_allow_private=reader.integer("PARLEY_SSO_ALLOW_PRIVATE", 0, low=0, high=1) == 1,
+    )
+
+
+APPLE_VARIABLES = ("CLIENT_ID", "TEAM_ID", "KEY_ID", "PRIVATE_KEY")
+
+
+def _apple(builtin: ProviderConfig, get, problems: list[str], url) -> ProviderConfig | None:
+    """Sign in with Apple: PARLEY_APPLE_CLIENT_ID (the Services ID), _TEAM_ID, _KEY_ID and
+    _PRIVATE_KEY (the .p8 file's PEM text; "\\n" may stand for its line breaks)."""
+    values = {name: get(f"PARLEY_APPLE_{name}") for name in APPLE_VARIABLES}
+    if not any(values.values()):
+        return None
+    missing = [f"PARLEY_APPLE_{name}" for name, value in values.items() if not value]
+    if missing:
+        problems.append(f"Sign in with Apple also needs {', '.join(missing)}")
+        return None
+    pem = values["PRIVATE_KEY"].replace("\\n", "\n")
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        key = load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+            raise ValueError("not a P-256 key")
+    except (ValueError, TypeError):
+        problems.append("PARLEY_APPLE_PRIVATE_KEY must be the P-256 private key (.p8) Apple issued")
+        return None
+    return replace(
+        builtin,
+        client_id=values["CLIENT_ID"],
+        team_id=values["TEAM_ID"],
+        key_id=values["KEY_ID"],
+        private_key=pem,
+        metadata_url=url("PARLEY_APPLE_METADATA_URL", builtin.metadata_url),
     )
 
 

@@ -50,6 +50,7 @@ EMBED_MODULES: tuple[str, ...] = (
     "toolbar.js",
     "live.js",
     "signin.js",
+    "sso.js",
     "posting.js",
     "main.js",
 )

@@ -397,7 +397,38 @@ def test_long_values_are_fitted_to_the_identity_columns():
 
 
 def test_single_payload_normalizers_cover_the_fixed_providers():
-    assert set(SINGLE_PAYLOAD_NORMALIZERS) == {"google", "microsoft", "facebook", "x", "wordpress"}
+    assert set(SINGLE_PAYLOAD_NORMALIZERS) == {
+        "google", "microsoft", "facebook", "x", "wordpress", "apple"
+    }  # fmt: skip
     for provider, normalize in SINGLE_PAYLOAD_NORMALIZERS.items():
         payload = {"sub": "1", "id": "1", "ID": 1}
         assert normalize(payload).provider == provider
+
+
+def test_apple_relay_addresses_are_verified_and_strings_are_booleans():
+    from service.auth.profiles import apple_profile
+
+    relay = apple_profile({"sub": "001.a.1", "email": "q1@privaterelay.appleid.com"})
+    assert relay.email_verified is True and relay.name is None and relay.avatar_url is None
+    plain = apple_profile({"sub": "001.a.1", "email": "a@example.test", "email_verified": "true"})
+    assert plain.email_verified is True
+    unverified = apple_profile({"sub": "1", "email": "a@example.test", "email_verified": "false"})
+    assert unverified.email_verified is False
+
+
+def test_site_and_email_profiles():
+    from service.auth.profiles import email_profile, site_profile
+
+    claims = {"sub": 42, "email": "h@example.test", "email_verified": True, "picture": "ftp://x"}
+    assert site_profile("blog", claims, trust_email=False).email_verified is False
+    trusted = site_profile("blog", claims, trust_email=True)
+    assert (trusted.provider, trusted.subject, trusted.email_verified) == ("site:blog", "42", True)
+    assert trusted.avatar_url is None
+    mailed = email_profile("Mae@Example.test", " Mae  Mailer ")
+    assert (mailed.provider, mailed.subject, mailed.name) == (
+        "email",
+        "mae@example.test",
+        "Mae Mailer",
+    )
+    with pytest.raises(ValueError):
+        email_profile("not an address", "x")

@@ -7,6 +7,7 @@ import { liveFor } from "./live.js";
 import { findHost, readConfig, script } from "./page.js";
 import { postingFor } from "./posting.js";
 import { signinFor } from "./signin.js";
+import { ssoFor } from "./sso.js";
 import { threadFor } from "./thread.js";
 import { toolbarFor } from "./toolbar.js";
 import { widgetFor } from "./widget.js";
@@ -29,6 +30,7 @@ function mount(script, host) {
   const live = liveFor(w, thread);
   const signin = signinFor(w, form);
   postingFor(w, form, thread, signin, live.renew, actions);
+  const sso = ssoFor(w, signin, script);
 
   async function start() {
     w.notice.className = "loading";
@@ -52,7 +54,8 @@ function mount(script, host) {
   signin.renderIdentity();
   start();
   signin.loadProviders();
-  signin.checkAuth();
+  // The host's own account first (it may replace a stale sign-in), then who is signed in.
+  sso.start().finally(() => signin.checkAuth());
 }
 
 if (script) {

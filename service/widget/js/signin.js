@@ -28,7 +28,20 @@ export function signinFor(w, form) {
     form.rememberRow.hidden = guest.hidden;
     form.notifyRow.hidden = !identity;
     signin.hidden = Boolean(identity) || state.providers.length === 0;
-    if (identity) {
+    if (identity && String(identity.provider || "").startsWith("site:")) {
+      // Signed in through the host site: the host owns the session, so no Log out here.
+      who.replaceChildren(
+        avatar({ name: identity.name, avatar_url: identity.avatar_url }, 32),
+        h(
+          "p",
+          null,
+          t("commentingAsSite", {
+            name: identity.name || t("anonymous"),
+            site: identity.provider_label,
+          }),
+        ),
+      );
+    } else if (identity) {
       const provider = identity.provider_label || identity.provider || "";
       who.replaceChildren(
         avatar({ name: identity.name, avatar_url: identity.avatar_url }, 32),

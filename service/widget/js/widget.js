@@ -16,7 +16,8 @@ import { clockFor } from "./time.js";
  * @property {string} provider
  * @property {string} provider_label
  *
- * @typedef {{token: string, identity: Identity, expires: number}} Auth
+ * @typedef {{token: string, identity: Identity, expires: number, sso?: string}} Auth
+ *   sso: which host JWT a sign-in through the host site came from (service/widget/js/sso.js)
  *
  * @typedef {object} Provider
  * @property {string} name

@@ -2,7 +2,7 @@
 closed threads and spent proof-of-work solutions (issue 16).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 Existing comments get zero votes, no pin, no edit and no deletion; existing threads are open.
 """

@@ -1,7 +1,7 @@
 """Host-site SSO settings, spent single-use sign-in tokens, room for "site:<slug>" providers.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 
 import sqlalchemy as sa

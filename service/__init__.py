@@ -49,16 +49,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.comments.reader_views import bp as readers_bp
     from service.comments.views import bp as comments_bp
     from service.cors import install_cors
-    from service.moderation.console import bp as console_bp
     from service.importing.api import bp as imports_bp
     from service.importing.dashboard import bp as import_page_bp
+    from service.moderation.console import bp as console_bp
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
-    from service.site_views import bp as sites_bp
     from service.privacy.views import bp as privacy_bp
+    from service.site_views import bp as sites_bp
     from service.widget.views import bp as widget_bp
 
     for bp in (

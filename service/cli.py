@@ -200,10 +200,9 @@ def sites_update(
                 changed.append("sso")
         session.commit()
         sso = describe(sso_of(session, site))
-        click.echo(
-            f"site {slug} updated: {', '.join(changed) + ' changed' if changed else 'nothing changed'}; "
-            f"origins: {', '.join(site.allowed_origins) or '(none)'}"
-        )
+        what = f"{', '.join(changed)} changed" if changed else "nothing changed"
+        origins = ", ".join(site.allowed_origins) or "(none)"
+        click.echo(f"site {slug}: {what}; origins: {origins}")
     if touches_sso:
         if not sso["enabled"]:
             click.echo(f"site {slug} updated; sso: off")

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import time
-from functools import partial
 
 import redis
 import sqlalchemy as sa
@@ -16,10 +15,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from service.access import TOKEN_PREFIX, bearer_token, current_actor
 from service.auth.readers import reader_identity
 from service.comments import ranking
-from service.comments.schemas import AuthorOut, CommentOut
-from service.effects import after_commit
-from service.errors import ApiError
 from service.comments.freshness import invalidate_after_commit
+from service.comments.schemas import AuthorOut, CommentOut
+from service.errors import ApiError
 from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime, current_runtime

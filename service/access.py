@@ -14,7 +14,6 @@ alike), so every change is audited and a site always keeps an owner.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import secrets
@@ -32,7 +31,7 @@ from service.errors import ApiError
 from service.models import ApiToken, Identity, SignInSession, Site, SiteMember, utcnow
 from service.moderation import audit
 from service.sites import origin_of
-from service.text import hash_token, normalize_email
+from service.text import hash_token, normalize_email, same_secret
 
 log = logging.getLogger(__name__)
 
@@ -506,7 +505,7 @@ def check_same_origin() -> None:
         return
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     expected = cookie_session.get(CSRF_KEY)
-    if expected and hmac.compare_digest(str(sent), str(expected)):
+    if expected and same_secret(str(expected), sent):
         return
     raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
 

@@ -81,6 +81,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def same_secret(expected: str, sent: object) -> bool:
+    """Constant-time equality of a secret we issued and what a client sent back.
+
+    Compared as bytes: ``hmac.compare_digest`` raises TypeError for a str holding non-ASCII
+    characters, and a hostile header, form field or query parameter must be a plain refusal,
+    not a 500."""
+    if not expected or not isinstance(sent, str) or not sent:
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode("utf-8", "surrogatepass"))
+
+
 def normalize_email(email: str | None) -> str | None:
     """An address as bans and memberships compare it: trimmed, lower case, None when blank."""
     email = (email or "").strip().lower()

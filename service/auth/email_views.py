@@ -34,7 +34,7 @@ from service.models import Site
 from service.runtime import current_runtime
 from service.security_headers import use_policy
 from service.sites import origin_allowed, origin_of
-from service.text import hash_ip
+from service.text import hash_ip, same_secret
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,7 @@ def login():
 def send():
     rt = current_runtime()
     context: dict[str, Any] = session.get(CONTEXT_KEY) or {}
-    if not context or not secrets.compare_digest(
-        str(context.get("csrf", "")), request.form.get("csrf", "")
-    ):
+    if not context or not same_secret(str(context.get("csrf", "")), request.form.get("csrf", "")):
         return _refused("This form has expired; close this window and try again.", 403)
     name = " ".join(request.form.get("name", "").split())[:100]
     address = _email(request.form.get("email", ""))

@@ -36,7 +36,7 @@ from service.policy import Policy
 from service.runtime import Runtime
 from service.similarity import simhash
 from service.status import Status
-from service.text import render_markdown
+from service.text import render_markdown, same_secret
 
 SECRET_HEADER = "X-Parley-Comment-Secret"
 # Held after readers reported it: only a moderator lets it out again, not an edit.
@@ -59,7 +59,7 @@ def authorize_author(session: Session, rt: Runtime, comment: Comment, policy: Po
     secret = request.headers.get(SECRET_HEADER)
     how = None
     if secret:
-        if hmac.compare_digest(comment_secret(rt.settings.secret_key, comment.id), secret.strip()):
+        if same_secret(comment_secret(rt.settings.secret_key, comment.id), secret.strip()):
             how = "secret"
     else:
         identity = signed_in_reader(session, rt.settings.secret_key, comment.thread.site)

@@ -22,6 +22,7 @@ from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime, current_runtime
 from service.status import Status
+from service.text import same_secret
 from service.urls import safe_url
 
 _Reply = aliased(Comment)
@@ -84,7 +85,7 @@ def comment_key(secret_key: str, comment_id: int) -> str:
 
 
 def _is_key(secret_key: str, comment_id: int, key: str | None) -> bool:
-    return bool(key) and hmac.compare_digest(comment_key(secret_key, comment_id), key)
+    return same_secret(comment_key(secret_key, comment_id), key)
 
 
 def may_see_status(session: Session, secret_key: str, comment: Comment, key: str | None) -> bool:

@@ -20,7 +20,6 @@ every link they see.
 from __future__ import annotations
 
 import functools
-import hmac
 import secrets
 from datetime import datetime
 from urllib.parse import urlencode
@@ -43,7 +42,7 @@ from service.moderation.undo import Step, undo
 from service.notifications.links import LinkError, is_used, read_link_token, spend
 from service.notifications.mail import excerpt
 from service.runtime import current_runtime
-from service.text import clean_html
+from service.text import clean_html, same_secret
 from service.urls import safe_url
 
 bp = Blueprint("dashboard", __name__, url_prefix="/moderate", template_folder="templates")
@@ -134,7 +133,7 @@ def _check_csrf() -> None:
     if bearer_token() is not None:
         return
     sent, expected = request.form.get("csrf", ""), session.get(CSRF_KEY)
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not same_secret(expected, sent):
         raise ApiError("forbidden", "this form is stale; reload the page and try again")
 
 

@@ -63,6 +63,9 @@ def test_only_the_author_within_the_window_may_edit(client, published, rt, set_p
     wrong = _edit(client, cid, "Hijacked", {SECRET: other["secret"]})
     assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "forbidden"
     assert _edit(client, cid, "Hijacked", {}).status_code == 403
+    # A header with characters no secret has is refused like any wrong secret, never a 500.
+    latin = first["secret"][:-1] + "\u00e9"
+    assert _edit(client, cid, "Hijacked", {SECRET: latin}).status_code == 403
     # A pending comment of someone else: not even its existence is told.
     pending = post("still pending").get_json()
     assert _edit(client, pending["comment"]["id"], "x", {}).status_code == 404

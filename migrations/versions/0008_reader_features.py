@@ -4,7 +4,8 @@ closed threads and spent proof-of-work solutions (issue 16).
 Revision ID: 0008
 Revises: 0007
 
-Existing comments get zero votes, no pin, no edit and no deletion; existing threads are open.
+Existing comments get zero votes, no pin and no edit; existing threads are open. A deletion is
+``comments.deleted_at``, the tombstone column migration 0007 added for imports.
 """
 
 import sqlalchemy as sa
@@ -30,7 +31,6 @@ def upgrade() -> None:
             sa.Column("pinned", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(_when("edited_at"))
-        batch.add_column(_when("deleted_at"))
 
     op.create_table(
         "comment_votes",
@@ -149,7 +149,6 @@ def downgrade() -> None:
     op.drop_index("ix_comment_votes_comment_id_ip_hash", table_name="comment_votes")
     op.drop_table("comment_votes")
     with op.batch_alter_table("comments") as batch:
-        batch.drop_column("deleted_at")
         batch.drop_column("edited_at")
         batch.drop_column("pinned")
         batch.drop_column("votes_down")

@@ -46,9 +46,8 @@ def comment_out(
         edited_at=comment.edited_at,
         deleted=comment.deleted_at is not None,
     )
-    if public and out.deleted:
-        out.body_html = ""
-    elif public:
+    # A tombstone (``deleted``) shows neither author nor text: its replies keep their place.
+    if public and not out.deleted:
         identity = comment.identity
         out.author = AuthorOut(
             name=identity.name if identity else comment.author_name,

@@ -62,7 +62,10 @@ def comment_key(secret_key: str, comment_id: int) -> str:
 
 
 def _is_key(secret_key: str, comment_id: int, key: str | None) -> bool:
-    return bool(key) and hmac.compare_digest(comment_key(secret_key, comment_id), key)
+    # As bytes: compare_digest refuses str with non-ASCII characters (a hostile ?key=).
+    return bool(key) and hmac.compare_digest(
+        comment_key(secret_key, comment_id).encode(), key.encode()
+    )
 
 
 def may_see_status(session: Session, secret_key: str, comment: Comment, key: str | None) -> bool:

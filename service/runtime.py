@@ -26,7 +26,7 @@ from service.settings import Settings
 from service.slots import Slots
 
 
-def make_engine(database_url: str, threads: int = 16) -> sa.Engine:
+def make_engine(database_url: str, threads: int = 16, synchronous: str = "full") -> sa.Engine:
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; spare operators the dialect suffix.
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
@@ -53,6 +53,8 @@ def make_engine(database_url: str, threads: int = 16) -> sa.Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # settings.sqlite_synchronous (PARLEY_SQLITE_SYNCHRONOUS): full or normal.
+            cursor.execute(f"PRAGMA synchronous={'NORMAL' if synchronous == 'normal' else 'FULL'}")
             cursor.close()
 
         return engine
@@ -86,7 +88,9 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        engine = make_engine(settings.database_url, settings.web.threads)
+        engine = make_engine(
+            settings.database_url, settings.web.threads, settings.sqlite_synchronous
+        )
         # Short timeouts: a request must not hang because Redis is gone; the
         # database row is the source of truth and the sweeper catches up.
         conn = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=5)

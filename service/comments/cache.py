@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 
 import redis
@@ -101,23 +102,41 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+_SCRIPTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _script(conn: redis.Redis, text: str):
+    """The registered script on this client (its SHA computed once, not per request)."""
+    scripts = _SCRIPTS.setdefault(conn, {})
+    if text not in scripts:
+        scripts[text] = conn.register_script(text)
+    return scripts[text]
+
+
 def cached_page(
     conn: redis.Redis, site_slug: str, thread_key: str, variant: str, build: Callable[[], bytes]
-) -> bytes:
-    """The page's JSON bytes: from the cache, or built by ``build()`` and stored."""
+) -> tuple[str, bytes]:
+    """The page's (strong ETag, JSON bytes): from the cache, or built by ``build()`` and
+    stored. The ETag is computed once, when the page is built."""
     keys = _page_keys(site_slug, thread_key)
     try:
-        hit, value = conn.register_script(_GET_PAGE)(keys=keys, args=[variant])
+        hit, value = _script(conn, _GET_PAGE)(keys=keys, args=[variant])
     except (redis.RedisError, OSError):
-        return build()
+        body = build()
+        return etag_of(body), body
     if int(hit) == 1:
-        return value
+        etag, _, body = bytes(value).partition(b" ")
+        return etag.decode(), body
     body = build()
+    etag = etag_of(body)
     try:
-        conn.register_script(_PUT_PAGE)(keys=keys, args=[variant, body, _text(value), TTL_SECONDS])
+        _script(conn, _PUT_PAGE)(
+            keys=keys,
+            args=[variant, etag.encode() + b" " + body, _text(value), TTL_SECONDS],
+        )
     except (redis.RedisError, OSError):
         pass
-    return body
+    return etag, body
 
 
 def cached_counts(
@@ -129,7 +148,7 @@ def cached_counts(
     """Each thread's published count: from the cache, the missing ones by ``count(keys)``."""
     keys = _count_keys(site_slug)
     try:
-        counts, generations = conn.register_script(_GET_COUNTS)(keys=keys, args=thread_keys)
+        counts, generations = _script(conn, _GET_COUNTS)(keys=keys, args=thread_keys)
     except (redis.RedisError, OSError):
         return count(thread_keys)
     result = {k: int(c) for k, c in zip(thread_keys, counts, strict=True) if c is not None}
@@ -143,7 +162,7 @@ def cached_counts(
     for key in missing:
         args += [key, _text(seen[key] if seen[key] is not None else "0"), fresh[key]]
     try:
-        conn.register_script(_PUT_COUNTS)(keys=keys, args=args)
+        _script(conn, _PUT_COUNTS)(keys=keys, args=args)
     except (redis.RedisError, OSError):
         pass
     return result

@@ -158,8 +158,8 @@ def list_comments(query: ThreadQuery):
 
     # Every query parameter but the site and thread picks a variant of the thread's page.
     variant = cache.variant_of(query.model_dump(exclude={"site", "thread"}))
-    body = cache.cached_page(rt.redis, query.site, query.thread, variant, build)
-    return _public_json(rt, body, [cache.surrogate_key(query.site, query.thread)], query.site)
+    etag, body = cache.cached_page(rt.redis, query.site, query.thread, variant, build)
+    return _public_json(rt, body, [cache.surrogate_key(query.site, query.thread)], query.site, etag)
 
 
 @endpoint(
@@ -186,12 +186,14 @@ def counts(query: CountsQuery):
     return _public_json(rt, body, [cache.surrogate_key(query.site, k) for k in keys], query.site)
 
 
-def _public_json(rt, body: bytes, surrogate_keys: list[str], site_slug: str) -> Response:
+def _public_json(
+    rt, body: bytes, surrogate_keys: list[str], site_slug: str, etag: str | None = None
+) -> Response:
     """A public, cacheable JSON answer: strong ETag (304 on a match), Cache-Control, and the
     surrogate keys a CDN purges by (``service.comments.freshness``)."""
     web = rt.settings.web
     response = Response(body, mimetype="application/json")
-    response.set_etag(cache.etag_of(body))
+    response.set_etag(etag or cache.etag_of(body))
     directives = [
         "public",
         f"max-age={web.read_max_age}",

@@ -101,3 +101,10 @@ def test_moderation_routes_answer_401_before_looking_anything_up(client, post, s
         second = getattr(client, method)(absent)
         assert first.status_code == second.status_code == 401, (existing, first.status_code)
         assert first.get_json() == second.get_json()
+
+
+def test_a_key_with_non_ascii_characters_is_a_wrong_key_not_a_500(client, post):
+    cid = post("Pending, keyed.").get_json()["comment"]["id"]
+    answer = client.get(f"/api/v1/comments/{cid}?key=%C3%A9t%C3%A9")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "not_found"

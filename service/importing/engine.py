@@ -464,7 +464,9 @@ def _insert(
     meanwhile (the unique source id) is counted as already imported, not failed."""
     if not rows:
         return {}
-    statement = sa.insert(Comment).returning(Comment.source_id, Comment.id)
+    # Core, not the ORM's bulk path: the rows are complete, and this is the hot loop.
+    table = Comment.__table__
+    statement = sa.insert(table).returning(table.c.source_id, table.c.id)
     try:
         created = dict(session.execute(statement, rows).all())
         session.commit()

@@ -118,15 +118,17 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def iter_xml(stream: IO[bytes]) -> Iterator[tuple[str, object]]:
-    """``(event, element)`` for "start" and "end", from a hostile XML stream. The caller clears
+def iter_xml(
+    stream: IO[bytes], events: tuple[str, ...] = ("start", "end")
+) -> Iterator[tuple[str, object]]:
+    """``(event, element)`` for ``events``, from a hostile XML stream. The caller clears
     what it has read. Anything that is not well-formed XML, or declares entities, is an
     ImportFileError naming the line."""
     source = io.BufferedReader(TolerantXml(stream), buffer_size=1 << 16)
     try:
         yield from iterparse(
             source,
-            events=("start", "end"),
+            events=events,
             forbid_dtd=False,
             forbid_entities=True,
             forbid_external=True,

@@ -57,3 +57,38 @@ def test_download_then_erase_from_the_widget(stack, context, page):
     item = widget.locator(f"#parley-comment-{cid}")
     expect(item).to_contain_text("Anonymous")
     expect(item).to_contain_text("his to take")
+
+
+def test_a_tombstone_keeps_its_replies_in_place(stack, page):
+    from datetime import UTC, datetime
+
+    from service.comments.submit import get_or_create_thread
+    from service.models import Site
+
+    key = new_thread("tombstone")
+    with stack.rt.session() as session:
+        site = session.scalar(sa.select(Site).where(Site.slug == "demo"))
+        thread = get_or_create_thread(session, site, key, None, None)
+        common = {"thread_id": thread.id, "site_id": site.id, "status": "published", "simhash": 0}
+        tomb = Comment(**common, body_source="", body_html="", deleted_at=datetime.now(UTC))
+        session.add(tomb)
+        session.flush()
+        reply = Comment(
+            **common,
+            parent_id=tomb.id,
+            depth=1,
+            author_name="Replier",
+            body_source="Still here.",
+            body_html="<p>Still here.</p>",
+        )
+        session.add(reply)
+        session.commit()
+        tomb_id, reply_id = tomb.id, reply.id
+    page.goto(stack.article(key))
+    widget = page.locator("#parley")
+    placeholder = widget.locator(f"#parley-comment-{tomb_id}")
+    expect(placeholder.locator("article").first).to_contain_text("This comment was deleted.")
+    expect(placeholder.locator(f"#parley-comment-{reply_id}")).to_contain_text("Still here.")
+    # Nobody replies to a placeholder; its reply can be answered.
+    expect(placeholder.locator("article").first.locator("button.reply")).to_have_count(0)
+    expect(widget.locator(f"#parley-comment-{reply_id} button.reply")).to_have_count(1)

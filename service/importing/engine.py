@@ -136,6 +136,9 @@ def run_import(
         if n % 1000 == 0:
             tick("reading", n, None)
 
+    if not comments:
+        # The commonest silent failure: the wrong format, or an export of posts only.
+        raise rec.ImportFileError(f"no comments found: is this a {options.source} export?")
     existing = _existing(session, site.id, options.source)
     plans = _plan(report, threads, comments, existing, options)
     _thread_listing(session, site.id, report, plans)

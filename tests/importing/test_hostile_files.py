@@ -211,3 +211,50 @@ def test_an_interrupted_import_resumes_cleanly(rt, site, monkeypatch):
             assert (parent.body_source if parent else None) == (
                 f"c{n - 1}" if n % 3 and n > 1 else None
             )
+
+
+def test_the_wrong_format_says_so(parley, import_data):
+    result = parley(
+        "import",
+        "wordpress",
+        str(import_data / "isso-tests-disqus.xml"),
+        "--site",
+        "demo",
+        ok=False,
+    )
+    assert (
+        result.exit_code == 1 and "no comments found: is this a wordpress export?" in result.output
+    )
+
+
+def test_held_imports_wait_in_the_queue_and_placeholders_take_no_replies(
+    parley, import_data, client, moderator_token, stored
+):
+    parley(
+        "import",
+        "wordpress",
+        str(import_data / "wptt-themeunittestdata.wordpress.xml"),
+        "--site",
+        "demo",
+    )
+    parley("import", "disqus", str(import_data / "isso-tests-disqus.xml"), "--site", "demo")
+    queue = client.get(
+        "/api/v1/moderation/comments?site=demo&status=held",
+        headers={"Authorization": f"Bearer {moderator_token}"},
+    )
+    assert queue.status_code == 200
+    assert len(queue.get_json()["comments"]) == 3
+    comments, threads = stored()
+    tomb = comments["9"]
+    key = next(k for k, t in threads.items() if t.id == tomb.thread_id)
+    reply = client.post(
+        "/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": key,
+            "parent": tomb.id,
+            "body": "Hello there",
+            "author": {"name": "Ann", "email": "ann@example.com"},
+        },
+    )
+    assert reply.status_code == 422 and "deleted" in reply.get_json()["error"]["message"]

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.comments.submit import get_or_create_thread
 from service.importing import records as rec
 from service.importing.keys import map_url, thread_key
 from service.models import Comment, ModerationEvent, Site, Thread
@@ -330,8 +331,16 @@ def _ensure_threads(
             }
             for key in missing[start : start + BATCH]
         ]
-        session.execute(sa.insert(Thread), rows)
-        session.commit()
+        try:
+            session.execute(sa.insert(Thread), rows)
+            session.commit()
+        except IntegrityError:
+            # A comment (or another import) created one of these threads meanwhile: take
+            # each one by one, as a first comment does.
+            session.rollback()
+            for row in rows:
+                get_or_create_thread(session, site, row["key"], row["title"], row["url"])
+            session.commit()
     if missing:
         ids = _thread_ids(session, site.id, list(by_key))
     return ids

@@ -258,3 +258,35 @@ def test_held_imports_wait_in_the_queue_and_placeholders_take_no_replies(
         },
     )
     assert reply.status_code == 422 and "deleted" in reply.get_json()["error"]["message"]
+
+
+def test_a_thread_created_meanwhile_is_reused(rt, site, monkeypatch):
+    """Between the lookup and the insert a first comment creates one of the threads: the
+    import takes it, as a concurrent first comment would."""
+    from service.comments.submit import get_or_create_thread
+    from service.importing import engine
+
+    real = engine._thread_ids
+    calls = {"n": 0}
+
+    def racing(session, site_id, keys):
+        found = real(session, site_id, keys)
+        calls["n"] += 1
+        if calls["n"] == 2:  # the lookup right before the insert
+            with rt.session() as other:
+                get_or_create_thread(other, other.get(Site, site_id), "/2020/hello/", None, None)
+                other.commit()
+        return found
+
+    monkeypatch.setattr(engine, "_thread_ids", racing)
+    with rt.session() as session:
+        report = run_import(
+            session,
+            session.get(Site, site.id),
+            read_wxr(io.BytesIO(wxr(comment(1)))),
+            ImportOptions(source="wordpress"),
+            SECRET_KEY,
+        )
+    assert report.imported == 1
+    with rt.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1

@@ -290,3 +290,13 @@ def test_a_thread_created_meanwhile_is_reused(rt, site, monkeypatch):
     assert report.imported == 1
     with rt.session() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1
+
+
+def test_a_compression_bomb_stops_with_a_clear_error(parley, write, monkeypatch):
+    from service.importing import files
+
+    monkeypatch.setattr(files, "MAX_UNPACKED", 1024 * 1024)
+    bomb = gzip.compress(b"<rss>" + b" " * (8 * 1024 * 1024) + b"</rss>")
+    assert len(bomb) < 100_000
+    result = parley("import", "wordpress", write(bomb, "bomb.xml.gz"), "--site", "demo", ok=False)
+    assert result.exit_code == 1 and "unpacks to more than" in result.output

@@ -11,6 +11,7 @@ from rq import SimpleWorker, Worker
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
+from service.importing.commands import erase_command, export_command, import_command
 from worker import runtime as worker_runtime
 from worker.backoff import delays
 from worker.evaluate import eval_command
@@ -132,12 +133,7 @@ def _register_optional_commands() -> None:
     """Commands of feature areas that may not be present in every checkout."""
     import importlib
 
-    for module, attr in (
-        ("service.devstack", "run_command"),
-        ("service.importing.commands", "import_command"),
-        ("service.importing.commands", "export_command"),
-        ("service.importing.commands", "erase_command"),
-    ):
+    for module, attr in (("service.devstack", "run_command"),):
         try:
             command = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):
@@ -148,6 +144,9 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 cli.add_command(train_command)
 cli.add_command(eval_command)
+cli.add_command(import_command)
+cli.add_command(export_command)
+cli.add_command(erase_command)
 
 
 def main(argv: list[str] | None = None) -> None:

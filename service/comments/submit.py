@@ -62,6 +62,8 @@ def _parent(
         )
     if parent.status != Status.PUBLISHED:
         raise ApiError("validation_failed", "parent: that comment is not published", field="parent")
+    if parent.deleted_at is not None:
+        raise ApiError("validation_failed", "parent: that comment was deleted", field="parent")
     if parent.depth + 1 > max_depth:
         raise ApiError(
             "validation_failed", f"parent: replies nest at most {max_depth} deep", field="parent"

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.comments.submit import get_or_create_thread
 from service.importing import records as rec
 from service.importing.keys import map_url, thread_key
 from service.models import Comment, ModerationEvent, Site, Thread
@@ -136,6 +137,9 @@ def run_import(
         if n % 1000 == 0:
             tick("reading", n, None)
 
+    if not comments:
+        # The commonest silent failure: the wrong format, or an export of posts only.
+        raise rec.ImportFileError(f"no comments found: is this a {options.source} export?")
     existing = _existing(session, site.id, options.source)
     plans = _plan(report, threads, comments, existing, options)
     _thread_listing(session, site.id, report, plans)
@@ -327,8 +331,16 @@ def _ensure_threads(
             }
             for key in missing[start : start + BATCH]
         ]
-        session.execute(sa.insert(Thread), rows)
-        session.commit()
+        try:
+            session.execute(sa.insert(Thread), rows)
+            session.commit()
+        except IntegrityError:
+            # A comment (or another import) created one of these threads meanwhile: take
+            # each one by one, as a first comment does.
+            session.rollback()
+            for row in rows:
+                get_or_create_thread(session, site, row["key"], row["title"], row["url"])
+            session.commit()
     if missing:
         ids = _thread_ids(session, site.id, list(by_key))
     return ids
@@ -464,7 +476,9 @@ def _insert(
     meanwhile (the unique source id) is counted as already imported, not failed."""
     if not rows:
         return {}
-    statement = sa.insert(Comment).returning(Comment.source_id, Comment.id)
+    # Core, not the ORM's bulk path: the rows are complete, and this is the hot loop.
+    table = Comment.__table__
+    statement = sa.insert(table).returning(table.c.source_id, table.c.id)
     try:
         created = dict(session.execute(statement, rows).all())
         session.commit()

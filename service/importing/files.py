@@ -47,7 +47,8 @@ def open_stream(raw: IO[bytes], stack: ExitStack | None = None) -> IO[bytes]:
     head = raw.read(4)
     raw.seek(0)
     if head.startswith(_GZIP_MAGIC):
-        return stack.enter_context(gzip.GzipFile(fileobj=raw, mode="rb"))  # type: ignore[return-value]
+        inner = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="rb"))
+        return io.BufferedReader(_Capped(inner), buffer_size=1 << 16)
     if head == _ZIP_MAGIC:
         try:
             archive = stack.enter_context(zipfile.ZipFile(raw))
@@ -58,8 +59,34 @@ def open_stream(raw: IO[bytes], stack: ExitStack | None = None) -> IO[bytes]:
             raise ImportFileError(
                 f"a zip file must hold exactly one export, this one holds {len(members)}"
             )
-        return stack.enter_context(archive.open(members[0]))
+        inner = stack.enter_context(archive.open(members[0]))
+        return io.BufferedReader(_Capped(inner), buffer_size=1 << 16)
     return raw
+
+
+# What a compressed export may unpack to: a real export of millions of comments fits, a
+# "zip bomb" (a few MB that unpack to terabytes) stops here with a clear error.
+MAX_UNPACKED = 4 * 1024**3
+
+
+class _Capped(io.RawIOBase):
+    def __init__(self, inner: IO[bytes], limit: int | None = None):
+        self._inner = inner
+        self._left = MAX_UNPACKED if limit is None else limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._inner.read(len(buffer))
+        self._left -= len(data)
+        if self._left < 0:
+            raise ImportFileError(
+                f"the archive unpacks to more than {MAX_UNPACKED // 1024**3} GB; "
+                "unpack it yourself and import the file"
+            )
+        buffer[: len(data)] = data
+        return len(data)
 
 
 # Everything XML 1.0 forbids below 0x20, except tab, line feed and carriage return.
@@ -118,15 +145,17 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def iter_xml(stream: IO[bytes]) -> Iterator[tuple[str, object]]:
-    """``(event, element)`` for "start" and "end", from a hostile XML stream. The caller clears
+def iter_xml(
+    stream: IO[bytes], events: tuple[str, ...] = ("start", "end")
+) -> Iterator[tuple[str, object]]:
+    """``(event, element)`` for ``events``, from a hostile XML stream. The caller clears
     what it has read. Anything that is not well-formed XML, or declares entities, is an
     ImportFileError naming the line."""
     source = io.BufferedReader(TolerantXml(stream), buffer_size=1 << 16)
     try:
         yield from iterparse(
             source,
-            events=("start", "end"),
+            events=events,
             forbid_dtd=False,
             forbid_entities=True,
             forbid_external=True,

@@ -211,3 +211,92 @@ def test_an_interrupted_import_resumes_cleanly(rt, site, monkeypatch):
             assert (parent.body_source if parent else None) == (
                 f"c{n - 1}" if n % 3 and n > 1 else None
             )
+
+
+def test_the_wrong_format_says_so(parley, import_data):
+    result = parley(
+        "import",
+        "wordpress",
+        str(import_data / "isso-tests-disqus.xml"),
+        "--site",
+        "demo",
+        ok=False,
+    )
+    assert (
+        result.exit_code == 1 and "no comments found: is this a wordpress export?" in result.output
+    )
+
+
+def test_held_imports_wait_in_the_queue_and_placeholders_take_no_replies(
+    parley, import_data, client, moderator_token, stored
+):
+    parley(
+        "import",
+        "wordpress",
+        str(import_data / "wptt-themeunittestdata.wordpress.xml"),
+        "--site",
+        "demo",
+    )
+    parley("import", "disqus", str(import_data / "isso-tests-disqus.xml"), "--site", "demo")
+    queue = client.get(
+        "/api/v1/moderation/comments?site=demo&status=held",
+        headers={"Authorization": f"Bearer {moderator_token}"},
+    )
+    assert queue.status_code == 200
+    assert len(queue.get_json()["comments"]) == 3
+    comments, threads = stored()
+    tomb = comments["9"]
+    key = next(k for k, t in threads.items() if t.id == tomb.thread_id)
+    reply = client.post(
+        "/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": key,
+            "parent": tomb.id,
+            "body": "Hello there",
+            "author": {"name": "Ann", "email": "ann@example.com"},
+        },
+    )
+    assert reply.status_code == 422 and "deleted" in reply.get_json()["error"]["message"]
+
+
+def test_a_thread_created_meanwhile_is_reused(rt, site, monkeypatch):
+    """Between the lookup and the insert a first comment creates one of the threads: the
+    import takes it, as a concurrent first comment would."""
+    from service.comments.submit import get_or_create_thread
+    from service.importing import engine
+
+    real = engine._thread_ids
+    calls = {"n": 0}
+
+    def racing(session, site_id, keys):
+        found = real(session, site_id, keys)
+        calls["n"] += 1
+        if calls["n"] == 2:  # the lookup right before the insert
+            with rt.session() as other:
+                get_or_create_thread(other, other.get(Site, site_id), "/2020/hello/", None, None)
+                other.commit()
+        return found
+
+    monkeypatch.setattr(engine, "_thread_ids", racing)
+    with rt.session() as session:
+        report = run_import(
+            session,
+            session.get(Site, site.id),
+            read_wxr(io.BytesIO(wxr(comment(1)))),
+            ImportOptions(source="wordpress"),
+            SECRET_KEY,
+        )
+    assert report.imported == 1
+    with rt.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1
+
+
+def test_a_compression_bomb_stops_with_a_clear_error(parley, write, monkeypatch):
+    from service.importing import files
+
+    monkeypatch.setattr(files, "MAX_UNPACKED", 1024 * 1024)
+    bomb = gzip.compress(b"<rss>" + b" " * (8 * 1024 * 1024) + b"</rss>")
+    assert len(bomb) < 100_000
+    result = parley("import", "wordpress", write(bomb, "bomb.xml.gz"), "--site", "demo", ok=False)
+    assert result.exit_code == 1 and "unpacks to more than" in result.output

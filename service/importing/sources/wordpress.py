@@ -42,17 +42,12 @@ def autop(text: str) -> str:
 
 
 def read(stream: IO[bytes]) -> Iterator[ThreadRecord | CommentRecord]:
-    stack = []
-    for event, element in iter_xml(stream):
-        if event == "start":
-            stack.append(element)
-            continue
-        stack.pop()
-        if local(element.tag) != "item":
-            continue
-        yield from _item(element)
-        if stack:
-            stack[-1].remove(element)  # nothing read stays in memory
+    # End events only (half the work of start and end); a read item is emptied, and its
+    # empty shell is all that stays in memory.
+    for _, element in iter_xml(stream, ("end",)):
+        if element.tag.endswith("item") and local(element.tag) == "item":
+            yield from _item(element)
+            element.clear()
 
 
 def _item(item) -> Iterator[ThreadRecord | CommentRecord]:

@@ -9,7 +9,7 @@ from service.auth.readers import reader_identity
 from service.comments import challenge, reading
 from service.comments.closing import is_closed, thread_of
 from service.comments.edits import comment_secret
-from service.comments.likes import thread_likes
+from service.comments.likes import like_counts, thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
@@ -156,7 +156,7 @@ def list_comments(query: ThreadQuery):
     bp,
     "/counts",
     "GET",
-    summary="Published comment counts for one or more threads (repeat thread=)",
+    summary="Published comment counts and page likes for one or more threads (repeat thread=)",
     query=CountsQuery,
     responses={200: Counts},
     errors=(404,),
@@ -166,4 +166,5 @@ def counts(query: CountsQuery):
     with rt.session() as session:
         site = get_site(session, query.site)
         result = reading.published_counts(session, site.id, query.thread)
-    return Counts(counts=result).model_dump(mode="json")
+        liked = like_counts(session, site.id, query.thread)
+    return Counts(counts=result, likes=liked).model_dump(mode="json")

@@ -103,6 +103,10 @@ def test_page_likes_count_every_reader_and_show_signed_in_likers(
     )
     assert fresh.get_json()["likes"]["count"] == 1
     assert listing("/no-comments-yet")["likes"]["count"] == 1
+    counts = client.get(
+        "/api/v1/counts?site=demo&thread=/posts/hello&thread=/no-comments-yet&thread=/none"
+    ).get_json()
+    assert counts["likes"] == {"/posts/hello": 1, "/no-comments-yet": 1, "/none": 0}
     assert client.post("/api/v1/threads/like", json={**like, "value": 2}).status_code == 422
 
 

@@ -291,6 +291,18 @@ def test_page_likes_show_the_count_and_the_readers_own_like(stack, page, tmp_pat
     shoot(page, tmp_path, "reader-likes.png")
     page.reload()
     expect(widget.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
+    # count.js shows page likes in article lists, as it shows comment counts.
+    page.goto(
+        stack.page(
+            f"/list{thread}",
+            f"""<!doctype html><html lang="en"><body>
+<a href="/a">An article</a> <span data-parley-count="{thread}"></span>
+<span data-parley-likes="{thread}"></span>
+<script src="{stack.parley}/count.js" data-parley-site="demo" async></script></body></html>""",
+        )
+    )
+    expect(page.locator("[data-parley-likes]")).to_have_text("2 likes")
+    expect(page.locator("[data-parley-count]")).to_have_text("1 comment")
 
 
 def test_a_closed_thread_shows_its_comments_and_no_form(stack, page, tmp_path):
@@ -319,7 +331,13 @@ def test_reader_features_in_japanese_and_dark_mode(stack, browser, tmp_path):
     context = browser.new_context(color_scheme="dark", viewport={"width": 760, "height": 900})
     try:
         page = context.new_page()
-        page.goto(stack.article(thread, lang="ja"))
+        html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<style>:root {{ color-scheme: dark; }} body {{ background: #111418; color: #e6e8eb;
+font-family: sans-serif; max-width: 46rem; margin: 2rem auto; }}</style></head><body>
+<h1>記事</h1><div id="parley"></div>
+<script src="{stack.parley}/embed.js" data-parley-site="demo" data-parley-thread="{thread}"
+ async></script></body></html>"""
+        page.goto(stack.page(f"/dark{thread}", html))
         widget = page.locator("#parley")
         expect(widget.get_by_role("combobox", name="並び順")).to_be_visible()
         expect(widget.get_by_role("button", name="報告")).to_be_visible()
@@ -379,3 +397,36 @@ def test_the_challenge_is_solved_while_typing_and_spent_by_the_post(stack, page)
         assert took is not None
     finally:
         set_challenge("off")
+
+
+def test_an_edit_reaches_open_widgets_live(stack, page):
+    import requests
+
+    thread = new_thread("live-edit")
+    created = requests.post(
+        f"{stack.parley}/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": thread,
+            "body": "Before the edit.",
+            "author": {"name": "Ada", "email": "ada@example.com"},
+        },
+        headers={"Origin": stack.host},
+        timeout=10,
+    ).json()
+    cid, secret = created["comment"]["id"], created["secret"]
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    item = widget.locator(f"#parley-comment-{cid}")
+    expect(item.locator(".body")).to_have_text("Before the edit.")
+    expect(widget.locator(".live")).to_be_visible()
+    edited = api(
+        stack,
+        "PATCH",
+        f"/api/v1/comments/{cid}",
+        json={"body": "After the edit."},
+        headers={"X-Parley-Comment-Secret": secret},
+    )
+    assert edited.status_code == 200, edited.text
+    expect(item.locator(".body")).to_have_text("After the edit.")
+    expect(item.locator(".edited")).to_have_text("edited")

@@ -61,9 +61,9 @@ export function actionsFor(w) {
     let value = Number(myVotes()[c.id] || 0);
     let count = state.downVotes ? c.score || 0 : c.votes || 0;
     const shown = h("span", { class: "vote-count", "aria-hidden": "true" }, String(count));
-    const up = button("▲", () => cast(value === 1 ? 0 : 1), { class: "vote up" });
+    const up = button("▲", () => cast(value === 1 ? 0 : 1), { class: "link-button vote up" });
     const down = state.downVotes
-      ? button("▼", () => cast(value === -1 ? 0 : -1), { class: "vote down" })
+      ? button("▼", () => cast(value === -1 ? 0 : -1), { class: "link-button vote down" })
       : null;
     function paint() {
       shown.textContent = String(count);
@@ -223,7 +223,8 @@ export function actionsFor(w) {
             }
             if (final.status === "published") {
               body.replaceChildren(cleanHtml(final.body_html));
-              main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
+              if (!main.querySelector(".edited"))
+                main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
               announce(t("editPublished"));
             } else announce(t("awaiting"));
             opener.focus();

@@ -95,6 +95,26 @@ def test_page_likes_count_every_reader_and_show_signed_in_likers(
         "likers": [{"name": "Ada", "avatar_url": "https://a.example/ada.png"}],
     }
     assert listing()["likes"]["count"] == 2
+    with rt.session() as session:
+        eve = Identity(
+            provider="oidc",
+            subject="eve-likes",
+            name="<b>Eve</b>",
+            avatar_url="javascript:alert(1)",
+        )
+        session.add(eve)
+        session.commit()
+        eve_token = issue_reader_token(rt.settings.secret_key, eve.id, site.id)
+    hostile = client.post(
+        "/api/v1/threads/like", json=like, headers={"Authorization": f"Bearer {eve_token}"}
+    ).get_json()["likes"]
+    # A provider's avatar URL is checked on the way out; the name is data, set as text.
+    assert hostile["likers"][0] == {"name": "<b>Eve</b>", "avatar_url": None}
+    client.post(
+        "/api/v1/threads/like",
+        json={**like, "value": 0},
+        headers={"Authorization": f"Bearer {eve_token}"},
+    )
     client.post("/api/v1/threads/like", json={**like, "value": 0}, headers=guest("g1"))
     assert listing()["likes"]["count"] == 1
     # A page without comments can be liked too.

@@ -289,6 +289,10 @@ def test_page_likes_show_the_count_and_the_readers_own_like(stack, page, tmp_pat
     expect(widget.locator(".like-text")).to_have_text("2 readers like this.")
     expect(widget.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
     shoot(page, tmp_path, "reader-likes.png")
+    feed = widget.get_by_role("link", name="Atom feed")
+    assert feed.get_attribute("href") == (
+        f"{stack.parley}/api/v1/feeds/comments.atom?site=demo&thread=%2F{thread[1:]}"
+    )
     page.reload()
     expect(widget.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
     # count.js shows page likes in article lists, as it shows comment counts.

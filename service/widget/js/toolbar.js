@@ -4,6 +4,7 @@
 
 import { avatar } from "./avatar.js";
 import { h } from "./elements.js";
+import { BASE } from "./page.js";
 import { storage } from "./storage.js";
 
 const SORTS = /** @type {const} */ (["oldest", "newest", "top"]);
@@ -35,6 +36,12 @@ export function toolbarFor(w, form, thread) {
   const closedNote = h("p", { class: "closed", hidden: true }, t("closed"));
   section.insertBefore(h("div", { class: "toolbar" }, likes, sortRow), list);
   section.insertBefore(closedNote, list);
+
+  // The thread's newest comments as an Atom feed, next to "Comments by Parley".
+  const feed = `${BASE}/api/v1/feeds/comments.atom?site=${encodeURIComponent(config.site)}&thread=${encodeURIComponent(config.thread)}`;
+  section
+    .querySelector(".powered")
+    ?.prepend(h("a", { href: feed, type: "application/atom+xml", class: "feed" }, t("feed")), " · ");
 
   let liked = storage.get(keys.liked) === true;
 

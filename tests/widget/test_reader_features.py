@@ -137,7 +137,7 @@ def test_the_author_edits_and_deletes_their_own_comment(stack, page, tmp_path):
     widget = page.locator("#parley")
     post_as_guest(widget, "Teh first version.")
     item = widget.locator("ol.thread > li.comment")
-    expect(item.locator(".body")).to_have_text("Teh first version.")
+    expect(item.locator(".body")).to_have_text("Teh first version.", timeout=20_000)
     cid = comment_id(item)
     # Others' comments can be reported; one's own can be edited and deleted.
     expect(item.get_by_role("button", name="Report")).to_have_count(0)
@@ -179,7 +179,7 @@ def test_a_deleted_comment_with_replies_shows_as_a_tombstone(stack, page, tmp_pa
     widget = page.locator("#parley")
     post_as_guest(widget, "I will take this back.")
     item = widget.locator("ol.thread > li.comment")
-    expect(item.locator(".body")).to_have_text("I will take this back.")
+    expect(item.locator(".body")).to_have_text("I will take this back.", timeout=20_000)
     cid = comment_id(item)
     stack.post(thread, "A reply that stays.", name="Ben", parent=cid)
     page.reload()
@@ -434,3 +434,32 @@ def test_an_edit_reaches_open_widgets_live(stack, page):
     assert edited.status_code == 200, edited.text
     expect(item.locator(".body")).to_have_text("After the edit.")
     expect(item.locator(".edited")).to_have_text("edited")
+
+
+def test_an_edit_that_is_held_stays_awaiting_moderation_for_its_author(stack, page):
+    def set_blocklist(words: list[str]) -> None:
+        with stack.rt.session() as session:
+            site = session.scalar(sa.select(Site).where(Site.slug == "demo"))
+            site.policy = {**(site.policy or {}), "blocklist": words}
+            session.commit()
+
+    thread = new_thread("edit-held")
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    post_as_guest(widget, "A perfectly fine comment.")
+    item = widget.locator("ol.thread > li.comment")
+    expect(item.locator(".body")).to_have_text("A perfectly fine comment.", timeout=20_000)
+    cid = comment_id(item)
+    set_blocklist(["zyzzyvaword"])
+    try:
+        item.get_by_role("button", name="Edit").click()
+        item.get_by_role("textbox", name="Edit your comment").fill("Now with zyzzyvaword.")
+        item.get_by_role("button", name="Save").click()
+        expect(widget.get_by_role("status")).to_have_text("Your comment is awaiting moderation.")
+        assert stack.status(cid) in ("held", "spam")
+        page.reload()
+        pending = widget.locator(f"#parley-pending-{cid}")
+        expect(pending.locator(".text")).to_have_text("Now with zyzzyvaword.")
+        expect(pending.locator(".note")).to_have_text("Your comment is awaiting moderation.")
+    finally:
+        set_blocklist([])

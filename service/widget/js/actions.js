@@ -41,6 +41,9 @@ export function actionsFor(w) {
     return mine && Date.now() - mine.t < state.editWindow * 60000 ? mine.s : null;
   }
 
+  /** @type {(c: any, body: string, key: string) => void} */
+  let onHeld = () => {};
+
   /** @returns {Record<string, number>} */
   const myVotes = () => storage.get(keys.votes) || {};
 
@@ -226,7 +229,11 @@ export function actionsFor(w) {
               if (!main.querySelector(".edited"))
                 main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
               announce(t("editPublished"));
-            } else announce(t("awaiting"));
+            } else {
+              // Held for a moderator: this browser keeps showing it as awaiting, as a new one.
+              onHeld(c, text, answer.key);
+              announce(t("awaiting"));
+            }
             opener.focus();
           } catch (error) {
             message.textContent = t("errGeneric", { message: /** @type {any} */ (error).message });
@@ -322,5 +329,10 @@ export function actionsFor(w) {
     return h("div", { class: "actions-row" }, items);
   }
 
-  return { row, tombstone, rememberMine };
+  return {
+    row,
+    tombstone,
+    rememberMine,
+    whenHeld: (/** @type {typeof onHeld} */ fn) => (onHeld = fn),
+  };
 }

@@ -45,7 +45,7 @@ def create_comment(body: CommentIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
-        _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
+        check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         challenge.check(rt, session, site, body, identity)
@@ -60,7 +60,7 @@ def create_comment(body: CommentIn):
     return created.model_dump(mode="json"), 202
 
 
-def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
+def check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
     """The thread's link must lead to the site's own pages (or Parley's, the demo's): the
     dashboard, reply mail and webhooks show it, so a guest must not aim it elsewhere."""
     parsed = parse_url(url) if url is not None else None

@@ -123,6 +123,16 @@ def test_page_likes_count_every_reader_and_show_signed_in_likers(
     )
     assert fresh.get_json()["likes"]["count"] == 1
     assert listing("/no-comments-yet")["likes"]["count"] == 1
+    # A like that starts a thread names its page, on one of the site's origins only.
+    elsewhere = {**like, "thread": "/liked-first", "url": "https://evil.example/x"}
+    assert (
+        client.post("/api/v1/threads/like", json=elsewhere, headers=guest("g1")).status_code == 422
+    )
+    page = {**elsewhere, "url": "http://blog.example.test/liked-first", "title": "Liked first"}
+    assert client.post("/api/v1/threads/like", json=page, headers=guest("g1")).status_code == 200
+    with rt.session() as session:
+        row = session.query(Thread).filter_by(key="/liked-first").one()
+        assert (row.url, row.title) == ("http://blog.example.test/liked-first", "Liked first")
     counts = client.get(
         "/api/v1/counts?site=demo&thread=/posts/hello&thread=/no-comments-yet&thread=/none"
     ).get_json()

@@ -64,7 +64,13 @@ export function toolbarFor(w, form, thread) {
     try {
       const answer = await api("/api/v1/threads/like", {
         method: "POST",
-        body: { site: config.site, thread: config.thread, value: liked ? 0 : 1 },
+        body: {
+          site: config.site,
+          thread: config.thread,
+          value: liked ? 0 : 1,
+          title: config.title || undefined,
+          url: config.url || undefined,
+        },
         auth: true,
         headers: w.browserHeaders(),
       });

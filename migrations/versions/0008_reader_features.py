@@ -21,16 +21,24 @@ def _when(name: str, nullable: bool = True) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
+# Plain ADD and DROP COLUMN on both databases (SQLite has both since 3.35). A batch "move and
+# copy" of threads or comments on SQLite would drop the old table with foreign keys on, and
+# its implicit DELETE would cascade into every comment.
+_COMMENT_COLUMNS = ("votes_up", "votes_down", "pinned", "edited_at")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("threads") as batch:
-        batch.add_column(_when("closed_at"))
-    with op.batch_alter_table("comments") as batch:
-        batch.add_column(sa.Column("votes_up", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("votes_down", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(
-            sa.Column("pinned", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(_when("edited_at"))
+    op.add_column("threads", _when("closed_at"))
+    op.add_column(
+        "comments", sa.Column("votes_up", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "comments", sa.Column("votes_down", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "comments", sa.Column("pinned", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column("comments", _when("edited_at"))
 
     op.create_table(
         "comment_votes",
@@ -148,10 +156,6 @@ def downgrade() -> None:
     op.drop_table("comment_reports")
     op.drop_index("ix_comment_votes_comment_id_ip_hash", table_name="comment_votes")
     op.drop_table("comment_votes")
-    with op.batch_alter_table("comments") as batch:
-        batch.drop_column("edited_at")
-        batch.drop_column("pinned")
-        batch.drop_column("votes_down")
-        batch.drop_column("votes_up")
-    with op.batch_alter_table("threads") as batch:
-        batch.drop_column("closed_at")
+    for column in reversed(_COMMENT_COLUMNS):
+        op.execute(f"ALTER TABLE comments DROP COLUMN {column}")
+    op.execute("ALTER TABLE threads DROP COLUMN closed_at")

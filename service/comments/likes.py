@@ -37,6 +37,18 @@ def thread_likes(session: Session, thread: Thread | None) -> Likes:
     return Likes(count=count or 0, likers=likers)
 
 
+def like_counts(session: Session, site_id: int, keys: list[str]) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(Thread.key, sa.func.count(ThreadLike.id))
+        .join(ThreadLike, ThreadLike.thread_id == Thread.id)
+        .where(Thread.site_id == site_id, Thread.key.in_(keys))
+        .group_by(Thread.key)
+    ).all()
+    counts = dict.fromkeys(keys, 0)
+    counts.update({key: n for key, n in rows})
+    return counts
+
+
 def set_like(session: Session, thread: Thread, reader: Reader, value: int) -> None:
     """Like (1) or take the like back (0), idempotently; flushes, the caller commits."""
     mine = (ThreadLike.thread_id == thread.id, ThreadLike.liker == reader.key)

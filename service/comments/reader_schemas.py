@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, StringConstraints
 
-from service.comments.schemas import CommentOut, Likes
+from service.comments.schemas import CommentOut, Likes, ThreadUrl
 from service.schemas import Slug, Strict, ThreadKey
 
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
@@ -71,6 +71,9 @@ class ThreadRef(Strict):
 
 class LikeIn(ThreadRef):
     value: Literal[1, 0]
+    # The page, as with a comment: kept when the like starts the thread.
+    title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    url: ThreadUrl | None = None
 
 
 class LikeOut(BaseModel):

@@ -33,6 +33,7 @@ from service.comments.reader_schemas import (
 from service.comments.readers import current_reader
 from service.comments.reading import comment_key, comment_out
 from service.comments.submit import get_or_create_thread
+from service.comments.views import check_thread_url
 from service.errors import ApiError
 from service.models import Comment
 from service.runtime import current_runtime
@@ -237,9 +238,10 @@ def like(body: LikeIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         _from_site_page(rt, site)
+        check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         reader = current_reader(session, rt, site)
         # A page may be liked before anyone comments on it.
-        thread = get_or_create_thread(session, site, body.thread, None, None)
+        thread = get_or_create_thread(session, site, body.thread, body.title, body.url)
         likes.set_like(session, thread, reader, body.value)
         session.commit()
         out = LikeOut(

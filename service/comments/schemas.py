@@ -167,6 +167,8 @@ class CountsQuery(Strict):
 
 class Counts(BaseModel):
     counts: dict[str, int]
+    # Page likes per thread (service.comments.likes).
+    likes: dict[str, int] = {}
 
 
 class RenderTokenQuery(Strict):

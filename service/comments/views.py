@@ -9,7 +9,7 @@ from service.auth.readers import reader_identity
 from service.comments import cache, challenge, reading
 from service.comments.closing import is_closed, thread_of
 from service.comments.edits import comment_secret
-from service.comments.likes import thread_likes
+from service.comments.likes import like_counts, thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
@@ -47,7 +47,7 @@ def create_comment(body: CommentIn):
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
         check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
-        _check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
+        check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         challenge.check(rt, session, site, body, identity)
@@ -63,7 +63,7 @@ def create_comment(body: CommentIn):
     return created.model_dump(mode="json"), 202
 
 
-def _check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
+def check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:
     """The thread's link must lead to the site's own pages (or Parley's, the demo's): the
     dashboard, reply mail and webhooks show it, so a guest must not aim it elsewhere."""
     parsed = parse_url(url) if url is not None else None
@@ -166,8 +166,8 @@ def list_comments(query: ThreadQuery):
     bp,
     "/counts",
     "GET",
-    summary="Published comment counts for one or more threads (repeat thread=); cacheable as "
-    "the thread listing is",
+    summary="Published comment counts and page likes for one or more threads (repeat "
+    "thread=); cacheable as the thread listing is",
     query=CountsQuery,
     responses={200: Counts},
     errors=(404,),
@@ -182,7 +182,10 @@ def counts(query: CountsQuery):
             return reading.published_counts(session, site.id, missing)
 
     result = cache.cached_counts(rt.redis, query.site, keys, count)
-    body = Counts(counts={k: result[k] for k in keys}).model_dump_json().encode()
+    # Likes are read live (one indexed query): the cached counts hold comments only.
+    with rt.session() as session:
+        liked = like_counts(session, get_site(session, query.site).id, keys)
+    body = Counts(counts={k: result[k] for k in keys}, likes=liked).model_dump_json().encode()
     return _public_json(rt, body, [cache.surrogate_key(query.site, k) for k in keys], query.site)
 
 

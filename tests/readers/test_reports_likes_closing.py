@@ -96,6 +96,26 @@ def test_page_likes_count_every_reader_and_show_signed_in_likers(
         "likers": [{"name": "Ada", "avatar_url": "https://a.example/ada.png"}],
     }
     assert listing()["likes"]["count"] == 2
+    with rt.session() as session:
+        eve = Identity(
+            provider="oidc",
+            subject="eve-likes",
+            name="<b>Eve</b>",
+            avatar_url="javascript:alert(1)",
+        )
+        session.add(eve)
+        session.commit()
+        eve_token = issue_reader_token(rt.settings.secret_key, eve.id, site.id)
+    hostile = client.post(
+        "/api/v1/threads/like", json=like, headers={"Authorization": f"Bearer {eve_token}"}
+    ).get_json()["likes"]
+    # A provider's avatar URL is checked on the way out; the name is data, set as text.
+    assert hostile["likers"][0] == {"name": "<b>Eve</b>", "avatar_url": None}
+    client.post(
+        "/api/v1/threads/like",
+        json={**like, "value": 0},
+        headers={"Authorization": f"Bearer {eve_token}"},
+    )
     client.post("/api/v1/threads/like", json={**like, "value": 0}, headers=guest("g1"))
     assert listing()["likes"]["count"] == 1
     # A page without comments can be liked too.
@@ -104,6 +124,20 @@ def test_page_likes_count_every_reader_and_show_signed_in_likers(
     )
     assert fresh.get_json()["likes"]["count"] == 1
     assert listing("/no-comments-yet")["likes"]["count"] == 1
+    # A like that starts a thread names its page, on one of the site's origins only.
+    elsewhere = {**like, "thread": "/liked-first", "url": "https://evil.example/x"}
+    assert (
+        client.post("/api/v1/threads/like", json=elsewhere, headers=guest("g1")).status_code == 422
+    )
+    page = {**elsewhere, "url": "http://blog.example.test/liked-first", "title": "Liked first"}
+    assert client.post("/api/v1/threads/like", json=page, headers=guest("g1")).status_code == 200
+    with rt.session() as session:
+        row = session.query(Thread).filter_by(key="/liked-first").one()
+        assert (row.url, row.title) == ("http://blog.example.test/liked-first", "Liked first")
+    counts = client.get(
+        "/api/v1/counts?site=demo&thread=/posts/hello&thread=/no-comments-yet&thread=/none"
+    ).get_json()
+    assert counts["likes"] == {"/posts/hello": 1, "/no-comments-yet": 1, "/none": 0}
     assert client.post("/api/v1/threads/like", json={**like, "value": 2}).status_code == 422
 
 

@@ -137,7 +137,7 @@ def test_the_author_edits_and_deletes_their_own_comment(stack, page, tmp_path):
     widget = page.locator("#parley")
     post_as_guest(widget, "Teh first version.")
     item = widget.locator("ol.thread > li.comment")
-    expect(item.locator(".body")).to_have_text("Teh first version.")
+    expect(item.locator(".body")).to_have_text("Teh first version.", timeout=20_000)
     cid = comment_id(item)
     # Others' comments can be reported; one's own can be edited and deleted.
     expect(item.get_by_role("button", name="Report")).to_have_count(0)
@@ -179,7 +179,7 @@ def test_a_deleted_comment_with_replies_shows_as_a_tombstone(stack, page, tmp_pa
     widget = page.locator("#parley")
     post_as_guest(widget, "I will take this back.")
     item = widget.locator("ol.thread > li.comment")
-    expect(item.locator(".body")).to_have_text("I will take this back.")
+    expect(item.locator(".body")).to_have_text("I will take this back.", timeout=20_000)
     cid = comment_id(item)
     stack.post(thread, "A reply that stays.", name="Ben", parent=cid)
     page.reload()
@@ -289,8 +289,24 @@ def test_page_likes_show_the_count_and_the_readers_own_like(stack, page, tmp_pat
     expect(widget.locator(".like-text")).to_have_text("2 readers like this.")
     expect(widget.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
     shoot(page, tmp_path, "reader-likes.png")
+    feed = widget.get_by_role("link", name="Atom feed")
+    assert feed.get_attribute("href") == (
+        f"{stack.parley}/api/v1/feeds/comments.atom?site=demo&thread=%2F{thread[1:]}"
+    )
     page.reload()
     expect(widget.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
+    # count.js shows page likes in article lists, as it shows comment counts.
+    page.goto(
+        stack.page(
+            f"/list{thread}",
+            f"""<!doctype html><html lang="en"><body>
+<a href="/a">An article</a> <span data-parley-count="{thread}"></span>
+<span data-parley-likes="{thread}"></span>
+<script src="{stack.parley}/count.js" data-parley-site="demo" async></script></body></html>""",
+        )
+    )
+    expect(page.locator("[data-parley-likes]")).to_have_text("2 likes")
+    expect(page.locator("[data-parley-count]")).to_have_text("1 comment")
 
 
 def test_a_closed_thread_shows_its_comments_and_no_form(stack, page, tmp_path):
@@ -319,7 +335,13 @@ def test_reader_features_in_japanese_and_dark_mode(stack, browser, tmp_path):
     context = browser.new_context(color_scheme="dark", viewport={"width": 760, "height": 900})
     try:
         page = context.new_page()
-        page.goto(stack.article(thread, lang="ja"))
+        html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<style>:root {{ color-scheme: dark; }} body {{ background: #111418; color: #e6e8eb;
+font-family: sans-serif; max-width: 46rem; margin: 2rem auto; }}</style></head><body>
+<h1>記事</h1><div id="parley"></div>
+<script src="{stack.parley}/embed.js" data-parley-site="demo" data-parley-thread="{thread}"
+ async></script></body></html>"""
+        page.goto(stack.page(f"/dark{thread}", html))
         widget = page.locator("#parley")
         expect(widget.get_by_role("combobox", name="並び順")).to_be_visible()
         expect(widget.get_by_role("button", name="報告")).to_be_visible()
@@ -379,3 +401,65 @@ def test_the_challenge_is_solved_while_typing_and_spent_by_the_post(stack, page)
         assert took is not None
     finally:
         set_challenge("off")
+
+
+def test_an_edit_reaches_open_widgets_live(stack, page):
+    import requests
+
+    thread = new_thread("live-edit")
+    created = requests.post(
+        f"{stack.parley}/api/v1/comments",
+        json={
+            "site": "demo",
+            "thread": thread,
+            "body": "Before the edit.",
+            "author": {"name": "Ada", "email": "ada@example.com"},
+        },
+        headers={"Origin": stack.host},
+        timeout=10,
+    ).json()
+    cid, secret = created["comment"]["id"], created["secret"]
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    item = widget.locator(f"#parley-comment-{cid}")
+    expect(item.locator(".body")).to_have_text("Before the edit.")
+    expect(widget.locator(".live")).to_be_visible()
+    edited = api(
+        stack,
+        "PATCH",
+        f"/api/v1/comments/{cid}",
+        json={"body": "After the edit."},
+        headers={"X-Parley-Comment-Secret": secret},
+    )
+    assert edited.status_code == 200, edited.text
+    expect(item.locator(".body")).to_have_text("After the edit.")
+    expect(item.locator(".edited")).to_have_text("edited")
+
+
+def test_an_edit_that_is_held_stays_awaiting_moderation_for_its_author(stack, page):
+    def set_blocklist(words: list[str]) -> None:
+        with stack.rt.session() as session:
+            site = session.scalar(sa.select(Site).where(Site.slug == "demo"))
+            site.policy = {**(site.policy or {}), "blocklist": words}
+            session.commit()
+
+    thread = new_thread("edit-held")
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    post_as_guest(widget, "A perfectly fine comment.")
+    item = widget.locator("ol.thread > li.comment")
+    expect(item.locator(".body")).to_have_text("A perfectly fine comment.", timeout=20_000)
+    cid = comment_id(item)
+    set_blocklist(["zyzzyvaword"])
+    try:
+        item.get_by_role("button", name="Edit").click()
+        item.get_by_role("textbox", name="Edit your comment").fill("Now with zyzzyvaword.")
+        item.get_by_role("button", name="Save").click()
+        expect(widget.get_by_role("status")).to_have_text("Your comment is awaiting moderation.")
+        assert stack.status(cid) in ("held", "spam")
+        page.reload()
+        pending = widget.locator(f"#parley-pending-{cid}")
+        expect(pending.locator(".text")).to_have_text("Now with zyzzyvaword.")
+        expect(pending.locator(".note")).to_have_text("Your comment is awaiting moderation.")
+    finally:
+        set_blocklist([])

@@ -41,6 +41,9 @@ export function actionsFor(w) {
     return mine && Date.now() - mine.t < state.editWindow * 60000 ? mine.s : null;
   }
 
+  /** @type {(c: any, body: string, key: string) => void} */
+  let onHeld = () => {};
+
   /** @returns {Record<string, number>} */
   const myVotes = () => storage.get(keys.votes) || {};
 
@@ -61,9 +64,9 @@ export function actionsFor(w) {
     let value = Number(myVotes()[c.id] || 0);
     let count = state.downVotes ? c.score || 0 : c.votes || 0;
     const shown = h("span", { class: "vote-count", "aria-hidden": "true" }, String(count));
-    const up = button("▲", () => cast(value === 1 ? 0 : 1), { class: "vote up" });
+    const up = button("▲", () => cast(value === 1 ? 0 : 1), { class: "link-button vote up" });
     const down = state.downVotes
-      ? button("▼", () => cast(value === -1 ? 0 : -1), { class: "vote down" })
+      ? button("▼", () => cast(value === -1 ? 0 : -1), { class: "link-button vote down" })
       : null;
     function paint() {
       shown.textContent = String(count);
@@ -223,9 +226,14 @@ export function actionsFor(w) {
             }
             if (final.status === "published") {
               body.replaceChildren(cleanHtml(final.body_html));
-              main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
+              if (!main.querySelector(".edited"))
+                main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
               announce(t("editPublished"));
-            } else announce(t("awaiting"));
+            } else {
+              // Held for a moderator: this browser keeps showing it as awaiting, as a new one.
+              onHeld(c, text, answer.key);
+              announce(t("awaiting"));
+            }
             opener.focus();
           } catch (error) {
             message.textContent = t("errGeneric", { message: /** @type {any} */ (error).message });
@@ -321,5 +329,10 @@ export function actionsFor(w) {
     return h("div", { class: "actions-row" }, items);
   }
 
-  return { row, tombstone, rememberMine };
+  return {
+    row,
+    tombstone,
+    rememberMine,
+    whenHeld: (/** @type {typeof onHeld} */ fn) => (onHeld = fn),
+  };
 }

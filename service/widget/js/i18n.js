@@ -109,6 +109,7 @@ const STRINGS = {
     closed: "Comments are closed.",
     preview: "Preview",
     write: "Write",
+    feed: "Atom feed",
     errChallenge: "Your browser could not finish the anti-spam check. Please try again.",
   },
   ja: {
@@ -212,6 +213,7 @@ const STRINGS = {
     closed: "コメントの受付は終了しました。",
     preview: "プレビュー",
     write: "編集に戻る",
+    feed: "Atom フィード",
     errChallenge: "スパム対策の確認を完了できませんでした。もう一度お試しください。",
   },
   "zh-CN": {
@@ -315,6 +317,7 @@ const STRINGS = {
     closed: "评论已关闭。",
     preview: "预览",
     write: "继续编辑",
+    feed: "Atom 订阅",
     errChallenge: "浏览器未能完成反垃圾验证,请重试。",
   },
 };

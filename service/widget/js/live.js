@@ -34,7 +34,7 @@ export function liveFor(w, thread) {
         return;
       }
       const mine = root.getElementById(`parley-pending-${c.id}`);
-      if (state.comments.has(c.id)) return;
+      if (state.comments.has(c.id)) return thread.refresh(c);
       if (thread.addComment(c, { fresh: true })) {
         w.setTotal(state.total + 1);
         w.announce(

@@ -27,6 +27,19 @@ function mount(script, host) {
   const actions = actionsFor(w);
   const thread = threadFor(w, form, actions, () => start());
   toolbarFor(w, form, thread);
+  actions.whenHeld((c, body, key) => {
+    const author = c.author || {};
+    thread.rememberPending({
+      id: c.id,
+      parent: c.parent,
+      body,
+      created: Date.parse(c.created_at) || Date.now(),
+      depth: c.depth || 0,
+      name: author.name || null,
+      avatar_url: author.avatar_url || null,
+      key,
+    });
+  });
   const live = liveFor(w, thread);
   const signin = signinFor(w, form);
   postingFor(w, form, thread, signin, live.renew, actions);

@@ -270,6 +270,22 @@ export function threadFor(w, form, actions, retry) {
     }
   }
 
+  /**
+   * A comment already shown came again (its author edited it, the worker published the new
+   * text): show the new text, marked "edited".
+   * @param {any} c
+   */
+  function refresh(c) {
+    const entry = state.comments.get(c.id);
+    const article = entry && entry.li.querySelector(":scope > article");
+    const body = article && article.querySelector(".body");
+    if (!entry || !article || !body || !c.body_html || c.body_html === entry.data.body_html) return;
+    entry.data = c;
+    body.replaceChildren(cleanHtml(c.body_html));
+    if (!article.querySelector(".edited"))
+      article.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
+  }
+
   /** Forgets the comments shown, so the next page is the first again (a new order). */
   function reset() {
     state.comments.clear();
@@ -291,6 +307,7 @@ export function threadFor(w, form, actions, retry) {
 
   return {
     addComment,
+    refresh,
     rememberPending,
     showPending,
     restorePending,

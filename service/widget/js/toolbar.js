@@ -4,6 +4,7 @@
 
 import { avatar } from "./avatar.js";
 import { h } from "./elements.js";
+import { BASE } from "./page.js";
 import { storage } from "./storage.js";
 
 const SORTS = /** @type {const} */ (["oldest", "newest", "top"]);
@@ -36,6 +37,12 @@ export function toolbarFor(w, form, thread) {
   section.insertBefore(h("div", { class: "toolbar" }, likes, sortRow), list);
   section.insertBefore(closedNote, list);
 
+  // The thread's newest comments as an Atom feed, next to "Comments by Parley".
+  const feed = `${BASE}/api/v1/feeds/comments.atom?site=${encodeURIComponent(config.site)}&thread=${encodeURIComponent(config.thread)}`;
+  section
+    .querySelector(".powered")
+    ?.prepend(h("a", { href: feed, type: "application/atom+xml", class: "feed" }, t("feed")), " · ");
+
   let liked = storage.get(keys.liked) === true;
 
   /** @param {any} data ``likes`` as the API gives it */
@@ -57,7 +64,13 @@ export function toolbarFor(w, form, thread) {
     try {
       const answer = await api("/api/v1/threads/like", {
         method: "POST",
-        body: { site: config.site, thread: config.thread, value: liked ? 0 : 1 },
+        body: {
+          site: config.site,
+          thread: config.thread,
+          value: liked ? 0 : 1,
+          title: config.title || undefined,
+          url: config.url || undefined,
+        },
         auth: true,
         headers: w.browserHeaders(),
       });

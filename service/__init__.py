@@ -75,6 +75,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install_security_headers(app)
 
+    from service.metrics import bp as metrics_bp
+    from service.metrics import install_request_metrics
+
+    app.register_blueprint(metrics_bp)
+    install_request_metrics(app)
+
     from service.limits import install_limits
 
     install_limits(app)

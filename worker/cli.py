@@ -11,6 +11,7 @@ from rq import SimpleWorker, Worker
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
+from service.metrics import prepare_multiprocess, serve_metrics_port
 from worker import runtime as worker_runtime
 from worker.backoff import delays
 from worker.evaluate import eval_command
@@ -62,6 +63,10 @@ def worker_command(burst: bool, simple: bool) -> None:
     )
     rt = load_runtime()
     worker_runtime.install(rt)
+    if rt.settings.operations.metrics_port:
+        # Work-horses are forked per job: their counts reach the port through files.
+        prepare_multiprocess()
+        serve_metrics_port(rt.settings.operations.metrics_port)
     warm_up()
     cls = SimpleCheckingWorker if simple else CheckingWorker
     log = logging.getLogger("parley.worker")
@@ -101,6 +106,8 @@ def sweep_command(every: float | None, older_than: int | None) -> None:
     )
     rt = load_runtime()
     worker_runtime.install(rt)
+    if every and rt.settings.operations.metrics_port:
+        serve_metrics_port(rt.settings.operations.metrics_port, rt)
     if every:
         sweep_forever(rt, every)
         return

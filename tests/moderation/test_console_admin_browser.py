@@ -111,6 +111,7 @@ def test_an_owner_runs_the_site_from_the_console(stack, browser, tmp_path):
         }
         # The page shows what is stored; saving it unchanged changes nothing.
         expect(page.locator("#p-max_depth")).to_have_value("3")
+        page.goto("/moderate/settings?site=demo")
         page.screenshot(path=str(shots / "settings.png"), full_page=False, animations="disabled")
         page.fill("#p-max_depth", "")  # empty: back to the default
         page.click("#save")

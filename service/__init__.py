@@ -85,9 +85,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install_limits(app)
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from service.logs import configure_logging, install_request_log
+
+    if settings.operations.log_format == "json" or not logging.getLogger().handlers:
+        configure_logging(settings.operations.log_format)
+    install_request_log(app, settings.operations.log_format)
     from service.redaction import install_werkzeug_filter
 
     install_werkzeug_filter()

@@ -11,6 +11,7 @@ from rq import SimpleWorker, Worker
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
+from service.logs import configure_logging
 from service.metrics import prepare_multiprocess, serve_metrics_port
 from worker import runtime as worker_runtime
 from worker.backoff import delays
@@ -58,10 +59,8 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
 def worker_command(burst: bool, simple: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     rt = load_runtime()
+    configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)
     if rt.settings.operations.metrics_port:
         # Work-horses are forked per job: their counts reach the port through files.
@@ -101,10 +100,8 @@ def worker_command(burst: bool, simple: bool) -> None:
 def sweep_command(every: float | None, older_than: int | None) -> None:
     from worker.sweeper import sweep_forever, sweep_pending
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     rt = load_runtime()
+    configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)
     if every and rt.settings.operations.metrics_port:
         serve_metrics_port(rt.settings.operations.metrics_port, rt)

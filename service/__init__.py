@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
+    from service.notifications.delivery_views import bp as deliveries_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
     from service.site_views import bp as sites_bp
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         tokens_bp,
         sites_bp,
         console_bp,
+        deliveries_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)

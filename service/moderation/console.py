@@ -24,6 +24,7 @@ from service.moderation.audit import audit_page
 from service.moderation.bans import list_bans
 from service.moderation.dashboard import _page, csrf_token, html_errors
 from service.moderation.queue import check_label
+from service.notifications.deliveries import recent
 from service.notifications.webhooks import EVENTS, site_webhooks
 from service.policy import CheckPolicy, Policy, Thresholds
 from service.runtime import current_runtime
@@ -242,6 +243,7 @@ def webhooks_page():
             sites=sites,
             site=site,
             hooks=hooks,
+            deliveries={h.id: recent(db, h.id, 20) for h in hooks},
             events=EVENTS,
         )
 

@@ -23,6 +23,7 @@ import functools
 import hmac
 import secrets
 from datetime import datetime
+from typing import get_args
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -51,7 +52,14 @@ bp = Blueprint("dashboard", __name__, url_prefix="/moderate", template_folder="t
 CSRF_KEY = "parley_moderate_csrf"
 # The last bulk action's changes, for "Undo" (service.moderation.undo).
 UNDO_KEY = "parley_moderate_undo"
-STATUSES = ("held", "spam", "published", "rejected", "pending", "all")
+# The status tabs: whatever the queue's API accepts (a new status there is a new tab here).
+_TAB_ORDER = ("held", "reported", "spam", "published", "rejected", "pending")
+STATUSES = tuple(
+    sorted(
+        get_args(QueueQuery.model_fields["status"].annotation),
+        key=lambda s: (s == "all", _TAB_ORDER.index(s) if s in _TAB_ORDER else len(_TAB_ORDER)),
+    )
+)
 GROUPS = ("", "thread", "reason", "author")
 # The checks a moderator can filter the queue by (what deciding chips name).
 REASON_FILTERS = (

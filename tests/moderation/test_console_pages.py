@@ -42,6 +42,12 @@ def test_undo_restores_the_last_bulk_action_but_not_what_someone_moved_since(
         undo_rows = session.query(ModerationEvent).filter_by(action="undo").all()
     assert sorted(e.comment_id for e in undo_rows) == sorted(ids[1:])
     assert {(e.from_status, e.to_status) for e in undo_rows} == {("spam", "held")}
+    # The undone spam labels no longer teach the checks; the colleague's "ham" still does.
+    from worker.checks.labels import labelled_comments
+
+    with rt.session() as session:
+        labels = {cid: label for cid, _body, label in labelled_comments(session, site.id)}
+    assert labels == {ids[0]: 0}
     # Once only.
     again = client.post("/moderate/undo", data={}, headers=headers, follow_redirects=True)
     assert "Nothing to undo." in again.get_data(as_text=True)

@@ -18,6 +18,7 @@ import hmac
 import ipaddress
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -111,12 +112,16 @@ class Metrics:
 
 
 _metrics: Metrics | None = None
+_building = threading.Lock()
 
 
 def metrics() -> Metrics:
     global _metrics
     if _metrics is None:
-        _metrics = Metrics()
+        # Two request threads may get here at once: registering a series twice raises.
+        with _building:
+            if _metrics is None:
+                _metrics = Metrics()
     return _metrics
 
 

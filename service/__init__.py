@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.moderation.dashboard import bp as dashboard_bp
     from service.moderation.tokens import bp as tokens_bp
     from service.moderation.views import bp as moderation_bp
+    from service.notifications.delivery_views import bp as deliveries_bp
     from service.notifications.views import bp as notifications_bp
     from service.openapi_view import bp as openapi_bp
     from service.privacy.views import bp as privacy_bp
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         privacy_bp,
         imports_bp,
         import_page_bp,
+        deliveries_bp,
     ):
         app.register_blueprint(bp)
     install_cors(app)
@@ -87,13 +89,21 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install_security_headers(app)
 
+    from service.metrics import bp as metrics_bp
+    from service.metrics import install_request_metrics
+
+    app.register_blueprint(metrics_bp)
+    install_request_metrics(app)
+
     from service.limits import install_limits
 
     install_limits(app)
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from service.logs import configure_logging, install_request_log
+
+    if settings.operations.log_format == "json" or not logging.getLogger().handlers:
+        configure_logging(settings.operations.log_format)
+    install_request_log(app, settings.operations.log_format)
     from service.redaction import install_werkzeug_filter
 
     install_werkzeug_filter()

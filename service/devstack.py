@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,8 +151,21 @@ def run_command(workers: int) -> None:
         if redis_server is not None:
             redis_server.stop()
 
-    def supervise(name: str, args: list[str]) -> None:
-        child = Supervised(name, args, env)
+    metrics_dir = data_dir / "metrics"
+    emptied: set[str] = set()
+
+    def supervise(name: str, args: list[str], metrics: str | None = None, port: int = 0) -> None:
+        """``metrics``: the child's PROMETHEUS_MULTIPROC_DIR (emptied now); ``port``: its
+        PARLEY_METRICS_PORT (worker and sweeper; 0: none)."""
+        extra = {}
+        if metrics:
+            if metrics not in emptied:  # workers share theirs; the first serves it
+                shutil.rmtree(metrics_dir / metrics, ignore_errors=True)
+                (metrics_dir / metrics).mkdir(parents=True)
+                emptied.add(metrics)
+            extra = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir / metrics)}
+        extra["PARLEY_METRICS_PORT"] = str(port)
+        child = Supervised(name, args, {**env, **extra})
         child.start()
         children.append(child)
 
@@ -191,11 +205,20 @@ def run_command(workers: int) -> None:
                 "python:service.gunicorn_conf",
                 "service.wsgi:app",
             ],
+            metrics="web",
         )
+        # With PARLEY_METRICS_PORT, the first worker serves the workers' metrics there and the
+        # sweeper on the next port.
+        port_of = settings.operations.metrics_port
         for n in range(workers):
-            supervise(f"worker {n + 1}", [*parley, "worker"])
+            supervise(
+                f"worker {n + 1}", [*parley, "worker"], "worker",
+                port_of if port_of and n == 0 else 0,
+            )  # fmt: skip
         supervise(
-            "sweeper", [*parley, "sweep", "--every", str(settings.jobs.sweep_interval_seconds)]
+            "sweeper",
+            [*parley, "sweep", "--every", str(settings.jobs.sweep_interval_seconds)],
+            port=port_of + 1 if port_of else 0,
         )
         # The demo's second article, on another origin, shows cross-origin embedding.
         supervise(

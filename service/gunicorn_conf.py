@@ -10,10 +10,12 @@ them without rebuilding the image, and a bad value stops gunicorn before it
 forks with the same one error that lists every problem.
 """
 
+from service.metrics import prepare_multiprocess
 from service.settings import Settings
 
 # gunicorn reads this module once, in its master process, to configure itself.
-_web = Settings.from_env().web
+_settings = Settings.from_env()
+_web = _settings.web
 
 worker_class = "service.gunicorn_worker.StreamingWorker"
 # Accepted connections a process holds at once besides the hub's streams (gunicorn stops
@@ -24,3 +26,34 @@ threads = _web.threads
 accesslog = "-"
 # Tokens and codes in addresses (OAuth callbacks, mail links, ?key=) never reach the log.
 logger_class = "service.redaction.RedactingLogger"
+if _settings.operations.log_format == "json":
+    # The app logs each request as one JSON line (service/logs.py); gunicorn's own lines are
+    # JSON too.
+    accesslog = None
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },  # fmt: skip
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+        "root": {"handlers": ["stderr"], "level": "INFO"},
+    }
+
+# Every worker process counts into files in one directory (PROMETHEUS_MULTIPROC_DIR, a new
+# temporary one unless set), emptied at start; GET /metrics adds them up.
+prepare_multiprocess(wipe=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    # A gone worker's live gauges (open streams) stop counting.
+    multiprocess.mark_process_dead(worker.pid)

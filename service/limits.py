@@ -47,6 +47,8 @@ ROUTES: dict[str, str] = {
     "tokens.revoke": "moderate",
     "notifications.add_webhook": "moderate",
     "notifications.remove_webhook": "moderate",
+    "webhook_deliveries.test_send": "moderate",
+    "webhook_deliveries.retry": "moderate",
     "notifications.subscribe_to_replies": "write",
     "notifications.unsubscribe_page": "write",
     "imports.start_import": "moderate",

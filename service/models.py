@@ -302,6 +302,29 @@ class Webhook(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WebhookDelivery(Base):
+    """One attempt to deliver an event to a webhook: what the console's delivery log shows.
+
+    ``error`` is a short category ("HTTP 500" is ``status_code``), never the receiver's
+    address (its path may carry a credential)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index("ix_webhook_deliveries_webhook_id_id", "webhook_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(sa.ForeignKey("webhooks.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(sa.String(32))
+    comment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL")
+    )
+    # The delivery id receivers see (X-Parley-Delivery); the same on every retry.
+    delivery: Mapped[str] = mapped_column(sa.String(64))
+    ok: Mapped[bool] = mapped_column()
+    status_code: Mapped[int | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ReplySubscription(Base):
     """An author who asked to be mailed when their comment gets a published reply."""
 

@@ -12,6 +12,8 @@ from rq import SimpleWorker, Worker
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
 from service.importing.commands import erase_command, export_command, import_command
+from service.logs import configure_logging
+from service.metrics import prepare_multiprocess, serve_metrics_port
 from worker import runtime as worker_runtime
 from worker.backoff import delays
 from worker.evaluate import eval_command
@@ -69,11 +71,13 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 )
 @click.option("--fork", is_flag=True, help="RQ's forking worker: a work-horse per job (slow).")
 def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     rt = load_runtime()
+    configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)
+    if rt.settings.operations.metrics_port:
+        # Work-horses are forked per job: their counts reach the port through files.
+        prepare_multiprocess()
+        serve_metrics_port(rt.settings.operations.metrics_port)
     warm_up()
     if simple and fork:
         raise click.UsageError("--simple and --fork exclude each other")
@@ -113,11 +117,11 @@ def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
 def sweep_command(every: float | None, older_than: int | None) -> None:
     from worker.sweeper import sweep_forever, sweep_pending
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     rt = load_runtime()
+    configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)
+    if every and rt.settings.operations.metrics_port:
+        serve_metrics_port(rt.settings.operations.metrics_port, rt)
     if every:
         sweep_forever(rt, every)
         return

@@ -13,6 +13,7 @@ from service.models import Comment
 from service.notifications.dispatch import announce_after_commit
 from service.sites import policy_of
 from service.status import Status
+from worker import metrics as worker_metrics
 from worker import runtime
 from worker.checks.base import CheckContext, CheckResult
 from worker.decision import Decision, decide
@@ -35,6 +36,7 @@ def moderate_comment(comment_id: int) -> str:
         ctx = CheckContext(session=session, policy=policy, settings=rt.settings)
         results = run_checks(facts_for(comment, site), ctx)
         decision = decide(results, policy)
+        submitted_at = comment.created_at
         won = apply_decision(session, comment.id, results, decision)
         if won:
             # Wakes waiting readers and fans out mail and webhooks (worker.notify).
@@ -42,12 +44,14 @@ def moderate_comment(comment_id: int) -> str:
         session.commit()
     if not won:
         return "decided by another run"
+    worker_metrics.decided(submitted_at, decision.status, decision.reason)
     log.info("comment %s -> %s (%s)", comment_id, decision.status, decision.reason)
     return decision.status
 
 
 def on_moderate_failure(job, connection, exc_type, exc_value, tb) -> None:
     """RQ calls this after every failed attempt; act only after the last one."""
+    worker_metrics.job_failed("moderate_comment", will_retry=bool(job.retries_left))
     if job.retries_left:
         return
     comment_id = int(job.args[0])
@@ -66,10 +70,12 @@ def hold_after_failure(comment_id: int, detail: str) -> bool:
         comment = session.get(Comment, comment_id)
         if comment is None:
             return False
+        submitted_at = comment.created_at
         won = apply_decision(session, comment_id, [result], decision)
         if won:
             announce_after_commit(session, rt, comment_id, comment.thread_id, Status.HELD)
         session.commit()
     if won:
+        worker_metrics.decided(submitted_at, Status.HELD, "checks_failed: " + detail)
         log.warning("comment %s held: checks_failed (%s)", comment_id, detail)
     return won

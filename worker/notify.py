@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session, joinedload
 from service.effects import after_commit
 from service.enqueue import enqueue_reply, enqueue_webhook
 from service.models import Comment, Notice, ReplySubscription, Site, Webhook, utcnow
+from service.notifications.deliveries import failure, record
 from service.notifications.dispatch import EVENTS, digest_keys, request_digest
 from service.notifications.links import new_nonce
 from service.notifications.mail import DigestItem, digest_message, moderator_emails, send_messages
 from service.notifications.replies import reply_message, subscribers_of_reply
-from service.notifications.webhooks import deliver, payload, webhooks_for
+from service.notifications.webhooks import DeliveryFailed, deliver, payload, webhooks_for
 from service.status import Status
+from worker import metrics as worker_metrics
 from worker import runtime
 
 log = logging.getLogger(__name__)
@@ -131,7 +133,12 @@ def send_digest(site_id: int) -> str:
                     )
                 )
         # Raises on an SMTP failure: nothing is marked sent and the job retries.
-        send_messages(ns, messages)
+        try:
+            send_messages(ns, messages)
+        except Exception:
+            worker_metrics.mail_sent("digest", len(messages), ok=False)
+            raise
+        worker_metrics.mail_sent("digest", len(messages))
         now = utcnow()
         for notice in notices:
             notice.sent_at = now
@@ -157,19 +164,15 @@ def send_reply(notice_id: int) -> str:
         )
         if reply is not None and reply.status == Status.PUBLISHED and still_subscribed:
             site = session.get(Site, notice.site_id)
-            send_messages(
-                ns,
-                [
-                    reply_message(
-                        ns,
-                        rt.settings.secret_key,
-                        rt.settings.web.base_url,
-                        site,
-                        notice.recipient,
-                        reply,
-                    )
-                ],
+            message = reply_message(
+                ns, rt.settings.secret_key, rt.settings.web.base_url, site, notice.recipient, reply
             )
+            try:
+                send_messages(ns, [message])
+            except Exception:
+                worker_metrics.mail_sent("reply", 1, ok=False)
+                raise
+            worker_metrics.mail_sent("reply", 1)
             outcome = "sent"
         else:
             outcome = "skipped"
@@ -191,5 +194,24 @@ def deliver_webhook(webhook_id: int, event: str, comment_id: int) -> str:
             return "gone"
         site = session.get(Site, hook.site_id)
         data = payload(event, delivery, comment, site, rt.settings.web.base_url)
-    status = deliver(hook, event, delivery, data, rt.settings)
+    try:
+        status = deliver(hook, event, delivery, data, rt.settings)
+    except DeliveryFailed as error:
+        worker_metrics.webhook_delivered(False)
+        code, message = failure(error)
+        _log_attempt(rt, webhook_id, event, delivery, comment_id, code, message)
+        raise
+    worker_metrics.webhook_delivered(True)
+    _log_attempt(rt, webhook_id, event, delivery, comment_id, status, None)
     return f"HTTP {status}"
+
+
+def _log_attempt(rt, webhook_id, event, delivery, comment_id, status, error) -> None:
+    """The attempt in the delivery log; a log that cannot be written never fails a delivery."""
+    try:
+        with rt.session() as session:
+            record(session, webhook_id, event, delivery, comment_id=comment_id,
+                   status_code=status, error=error)  # fmt: skip
+            session.commit()
+    except Exception:
+        log.warning("could not record webhook %s delivery %s", webhook_id, delivery)

@@ -9,6 +9,7 @@ from service.policy import Policy
 from service.text import plain_text
 from worker.checks import all_checks
 from worker.checks.base import Check, CheckContext, CheckResult, CommentFacts
+from worker.metrics import timed_check
 
 
 def facts_for(comment: Comment, site: Site) -> CommentFacts:
@@ -45,4 +46,4 @@ def run_checks(
 ) -> list[CheckResult]:
     # A check that raises is a bug or an outage: let it propagate so the job
     # retries, and after the last retry the comment is held, never published.
-    return [check(facts, ctx) for check in enabled_checks(ctx.policy, checks)]
+    return [timed_check(check, facts, ctx) for check in enabled_checks(ctx.policy, checks)]

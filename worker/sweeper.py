@@ -22,6 +22,7 @@ from service.errors import UNAVAILABLE
 from service.models import Comment, utcnow
 from service.runtime import Runtime
 from service.status import Status
+from worker import metrics as worker_metrics
 from worker.backoff import delays
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ def sweep_forever(rt: Runtime, interval: float, stop: threading.Event | None = N
             stop.wait(wait)
             continue
         waits = delays()
+        worker_metrics.swept(len(report.enqueued), len(report.held))
         if report.enqueued or report.held:
             log.info("sweep: re-enqueued %s, held %s", report.enqueued, report.held)
         stop.wait(interval)

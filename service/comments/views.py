@@ -25,6 +25,7 @@ from service.comments.schemas import (
 )
 from service.comments.submit import Submitter, submit_comment
 from service.errors import ApiError
+from service.metrics import metrics
 from service.models import Comment
 from service.runtime import current_runtime
 from service.sites import check_origin, get_site, policy_of
@@ -54,6 +55,7 @@ def create_comment(body: CommentIn):
         with rt.writing():
             comment = submit_comment(rt, session, site, body, who)
             session.commit()
+        metrics().submitted.inc()
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
         # The token just spent vouched for this comment only; the reader's next one needs its own.

@@ -24,6 +24,7 @@ from service.moderation.audit import audit_page
 from service.moderation.bans import list_bans
 from service.moderation.dashboard import _page, csrf_token, html_errors
 from service.moderation.queue import check_label
+from service.notifications.deliveries import recent
 from service.notifications.webhooks import EVENTS, site_webhooks
 from service.policy import CheckPolicy, Policy, Thresholds
 from service.runtime import current_runtime
@@ -89,6 +90,25 @@ def _render(template: str, nav: str, **context):
     return _page(template, nav=nav, csrf=csrf_token(), **context)
 
 
+def _other_fields() -> list[tuple[str, str]]:
+    """Policy fields this page has no row for (added since): (key, kind), kind "switch",
+    "number" or "list", so a new knob is editable here the day it exists."""
+    covered = {k for group in (SWITCHES, NUMBERS, LISTS) for k, *_ in group}
+    covered |= {"thresholds", "checks"}
+    found = []
+    for key, field in Policy.model_fields.items():
+        if key in covered:
+            continue
+        default = field.default
+        if isinstance(default, bool):
+            found.append((key, "switch"))
+        elif isinstance(default, (int, float)):
+            found.append((key, "number"))
+        elif isinstance(default, tuple):
+            found.append((key, "list"))
+    return found
+
+
 @bp.get("/settings")
 @html_errors
 def settings_page():
@@ -108,6 +128,7 @@ def settings_page():
             lists=LISTS,
             thresholds=THRESHOLDS,
             checks=[(name, check_label(name), policy.checks.get(name)) for name in CHECKS],
+            others=_other_fields(),
             check_defaults=CheckPolicy(),
             threshold_defaults=Thresholds(),
         )
@@ -242,6 +263,7 @@ def webhooks_page():
             sites=sites,
             site=site,
             hooks=hooks,
+            deliveries={h.id: recent(db, h.id, 20) for h in hooks},
             events=EVENTS,
         )
 

@@ -20,10 +20,13 @@ every link they see.
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from datetime import datetime
+from typing import get_args
 from urllib.parse import urlencode
 
+import redis
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session
 from markupsafe import Markup
@@ -50,7 +53,14 @@ bp = Blueprint("dashboard", __name__, url_prefix="/moderate", template_folder="t
 CSRF_KEY = "parley_moderate_csrf"
 # The last bulk action's changes, for "Undo" (service.moderation.undo).
 UNDO_KEY = "parley_moderate_undo"
-STATUSES = ("held", "spam", "published", "rejected", "pending", "all")
+# The status tabs: whatever the queue's API accepts (a new status there is a new tab here).
+_TAB_ORDER = ("held", "reported", "spam", "published", "rejected", "pending")
+STATUSES = tuple(
+    sorted(
+        get_args(QueueQuery.model_fields["status"].annotation),
+        key=lambda s: (s == "all", _TAB_ORDER.index(s) if s in _TAB_ORDER else len(_TAB_ORDER)),
+    )
+)
 GROUPS = ("", "thread", "reason", "author")
 # The checks a moderator can filter the queue by (what deciding chips name).
 REASON_FILTERS = (
@@ -289,17 +299,36 @@ def act():
     return redirect(_back(), 303)
 
 
+UNDO_TTL_SECONDS = 3600
+
+
 def _remember_for_undo(action: str, count: int, results) -> None:
+    """Keep what the action changed for "Undo": in Redis (a bulk action of hundreds would not
+    fit in the session cookie), under a random key the session holds, for an hour."""
     steps = [[r.id, r.from_status, r.status] for r in results if r.ok and r.changed]
     bans = sorted({r.ban_id for r in results if r.ok and r.ban_id is not None})
+    session.pop(UNDO_KEY, None)
     if action == "delete" or not (steps or bans):
-        session.pop(UNDO_KEY, None)  # a deletion cannot be undone; nothing else to offer
-        return
-    session[UNDO_KEY] = {
-        "label": f"{ACTION_LABELS[action]} ({len(steps)} comment(s))",
-        "steps": steps[:500],
-        "bans": bans[:500],
-    }
+        return  # a deletion cannot be undone; nothing else to offer
+    key = "parley:undo:" + secrets.token_urlsafe(16)
+    try:
+        current_runtime().redis.set(
+            key, json.dumps({"steps": steps, "bans": bans}), ex=UNDO_TTL_SECONDS
+        )
+    except (redis.RedisError, OSError):
+        return  # no undo while Redis is away; the action itself is committed
+    session[UNDO_KEY] = {"label": f"{ACTION_LABELS[action]} ({len(steps)} comment(s))", "key": key}
+
+
+def _take_undo() -> dict | None:
+    held = session.pop(UNDO_KEY, None)
+    if not held or not str(held.get("key", "")).startswith("parley:undo:"):
+        return None
+    try:
+        raw = current_runtime().redis.getdel(held["key"])
+    except (redis.RedisError, OSError):
+        raise ApiError("unavailable", "undo needs Redis, which is not reachable") from None
+    return json.loads(raw) if raw else None
 
 
 @bp.post("/undo")
@@ -307,7 +336,7 @@ def _remember_for_undo(action: str, count: int, results) -> None:
 def undo_last():
     rt = current_runtime()
     _check_csrf()
-    last = session.pop(UNDO_KEY, None)
+    last = _take_undo()
     if not last:
         flash("Nothing to undo.")
         return redirect(_back(), 303)

@@ -31,6 +31,7 @@ from service.settings.external import (
 from service.settings.jobs import JobSettings, parse_jobs
 from service.settings.limits import LimitSettings, parse_limits
 from service.settings.mail import MailSettings, parse_mail
+from service.settings.operations import OperationsSettings, parse_operations
 from service.settings.web import WebSettings, parse_web
 from service.settings.webhooks import WebhookSettings, parse_webhooks
 from service.settings.widget import WidgetSettings, parse_widget
@@ -68,6 +69,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     widget: WidgetSettings = field(default_factory=WidgetSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
     # None while Akismet is off (no PARLEY_AKISMET_KEY).
     akismet: AkismetSettings | None = None
     # None while each external abuse check is off (no PARLEY_PERSPECTIVE_URL / _MODERATION_URL).
@@ -127,6 +129,7 @@ class Settings:
             mail=parse_mail(reader),
             webhooks=parse_webhooks(reader),
             widget=parse_widget(reader, port=web.port),
+            operations=parse_operations(reader),
             akismet=parse_akismet(reader, base_url=web.base_url),
             perspective=parse_perspective(reader),
             moderation=parse_moderation(reader),

@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
 from service.events import close_quietly, subscribe, thread_channel
+from service.metrics import metrics
 from service.models import Comment, Thread
 from service.runtime import Runtime
 from service.schemas import Slug, Strict, ThreadKey
@@ -72,6 +73,7 @@ class ThreadStream:
         yield f"retry: {RECONNECT_MS}\n: connected\n\n"
         thread_id: int | None = None
         pubsub = None
+        metrics().live_streams.inc()
         try:
             while (remaining := deadline - time.monotonic()) > 0:
                 if thread_id is None:
@@ -104,6 +106,7 @@ class ThreadStream:
                     last_sent = time.monotonic()
                     yield ": keep-alive\n\n"
         finally:
+            metrics().live_streams.dec()
             close_quietly(pubsub)
 
     def _thread_id(self) -> int | None:

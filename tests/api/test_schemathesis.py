@@ -98,15 +98,20 @@ def test_every_operation_answers_as_documented(live_api):
     schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")
     failures: dict[str, str] = {}
     seen: dict[str, set[int]] = {}
+    owners_only: set[str] = set()
     for result in schema.get_all_operations():
         operation = result.ok()
         codes = seen.setdefault(operation.label, set())
+        if "owners only" in operation.definition.raw.get("summary", ""):
+            owners_only.add(operation.label)
         try:
             _walk(operation, url, token, codes)()
         except Exception as error:  # one report for every operation, not the first only
             failures[operation.label] = str(error)[:3000]
     assert len(seen) >= 20, sorted(seen)
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
-    # Not only refusals: most operations were driven to a success at least once.
+    # Not only refusals: most operations a moderator may call were driven to a success at least
+    # once (the token is a moderator's: what the document says is for owners only answers 403).
     succeeded = {label for label, codes in seen.items() if any(200 <= c < 300 for c in codes)}
-    assert len(succeeded) >= len(seen) // 2, seen
+    assert not succeeded & owners_only, succeeded & owners_only
+    assert len(succeeded) >= (len(seen) - len(owners_only)) // 2, (seen, owners_only)

@@ -17,6 +17,7 @@ import pytest
 from service.access import SESSION_KEY, create_token, start_session
 from service.models import Ban, Identity, ModerationEvent, Site, SiteMember, Webhook
 from tests.moderation.helpers import post_from
+from tests.support import workers
 from tests.support.apps import DEMO, OTHER
 from tests.support.live_server import free_port, serve_wsgi
 
@@ -71,7 +72,7 @@ def _site(app, slug="demo") -> Site:
         return site
 
 
-def test_an_owner_runs_the_site_from_the_console(stack, browser, tmp_path):
+def test_an_owner_runs_the_site_from_the_console(stack, browser, receiver, tmp_path):
     from playwright.sync_api import expect
 
     app, url = stack
@@ -111,6 +112,7 @@ def test_an_owner_runs_the_site_from_the_console(stack, browser, tmp_path):
         }
         # The page shows what is stored; saving it unchanged changes nothing.
         expect(page.locator("#p-max_depth")).to_have_value("3")
+        page.goto("/moderate/settings?site=demo")
         page.screenshot(path=str(shots / "settings.png"), full_page=False, animations="disabled")
         page.fill("#p-max_depth", "")  # empty: back to the default
         page.click("#save")
@@ -124,7 +126,8 @@ def test_an_owner_runs_the_site_from_the_console(stack, browser, tmp_path):
         row = page.locator("#members tr", has_text="mo@example.com")
         expect(row).to_contain_text("moderator")
         row.get_by_role("button", name="Make owner").click()
-        expect(page.locator("#members tr", has_text="mo@example.com")).to_contain_text("owner")
+        role = page.locator("#members tr", has_text="mo@example.com").locator("td").nth(2)
+        expect(role).to_have_text("owner")
         page.locator("#members tr", has_text="mo@example.com").get_by_role(
             "button", name="Remove"
         ).click()
@@ -145,14 +148,27 @@ def test_an_owner_runs_the_site_from_the_console(stack, browser, tmp_path):
         page.locator(f"tr[data-ban='{ban.id}'] button").click()
         expect(page.locator("#no-bans")).to_be_visible()
 
-        # Webhooks: add one (the secret shows once), remove it.
+        # Webhooks: add one (the secret shows once); a test event that fails, retried; the
+        # worker's deliveries in the same log; remove it.
         page.goto("/moderate/webhooks?site=demo")
-        page.fill("#hook-url", "http://127.0.0.1:9/hook")
+        page.fill("#hook-url", receiver.url)
         page.click("#add-webhook button[type=submit]")
         expect(page.locator("#secret")).to_contain_text("whsec_")
-        expect(page.locator("#webhooks")).to_contain_text("http://127.0.0.1:9/hook")
+        expect(page.locator("#webhooks")).to_contain_text(receiver.url)
         with rt.session() as session:
             assert session.query(Webhook).one().events == ["comment.held"]
+        receiver.fail_first = 1
+        page.click("#webhooks button[data-test]")
+        expect(page.locator(".deliveries tr.failed .result")).to_have_text("failed · HTTP 500")
+        page.locator(".deliveries tr.failed button", has_text="Retry").click()
+        expect(page.locator(".deliveries tr.ok .result")).to_have_text("delivered · HTTP 200")
+        assert [a[0]["X-Parley-Event"] for a in receiver.attempts] == ["ping", "ping"]
+        held = post_from(app.test_client(), "Hold me", "Guest", "g@example.com", "10.5.0.2")
+        workers.drain(rt)
+        page.reload()
+        expect(page.locator(".deliveries tr.ok", has_text=f"#{held}")).to_contain_text(
+            "comment.held"
+        )
         page.locator("#webhooks button", has_text="Remove").click()
         expect(page.locator("#webhooks")).to_contain_text("No webhooks.")
 

@@ -44,7 +44,8 @@ from worker.checks.links import linked_domains
 from worker.checks.text_rules import vouched_hosts
 from worker.text.links import linked_text, vouched
 
-LABELS = {"spam": 1, "ham": 0, "approve": 0}
+# A moderator's "undo" (the console's, service/moderation/undo.py) takes back the label before it.
+LABELS: dict[str, int | None] = {"spam": 1, "ham": 0, "approve": 0, "undo": None}
 MEMORY_SIZE = 1000
 # Cosine similarity to the nearest spam-labelled comment -> check score.
 # Unrelated comments share ~0.1-0.25 (common letter triples); rewordings of
@@ -113,11 +114,11 @@ def labelled_comments(
         .order_by(ModerationEvent.id.desc())
         .limit(limit * 2)
     ).all()
-    seen: dict[int, tuple[int, str, int]] = {}
+    seen: dict[int, tuple[int, str, int | None]] = {}
     for comment_id, action, body in rows:
         if comment_id not in seen:
             seen[comment_id] = (comment_id, body, LABELS[action])
-    return list(seen.values())[:limit]
+    return [row for row in seen.values() if row[2] is not None][:limit]
 
 
 def memory_for(session, site_id: int, spec) -> Memory:

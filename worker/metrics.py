@@ -1,0 +1,84 @@
+"""The worker's metrics hooks: one line each where jobs decide, fail, mail and deliver.
+
+The series are ``service.metrics.Metrics``; these functions only name what happened. Counting
+must never fail a job, so each hook swallows its own errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from service.metrics import metrics
+from service.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def _quiet(hook: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(hook)
+    def wrapper(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except Exception:  # a metric is never worth a failed job
+            log.debug("metrics hook %s failed", hook.__name__, exc_info=True)
+            return None
+
+    return wrapper
+
+
+def deciding_check(reason: str) -> str:
+    """The check a decision's reason names ("link_count: 4 links (+1 more)"), else "policy"."""
+    head, sep, _rest = reason.partition(":")
+    if sep and head and head.replace("_", "").isalnum() and head == head.lower():
+        return head
+    return "policy"
+
+
+@_quiet
+def decided(created_at, status: str, reason: str) -> None:
+    m = metrics()
+    m.decided.labels(str(status), deciding_check(reason)).inc()
+    if created_at is not None:
+        m.decision_seconds.observe(max(0.0, (utcnow() - created_at).total_seconds()))
+
+
+def timed_check(check, facts, ctx):
+    """Run one check and record how long it took."""
+    started = time.perf_counter()
+    try:
+        return check(facts, ctx)
+    finally:
+        _observe_check(check.name, time.perf_counter() - started)
+
+
+@_quiet
+def _observe_check(name: str, seconds: float) -> None:
+    metrics().check_seconds.labels(name).observe(seconds)
+
+
+@_quiet
+def job_failed(job_name: str, will_retry: bool) -> None:
+    m = metrics()
+    (m.job_retries if will_retry else m.job_failures).labels(job_name).inc()
+
+
+@_quiet
+def mail_sent(kind: str, count: int, ok: bool = True) -> None:
+    if count:
+        metrics().mail.labels(kind, "sent" if ok else "failed").inc(count)
+
+
+@_quiet
+def webhook_delivered(ok: bool) -> None:
+    metrics().webhooks.labels("delivered" if ok else "failed").inc()
+
+
+@_quiet
+def swept(enqueued: int, held: int) -> None:
+    m = metrics()
+    m.swept.labels("reenqueued").inc(enqueued)
+    m.swept.labels("held").inc(held)

@@ -8,23 +8,22 @@ The service never reads the data folder; it only loads the artifacts.
 Reproducible: the same data and library versions give the same weights
 (liblinear with a fixed seed, rows in file order, deterministic splits).
 
-- **spam** is trained on the four YouTube files (comment text only). Its
-  operating points come from leave-one-video-out predictions, so they are
+- **spam** is trained on the four YouTube files (comment text only) and the
+  SMS collection (deduplicated, each message at ``SPAM_RECIPE.extra_weight``).
+  Its operating points come from leave-one-video-out predictions, so they are
   chosen on videos the model did not see: ``hold_prob`` is the lowest
-  probability that blocks at most 0.75% of ham (``SPAM_HOLD_MAX_FPR``, a
-  margin under the 1%-of-ham target; in leave-one-video-out 0.5% left LMFAO
-  at F1 0.934, 1% blocked 1.14% of the Psy ham),
-  ``sure_prob`` the lowest above every ham comment. The SMS collection is left
-  out: as extra training data (weights 0.01-0.2) it raised leave-one-video-out
-  F1 but blocked 1.14% of the Psy ham, over the 1% target.
+  probability that blocks at most ``hold_max_fpr`` of ham, ``sure_prob`` the
+  lowest above every ham comment. C, ``hold_max_fpr`` and the SMS weight are
+  what ``python -m worker.evaluate_lovo --nested`` chooses on the four videos.
 - **toxicity** is trained on 80% of the Davidson tweets (a row is held out
   when the sha256 of its row id is a multiple of 5), so the other 20% stays
   an honest test set: ``--write-holdout FILE`` writes it as CSV for
-  ``parley eval toxicity``. The YouTube ham comments join the training set
-  as clean text: the tweets are 83% abusive and mostly slang, and without
-  ordinary comments the model held 8% of the Eminem ham (3% with them).
-  ``hold_prob`` catches 95% of abusive tweets in 5-fold out-of-fold
-  predictions.
+  ``parley eval toxicity``; on the OLID training tweets (``TIN``, a targeted
+  insult or threat, abusive; untargeted swearing and inoffensive tweets not;
+  ``olid_test.csv`` is only for ``python -m worker.evaluate_olid``); and on
+  the YouTube ham comments as clean text. ``hold_prob`` holds
+  ``TOXICITY_HOLD_MAX_FPR`` of OLID's non-abusive tweets in 5-fold
+  out-of-fold predictions.
 """
 
 from __future__ import annotations

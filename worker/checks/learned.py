@@ -317,27 +317,47 @@ def spam_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
 _AIMED_AT = re.compile(
     r"(?<![\w@])(?:you|your|yours|you'?re|you'?ve|you'?ll|yourself|yourselves|ya|u|ur|he|him"
     r"|his|he'?s|she|her|hers|she'?s|they|them|their|they'?re|@\w+|people|guys|folks"
-    r"|everyone|everybody|anyone|anybody|someone|somebody|whoever|author|op|mods?"
+    r"|y'?all|ya'?ll|everyone|everybody|anyone|anybody|someone|somebody|whoever|author|op|mods?"
     r"|moderators?"
     # Words that name the people they are said of: slurs and person nouns.
-    r"|bitch\w*|hoes?|whores?|sluts?|nigg\w*|fags?|faggots?|dykes?|retards?|cunts?|twats?"
+    r"|bitch\w*|hoes?|whores?|sluts?|nigg\w*|nicca\w*|fags?|faggots?|dykes?|retards?|cunts?|twats?"
+    r"|trann(?:y|ies)|white\s+trash|crackers?|beaners?|wetbacks?|spics?|chinks?|kikes?|rednecks?"
+    r"|coons?|negro(?:es)?|nigs?|libtards?|teabaggers?"
     r"|women|woman|girls?|men|boys?|kids?|dudes?)(?!\w)",
     re.IGNORECASE,
 )
-# A comment aimed at no one keeps its score up to here, and above it is squeezed
-# into [UNAIMED_FROM, UNAIMED_TOP), under the hold threshold: the model alone
-# never holds it, and the scores keep their order (ranking, ROC AUC).
-UNAIMED_FROM, UNAIMED_TOP = 0.45, 0.49
+# Sexually explicit words: crude, aimed at someone or not, so a person decides.
+_EXPLICIT = re.compile(
+    r"(?<!\w)(?:puss(?:y|ies)|dicks?|cocks?|cum|cumming|porn\w*|tits|titties|boobs"
+    r"|blowjobs?|horny|nudes?)(?!\w)",
+    re.IGNORECASE,
+)
+# A comment aimed at no one keeps its score up to UNAIMED_BAND under the hold
+# threshold, and above that is squeezed into the band, strictly under the
+# threshold: the model alone never holds it, and the scores keep their order
+# (ranking, ROC AUC) against every score the threshold does not hold.
+UNAIMED_BAND = 0.01
 
 
-def unaimed_score(score: float) -> float:
-    if score <= UNAIMED_FROM:
+def unaimed_score(score: float, hold: float = 0.5) -> float:
+    start, top = hold - UNAIMED_BAND, hold - UNAIMED_BAND / 10
+    if score <= start:
         return score
-    return UNAIMED_FROM + (UNAIMED_TOP - UNAIMED_FROM) * (score - UNAIMED_FROM) / (1 - UNAIMED_FROM)
+    return start + (top - start) * (score - start) / (1 - start)
+
+
+# A comment that is a quotation with a few words of its own ("lmao", "so
+# true", "wonder who's that") republishes it: its target is the quotation's.
+_OWN_WORD = re.compile(r"[^\W\d_]{2,}")
+QUOTE_OWN_WORDS = 5
 
 
 def aimed_at_someone(body: str) -> bool:
-    return _AIMED_AT.search(own_words_of(body)) is not None
+    """Whether a comment addresses or names someone, or is sexually explicit."""
+    own = own_words_of(body)
+    if len(_OWN_WORD.findall(own)) < QUOTE_OWN_WORDS:
+        own = body
+    return _AIMED_AT.search(own) is not None or _EXPLICIT.search(own) is not None
 
 
 # Abuse only ever holds a comment for a person (decision.py); the training data
@@ -349,15 +369,16 @@ def aimed_at_someone(body: str) -> bool:
 @check("toxicity_model", kind="abuse", version=model_version("toxicity"))
 def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     finding = model_finding("toxicity", facts, ctx)
-    if finding.score <= UNAIMED_FROM:
+    hold = ctx.policy.thresholds_for("toxicity_model").hold
+    if finding.score <= hold - UNAIMED_BAND:
         return finding
     if not aimed_at_someone(facts.body or facts.text or ""):
         return Finding(
-            unaimed_score(finding.score),
+            unaimed_score(finding.score, hold),
             finding.reason + "; aimed at no one, so not held on its own",
         )
     # The model reads words, not negation: "you are not an idiot" is the rule's.
     rule = personal_attack(facts, ctx)
-    if 0.0 < rule.score < UNAIMED_FROM and "negated" in rule.reason:
-        return Finding(unaimed_score(finding.score), f"{finding.reason}; {rule.reason}")
+    if 0.0 < rule.score < hold - UNAIMED_BAND and "negated" in rule.reason:
+        return Finding(unaimed_score(finding.score, hold), f"{finding.reason}; {rule.reason}")
     return finding

@@ -24,16 +24,20 @@ DEVSET = Path(__file__).parent / "devset" / "abuse.csv"
 ROWS = list(csv.DictReader(DEVSET.read_text(encoding="utf-8").splitlines(keepends=True)))
 HOLD = Policy().thresholds.hold
 
-# Civil kinds the whole pipeline must publish. Criticism of things and
-# untargeted swearing are checked for the abuse checks only: the learned
-# toxicity model still holds some of them ("holy shit, that is fast"), which
-# is that model's failure class, not one these rules may paper over.
+# Civil kinds the whole pipeline must publish. Quoted abuse and respectful
+# identity talk are checked for the abuse rules only: the learned
+# toxicity_model still holds "He called me an idiot, which is not OK" and
+# "Queer people are part of this community too" (it reads words, not
+# reporting, and learned identity words from tweets that abuse them), which
+# is that model's failure class (docs/checks.md), not one these rules may
+# paper over. Untargeted swearing and criticism of things publish since the
+# model holds only what is aimed at someone.
 PUBLISHED_BY_THE_PIPELINE = {
     "violent_idiom",
     "self_deprecation",
-    "quoted_abuse",
     "negated_insult",
-    "respectful_identity_talk",
+    "criticism_of_thing",
+    "untargeted_swearing",
     "ordinary",
 }
 

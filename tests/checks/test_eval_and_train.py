@@ -12,7 +12,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from worker.cli import cli
-from worker.train import YOUTUBE_FILES
+from worker.train import SMS_FILE, YOUTUBE_FILES
 
 # The labeled data lives beside the project (../shared/data); PARLEY_SHARED_DATA points elsewhere.
 SHARED_DATA = Path(
@@ -132,6 +132,8 @@ def test_train_is_reproducible_and_writes_metadata(tmp_path):
         with open(SHARED_DATA / name, newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         write_csv(tmp_path / name, rows[0], rows[1:61] + rows[-60:])
+    sms = (SHARED_DATA / SMS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / SMS_FILE).write_text("".join(sms[:300]), encoding="utf-8")
     outputs = []
     for run in ("a", "b"):
         out = tmp_path / run
@@ -147,4 +149,6 @@ def test_train_is_reproducible_and_writes_metadata(tmp_path):
     assert set(meta["metrics"]["leave_one_video_out_model_only"]) == {
         Path(n).stem for n in YOUTUBE_FILES
     }
-    assert meta["data"].keys() == {Path(n).name for n in YOUTUBE_FILES}
+    # The SMS collection is extra spam data at the weight nested cross-validation chose.
+    assert meta["data"].keys() == {Path(n).name for n in (*YOUTUBE_FILES, SMS_FILE)}
+    assert meta["classifier"]["extra_weight"] > 0

@@ -183,3 +183,26 @@ def test_every_cue_is_found_through_its_gate(token):
     assert {cue.token for cue in SPAM_CUES} == set(CUE_EXAMPLES)
     _, cues = model_text_parts(CUE_EXAMPLES[token])
     assert token in cues
+
+
+@pytest.mark.parametrize("hold", [0.5, 0.3])
+def test_toxicity_model_never_holds_a_comment_aimed_at_no_one_but_keeps_its_order(hold):
+    from service.policy import Policy
+
+    policy = Policy(checks={"toxicity_model": {"hold": hold}})
+    ctx = CheckContext(stateful=False, policy=policy)
+    check = learned.toxicity_model
+    mild = check(CommentFacts(body="ugh, this damn update broke my build"), ctx)
+    harsh = check(CommentFacts(body="fucking hell, this shitty fucking bug again"), ctx)
+    assert "aimed at no one" in harsh.reason
+    assert mild.score <= harsh.score < hold
+    assert learned.unaimed_score(0.99, hold) > learned.unaimed_score(0.9, hold)
+    assert learned.unaimed_score(1.0, hold) < hold
+
+
+def test_a_bare_quotation_is_aimed_where_the_quotation_is():
+    assert learned.aimed_at_someone('"shut up, you clown" lol')
+    assert not learned.aimed_at_someone(
+        'The release notes said "you clown" as a joke, which the linter flagged.'
+    )
+    assert not learned.aimed_at_someone("fucking hell, this bug")

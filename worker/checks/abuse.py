@@ -162,6 +162,7 @@ def _own_words(body: str) -> str:
 
 
 caches.declare("texts.own_words", _own_words.cache_clear)
+own_words_of = _own_words  # what the toxicity model reads for a target, too
 
 
 @lru_cache(maxsize=8192)

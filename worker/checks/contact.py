@@ -73,6 +73,9 @@ SCAM_CONTEXT = re.compile(
     re.I,
 )
 
+# A count grouped in thousands ("2.124.821.694 views", "1,234,567"), not a phone number.
+_COUNT = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+")
+
 
 @lru_cache(maxsize=64)
 def phone_numbers(text: str) -> tuple[str, ...]:
@@ -80,7 +83,7 @@ def phone_numbers(text: str) -> tuple[str, ...]:
         return ()
     # "US" reads national numbers too ("(888) 431-2209"); "+44 ..." carries its own region.
     matcher = phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID)
-    return tuple(match.raw_string for match in matcher)
+    return tuple(m.raw_string for m in matcher if not _COUNT.fullmatch(m.raw_string.strip()))
 
 
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)

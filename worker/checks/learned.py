@@ -24,6 +24,7 @@ Nothing is loaded at import time.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -34,9 +35,11 @@ from typing import Any
 import numpy as np
 
 from service import caches
+from worker.checks.abuse import own_words_of, personal_attack
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
-from worker.text.model_text import has_links, model_text_parts, own_words, with_cues
+from worker.text.links import linked_text
+from worker.text.model_text import model_text_parts, own_words, with_cues
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 # Fewer words of its own than this, besides links, and a comment is "links only".
@@ -45,9 +48,9 @@ ARTIFACT_FORMAT = 1
 
 # Internal tokens of model_text, shown to moderators in plain words.
 _READABLE = {
-    "urltok": "<link>",
+    "brieflinktok": "<brief comment linking an unvouched site>",
     "videolink": "<video link>",
-    "shorturltok": "<short link>",
+    "shortlinktok": "<short link>",
     "selfpromotok": "<self-promotion phrasing>",
     "likebaittok": "<like/thumbs-up bait>",
     "likeasktok": "<asks for likes on own comment or page>",
@@ -113,7 +116,7 @@ class LinearTextModel:
         ranked = sorted((w, t) for t, w in seen.items() if w > 0)[::-1]
         out: list[str] = []
         for _, term in ranked:
-            text = " ".join(_READABLE.get(w, _readable_domain(w)) for w in term.split())
+            text = " ".join(_READABLE.get(w, w) for w in term.split())
             if text not in out:
                 out.append(text)
             if len(out) == k:
@@ -177,13 +180,6 @@ def _sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
-
-
-def _readable_domain(word: str) -> str:
-    for prefix, fmt in (("urldom_", "<link to {}>"), ("urlpath_", "<link path /{}>")):
-        if word.startswith(prefix):
-            return fmt.format(word[len(prefix) :].replace("_", "."))
-    return word
 
 
 # --- the per-process cache -----------------------------------------------------------
@@ -296,8 +292,8 @@ def model_finding(
     if (
         links_only_cap is not None
         and score > links_only_cap
-        and has_links(text)
-        and own_words(text) < MIN_OWN_WORDS
+        and linked_text(body).links
+        and own_words(_model_text(body, False)) < MIN_OWN_WORDS
     ):
         score = links_only_cap
         reason += "; little text besides links, so the site's link rules decide"
@@ -314,8 +310,75 @@ def spam_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     return model_finding("spam", facts, ctx, links_only_cap=0.6)
 
 
+# Someone a comment can be aimed at: the reader or writer addressed, a person or
+# group referred to, a mention, a word that names people. Searched in the
+# comment's own words (quotes and reported name-calling left out, as the abuse
+# rules read them).
+_AIMED_AT = re.compile(
+    r"(?<![\w@])(?:you|your|yours|you'?re|you'?ve|you'?ll|yourself|yourselves|ya|u|ur|he|him"
+    r"|his|he'?s|she|her|hers|she'?s|they|them|their|they'?re|@\w+|people|guys|folks"
+    r"|y'?all|ya'?ll|everyone|everybody|anyone|anybody|someone|somebody|whoever|author|op|mods?"
+    r"|moderators?"
+    # Words that name the people they are said of: slurs and person nouns.
+    r"|bitch\w*|hoes?|whores?|sluts?|nigg\w*|nicca\w*|fags?|faggots?|dykes?|retards?|cunts?|twats?"
+    r"|trann(?:y|ies)|white\s+trash|crackers?|beaners?|wetbacks?|spics?|chinks?|kikes?|rednecks?"
+    r"|coons?|negro(?:es)?|nigs?|libtards?|teabaggers?"
+    r"|women|woman|girls?|men|boys?|kids?|dudes?)(?!\w)",
+    re.IGNORECASE,
+)
+# Sexually explicit words: crude, aimed at someone or not, so a person decides.
+_EXPLICIT = re.compile(
+    r"(?<!\w)(?:puss(?:y|ies)|dicks?|cocks?|cum|cumming|porn\w*|tits|titties|boobs"
+    r"|blowjobs?|horny|nudes?)(?!\w)",
+    re.IGNORECASE,
+)
+# A comment aimed at no one keeps its score up to UNAIMED_BAND under the hold
+# threshold, and above that is squeezed into the band, strictly under the
+# threshold: the model alone never holds it, and the scores keep their order
+# (ranking, ROC AUC) against every score the threshold does not hold.
+UNAIMED_BAND = 0.01
+
+
+def unaimed_score(score: float, hold: float = 0.5) -> float:
+    start, top = hold - UNAIMED_BAND, hold - UNAIMED_BAND / 10
+    if score <= start:
+        return score
+    return start + (top - start) * (score - start) / (1 - start)
+
+
+# A comment that is a quotation with a few words of its own ("lmao", "so
+# true", "wonder who's that") republishes it: its target is the quotation's.
+_OWN_WORD = re.compile(r"[^\W\d_]{2,}")
+QUOTE_OWN_WORDS = 5
+
+
+def aimed_at_someone(body: str) -> bool:
+    """Whether a comment addresses or names someone, or is sexually explicit."""
+    own = own_words_of(body)
+    if len(_OWN_WORD.findall(own)) < QUOTE_OWN_WORDS:
+        own = body
+    return _AIMED_AT.search(own) is not None or _EXPLICIT.search(own) is not None
+
+
 # Abuse only ever holds a comment for a person (decision.py); the training data
 # is known to over-flag African-American English, so never auto-reject.
+# Abuse is aimed at someone: a comment that addresses or names no person
+# ("fucking hell, this bug", "Windows is shit", "I'm an idiot") is swearing,
+# criticism of a thing or self-deprecation, which a comment section publishes.
+# Its score is kept under the hold threshold (``unaimed_score``).
 @check("toxicity_model", kind="abuse", version=model_version("toxicity"))
 def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
-    return model_finding("toxicity", facts, ctx)
+    finding = model_finding("toxicity", facts, ctx)
+    hold = ctx.policy.thresholds_for("toxicity_model").hold
+    if finding.score <= hold - UNAIMED_BAND:
+        return finding
+    if not aimed_at_someone(facts.body or facts.text or ""):
+        return Finding(
+            unaimed_score(finding.score, hold),
+            finding.reason + "; aimed at no one, so not held on its own",
+        )
+    # The model reads words, not negation: "you are not an idiot" is the rule's.
+    rule = personal_attack(facts, ctx)
+    if 0.0 < rule.score < hold - UNAIMED_BAND and "negated" in rule.reason:
+        return Finding(unaimed_score(finding.score, hold), f"{finding.reason}; {rule.reason}")
+    return finding

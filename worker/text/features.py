@@ -23,7 +23,7 @@ from service import caches
 
 # Bump when model_text or the analyzers change meaning: every model must then be
 # retrained. Stored in each artifact and checked when it is loaded.
-FEATURES_VERSION = "5"
+FEATURES_VERSION = "6"
 
 
 @dataclass(frozen=True)

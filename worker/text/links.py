@@ -38,7 +38,8 @@ def _alternation(words: Iterable[str]) -> str:
 URL_RE = re.compile(
     r"(?:\b(?:https?|ftp)://[^\s<>\"']+"
     r"|\bwww\d?\.[^\s<>\"']+"
-    rf"|\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_alternation(BARE_TLDS)})\b"
+    # A bare domain, not the end of an email address ("jane@example.org").
+    rf"|(?<![@\w.-])\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_alternation(BARE_TLDS)})\b"
     r"(?:/[^\s<>\"']*)?)",
     re.IGNORECASE,
 )
@@ -148,7 +149,7 @@ SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
 )
 SALES_TERMS = frozenset(
     """cheap cheapest best buy discount online free deal deals sale shop store cash
-    money earn income profit rich fast quick win bonus offer promo coupon order
+    money earn income profit rich fast quick easy win bonus offer promo coupon order
     rx generic price prices top review reviews service services""".split()
 )
 # Top-level domains that cost next to nothing and host much of the link spam;

@@ -1,14 +1,24 @@
 """The text a learned model sees (``model_text``), the same in training and serving.
 
 ``clean_text`` plus rewrites that make text generalise across sites and
-campaigns: spaced-out or spelled-out links are rebuilt; a link to one video
-becomes ``videolink``, any other link ``urltok urldom_<domain>
-[urlpath_<word>] [shorturltok]``; ``@handles`` become ``@user``; long digit
-runs become ``longnum``; self-promotion phrasing adds ``selfpromotok``; for the
-spam model each matching ``SPAM_CUES`` pattern adds its token at the end; runs
-of one character are cut to two; everything is lower-cased.
-``model_text_parts`` gives the text and the cue tokens apart, prepared once for
-both models.
+campaigns: links are cut out of the words (spaced-out or spelled-out ones
+rebuilt first); ``@handles`` become ``@user``; long digit runs become
+``longnum``; self-promotion phrasing adds ``selfpromotok``; runs of one
+character are cut to two; everything is lower-cased. That is the toxicity
+model's text.
+
+The spam model's text adds, at its end, its *spam tokens*: one per
+``SPAM_CUES`` pattern the comment matches, and link tokens, which only a brief
+comment gets. A link alone is not spam: readers back up a point with the docs,
+Wikipedia, a GitHub issue or their own post, and the link rules judge every
+link by its registrable domain (``worker.checks.links``). So the model never
+sees that a comment has a link, only that it is *a brief comment pointing at
+a site the link rules do not vouch for* (``brieflinktok``; fewer than
+``BRIEF_WORDS`` words of its own), a short link or a video link in one
+(``shortlinktok``, ``videolink``). A link to a vouched-for host (reference,
+code, documentation, news: ``worker.text.links.vouched``) gives no token at all.
+``model_text_parts`` gives the text and the spam tokens apart, prepared once
+for both models.
 """
 
 from __future__ import annotations
@@ -17,70 +27,68 @@ import re
 from collections.abc import Sequence
 
 from worker.text.cues import SELF_PROMOTION_RE, SPAM_CUES
-from worker.text.links import Link, linked_text
+from worker.text.links import Link, linked_text, vouched
 
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _LONG_NUMBER = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 _RUN = re.compile(r"(.)\1{2,}", re.DOTALL)
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+# A comment with fewer words than this besides its links is "brief": its links
+# are most of what it says, so the spam model may weigh them. Fixed by design
+# (about one sentence), not chosen on the YouTube data, where every length of
+# linked comment is mostly spam: a longer cut-off scores better there and
+# holds readers' comments that cite their own post (docs/checks.md).
+BRIEF_WORDS = 12
 
 
-def _link_words(link: Link) -> str:
+def _link_tokens(link: Link) -> tuple[str, ...]:
     if link.is_video:
-        return " videolink "
-    words = ["urltok", "urldom_" + re.sub(r"[^a-z0-9]+", "_", link.domain)]
-    # Only word-like path heads ("watch", "user", "channel"); ids are noise.
-    if link.path_head.isalpha() and len(link.path_head) <= 15 and not link.is_shortener:
-        words.append("urlpath_" + link.path_head)
-    if link.is_shortener:
-        words.append("shorturltok")
-    return " " + " ".join(words) + " "
+        return ("videolink",)
+    if vouched(link.site, ()):
+        return ()
+    return ("brieflinktok", "shortlinktok") if link.is_shortener else ("brieflinktok",)
 
 
 def model_text(raw: str, spam_cues: bool = False) -> str:
     """The text a learned model sees: ``clean_text`` plus generalising rewrites.
 
-    ``spam_cues`` adds the ``SPAM_CUES`` tokens (the spam model's features only:
-    the toxicity model and its measured figures stay as they were).
+    ``spam_cues`` adds the spam tokens (cues and a brief comment's link tokens:
+    the spam model's features only).
     """
-    text, cues = model_text_parts(raw)
-    return with_cues(text, cues) if spam_cues else text
+    text, tokens = model_text_parts(raw)
+    return with_cues(text, tokens) if spam_cues else text
 
 
-def with_cues(text: str, cues: Sequence[str]) -> str:
-    """The spam model's text: the model text with the cue tokens at its end."""
-    return " ".join(filter(None, (text, *cues)))
+def with_cues(text: str, tokens: Sequence[str]) -> str:
+    """The spam model's text: the model text with the spam tokens at its end."""
+    return " ".join(filter(None, (text, *tokens)))
 
 
 def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
-    """The model text without cues, and the cue tokens the spam model's text adds at its end.
+    """The model text, and the spam tokens the spam model's text adds at its end.
 
     Prepared once for both models: the spam model's text shares every n-gram of
-    the other but the cues' own (``FeatureSpec.extended``).
+    the other but the tokens' own (``FeatureSpec.extended``).
     """
     linked = linked_text(raw)
-    clean, parts, last = linked.clean, [], 0
-    for (start, end), link in zip(linked.spans, linked.links, strict=True):
-        parts += (linked.rebuilt[last:start], _link_words(link))
-        last = end
-    text = "".join(parts) + linked.rebuilt[last:]
+    cut = [0, *(i for span in linked.spans for i in span), len(linked.rebuilt)]
+    text = " ".join(linked.rebuilt[a:b] for a, b in zip(cut[::2], cut[1::2], strict=True))
     text = _MENTION.sub("@user", text)
     text = _LONG_NUMBER.sub(" longnum ", text)
     text = _RUN.sub(r"\1\1", text)
-    lower = clean.lower()
+    lower = linked.clean.lower()
     if SELF_PROMOTION_RE.search(lower):
         text += " selfpromotok"
-    cues = tuple(cue.token for cue in SPAM_CUES if cue.search(lower))
-    return _SPACE.sub(" ", text).strip().lower(), cues
-
-
-_LINK_WORDS = ("urltok", "videolink", "shorturltok", "urldom_", "urlpath_")
-
-
-def has_links(model_text_: str) -> bool:
-    return "urltok" in model_text_ or "videolink" in model_text_
+    text = _SPACE.sub(" ", text).strip().lower()
+    tokens: list[str] = []
+    if linked.links and own_words(text) < BRIEF_WORDS:
+        for link in linked.links:
+            tokens += (t for t in _link_tokens(link) if t not in tokens)
+    tokens += (cue.token for cue in SPAM_CUES if cue.search(lower))
+    return text, tuple(tokens)
 
 
 def own_words(model_text_: str) -> int:
-    """How many words of a model text are the writer's, not stand-ins for links."""
-    return sum(not w.startswith(_LINK_WORDS) for w in re.findall(r"\w+", model_text_))
+    """How many words of a model text (links are cut out of it) are the writer's."""
+    return len(_WORD.findall(model_text_.replace("selfpromotok", "")))

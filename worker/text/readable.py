@@ -14,7 +14,13 @@ import re
 import unicodedata
 
 # Invisible characters that carry no meaning for a reader.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
+# Bidirectional marks and isolates (U+200E/F, U+202A-E, U+2066-9) too: the OLID
+# tweets carry U+2066, and a reader never sees them.
+_INVISIBLE = dict.fromkeys(
+    [*map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e\u200e\u200f"), *range(0x202A, 0x202F)]
+    + [*range(0x2066, 0x206A)],
+    None,
+)
 
 _ANCHOR = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a\s*>""",

@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Literal, get_args, get_origin
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, request
 
 from service.access import current_actor, list_members, list_tokens, member_email, token_is_live
+from service.auth.sso import describe, sso_of
 from service.errors import ApiError
 from service.models import Site
 from service.moderation.audit import audit_page
@@ -90,9 +92,10 @@ def _render(template: str, nav: str, **context):
     return _page(template, nav=nav, csrf=csrf_token(), **context)
 
 
-def _other_fields() -> list[tuple[str, str]]:
-    """Policy fields this page has no row for (added since): (key, kind), kind "switch",
-    "number" or "list", so a new knob is editable here the day it exists."""
+def _other_fields() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Policy fields this page has no row for (added since): (key, kind, choices), kind
+    "switch", "number", "list" or "choice" (a fixed set of words), so a new knob is editable
+    here the day it exists."""
     covered = {k for group in (SWITCHES, NUMBERS, LISTS) for k, *_ in group}
     covered |= {"thresholds", "checks"}
     found = []
@@ -101,11 +104,13 @@ def _other_fields() -> list[tuple[str, str]]:
             continue
         default = field.default
         if isinstance(default, bool):
-            found.append((key, "switch"))
+            found.append((key, "switch", ()))
         elif isinstance(default, (int, float)):
-            found.append((key, "number"))
+            found.append((key, "number", ()))
         elif isinstance(default, tuple):
-            found.append((key, "list"))
+            found.append((key, "list", ()))
+        elif isinstance(default, str) and get_origin(field.annotation) is Literal:
+            found.append((key, "choice", get_args(field.annotation)))
     return found
 
 
@@ -129,6 +134,7 @@ def settings_page():
             thresholds=THRESHOLDS,
             checks=[(name, check_label(name), policy.checks.get(name)) for name in CHECKS],
             others=_other_fields(),
+            sso=describe(sso_of(db, site)),
             check_defaults=CheckPolicy(),
             threshold_defaults=Thresholds(),
         )

@@ -259,3 +259,60 @@ def test_admin_pages_refuse_who_may_not_see_them(stack, browser):
         assert _site(app).policy == {}
     finally:
         context.close()
+
+
+def test_an_owner_sets_sign_in_by_the_sites_accounts_and_the_newer_knobs(stack, browser):
+    """The settings page's SSO panel and the policy words added since the page was drawn
+    (sort order, challenge, erasure) go through the same PATCH as everything else."""
+    from playwright.sync_api import expect
+
+    from service.models import SiteSso
+
+    app, url = stack
+    rt = app.extensions["parley"]
+    context = browser.new_context(base_url=url, viewport={"width": 1000, "height": 1000})
+    context.add_cookies([{**_owner_cookie(app), "url": url}])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    secret = "s" * 40
+    try:
+        page.goto("/moderate/settings?site=demo")
+        page.select_option("#p-default_sort", "top")
+        page.select_option("#p-challenge", "guests")
+        page.click("#save")
+        expect(page.locator("#done")).to_contain_text("Settings saved.")
+        assert _site(app).policy == {"default_sort": "top", "challenge": "guests"}
+        expect(page.locator("#p-default_sort")).to_have_value("top")
+
+        expect(page.locator("#sso-now")).to_have_text("off")
+        page.select_option("#sso-method", "secret")
+        page.fill("#sso-secret", "too short")
+        page.click("#save-sso")
+        expect(page.locator("#problem")).to_contain_text("at least 32 bytes")
+        with rt.session() as session:
+            assert session.query(SiteSso).count() == 0
+
+        page.fill("#sso-secret", secret)
+        page.click("#save-sso")
+        expect(page.locator("#done")).to_contain_text("Sign-in settings saved.")
+        expect(page.locator("#sso-now")).to_have_text("a shared secret (HS256)")
+        assert secret not in page.content()
+        with rt.session() as session:
+            (row,) = session.query(SiteSso).all()
+            assert row.secret and secret not in row.secret and row.trust_email is False
+
+        # Trusting verified addresses keeps the stored secret (the field is left empty).
+        page.check("#sso-trust")
+        page.click("#save-sso")
+        expect(page.locator("#sso-now")).to_have_text("a shared secret (HS256)")
+        with rt.session() as session:
+            (row,) = session.query(SiteSso).all()
+            assert row.trust_email is True and row.secret
+
+        page.select_option("#sso-method", "off")
+        page.click("#save-sso")
+        expect(page.locator("#sso-now")).to_have_text("off")
+        with rt.session() as session:
+            assert session.query(SiteSso).count() == 0
+    finally:
+        context.close()

@@ -303,14 +303,17 @@ def test_an_owner_sets_sign_in_by_the_sites_accounts_and_the_newer_knobs(stack, 
 
         # Trusting verified addresses keeps the stored secret (the field is left empty).
         page.check("#sso-trust")
-        page.click("#save-sso")
+        with page.expect_navigation():  # a saved change reloads the page
+            page.click("#save-sso")
         expect(page.locator("#sso-now")).to_have_text("a shared secret (HS256)")
+        expect(page.locator("#sso-trust")).to_be_checked()
         with rt.session() as session:
             (row,) = session.query(SiteSso).all()
             assert row.trust_email is True and row.secret
 
         page.select_option("#sso-method", "off")
-        page.click("#save-sso")
+        with page.expect_navigation():
+            page.click("#save-sso")
         expect(page.locator("#sso-now")).to_have_text("off")
         with rt.session() as session:
             assert session.query(SiteSso).count() == 0

@@ -32,6 +32,7 @@ from service.notifications.dispatch import announce_after_commit
 from service.policy import Policy
 from service.sites import policy_of
 from service.status import Status
+from worker import metrics as worker_metrics
 from worker.checks.base import CheckContext, CheckResult
 from worker.decision import Decision, decide
 from worker.outcome import apply_decisions
@@ -121,5 +122,6 @@ def decide_batch(rt, comment_ids: Sequence[int], timeout_seconds: float) -> Batc
         session.commit()
     for comment, _results, decision in planned:
         if report.outcomes[comment.id] == decision.status:
+            worker_metrics.decided(comment.created_at, decision.status, decision.reason)
             log.info("comment %s -> %s (%s)", comment.id, decision.status, decision.reason)
     return report

@@ -35,7 +35,7 @@ from service.comments.reading import comment_key, comment_out
 from service.comments.submit import get_or_create_thread
 from service.comments.views import check_thread_url
 from service.errors import ApiError
-from service.models import Comment
+from service.models import Comment, Site
 from service.runtime import current_runtime
 from service.schemas import SiteQuery
 from service.sites import check_origin, get_site, policy_of
@@ -51,8 +51,13 @@ def _comment(session, comment_id: int) -> Comment:
     return comment
 
 
-def _from_site_page(rt, site) -> None:
+def _comment_from_its_page(rt, session, comment_id: int) -> tuple[Comment, Site]:
+    """The comment a reader acts on, and its site, once the request is known to come from a
+    page the site allows (the same origin check as posting)."""
+    comment = _comment(session, comment_id)
+    site = comment.thread.site
     check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
+    return comment, site
 
 
 @endpoint(
@@ -69,9 +74,7 @@ def _from_site_page(rt, site) -> None:
 def vote(comment_id: int, body: VoteIn):
     rt = current_runtime()
     with rt.session() as session:
-        comment = _comment(session, comment_id)
-        site = comment.thread.site
-        _from_site_page(rt, site)
+        comment, site = _comment_from_its_page(rt, session, comment_id)
         reader = current_reader(session, rt, site)
         outcome = votes.cast_vote(
             session, comment, reader, body.value, policy_of(site, strict=False)
@@ -95,9 +98,7 @@ def vote(comment_id: int, body: VoteIn):
 def edit(comment_id: int, body: EditIn):
     rt = current_runtime()
     with rt.session() as session:
-        comment = _comment(session, comment_id)
-        site = comment.thread.site
-        _from_site_page(rt, site)
+        comment, site = _comment_from_its_page(rt, session, comment_id)
         edits.authorize_author(session, rt, comment, policy_of(site, strict=False))
         comment = edits.edit_comment(rt, session, comment, body.body)
         session.commit()
@@ -118,9 +119,7 @@ def edit(comment_id: int, body: EditIn):
 def delete_own(comment_id: int):
     rt = current_runtime()
     with rt.session() as session:
-        comment = _comment(session, comment_id)
-        site = comment.thread.site
-        _from_site_page(rt, site)
+        comment, site = _comment_from_its_page(rt, session, comment_id)
         edits.authorize_author(session, rt, comment, policy_of(site, strict=False))
         done = edits.delete_own(rt, session, comment)
         session.commit()
@@ -140,9 +139,7 @@ def delete_own(comment_id: int):
 def report(comment_id: int, body: ReportIn):
     rt = current_runtime()
     with rt.session() as session:
-        comment = _comment(session, comment_id)
-        site = comment.thread.site
-        _from_site_page(rt, site)
+        comment, site = _comment_from_its_page(rt, session, comment_id)
         reader = current_reader(session, rt, site)
         outcome = reports.file_report(
             rt, session, comment, reader, body.reason, body.note, policy_of(site, strict=False)
@@ -237,7 +234,7 @@ def like(body: LikeIn):
     rt = current_runtime()
     with rt.session() as session:
         site = get_site(session, body.site, field="site")
-        _from_site_page(rt, site)
+        check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
         check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         reader = current_reader(session, rt, site)
         # A page may be liked before anyone comments on it.

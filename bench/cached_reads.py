@@ -29,14 +29,10 @@ from urllib.parse import urlencode
 
 import requests
 
+from bench.local_stack import local_stack
 from bench.run import BENCH_POLICY, BENCH_SITE, comment
-from service import create_app
-from service.cli import upgrade_database
-from service.embedded import free_port, start_redis
 from service.enqueue import SERIALIZER
-from service.settings import Settings
 from service.sites import create_site
-from worker import runtime as worker_runtime
 from worker.loop import BatchingWorker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,28 +62,12 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> di
 
 
 def measure(seconds: int, connections: int, workers: int, directory: Path) -> dict:
-    redis_server = start_redis(directory / "redis", persist=False)
-    database_url = f"sqlite:///{directory / 'bench.db'}"
-    upgrade_database(database_url)
-    settings = Settings.for_tests(
-        database_url=database_url,
-        redis_url=redis_server.url,
-        secret_key=SECRET,
-        web={"submit_rate_per_minute": 0},
+    stack = local_stack(
+        directory,
+        SECRET,
+        PARLEY_WEB_WORKERS=str(workers),
     )
-    app = create_app(settings)
-    rt = app.extensions["parley"]
-    worker_runtime.install(rt)
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")},
-        "PARLEY_ENV": "test",
-        "PARLEY_SECRET_KEY": SECRET,
-        "PARLEY_DATABASE_URL": database_url,
-        "PARLEY_REDIS_URL": redis_server.url,
-        "PARLEY_BASE_URL": f"http://127.0.0.1:{port}",
-        "PARLEY_WEB_WORKERS": str(workers),
-    }
+    app, rt, port, env = stack.app, stack.rt, stack.port, stack.env
     web = None
     try:
         with rt.session() as session:
@@ -138,9 +118,7 @@ def measure(seconds: int, connections: int, workers: int, directory: Path) -> di
         if web is not None:
             os.killpg(web.pid, signal.SIGTERM)
             web.wait(30)
-        worker_runtime.install(None)
-        rt.close()
-        redis_server.stop()
+        stack.close()
     return {"published_in_thread": published, "connections": connections, **results}
 
 

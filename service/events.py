@@ -23,6 +23,21 @@ def thread_channel(thread_id: int) -> str:
     return f"parley:thread:{thread_id}"
 
 
+# One channel for every site's moderation news that is not a status change (a reader's report
+# below the hold threshold); status changes reach moderators through the thread channels.
+MODERATION_CHANNEL = "parley:moderation"
+
+
+def announce_to_moderators(conn: redis.Redis, site_id: int, comment_id: int, event: str) -> None:
+    """Tell the site's open moderation queues that ``comment_id`` has news (``event``)."""
+    try:
+        conn.publish(
+            MODERATION_CHANNEL, json.dumps({"site": site_id, "id": comment_id, "event": event})
+        )
+    except (redis.RedisError, OSError) as error:
+        log.warning("could not announce %s on comment %s: %s", event, comment_id, error)
+
+
 def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status: str) -> None:
     announce_decisions(conn, [(comment_id, thread_id, status)])
 

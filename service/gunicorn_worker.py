@@ -24,6 +24,8 @@ from gunicorn.workers.gthread import ThreadWorker
 from service.widget.hub import HUB_ENVIRON_KEY, StreamHub
 
 EVENTS_PATH = "/api/v1/threads/events"
+# Moderators' queues are streams of the same hub (service.moderation.live).
+STREAM_PATHS = frozenset({EVENTS_PATH, "/api/v1/moderation/events"})
 
 
 class StreamingWorker(ThreadWorker):
@@ -39,7 +41,11 @@ class StreamingWorker(ThreadWorker):
             return self._hub
 
     def handle_request(self, req, conn):
-        if req.path != EVENTS_PATH or req.method != "GET" or isinstance(conn.sock, ssl.SSLSocket):
+        if (
+            req.path not in STREAM_PATHS
+            or req.method != "GET"
+            or isinstance(conn.sock, ssl.SSLSocket)
+        ):
             return super().handle_request(req, conn)
         return self._handle_stream(req, conn)
 

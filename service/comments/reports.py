@@ -20,7 +20,9 @@ from service.comments.edits import REPORTED_REASON
 from service.comments.reader_schemas import ReportItem
 from service.comments.readers import Reader
 from service.comments.reading import thread_changed
+from service.effects import after_commit
 from service.errors import ApiError
+from service.events import announce_to_moderators
 from service.models import Comment, CommentReport, ModerationEvent, utcnow
 from service.moderation import audit
 from service.notifications.dispatch import announce_after_commit
@@ -106,6 +108,13 @@ def file_report(
             session.flush()
             announce_after_commit(session, rt, comment.id, comment.thread_id, Status.HELD)
             thread_changed(session, comment.thread_id)
+    if not held:
+        # Held, it was announced as a status change; otherwise the site's open moderation
+        # queues hear of it on their own channel (readers' streams never do).
+        site_id, comment_id = comment.site_id, comment.id
+        after_commit(
+            session, lambda: announce_to_moderators(rt.redis, site_id, comment_id, "report")
+        )
     return ReportOutcome(duplicate=False, held=held)
 
 

@@ -39,6 +39,7 @@ from service.models import Comment, Site, utcnow
 from service.moderation.actions import apply_action
 from service.moderation.bulk import BULK_ACTIONS, bulk_apply
 from service.moderation.i18n import console_language, translator
+from service.moderation.live import newest as newest_comment
 from service.moderation.queue import check_label, list_queue
 from service.moderation.schemas import QueueQuery
 from service.moderation.undo import Step, undo
@@ -177,6 +178,8 @@ def queue():
         if site is None:
             raise ApiError("forbidden", f"you are not a moderator of {query.site!r}")
         items, next_cursor = list_queue(db, site, query)
+    # The live stream starts after the newest comment the site had as this page was read.
+    stream_after = newest_comment(rt, site.id)
     filters = {
         k: v
         for k, v in query.model_dump().items()
@@ -200,6 +203,7 @@ def queue():
         csrf=csrf_token(),
         here=request.full_path.rstrip("?"),
         filters=filters,
+        stream_after=stream_after,
         undo_label=(session.get(UNDO_KEY) or {}).get("label"),
         next_url=f"/moderate?{urlencode({**filters, 'cursor': next_cursor})}"
         if next_cursor
@@ -226,12 +230,16 @@ def _grouped(items: list, group: str) -> list[tuple[str | None, list]]:
 @bp.get("/cards")
 @html_errors
 def fresh_cards():
-    """The cards of comments newer than ``after``, for the queue's live refresh (HTML)."""
+    """Cards for the queue's live arrival (HTML): those of ``ids`` (the comments the site's event
+    stream named) that match the page's filters, or else those newer than ``after`` (the slow
+    poll the page falls back to when its stream is down)."""
     rt = current_runtime()
     try:
         after = int(request.args.get("after", "0"))
     except ValueError:
         after = 0
+    raw_ids = request.args.get("ids", "")
+    ids = [int(i) for i in raw_ids.split(",")[:200] if i.isascii() and i.isdigit() and len(i) < 10]
     with rt.session() as db:
         actor = current_actor(db)
         sites = _sites(db, actor)
@@ -243,8 +251,11 @@ def fresh_cards():
         site = next((s for s in sites if s.slug == query.site), None)
         if site is None:
             raise ApiError("forbidden", f"you are not a moderator of {query.site!r}")
-        items, _ = list_queue(db, site, query)
-    items = [i for i in items if i.id > after]
+        if raw_ids:
+            query = query.model_copy(update={"limit": 200})
+        items, _ = list_queue(db, site, query, only_ids=ids if raw_ids else None)
+    if not raw_ids:
+        items = [i for i in items if i.id > after]
     return _page(
         "moderate_cards.html", items=items, actions=ACTION_LABELS, site=site, current_id=None
     )

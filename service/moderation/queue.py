@@ -180,12 +180,13 @@ def queue_item(
 
 
 def list_queue(
-    session: Session, site: Site, query: QueueQuery
+    session: Session, site: Site, query: QueueQuery, only_ids: list[int] | None = None
 ) -> tuple[list[QueueItem], int | None]:
     """One page of the queue; ``query`` is what the API and the dashboard both read
     from the request (``thread`` a thread key; ``author`` matches name or email and
     ``q`` the text, both case-insensitive substrings; ``check`` a check over its hold
-    threshold; ``domain`` a substring of the text, as links are written there)."""
+    threshold; ``domain`` a substring of the text, as links are written there); ``only_ids``
+    narrows it to those comments (the live queue asking about the ones it was told of)."""
     limit = query.limit
     policy = policy_of(site, strict=False)
     stmt = (
@@ -204,6 +205,8 @@ def list_queue(
         stmt = stmt.where(Comment.status == query.status)
     if query.cursor is not None:
         stmt = stmt.where(Comment.id < query.cursor)
+    if only_ids is not None:
+        stmt = stmt.where(Comment.id.in_(only_ids))
     if query.thread:
         stmt = stmt.where(Thread.key == query.thread)
     if query.author:

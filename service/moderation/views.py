@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, request
 
 from service.access import (
     current_actor,
@@ -22,6 +22,7 @@ from service.moderation.audit import audit_page
 from service.moderation.bans import lift_ban, list_bans
 from service.moderation.bulk import act_on, bulk_apply
 from service.moderation.deletion import delete_comment
+from service.moderation.live import ModerationEventsQuery, SiteStream
 from service.moderation.queue import list_queue
 from service.moderation.schemas import (
     ActionResult,
@@ -46,9 +47,10 @@ from service.moderation.schemas import (
     RoleResult,
 )
 from service.runtime import current_runtime
-from service.schemas import SiteQuery
+from service.schemas import DB_INT_MAX, SiteQuery
 from service.sites import get_site
 from service.status import MODERATOR_ACTIONS
+from service.widget.hub import HUB_ENVIRON_KEY, StreamSpec
 
 bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 
@@ -71,6 +73,53 @@ def queue(query: QueueQuery):
         require_moderator(session, site.id)
         items, next_cursor = list_queue(session, site, query)
     return QueuePage(comments=items, next_cursor=next_cursor).model_dump(mode="json")
+
+
+@endpoint(
+    bp,
+    "/events",
+    "GET",
+    summary="Server-Sent Events (text/event-stream) for a site's moderators: a `comment` event "
+    "({id, status}) whenever one of the site's comments is decided, moved or reported",
+    query=ModerationEventsQuery,
+    responses={200: None},
+    auth=True,
+    errors=(401, 403, 404, 429),
+)
+def events(query: ModerationEventsQuery):
+    rt = current_runtime()
+    with rt.session() as session:
+        current_actor(session)  # 401 before anything is looked up
+        site = get_site(session, query.site)
+        require_moderator(session, site.id)
+        site_id = site.id
+    adopt = request.environ.get(HUB_ENVIRON_KEY)
+    slots = rt.streams if adopt is not None else rt.waiting
+    give_back = slots.take(request.remote_addr or "", "live streams")
+    after = query.after
+    last_event = request.headers.get("Last-Event-ID", "").strip()
+    # Any header is hostile: only a plain id the database could hold counts.
+    if last_event.isascii() and last_event.isdigit() and int(last_event) <= DB_INT_MAX:
+        after = max(after or 0, int(last_event))
+    config = rt.settings.widget
+    if adopt is not None:
+        # Held by the process's stream hub once the headers are out (service.widget.hub).
+        spec = StreamSpec(
+            0, "", after, config.sse_lifetime, config.sse_heartbeat, give_back, site_id=site_id
+        )
+        adopt(rt, spec)
+        return _stream_response(iter(()))
+    stream = SiteStream(rt, site_id, after, config.sse_lifetime, config.sse_heartbeat)
+    response = _stream_response(stream.events())
+    response.call_on_close(give_back)
+    return response
+
+
+def _stream_response(chunks) -> Response:
+    response = Response(chunks, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache, no-transform, private"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 @endpoint(

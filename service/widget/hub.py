@@ -18,6 +18,11 @@ free for the next request. The hub is an asyncio loop in one daemon thread:
 - without Redis the hub polls the database for its threads every ``POLL_SECONDS`` and
   subscribes again with backoff.
 
+Moderators' queues (``/api/v1/moderation/events``, ``service.moderation.live``) are streams of
+the same hub keyed by site instead of thread: every decision on the site's threads, and the
+reports the ``parley:moderation`` channel carries (the same connection subscribes to it), each
+read once from the database and sent to the site's open queues as a short nudge.
+
 Each stream still takes its slot from ``Runtime.streams`` (the hardening issue's per-client cap,
 and a total per process) and gives it back when it ends.
 """
@@ -40,7 +45,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
+from service.events import MODERATION_CHANNEL
 from service.models import Comment
+from service.moderation import live as moderation_live
 from service.status import Status
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,8 @@ class StreamSpec:
     lifetime: float
     heartbeat: float
     give_back: Callable[[], None]
+    # Set for a moderation queue's stream: every piece of news of this site (thread_id unused).
+    site_id: int | None = None
 
 
 @dataclass(eq=False)
@@ -83,6 +92,7 @@ class StreamHub:
         self.loop = asyncio.new_event_loop()
         self.db = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-hub-db")
         self.by_thread: dict[int, set[_Stream]] = {}
+        self.by_site: dict[int, set[_Stream]] = {}
         self.redis_ok = False
         self._thread = threading.Thread(target=self._run, name="parley-stream-hub", daemon=True)
         self._thread.start()
@@ -94,7 +104,15 @@ class StreamHub:
         self.loop.call_soon_threadsafe(self._adopt, sock, head, spec)
 
     def open_streams(self) -> int:
-        return sum(len(s) for s in list(self.by_thread.values()))
+        return sum(len(s) for s in self._groups())
+
+    def _groups(self) -> list[set[_Stream]]:
+        return [*self.by_thread.values(), *self.by_site.values()]
+
+    def _group_of(self, stream: _Stream) -> tuple[dict[int, set[_Stream]], int]:
+        if stream.spec.site_id is not None:
+            return self.by_site, stream.spec.site_id
+        return self.by_thread, stream.spec.thread_id
 
     # -- in the loop ---------------------------------------------------------------------
 
@@ -108,7 +126,8 @@ class StreamHub:
         sock.setblocking(False)
         now = time.monotonic()
         stream = _Stream(sock, spec, spec.after or 0, now + spec.lifetime, now)
-        self.by_thread.setdefault(spec.thread_id, set()).add(stream)
+        groups, key = self._group_of(stream)
+        groups.setdefault(key, set()).add(stream)
         try:
             self.loop.add_reader(sock.fileno(), self._readable, stream)
         except (OSError, ValueError):
@@ -122,6 +141,10 @@ class StreamHub:
             self.loop.create_task(self._from_newest(stream))
 
     async def _from_newest(self, stream: _Stream) -> None:
+        if stream.spec.site_id is not None:
+            newest = await self.loop.run_in_executor(self.db, self._site_call, "newest", stream)
+            stream.after = max(stream.after, newest or 0)
+            return
         newest = await self.loop.run_in_executor(self.db, self._newest, stream.spec.thread_id)
         stream.after = max(stream.after, newest)
 
@@ -193,11 +216,12 @@ class StreamHub:
         if stream.closed:
             return
         stream.closed = True
-        streams = self.by_thread.get(stream.spec.thread_id)
+        groups, key = self._group_of(stream)
+        streams = groups.get(key)
         if streams is not None:
             streams.discard(stream)
             if not streams:
-                del self.by_thread[stream.spec.thread_id]
+                del groups[key]
         try:
             fd = stream.sock.fileno()
             if fd >= 0:
@@ -221,7 +245,7 @@ class StreamHub:
         while True:
             await asyncio.sleep(1.0)
             now = time.monotonic()
-            for streams in list(self.by_thread.values()):
+            for streams in self._groups():
                 for stream in list(streams):
                     if now >= stream.deadline:
                         self._close(stream)
@@ -229,7 +253,7 @@ class StreamHub:
                         self._send(stream, b": keep-alive\n\n")
             if not self.redis_ok and now - last_poll >= POLL_SECONDS:
                 last_poll = now
-                for streams in list(self.by_thread.values()):
+                for streams in self._groups():
                     for stream in list(streams):
                         await self._replay(stream)
 
@@ -243,12 +267,15 @@ class StreamHub:
             pubsub = conn.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(_THREAD_PREFIX + "*")
+                await pubsub.subscribe(MODERATION_CHANNEL)
                 self.redis_ok = True
                 wait = 0.5
                 while True:
                     message = await pubsub.get_message(timeout=30.0)
                     if message and message.get("type") == "pmessage":
                         await self._decided(message["channel"], message["data"])
+                    elif message and message.get("type") == "message":
+                        await self._site_news(message["data"])
             except asyncio.CancelledError:
                 raise
             except (redis.RedisError, OSError) as error:
@@ -272,6 +299,8 @@ class StreamHub:
             comment_id = int(json.loads(data)["id"])
         except (ValueError, KeyError, TypeError):
             return
+        if self.by_site:
+            await self._site_news(data)
         streams = self.by_thread.get(thread_id)
         if not streams:
             return
@@ -298,8 +327,47 @@ class StreamHub:
             log.warning("stream hub: could not read comment (%s)", type(error).__name__)
             return None
 
+    # -- moderators' streams (service.moderation.live) -----------------------------------
+
+    async def _site_news(self, data: bytes | str) -> None:
+        """A comment was decided or reported: a nudge to its site's open moderation queues."""
+        comment_id = moderation_live.comment_of("", data)
+        if comment_id is None or not self.by_site:
+            return
+        found = await self.loop.run_in_executor(self.db, self._site_read, comment_id)
+        if found is None:
+            return
+        site_id, _, payload = found
+        for stream in list(self.by_site.get(site_id, ())):
+            stream.after = max(stream.after, comment_id)
+            self._send(stream, moderation_live.event(payload, stream.after).encode())
+
+    def _site_read(self, comment_id: int):
+        try:
+            return moderation_live.news_of(self.rt, comment_id)
+        except Exception as error:
+            log.warning("stream hub: could not read comment (%s)", type(error).__name__)
+            return None
+
+    def _site_call(self, what: str, stream: _Stream):
+        try:
+            if what == "newest":
+                return moderation_live.newest(self.rt, stream.spec.site_id)
+            return moderation_live.newer(self.rt, stream.spec.site_id, stream.after)
+        except Exception as error:
+            log.warning("stream hub: could not read a site's news (%s)", type(error).__name__)
+            return 0 if what == "newest" else []
+
     async def _replay(self, stream: _Stream) -> None:
-        """Published comments newer than what the stream's reader said they have."""
+        """Published comments newer than what the stream's reader said they have (for a
+        moderator's stream: the site's decided comments)."""
+        while not stream.closed and stream.spec.site_id is not None:
+            rows = await self.loop.run_in_executor(self.db, self._site_call, "newer", stream)
+            for comment_id, data in rows:
+                stream.after = max(stream.after, comment_id)
+                self._send(stream, moderation_live.event(data, stream.after).encode())
+            if len(rows) < REPLAY_BATCH:
+                return
         while not stream.closed:
             rows = await self.loop.run_in_executor(
                 self.db, self._newer, stream.spec.thread_id, stream.spec.key, stream.after

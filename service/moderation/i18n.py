@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import request, session
 
+from service.moderation import admin_words
+
 LANGUAGES = ("en", "ja", "zh-CN")
 _LANG_KEY = "parley_console_lang"
 
@@ -111,6 +113,10 @@ def console_language() -> str:
     return "zh-CN" if best == "zh" else best
 
 
+# The admin pages' words (settings, bans, audit log, members, webhooks, tokens) beside the queue's.
+ADMIN_WORDS = {"ja": admin_words.JA, "zh-CN": admin_words.ZH_CN}
+
+
 def translator(lang: str):
-    words = WORDS.get(lang, {})
+    words = {**ADMIN_WORDS.get(lang, {}), **WORDS.get(lang, {})}
     return lambda text: words.get(text, text)

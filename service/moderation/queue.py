@@ -176,6 +176,9 @@ def queue_item(
         link_domains=link_domains(comment),
         author_key=key,
         author_history=AuthorHistory(**history) if history else None,
+        pinned=bool(comment.pinned),
+        edited_at=comment.edited_at,
+        thread_closed=comment.thread.closed_at is not None,
     )
 
 

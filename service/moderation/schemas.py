@@ -103,6 +103,11 @@ class QueueItem(BaseModel):
     author_history: AuthorHistory | None = None
     # Readers' reports, oldest first (service.comments.reports): reasons, never reporters.
     reports: list[ReportItem] = []
+    # The readers' features a moderator controls (issue 16): pinned on its thread, edited by
+    # its author (the history is GET /moderation/comments/{id}/history), the thread closed.
+    pinned: bool = False
+    edited_at: datetime | None = None
+    thread_closed: bool = False
 
 
 class QueuePage(BaseModel):

@@ -101,3 +101,29 @@ def test_live_cards_and_languages(app, client, rt, site, drain, moderator_token)
     fresh = app.test_client()
     zh = fresh.get("/moderate", headers={**bearer(moderator_token), "Accept-Language": "zh-CN"})
     assert "通过" in zh.get_data(as_text=True)
+
+
+ADMIN_PAGES = {
+    # page: (a heading or label in Japanese, the same in Simplified Chinese, English it replaces)
+    "settings": ("事前承認", "先审后发", "Pre-moderation"),
+    "bans": ("期限切れの禁止も表示", "也显示已过期的封禁", "Show expired bans too"),
+    "audit": ("CSVを書き出す", "导出 CSV", "Export CSV"),
+    "members": ("メンバー:", "成员:", "Members of"),
+    "webhooks": ("Webhookを追加", "添加 Webhook", "Add webhook"),
+    "tokens": ("トークンを作成", "创建令牌", "Create token"),
+}
+
+
+def test_the_admin_pages_speak_japanese_and_chinese(app, rt, site, owner_token):
+    for lang, column in (("ja", 0), ("zh-CN", 1)):
+        reader = app.test_client()
+        for page, words in ADMIN_PAGES.items():
+            answer = reader.get(
+                f"/moderate/{page}?site=demo&lang={lang}", headers=bearer(owner_token)
+            )
+            text = answer.get_data(as_text=True)
+            assert answer.status_code == 200, (page, lang)
+            assert words[column] in text and words[2] not in text, (page, lang)
+            assert f'lang="{lang}"' in text
+    english = app.test_client().get("/moderate/bans?site=demo", headers=bearer(owner_token))
+    assert "Show expired bans too" in english.get_data(as_text=True)

@@ -24,8 +24,10 @@ below holds a thread and its own subscription.
 from __future__ import annotations
 
 import json
+import select
+import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import redis
@@ -94,11 +96,35 @@ def event(data: dict, last: int) -> str:
     return f"event: comment\nid: {last}\ndata: {json.dumps(data)}\n\n"
 
 
+def hung_up(sock: socket.socket) -> Callable[[], bool]:
+    """A check that the client of ``sock`` has gone: it sends nothing after its request, so a
+    readable socket with nothing to read is its end (as the stream hub notices it)."""
+
+    def check() -> bool:
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
+    return check
+
+
 class SiteStream:
     """One moderation stream on a thread of its own (no stream hub in this process)."""
 
-    def __init__(self, rt: Runtime, site_id: int, after: int | None, lifetime: float, beat: float):
+    def __init__(
+        self,
+        rt: Runtime,
+        site_id: int,
+        after: int | None,
+        lifetime: float,
+        beat: float,
+        gone: Callable[[], bool] | None = None,
+    ):
         self.rt = rt
+        # Whether the browser hung up, when the server can tell (else: at the next write).
+        self.gone = gone or (lambda: False)
         self.site_id = site_id
         self.after = after
         self.lifetime = lifetime
@@ -114,7 +140,7 @@ class SiteStream:
                 self.after = newest(self.rt, self.site_id)
             else:
                 yield from self._replay()
-            while (remaining := deadline - time.monotonic()) > 0:
+            while (remaining := deadline - time.monotonic()) > 0 and not self.gone():
                 if pubsub is not None:
                     try:
                         message = pubsub.get_message(timeout=min(1.0, remaining))

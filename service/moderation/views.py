@@ -22,7 +22,7 @@ from service.moderation.audit import audit_page
 from service.moderation.bans import lift_ban, list_bans
 from service.moderation.bulk import act_on, bulk_apply
 from service.moderation.deletion import delete_comment
-from service.moderation.live import ModerationEventsQuery, SiteStream
+from service.moderation.live import ModerationEventsQuery, SiteStream, hung_up
 from service.moderation.queue import list_queue
 from service.moderation.schemas import (
     ActionResult,
@@ -109,7 +109,16 @@ def events(query: ModerationEventsQuery):
         )
         adopt(rt, spec)
         return _stream_response(iter(()))
-    stream = SiteStream(rt, site_id, after, config.sse_lifetime, config.sse_heartbeat)
+    # A WSGI server that lends its socket (werkzeug's) lets the stream end as the page leaves.
+    sock = request.environ.get("werkzeug.socket")
+    stream = SiteStream(
+        rt,
+        site_id,
+        after,
+        config.sse_lifetime,
+        config.sse_heartbeat,
+        gone=hung_up(sock) if sock is not None else None,
+    )
     response = _stream_response(stream.events())
     response.call_on_close(give_back)
     return response

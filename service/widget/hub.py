@@ -300,7 +300,8 @@ class StreamHub:
         except (ValueError, KeyError, TypeError):
             return
         if self.by_site:
-            await self._site_news(data)
+            # Moderators' queues hear of it on the side: readers' streams do not wait for them.
+            self.loop.create_task(self._site_news(data))
         streams = self.by_thread.get(thread_id)
         if not streams:
             return

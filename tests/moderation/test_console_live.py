@@ -18,6 +18,7 @@ from service.models import Comment, Site
 from tests.moderation.helpers import post_from, status_of
 from tests.support.apps import OTHER, SITE_ORIGIN, ensure_sites
 from tests.support.signin import base_env
+from tests.support.waiting import wait_until
 from tests.support.web_process import gunicorn
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -202,3 +203,22 @@ def test_held_and_reported_comments_appear_in_an_open_queue(
         assert polls == [], polls  # the stream, not a poll
     finally:
         context.close()
+
+
+def test_without_the_hub_a_stream_ends_when_its_page_leaves(app, rt, site, moderator_token):
+    # A plain WSGI server (no stream hub): the stream holds a thread and a subscription of its
+    # own, and gives both back as soon as the browser hangs up, not at its next write.
+    from tests.support.live_server import serve_wsgi
+
+    def subscribed() -> int:
+        return sum(int(c["psub"]) for c in rt.redis.client_list(_type="pubsub"))
+
+    before = subscribed()
+    with serve_wsgi(app, name="console-stream") as server:
+        sock = _open(server.url, "/api/v1/moderation/events", {"site": "demo"},
+                     {"Authorization": f"Bearer {moderator_token}"})  # fmt: skip
+        assert b": connected" in _read(sock, b": connected")
+        assert wait_until(lambda: subscribed() == before + 1, timeout=5)
+        _received.pop(id(sock), None)
+        sock.close()
+        assert wait_until(lambda: subscribed() == before, timeout=5)

@@ -111,6 +111,7 @@ ADMIN_PAGES = {
     "members": ("メンバー:", "成员:", "Members of"),
     "webhooks": ("Webhookを追加", "添加 Webhook", "Add webhook"),
     "tokens": ("トークンを作成", "创建令牌", "Create token"),
+    "import": ("アップロードしてインポート", "上传并导入", "Upload and import"),
 }
 
 

@@ -1,9 +1,14 @@
 """The queue's controls for the readers' features (issue 16) in Chromium: a moderator reads a
 comment's edit history, pins and unpins it, closes and reopens its thread, and dismisses
 readers' reports, each through the documented API from the page; other sites' moderators and
-strangers are refused by that API."""
+strangers are refused by that API.
+
+``PARLEY_SCREENSHOTS=docs/screenshots`` writes the picture of a card with its controls there."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -101,6 +106,9 @@ def test_pin_close_history_and_dismiss_from_the_queue(
         expect(versions.nth(0)).to_contain_text("Frist! The harbour was lovely.")
         expect(versions.nth(0)).to_contain_text("published")
         expect(versions.nth(1)).to_contain_text("First! The harbour was lovely in May.")
+        shots = os.environ.get("PARLEY_SCREENSHOTS")
+        if shots:
+            card.screenshot(path=str(Path(shots) / "queue-controls.png"), animations="disabled")
 
         # Pin it; the page reloads with the API's answer.
         card.locator("button[data-manage=pin]").click()

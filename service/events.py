@@ -24,8 +24,10 @@ def thread_channel(thread_id: int) -> str:
 
 
 # One channel for every site's moderation news that is not a status change (a reader's report
-# below the hold threshold); status changes reach moderators through the thread channels.
-MODERATION_CHANNEL = "parley:moderation"
+# below the hold threshold); status changes reach moderators through the thread channels. It is
+# named under the thread channels' prefix so that the stream hub's one pattern subscription
+# (``parley:thread:*``) carries it too; no thread has this id, so no reader listens to it.
+MODERATION_CHANNEL = "parley:thread:moderation"
 
 
 def announce_to_moderators(conn: redis.Redis, site_id: int, comment_id: int, event: str) -> None:

@@ -8,6 +8,7 @@ shows in English.
 from __future__ import annotations
 
 JA: dict[str, str] = {
+    "Pin, close thread": "固定・スレッドの締め切り",
     "Import comments into": "コメントのインポート:",
     "back to moderation": "モデレーションに戻る",
     "Export file": "エクスポートファイル",
@@ -207,6 +208,7 @@ JA: dict[str, str] = {
 }
 
 ZH_CN: dict[str, str] = {
+    "Pin, close thread": "置顶、关闭主题",
     "Import comments into": "导入评论:",
     "back to moderation": "返回审核",
     "Export file": "导出文件",

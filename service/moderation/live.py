@@ -11,8 +11,8 @@ moved by a colleague) or reported; the page then asks ``/moderate/cards?ids=`` f
 that match its filters, so what a moderator sees is read, filtered and rendered by the same
 code as the page itself. It is the same machinery as the readers' streams
 (``service.widget.live``, ``service.widget.hub``): the thread channels every decision is
-published on (``service.events``), plus ``parley:moderation`` for reports below the hold
-threshold. Readers' streams never carry anything but published comments; this stream is
+published on (``service.events``), one of which, ``MODERATION_CHANNEL``, carries reports below
+the hold threshold. Readers' streams never carry anything but published comments; this stream is
 answered only after ``require_moderator`` for the site, and is re-authorised at every
 reconnect (a stream ends after ``PARLEY_SSE_LIFETIME``).
 
@@ -34,7 +34,7 @@ import redis
 import sqlalchemy as sa
 from pydantic import ConfigDict, Field
 
-from service.events import MODERATION_CHANNEL, close_quietly
+from service.events import close_quietly
 from service.models import Comment
 from service.runtime import Runtime
 from service.schemas import Slug, Strict
@@ -84,7 +84,7 @@ def newest(rt: Runtime, site_id: int) -> int:
         )
 
 
-def comment_of(channel: str, data: bytes | str) -> int | None:
+def comment_of(data: bytes | str) -> int | None:
     """The comment id a message on a thread channel or the moderation channel names."""
     try:
         return int(json.loads(data)["id"])
@@ -148,8 +148,8 @@ class SiteStream:
                         close_quietly(pubsub)
                         pubsub = None
                         continue
-                    if message and message.get("type") in ("message", "pmessage"):
-                        for chunk in self._news(message["channel"], message["data"]):
+                    if message and message.get("type") == "pmessage":
+                        for chunk in self._news(message["data"]):
                             last_sent = time.monotonic()
                             yield chunk
                 else:
@@ -167,14 +167,13 @@ class SiteStream:
     def _subscribe(self):
         try:
             pubsub = self.rt.redis.pubsub(ignore_subscribe_messages=True)
-            pubsub.psubscribe(THREAD_PATTERN)
-            pubsub.subscribe(MODERATION_CHANNEL)
+            pubsub.psubscribe(THREAD_PATTERN)  # MODERATION_CHANNEL among them
             return pubsub
         except (redis.RedisError, OSError):
             return None
 
-    def _news(self, channel, data) -> Iterator[str]:
-        comment_id = comment_of(channel, data)
+    def _news(self, data: bytes | str) -> Iterator[str]:
+        comment_id = comment_of(data)
         if comment_id is None:
             return
         found = news_of(self.rt, comment_id)

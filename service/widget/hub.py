@@ -20,8 +20,8 @@ free for the next request. The hub is an asyncio loop in one daemon thread:
 
 Moderators' queues (``/api/v1/moderation/events``, ``service.moderation.live``) are streams of
 the same hub keyed by site instead of thread: every decision on the site's threads, and the
-reports the ``parley:moderation`` channel carries (the same connection subscribes to it), each
-read once from the database and sent to the site's open queues as a short nudge.
+reports ``service.events.MODERATION_CHANNEL`` carries (under the same pattern), each read once
+from the database and sent to the site's open queues as a short nudge.
 
 Each stream still takes its slot from ``Runtime.streams`` (the hardening issue's per-client cap,
 and a total per process) and gives it back when it ends.
@@ -267,15 +267,12 @@ class StreamHub:
             pubsub = conn.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(_THREAD_PREFIX + "*")
-                await pubsub.subscribe(MODERATION_CHANNEL)
                 self.redis_ok = True
                 wait = 0.5
                 while True:
                     message = await pubsub.get_message(timeout=30.0)
                     if message and message.get("type") == "pmessage":
                         await self._decided(message["channel"], message["data"])
-                    elif message and message.get("type") == "message":
-                        await self._site_news(message["data"])
             except asyncio.CancelledError:
                 raise
             except (redis.RedisError, OSError) as error:
@@ -294,6 +291,9 @@ class StreamHub:
     async def _decided(self, channel: bytes | str, data: bytes | str) -> None:
         if isinstance(channel, bytes):
             channel = channel.decode()
+        if channel == MODERATION_CHANNEL:
+            await self._site_news(data)
+            return
         try:
             thread_id = int(channel[len(_THREAD_PREFIX) :])
             comment_id = int(json.loads(data)["id"])
@@ -332,7 +332,7 @@ class StreamHub:
 
     async def _site_news(self, data: bytes | str) -> None:
         """A comment was decided or reported: a nudge to its site's open moderation queues."""
-        comment_id = moderation_live.comment_of("", data)
+        comment_id = moderation_live.comment_of(data)
         if comment_id is None or not self.by_site:
             return
         found = await self.loop.run_in_executor(self.db, self._site_read, comment_id)

@@ -110,12 +110,15 @@ def test_pin_close_history_and_dismiss_from_the_queue(
         if shots:
             card.screenshot(path=str(Path(shots) / "queue-controls.png"), animations="disabled")
 
-        # Pin it; the page reloads with the API's answer.
+        # Pin it (the thread's controls are folded under the card); the page reloads with the
+        # API's answer.
+        card.locator("details.manage summary").click()
         card.locator("button[data-manage=pin]").click()
         expect(page.locator("#done")).to_have_text("Pinned to the top of its thread.")
         expect(page.locator(f"#comment-{ann} .badge-pinned")).to_be_visible()
         listing = client.get("/api/v1/comments", query_string={"site": "demo", "thread": THREAD})
         assert [c["id"] for c in listing.get_json()["comments"] if c["pinned"]] == [ann]
+        page.locator(f"#comment-{ann} details.manage summary").click()
         expect(page.locator(f"#comment-{ann} button[data-manage=pin]")).to_have_text("Unpin")
         page.locator(f"#comment-{ann} button[data-manage=pin]").click()
         expect(page.locator("#done")).to_have_text("Unpinned.")
@@ -123,6 +126,7 @@ def test_pin_close_history_and_dismiss_from_the_queue(
             assert not session.get(Comment, ann).pinned
 
         # Close the thread: new comments are refused; reopen it.
+        page.locator(f"#comment-{ann} details.manage summary").click()
         page.locator(f"#comment-{ann} button[data-manage=close]").click()
         expect(page.locator("#done")).to_have_text("Thread closed to new comments.")
         expect(page.locator(f"#comment-{bo} .badge-closed")).to_be_visible()
@@ -133,6 +137,7 @@ def test_pin_close_history_and_dismiss_from_the_queue(
         )  # fmt: skip
         assert refused.status_code in (403, 409), refused.get_json()
         assert "error" in refused.get_json()
+        page.locator(f"#comment-{ann} details.manage summary").click()
         page.locator(f"#comment-{ann} button[data-manage=close]").click()
         expect(page.locator("#done")).to_have_text("Thread reopened.")
         with rt.session() as session:
@@ -152,6 +157,7 @@ def test_pin_close_history_and_dismiss_from_the_queue(
 
         # The same controls in Japanese.
         page.goto("/moderate?site=demo&status=published&lang=ja")
+        page.locator(f"#comment-{ann} details.manage summary").click()
         expect(page.locator(f"#comment-{ann} button[data-manage=pin]")).to_have_text("固定")
         expect(page.locator(f"#comment-{ann} button[data-manage=close]")).to_have_text(
             "スレッドを締め切る"

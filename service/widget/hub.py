@@ -93,6 +93,7 @@ class StreamHub:
         self.db = ThreadPoolExecutor(max_workers=4, thread_name_prefix="parley-hub-db")
         self.by_thread: dict[int, set[_Stream]] = {}
         self.by_site: dict[int, set[_Stream]] = {}
+        self._tasks: set[asyncio.Task] = set()
         self.redis_ok = False
         self._thread = threading.Thread(target=self._run, name="parley-stream-hub", daemon=True)
         self._thread.start()
@@ -116,10 +117,20 @@ class StreamHub:
 
     # -- in the loop ---------------------------------------------------------------------
 
+    def _spawn(self, coroutine) -> asyncio.Task:
+        # The loop keeps only weak references to tasks, and a task waiting on a Redis socket is
+        # referenced by nothing but a cycle through its own frame (asyncio's streams hold their
+        # reader weakly): a garbage collection would destroy the listener mid-wait, silently
+        # ending every stream's news. Running tasks are kept here until they finish.
+        task = self.loop.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        self.loop.create_task(self._listen())
-        self.loop.create_task(self._tick())
+        self._spawn(self._listen())
+        self._spawn(self._tick())
         self.loop.run_forever()
 
     def _adopt(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
@@ -135,10 +146,10 @@ class StreamHub:
             return
         self._send(stream, head + f"retry: {RECONNECT_MS}\n: connected\n\n".encode())
         if spec.after is not None:
-            self.loop.create_task(self._replay(stream))
+            self._spawn(self._replay(stream))
         else:
             # Without a starting point there is nothing to catch up on: from the newest on.
-            self.loop.create_task(self._from_newest(stream))
+            self._spawn(self._from_newest(stream))
 
     async def _from_newest(self, stream: _Stream) -> None:
         if stream.spec.site_id is not None:
@@ -301,7 +312,7 @@ class StreamHub:
             return
         if self.by_site:
             # Moderators' queues hear of it on the side: readers' streams do not wait for them.
-            self.loop.create_task(self._site_news(data))
+            self._spawn(self._site_news(data))
         streams = self.by_thread.get(thread_id)
         if not streams:
             return

@@ -11,6 +11,9 @@ from service.access import create_token
 from service.models import Site, SiteMember
 from tests.moderation.helpers import HOOK_HOST
 from tests.moderation.servers import http_receiver, smtp_server
+from tests.support.signin import base_env
+from tests.support.web_process import gunicorn
+from tests.support.workers import worker_process
 
 MODERATOR_EMAIL = "mod@example.test"
 
@@ -86,3 +89,19 @@ def dns(monkeypatch):
     resolver = Resolver()
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     return resolver
+
+
+@pytest.fixture
+def web(db_url, redis_db_url, rt, tmp_path):
+    """The web tier as operators run it (gunicorn, its stream hub) on this test's database and
+    Redis; its base URL."""
+    env = {**base_env(db_url, redis_db_url), "PARLEY_WEB_WORKERS": "1", "PARLEY_WEB_THREADS": "4"}
+    with gunicorn(env, tmp_path / "web.log") as base:
+        yield base
+
+
+@pytest.fixture
+def parley_worker(db_url, redis_db_url, rt):
+    """``parley worker`` in its own process, deciding what this test submits."""
+    with worker_process(base_env(db_url, redis_db_url)) as worker:
+        yield worker

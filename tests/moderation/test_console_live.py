@@ -17,9 +17,7 @@ from service.access import create_token
 from service.models import Comment, Site
 from tests.moderation.helpers import post_from, status_of
 from tests.support.apps import OTHER, SITE_ORIGIN, ensure_sites
-from tests.support.signin import base_env
 from tests.support.waiting import wait_until
-from tests.support.web_process import gunicorn
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -64,13 +62,6 @@ def _report(client, cid: int, reader: str, reason: str = "abuse"):
         headers={"X-Parley-Guest": reader.ljust(16, "x")},
     )
     assert answer.status_code == 200, answer.get_json()
-
-
-@pytest.fixture
-def web(db_url, redis_db_url, rt, tmp_path):
-    env = {**base_env(db_url, redis_db_url), "PARLEY_WEB_WORKERS": "1", "PARLEY_WEB_THREADS": "4"}
-    with gunicorn(env, tmp_path / "web.log") as base:
-        yield base
 
 
 def test_the_moderators_stream_is_theirs_alone(client, rt, site, drain, web, moderator_token):
@@ -130,7 +121,7 @@ def test_the_moderators_stream_is_theirs_alone(client, rt, site, drain, web, mod
 
 @pytest.mark.browser
 def test_held_and_reported_comments_appear_in_an_open_queue(
-    client, rt, site, drain, web, browser, moderator_token
+    client, rt, site, drain, web, parley_worker, browser, moderator_token
 ):
     from playwright.sync_api import expect
 
@@ -155,8 +146,9 @@ def test_held_and_reported_comments_appear_in_an_open_queue(
         expect(page.locator("body[data-live=stream]")).to_be_attached()
 
         # The worker holds a comment: it appears on top, marked, without a reload.
+        # The real worker (`parley worker`, batching, in its own process) decides it.
         held = post_from(client, ATTACK, "Troll", "troll@example.net", "10.8.0.2", thread=THREAD)
-        drain()
+        assert wait_until(lambda: status_of(rt, held) != "pending", timeout=60)
         assert status_of(rt, held) == "held"
         card = page.locator(f"#comment-{held}")
         expect(card).to_be_visible()
@@ -192,7 +184,7 @@ def test_held_and_reported_comments_appear_in_an_open_queue(
         expect(page.locator("body[data-live=stream]")).to_be_attached()
         fresh = post_from(client, "Lovely, thanks.", "Cy", "cy@example.org", "10.8.0.3",
                           thread=THREAD)  # fmt: skip
-        drain()
+        assert wait_until(lambda: status_of(rt, fresh) != "pending", timeout=60)
         assert status_of(rt, fresh) == "published"
         expect(page.locator(f"#comment-{fresh}")).to_have_count(0)  # published: not news here
         _report(client, fresh, "r-four", "spam")

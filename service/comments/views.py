@@ -12,6 +12,7 @@ from service.comments.edits import comment_secret
 from service.comments.likes import like_counts, thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
+    Captcha,
     CommentCreated,
     CommentEnvelope,
     CommentIn,
@@ -51,9 +52,11 @@ def create_comment(body: CommentIn):
         check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
-        challenge.check(rt, session, site, body, identity)
+        asked = challenge.check(rt, session, site, body, identity)
         with rt.writing():
             comment = submit_comment(rt, session, site, body, who)
+            if asked:  # why a challenge was asked, for moderators reading the signals
+                comment.client = {**(comment.client or {}), "challenge": asked}
             session.commit()
         metrics().submitted.inc()
         out = reading.comment_out(comment, body.thread, public=False)
@@ -154,6 +157,7 @@ def list_comments(query: ThreadQuery):
                 closed=thread is not None and is_closed(thread, policy),
                 edit_window_minutes=max(0, policy.edit_window_minutes),
                 challenge=policy.challenge,
+                captcha=_captcha_out(rt.settings.captcha),
                 likes=thread_likes(session, thread),
             )
         return page.model_dump_json().encode()
@@ -162,6 +166,12 @@ def list_comments(query: ThreadQuery):
     variant = cache.variant_of(query.model_dump(exclude={"site", "thread"}))
     etag, body = cache.cached_page(rt.redis, query.site, query.thread, variant, build)
     return _public_json(rt, body, [cache.surrogate_key(query.site, query.thread)], query.site, etag)
+
+
+def _captcha_out(config) -> Captcha | None:
+    if config is None:
+        return None
+    return Captcha(provider=config.provider, site_key=config.site_key, script=config.script_url)
 
 
 @endpoint(

@@ -33,7 +33,10 @@ export function postingFor(w, form, thread, signin, posted, actions) {
   const { t, config, state, api, keys, signedIn } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
-  const challenge = challengeFor(w);
+  // Where Turnstile's or hCaptcha's box shows, if the operator chose one.
+  const captchaSpot = h("div", { class: "captcha" });
+  /** @type {HTMLElement} */ (submitButton.parentElement).before(captchaSpot);
+  const challenge = challengeFor(w, captchaSpot);
   // Solved while the reader writes: by the time they post, it is ready.
   inputs.body.addEventListener("input", () => challenge.warm());
 
@@ -116,6 +119,7 @@ export function postingFor(w, form, thread, signin, posted, actions) {
       signin.renderIdentity();
     } else if (error.code === "origin_not_allowed") message = t("errOrigin");
     else if (error.code === "network") message = t("errNetwork");
+    else if (/** @type {any} */ (error).challenge) message = t("errChallenge");
     else if (error.field === "parent") message = t("errParent");
     else message = t("errGeneric", { message: error.message || error.code });
     form.showFormError(message);

@@ -149,6 +149,10 @@ class Captcha(BaseModel):
 
 class ThreadPage(BaseModel):
     thread: str
+    # When the thread closes by age (the site's auto_close_days), if still to come: caches
+    # keep the page no longer, and the widget closes the form at that moment. Kept near the
+    # start of the JSON so the view finds it in a cached page without parsing it.
+    closes_at: datetime | None = None
     comments: list[CommentOut]
     total: int
     next_cursor: int | None

@@ -182,9 +182,12 @@ def spend_token(session: Session, config, token: str | None, remote_ip: str | No
     missing, refused, already used, or the provider cannot say (fail-closed)."""
     if not token:
         raise _refuse("required", "complete the challenge before posting")
-    # Spent here first, in the caller's transaction (rolled back with it on any refusal): a
-    # replay is refused without asking the provider, whose own duplicate check may lag.
-    _spend(session, hashlib.sha256(token.encode()).hexdigest(), utcnow() + timedelta(minutes=6))
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    # A replay is refused without asking the provider, whose own duplicate check may lag.
+    # Only read here: no write (and on SQLite no write lock) is held while the provider is
+    # asked; the token is spent after, in the caller's transaction.
+    if session.scalar(sa.select(ChallengeUse.id).where(ChallengeUse.digest == digest)):
+        raise _refuse("used", "this challenge solution was already used")
     try:
         ok, codes = captcha.verify_token(config, token, remote_ip)
     except captcha.CaptchaUnavailable:
@@ -195,6 +198,8 @@ def spend_token(session: Session, config, token: str | None, remote_ip: str | No
         if "timeout-or-duplicate" in codes:
             raise _refuse("used", "this challenge answer has expired or was already used")
         raise _refuse("invalid", "the challenge answer is not valid")
+    # Tokens live 5 minutes (Turnstile; hCaptcha's less): worthless after that anyway.
+    _spend(session, digest, utcnow() + timedelta(minutes=6))
 
 
 def _refuse(why: str, message: str) -> ApiError:

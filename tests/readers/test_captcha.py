@@ -133,7 +133,7 @@ def test_a_provider_that_cannot_answer_lets_nothing_in_and_the_retry_works(
     assert _refusal(_post(post, token)) == "unavailable"
     assert time.monotonic() - started < 1.4  # the client's timeout, not the provider's stall
     assert _count(rt) == 0
-    # The refused answer was not spent: the transaction that recorded it rolled back.
+    # Nothing was spent or stored: the reader's retry with a fresh token goes through.
     assert _post(post, "pass-retry").status_code == 202
     assert _count(rt) == 1
 

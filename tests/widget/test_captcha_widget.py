@@ -9,6 +9,7 @@ the test lists; the local siteverify server decides what each one is worth.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -33,6 +34,8 @@ pytestmark = pytest.mark.browser
 
 SECRET = "0x-widget-secret"
 QUIET_GARDEN = "/2014/10/the-quiet-garden"
+# Stored: published, or awaiting the worker on a busy machine (the widget waits 8 s at most).
+DECIDED = re.compile("published|awaiting moderation")
 
 STUB = """
 window.turnstile = {
@@ -101,7 +104,13 @@ def captcha_stack(redis_url, sqlite_template, tmp_path_factory) -> Iterator[Stac
             "PARLEY_CAPTCHA_VERIFY_URL": f"{verify.url}/siteverify",
         }
         policy = {**FAST_POLICY, "challenge": "always"}
-        app = build_app(Settings.from_env(env), [SiteSpec("demo", "Demo", (host, parley), policy)])
+        # Asked only when the first look finds a reason: here, a second comment from one address.
+        wary = {**FAST_POLICY, "challenge": "suspicious", "challenge_after": 1}
+        sites = [
+            SiteSpec("demo", "Demo", (host, parley), policy),
+            SiteSpec("wary", "Wary", (host,), wary),
+        ]
+        app = build_app(Settings.from_env(env), sites)
         stack = Stack(parley, host, app.extensions["parley"], env)
         running.callback(stack.rt.close)
         running.enter_context(serve_wsgi(app, port, name="parley-captcha"))
@@ -157,7 +166,7 @@ def test_turnstile_on_the_demo_page_loads_only_when_needed_and_retries_once(
     expect(widget.locator(".parley-captcha")).to_contain_text("verified")
     assert len(page.provider) == 1 and "/turnstile/v0/api.js" in page.provider[0]
     widget.get_by_role("button", name="Post Comment").click()
-    expect(widget.locator(".outcome")).to_contain_text("published", timeout=20_000)
+    expect(widget.locator(".outcome")).to_have_text(DECIDED, timeout=20_000)
     # The first token met a provider error (403 "unavailable"); the widget asked the provider
     # for a new one and sent the comment again, once.
     assert Siteverify.tokens == ["boom", "pass-demo"]
@@ -182,5 +191,32 @@ def test_when_the_provider_stays_down_the_reader_keeps_their_text(captcha_stack,
     # The provider is back: the same click posts it.
     page.evaluate('window.stubTokens.push("pass-back")')
     widget.get_by_role("button", name="Post Comment").click()
-    expect(widget.locator(".outcome")).to_contain_text("published", timeout=20_000)
+    expect(widget.locator(".outcome")).to_have_text(DECIDED, timeout=20_000)
     assert _comments(captcha_stack, thread) == 1
+
+
+def test_under_suspicion_only_the_suspected_post_meets_the_provider(captcha_stack, stub_page):
+    page = stub_page
+    thread = new_thread("captcha-suspicious")
+    page.add_init_script('window.stubTokens = ["pass-suspected"];')
+    page.goto(captcha_stack.article(thread, site="wary"))
+    widget = page.locator("#parley")
+    expect(widget.locator(".empty")).to_be_visible()
+    _fill(widget, "A first comment: nothing suspicious.")
+    widget.get_by_role("button", name="Post Comment").click()
+    expect(widget.locator(".outcome")).to_have_text(DECIDED, timeout=20_000)
+    # Nobody was shown a box, and the provider's script was never loaded.
+    assert page.provider == [] and Siteverify.tokens == []
+    expect(widget.locator(".parley-captcha")).to_have_count(0)
+    # A second comment from the same address is "busy": the server asks, the widget loads
+    # the provider, gets a token and sends the comment again.
+    widget.get_by_role("textbox", name="Comment", exact=True).fill("And a second one.")
+    widget.get_by_role("button", name="Post Comment").click()
+    # Accepted: the widget empties the box once the comment is stored.
+    expect(widget.get_by_role("textbox", name="Comment", exact=True)).to_have_value("")
+    assert len(page.provider) == 1 and Siteverify.tokens == ["pass-suspected"]
+    with captcha_stack.rt.session() as session:
+        asked = session.scalars(
+            sa.select(Comment.client).join(Thread).where(Thread.key == thread).order_by(Comment.id)
+        ).all()
+    assert [c.get("challenge") for c in asked] == [None, ["busy"]]

@@ -90,10 +90,14 @@ export function challengeFor(w, spot) {
     return null;
   }
 
-  /** Starts solving one, unless one is ready or on its way, where the site may ask. */
+  /** Starts solving one, unless one is ready or on its way, where the site may ask. A
+   * provider's box, which a person may see, only where the site will ask (always, or every
+   * guest); under "suspicious" it comes only if the server asks. */
   function warm() {
-    if (!solving && state.challenge !== "off")
-      solving = state.captcha ? providerToken() : solve();
+    if (solving || state.challenge === "off") return;
+    if (!state.captcha) solving = solve();
+    else if (state.challenge === "always" || (state.challenge === "guests" && !w.signedIn()))
+      solving = providerToken();
   }
 
   /** The solution for the next post (waiting for it if need be); it is used up. */

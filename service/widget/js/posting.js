@@ -39,6 +39,8 @@ export function postingFor(w, form, thread, signin, posted, actions) {
   const challenge = challengeFor(w, captchaSpot);
   // Solved while the reader writes: by the time they post, it is ready.
   inputs.body.addEventListener("input", () => challenge.warm());
+  // Typed before the thread page said what the site asks: start now.
+  thread.onPage(() => inputs.body.value && challenge.warm());
 
   // Preview: the server's own Markdown and sanitizer, so what is shown is what will be stored.
   const preview = h("div", { class: "preview", hidden: true });

@@ -228,3 +228,16 @@ def test_settings_from_the_environment():
     ):
         with pytest.raises(SettingsError):
             Settings.from_env({**base, **broken})
+
+
+def test_a_page_may_only_add_https_origins_after_the_nonce():
+    from service.security_headers import content_security_policy
+
+    def script_src(value: str) -> str:
+        policy = content_security_policy("N", {"script-src": value})
+        return dict(d.split(" ", 1) for d in policy.split("; "))["script-src"]
+
+    allowed = "'nonce-{nonce}' https://challenges.cloudflare.com"
+    assert script_src(allowed) == "'nonce-N' https://challenges.cloudflare.com"
+    for loosened in ("'unsafe-inline'", "'nonce-{nonce}' 'unsafe-inline'", "'nonce-{nonce}' *"):
+        assert script_src(loosened) == "'nonce-N'"

@@ -14,7 +14,7 @@ replaces how a reader proves it (service/comments/challenge.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.envvars import EnvReader
 
@@ -38,7 +38,7 @@ PROVIDERS: dict[str, dict[str, str]] = {
 class CaptchaSettings:
     provider: str  # "turnstile" or "hcaptcha"
     site_key: str
-    secret: str
+    secret: str = field(repr=False)  # never in a log line or traceback
     verify_url: str
     timeout: float = 3.0
 

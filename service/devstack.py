@@ -231,6 +231,7 @@ def run_command(workers: int) -> None:
                 str(demo.demo_port),
                 "--parley",
                 settings.web.base_url,
+                *(["--captcha", settings.captcha.provider] if settings.captcha else []),
             ],
         )
         pids = ", ".join(

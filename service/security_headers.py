@@ -17,7 +17,9 @@ The widget is a script (``/embed.js``) and JSON, embedded by other origins' page
 responses are not HTML and get none of the framing or CSP headers, only ``nosniff``.
 
 A view that needs a different policy (the popup: nothing but its own script) calls
-``use_policy``; the hook still adds the nonce and the directives no page may drop.
+``use_policy``; the hook still adds the nonce and the directives no page may drop. Its
+``script-src`` may only add sources after the nonce (the demo, where the operator chose
+Turnstile or hCaptcha, adds that provider's origins: ``service.widget.demo.demo_policy``).
 """
 
 from __future__ import annotations
@@ -63,14 +65,29 @@ def use_policy(**directives: str) -> None:
     overrides = dict(g.get(_OVERRIDES) or {})
     for name, value in directives.items():
         directive = name.replace("_", "-")
-        if directive in FIXED_POLICY:
+        if directive in FIXED_POLICY and not _keeps_fixed(directive, value):
             raise ValueError(f"{directive} is the same on every page")
         overrides[directive] = value
     setattr(g, _OVERRIDES, overrides)
 
 
+def _keeps_fixed(directive: str, value: str) -> bool:
+    """A ``script-src`` that starts with the nonce and only adds origins after it."""
+    fixed = FIXED_POLICY[directive]
+    added = value[len(fixed) :].split()
+    return (
+        directive == "script-src"
+        and value.startswith(fixed + " ")
+        and all(source.startswith("https://") for source in added)
+    )
+
+
 def content_security_policy(nonce: str, overrides: dict[str, str] | None = None) -> str:
-    policy = {**DEFAULT_POLICY, **(overrides or {}), **FIXED_POLICY}
+    overrides = overrides or {}
+    policy = {**DEFAULT_POLICY, **overrides, **FIXED_POLICY}
+    for directive in FIXED_POLICY:
+        if directive in overrides and _keeps_fixed(directive, overrides[directive]):
+            policy[directive] = overrides[directive]
     return "; ".join(f"{name} {value.format(nonce=nonce)}" for name, value in policy.items())
 
 

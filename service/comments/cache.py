@@ -49,11 +49,13 @@ local page = redis.call('HGET', KEYS[1], ARGV[1])
 if page then return {1, page} end
 return {0, redis.call('GET', KEYS[2]) or '0'}
 """
-# KEYS: pages hash, generation. ARGV: variant, bytes, the generation the reader saw, TTL.
+# KEYS: pages hash, generation. ARGV: variant, bytes, the generation the reader saw, TTL in
+# milliseconds (a thread closing sooner shortens the whole hash's life to its closing).
 _PUT_PAGE = """
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 or ttl > tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return 1
 """
 # KEYS: the site's counts hash, its generations hash. ARGV: thread keys.
@@ -114,10 +116,17 @@ def _script(conn: redis.Redis, text: str):
 
 
 def cached_page(
-    conn: redis.Redis, site_slug: str, thread_key: str, variant: str, build: Callable[[], bytes]
+    conn: redis.Redis,
+    site_slug: str,
+    thread_key: str,
+    variant: str,
+    build: Callable[[], bytes],
+    lifetime: Callable[[], float | None] | None = None,
 ) -> tuple[str, bytes]:
     """The page's (strong ETag, JSON bytes): from the cache, or built by ``build()`` and
-    stored. The ETag is computed once, when the page is built."""
+    stored. The ETag is computed once, when the page is built. ``lifetime()``, asked after
+    ``build()``, may bound how many seconds the thread's pages are kept (a thread that
+    closes by age: its pages must not outlive the moment)."""
     keys = _page_keys(site_slug, thread_key)
     try:
         hit, value = _script(conn, _GET_PAGE)(keys=keys, args=[variant])
@@ -129,10 +138,14 @@ def cached_page(
         return etag.decode(), body
     body = build()
     etag = etag_of(body)
+    bound = lifetime() if lifetime else None
+    ttl_ms = (
+        TTL_SECONDS * 1000 if bound is None else max(1, min(TTL_SECONDS * 1000, int(bound * 1000)))
+    )
     try:
         _script(conn, _PUT_PAGE)(
             keys=keys,
-            args=[variant, etag.encode() + b" " + body, _text(value), TTL_SECONDS],
+            args=[variant, etag.encode() + b" " + body, _text(value), ttl_ms],
         )
     except (redis.RedisError, OSError):
         pass

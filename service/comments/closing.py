@@ -8,7 +8,7 @@ at each request, so changing the policy reopens or closes old threads at once.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,6 +29,18 @@ def is_closed(thread: Thread, policy: Policy) -> bool:
         return True
     days = policy.auto_close_days
     return days > 0 and thread.created_at < utcnow() - timedelta(days=days)
+
+
+def closes_at(thread: Thread | None, policy: Policy) -> datetime | None:
+    """When ``thread`` closes by age, if that is still to come (None: open for good, or
+    already closed). Cached thread pages live no longer than this (service/comments/views.py)."""
+    days = policy.auto_close_days
+    if thread is None or thread.closed_at is not None or days <= 0:
+        return None
+    moment = thread.created_at + timedelta(days=days)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment if moment > utcnow() else None
 
 
 def check_open(thread: Thread | None, policy: Policy) -> None:

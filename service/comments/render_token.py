@@ -67,3 +67,27 @@ def read_render_token(
         if not first:
             return RenderTiming("reused")
     return RenderTiming("ok", elapsed)
+
+
+def peek_render_token(
+    secret_key: str, token: str | None, site_id: int, thread: str, conn: redis.Redis | None
+) -> RenderTiming:
+    """What ``read_render_token`` would say, without spending the token (the challenge's
+    first look, service/comments/challenge.py, runs before the comment is stored)."""
+    if not token:
+        return RenderTiming("missing")
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_SALT).loads(token, max_age=MAX_AGE_SECONDS)
+    except BadSignature:
+        return RenderTiming("forged")
+    if not isinstance(data, dict) or data.get("s") != site_id:
+        return RenderTiming("forged")
+    if data.get("k") != thread:
+        return RenderTiming("other_thread")
+    if conn is not None:
+        try:
+            if conn.exists(_SPENT_PREFIX + hashlib.sha256(token.encode()).hexdigest()):
+                return RenderTiming("reused")
+        except redis.RedisError:
+            pass
+    return RenderTiming("ok", max(0, int(time.time() * 1000) - int(data.get("t", 0))))

@@ -48,8 +48,9 @@ class ClientSignals(Strict):
 
     honeypot: Annotated[str, Field(max_length=1000)] = ""
     render_token: Annotated[str, Field(max_length=500)] | None = None
-    # A solved ALTCHA challenge (base64 JSON), where the site asks for one.
-    challenge: Annotated[str, Field(max_length=2000)] | None = None
+    # The challenge's answer, where the site asks for one: a solved ALTCHA challenge (base64
+    # JSON), or the Turnstile / hCaptcha token where the operator configured one.
+    challenge: Annotated[str, Field(max_length=4096)] | None = None
 
 
 class CommentIn(Strict):
@@ -140,8 +141,18 @@ class Likes(BaseModel):
     likers: list[Liker] = []
 
 
+class Captcha(BaseModel):
+    provider: Literal["turnstile", "hcaptcha"]
+    site_key: str
+    script: str
+
+
 class ThreadPage(BaseModel):
     thread: str
+    # When the thread closes by age (the site's auto_close_days), if still to come: caches
+    # keep the page no longer, and the widget closes the form at that moment. Kept near the
+    # start of the JSON so the view finds it in a cached page without parsing it.
+    closes_at: datetime | None = None
     comments: list[CommentOut]
     total: int
     next_cursor: int | None
@@ -154,6 +165,9 @@ class ThreadPage(BaseModel):
     # The site's challenge policy: anything but "off" and the widget solves one while the
     # reader types (GET /api/v1/challenge).
     challenge: str = "off"
+    # Turnstile or hCaptcha in place of ALTCHA (the operator's choice), else null: the widget
+    # loads ``script`` and renders the provider's box with ``site_key``.
+    captcha: Captcha | None = None
     likes: Likes = Likes()
     # The site's reply nesting limit, so the widget hides "Reply" where a reply would be refused.
     max_depth: int

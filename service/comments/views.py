@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, jsonify, request
 
 from service.api import endpoint
 from service.auth.readers import reader_identity
 from service.comments import cache, challenge, reading
-from service.comments.closing import is_closed, thread_of
+from service.comments.closing import closes_at, is_closed, thread_of
 from service.comments.edits import comment_secret
 from service.comments.likes import like_counts, thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
+    Captcha,
     CommentCreated,
     CommentEnvelope,
     CommentIn,
@@ -26,7 +30,7 @@ from service.comments.schemas import (
 from service.comments.submit import Submitter, submit_comment
 from service.errors import ApiError
 from service.metrics import metrics
-from service.models import Comment
+from service.models import Comment, utcnow
 from service.runtime import current_runtime
 from service.sites import check_origin, get_site, policy_of
 from service.urls import on_origins, parse_url
@@ -51,9 +55,11 @@ def create_comment(body: CommentIn):
         check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
-        challenge.check(rt, session, site, body, identity)
+        asked = challenge.check(rt, session, site, body, identity)
         with rt.writing():
             comment = submit_comment(rt, session, site, body, who)
+            if asked:  # why a challenge was asked, for moderators reading the signals
+                comment.client = {**(comment.client or {}), "challenge": asked}
             session.commit()
         metrics().submitted.inc()
         out = reading.comment_out(comment, body.thread, public=False)
@@ -127,6 +133,7 @@ def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comm
 )
 def list_comments(query: ThreadQuery):
     rt = current_runtime()
+    closing: list[datetime | None] = [None]
 
     def build() -> bytes:
         with rt.session() as session:
@@ -143,8 +150,10 @@ def list_comments(query: ThreadQuery):
                 down_votes=policy.down_votes,
             )
             thread = thread_of(session, site.id, query.thread)
+            closing[0] = closes_at(thread, policy)
             page = ThreadPage(
                 thread=query.thread,
+                closes_at=closing[0],
                 comments=comments,
                 total=total,
                 next_cursor=next_cursor,
@@ -154,14 +163,48 @@ def list_comments(query: ThreadQuery):
                 closed=thread is not None and is_closed(thread, policy),
                 edit_window_minutes=max(0, policy.edit_window_minutes),
                 challenge=policy.challenge,
+                captcha=_captcha_out(rt.settings.captcha),
                 likes=thread_likes(session, thread),
             )
         return page.model_dump_json().encode()
 
     # Every query parameter but the site and thread picks a variant of the thread's page.
     variant = cache.variant_of(query.model_dump(exclude={"site", "thread"}))
-    etag, body = cache.cached_page(rt.redis, query.site, query.thread, variant, build)
-    return _public_json(rt, body, [cache.surrogate_key(query.site, query.thread)], query.site, etag)
+
+    def lifetime() -> float | None:
+        return None if closing[0] is None else (closing[0] - utcnow()).total_seconds()
+
+    etag, body = cache.cached_page(rt.redis, query.site, query.thread, variant, build, lifetime)
+    closes = _closes_at_in(body)
+    if closes is not None and closes <= utcnow():
+        # Built before the thread closed by age (a policy changed since): answer the truth.
+        body = build()
+        etag, closes = cache.etag_of(body), None
+    keys = [cache.surrogate_key(query.site, query.thread)]
+    return _public_json(rt, body, keys, query.site, etag, closes)
+
+
+# The start of a thread page: its (JSON-escaped) key, then when it closes.
+_CLOSES_AT = re.compile(rb'\{"thread":"(?:[^"\\]|\\.)*","closes_at":"([^"]{10,40})"')
+
+
+def _closes_at_in(body: bytes) -> datetime | None:
+    """A thread page's ``closes_at``, read from its first bytes (it comes right after the
+    thread key), so a cached page needs no parsing to be answered correctly."""
+    found = _CLOSES_AT.match(body)
+    if found is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _captcha_out(config) -> Captcha | None:
+    if config is None:
+        return None
+    return Captcha(provider=config.provider, site_key=config.site_key, script=config.script_url)
 
 
 @endpoint(
@@ -192,20 +235,29 @@ def counts(query: CountsQuery):
 
 
 def _public_json(
-    rt, body: bytes, surrogate_keys: list[str], site_slug: str, etag: str | None = None
+    rt,
+    body: bytes,
+    surrogate_keys: list[str],
+    site_slug: str,
+    etag: str | None = None,
+    closes: datetime | None = None,
 ) -> Response:
     """A public, cacheable JSON answer: strong ETag (304 on a match), Cache-Control, and the
-    surrogate keys a CDN purges by (``service.comments.freshness``)."""
+    surrogate keys a CDN purges by (``service.comments.freshness``). A page that changes at
+    ``closes`` (a thread closing by age, which no purge announces) is kept by browsers and
+    CDNs, stale or not, no longer than that."""
     web = rt.settings.web
     response = Response(body, mimetype="application/json")
     response.set_etag(etag or cache.etag_of(body))
-    directives = [
-        "public",
-        f"max-age={web.read_max_age}",
-        f"stale-while-revalidate={web.read_stale_seconds}",
-    ]
-    if web.cdn_max_age:
-        directives.append(f"s-maxage={web.cdn_max_age}")
+    max_age, stale, cdn = web.read_max_age, web.read_stale_seconds, web.cdn_max_age
+    if closes is not None:
+        left = max(0, int((closes - utcnow()).total_seconds()))
+        max_age = min(max_age, left)
+        stale = min(stale, left - max_age)
+        cdn = min(cdn, left) if cdn else 0
+    directives = ["public", f"max-age={max_age}", f"stale-while-revalidate={stale}"]
+    if cdn or (closes is not None and web.cdn_max_age):
+        directives.append(f"s-maxage={cdn}")
     response.headers["Cache-Control"] = ", ".join(directives)
     tags = " ".join([*surrogate_keys, cache.site_surrogate_key(site_slug)])
     response.headers["Surrogate-Key"] = tags  # Fastly's name

@@ -22,6 +22,7 @@ from typing import Any
 from service.envvars import EnvReader
 from service.settings.akismet import AkismetSettings, parse_akismet
 from service.settings.auth import AuthSettings, parse_auth
+from service.settings.captcha import CaptchaSettings, parse_captcha
 from service.settings.external import (
     ModerationSettings,
     PerspectiveSettings,
@@ -75,6 +76,8 @@ class Settings:
     # None while each external abuse check is off (no PARLEY_PERSPECTIVE_URL / _MODERATION_URL).
     perspective: PerspectiveSettings | None = None
     moderation: ModerationSettings | None = None
+    # None while the challenge is the self-hosted ALTCHA (no Turnstile or hCaptcha keys).
+    captcha: CaptchaSettings | None = None
 
     @property
     def is_production(self) -> bool:
@@ -133,6 +136,7 @@ class Settings:
             akismet=parse_akismet(reader, base_url=web.base_url),
             perspective=parse_perspective(reader),
             moderation=parse_moderation(reader),
+            captcha=parse_captcha(reader),
         )
         if problems:
             raise SettingsError(problems)

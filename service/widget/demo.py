@@ -16,6 +16,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from service.security_headers import FIXED_POLICY
+from service.settings.captcha import PROVIDERS
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGS = ("en", "ja", "zh-CN")
 THEMES = ("light", "dark")
@@ -106,17 +109,27 @@ _env = Environment(
 )
 
 
-def demo_policy(parley: str) -> dict[str, str]:
+def demo_policy(parley: str, captcha: str | None = None) -> dict[str, str]:
     """The CSP directives (beyond ``service.security_headers``' own) a page embedding the
     widget from ``parley`` needs: the API and live stream, avatars, the widget's style
-    attributes (an avatar's colour), and the page's own inline <style>."""
+    attributes (an avatar's colour), and the page's own inline <style>. With ``captcha``
+    (``turnstile`` or ``hcaptcha``, where the operator chose one) that provider's origins, and
+    only then, for its script, its frame, and (hCaptcha) its styles and calls."""
     parley = parley.rstrip("/")
-    return {
+    policy = {
         "connect-src": f"'self' {parley}",
         "img-src": f"'self' data: https: {parley}",
         "style-src": "'self' 'unsafe-inline'",
         "form-action": "'none'",
     }
+    if captcha:
+        origins = PROVIDERS[captcha]["origins"]
+        policy["script-src"] = f"{FIXED_POLICY['script-src']} {origins}"
+        policy["frame-src"] = origins
+        if captcha == "hcaptcha":
+            policy["style-src"] += f" {origins}"
+            policy["connect-src"] += f" {origins}"
+    return policy
 
 
 def render_demo(

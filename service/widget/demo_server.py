@@ -18,12 +18,19 @@ from service.widget.demo import demo_policy, render_demo
 SECOND_ARTICLE = "the-quiet-garden"
 
 
-def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None = None):
+def make_server(
+    host: str,
+    port: int,
+    parley: str,
+    pages: dict[str, str] | None = None,
+    captcha: str | None = None,
+):
     """A server for ``/`` and ``/the-quiet-garden`` plus ``pages`` (path -> HTML).
 
     ``pages`` is served live, not copied, and as given: tests add host pages (other people's
     sites, with or without a CSP of their own) to it while the server runs. The article is
-    rendered for each request, with a fresh nonce for its Content-Security-Policy.
+    rendered for each request, with a fresh nonce for its Content-Security-Policy, which
+    allows ``captcha``'s origins (Turnstile or hCaptcha, when Parley uses one).
     """
     routes = {} if pages is None else pages
     articles = {"/", f"/{SECOND_ARTICLE}"} - set(routes)
@@ -39,7 +46,7 @@ def make_server(host: str, port: int, parley: str, pages: dict[str, str] | None 
             if path in articles:
                 nonce = secrets.token_urlsafe(18)
                 body = article(nonce)
-                headers = html_headers(nonce, demo_policy(parley))
+                headers = html_headers(nonce, demo_policy(parley, captcha))
             else:
                 body = routes.get(path)
             if body is None:
@@ -74,8 +81,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--parley", default="http://127.0.0.1:8000", help="Parley's base URL")
+    parser.add_argument(
+        "--captcha", choices=("turnstile", "hcaptcha"), help="the challenge provider Parley uses"
+    )
     args = parser.parse_args(argv)
-    server = make_server(args.host, args.port, args.parley)
+    server = make_server(args.host, args.port, args.parley, captcha=args.captcha)
     print(f"demo: second article at http://localhost:{args.port}/{SECOND_ARTICLE}", flush=True)
     try:
         server.serve_forever()

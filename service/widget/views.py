@@ -126,5 +126,6 @@ def demo():
         theme=request.args.get("theme"),
         nonce=csp_nonce(),
     )
-    use_policy(**demo_policy(rt.settings.web.base_url))
+    captcha = rt.settings.captcha
+    use_policy(**demo_policy(rt.settings.web.base_url, captcha.provider if captcha else None))
     return Response(html, mimetype="text/html")

@@ -3,11 +3,13 @@ likes; closing threads by hand and by age; the server's own preview."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from service.auth.readers import issue_reader_token
+from service.comments import cache
 from service.comments.freshness import invalidate_thread_ids
-from service.models import Identity, Thread
+from service.models import Identity, Thread, utcnow
 from tests.readers.conftest import guest
 
 
@@ -189,3 +191,49 @@ def test_preview_uses_the_servers_renderer_and_sanitizer(client):
     assert "<strong>there</strong>" in html and "<script" not in html
     assert client.post("/api/v1/preview", json={"body": ""}).status_code == 422
     assert client.post("/api/v1/preview", json={"body": "x", "colour": "red"}).status_code == 422
+
+
+def _closing_in(rt, seconds: float) -> None:
+    """Make /posts/hello's first comment ``auto_close_days`` (30) minus ``seconds`` old."""
+    with rt.session() as session:
+        thread = session.query(Thread).filter_by(key="/posts/hello").one()
+        thread.created_at = utcnow() - timedelta(days=30) + timedelta(seconds=seconds)
+        session.commit()
+        aged = thread.id
+    invalidate_thread_ids(rt, [aged])  # the row edit stands in for the passing month
+
+
+def test_a_cached_page_closes_at_the_moment_the_thread_closes(
+    published, post, listing, client, rt, set_policy
+):
+    published("a thread about to close")
+    set_policy(auto_close_days=30)
+    _closing_in(rt, 2.5)
+    answer = client.get("/api/v1/comments", query_string={"site": "demo", "thread": "/posts/hello"})
+    page = answer.get_json()
+    assert page["closed"] is False and page["closes_at"]
+    # Browsers and CDNs keep it no longer than the 2.5 s left, stale or not ...
+    control = dict((d.split("=") + [""])[:2] for d in answer.headers["Cache-Control"].split(", "))
+    assert int(control["max-age"]) <= 2 and int(control["stale-while-revalidate"]) == 0
+    # ... and neither does Redis (every variant of the thread shares the bound).
+    pages_key = cache._page_keys("demo", "/posts/hello")[0]
+    assert 0 < rt.redis.pttl(pages_key) <= 2500
+    assert listing()["closed"] is False  # a cache hit, still right
+    time.sleep(2.6)  # the thread's closing moment passes: the wait is the point
+    assert listing()["closed"] is True
+    assert post("too late").status_code == 403
+
+
+def test_a_page_cached_past_its_closing_is_rebuilt_when_served(listing, published, rt, set_policy):
+    published("a thread whose cache outlives its closing")
+    set_policy(auto_close_days=30)
+    _closing_in(rt, 1.5)
+    assert listing()["closed"] is False
+    pages_key = cache._page_keys("demo", "/posts/hello")[0]
+    rt.redis.pexpire(pages_key, 60_000)  # as if the bound were lost (a policy changed since)
+    time.sleep(1.6)  # past the closing moment: the wait is the point
+    assert listing()["closed"] is True
+    # A thread with no auto-close carries no closing time.
+    set_policy(auto_close_days=0)
+    invalidate_thread_ids(rt, [])
+    assert listing(thread="/posts/never")["closes_at"] is None

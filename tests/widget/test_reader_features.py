@@ -33,15 +33,23 @@ def post_as_guest(widget, body: str, name: str = "Ada") -> None:
     widget.get_by_role("button", name="Post Comment").click()
 
 
-def shoot(page, tmp_path, name: str) -> None:
+def shoot(page, tmp_path, name: str, around=None) -> None:
+    """The widget (or the part of it ``around`` one element) as ``name``."""
     out = Path(os.environ.get("PARLEY_SCREENSHOTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
-    box = page.evaluate(
-        """() => { const r = document.getElementById('parley').getBoundingClientRect();
-        return {x: 0, y: Math.max(0, r.top + scrollY - 12),
-                width: document.documentElement.clientWidth,
-                height: Math.min(r.height + 24, 1400)}; }"""
-    )
+    if around is not None:
+        box = around.evaluate(
+            """el => { const r = el.getBoundingClientRect();
+            return {x: 0, y: Math.max(0, r.top + scrollY - 200),
+                    width: document.documentElement.clientWidth, height: 480}; }"""
+        )
+    else:
+        box = page.evaluate(
+            """() => { const r = document.getElementById('parley').getBoundingClientRect();
+            return {x: 0, y: Math.max(0, r.top + scrollY - 12),
+                    width: document.documentElement.clientWidth,
+                    height: Math.min(r.height + 24, 1400)}; }"""
+        )
     page.screenshot(path=str(out / name), clip=box, full_page=True, animations="disabled")
     assert (out / name).stat().st_size > 5_000
 
@@ -248,6 +256,7 @@ def test_a_permalink_loads_pages_until_the_comment_and_highlights_it(stack, page
     expect(target).to_have_class("comment target")
     expect(target.locator("> article")).to_be_focused()
     expect(target.locator(".body")).to_be_in_viewport()
+    shoot(page, tmp_path, "reader-permalink.png", around=target)
     # "Link" puts the comment's address in the location bar.
     target.get_by_role("button", name="Copy the link to this comment").click()
     expect(widget.get_by_role("status")).to_have_text("Link to the comment copied.")

@@ -33,9 +33,14 @@ export function postingFor(w, form, thread, signin, posted, actions) {
   const { t, config, state, api, keys, signedIn } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
-  const challenge = challengeFor(w);
+  // Where Turnstile's or hCaptcha's box shows, if the operator chose one.
+  const captchaSpot = h("div", { class: "captcha" });
+  /** @type {HTMLElement} */ (submitButton.parentElement).before(captchaSpot);
+  const challenge = challengeFor(w, captchaSpot);
   // Solved while the reader writes: by the time they post, it is ready.
   inputs.body.addEventListener("input", () => challenge.warm());
+  // Typed before the thread page said what the site asks: start now.
+  thread.onPage(() => inputs.body.value && challenge.warm());
 
   // Preview: the server's own Markdown and sanitizer, so what is shown is what will be stored.
   const preview = h("div", { class: "preview", hidden: true });
@@ -116,6 +121,7 @@ export function postingFor(w, form, thread, signin, posted, actions) {
       signin.renderIdentity();
     } else if (error.code === "origin_not_allowed") message = t("errOrigin");
     else if (error.code === "network") message = t("errNetwork");
+    else if (/** @type {any} */ (error).challenge) message = t("errChallenge");
     else if (error.field === "parent") message = t("errParent");
     else message = t("errGeneric", { message: error.message || error.code });
     form.showFormError(message);

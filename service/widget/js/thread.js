@@ -245,6 +245,7 @@ export function threadFor(w, form, actions, retry) {
       state.editWindow = Number(page.edit_window_minutes) || 0;
       state.closed = Boolean(page.closed);
       state.challenge = String(page.challenge || "off");
+      state.captcha = page.captcha || null;
       for (const listener of pageListeners) listener(page);
       for (const c of page.comments) addComment(c);
       w.setTotal(page.total);

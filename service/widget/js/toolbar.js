@@ -91,11 +91,24 @@ export function toolbarFor(w, form, thread) {
     announce(t("sortedBy", { order: t(state.sort) }));
   });
 
-  thread.onPage((page) => {
-    sortSelect.value = state.sort;
-    showLikes(page.likes);
+  function showClosed() {
     closedNote.hidden = !state.closed;
     // A closed thread still shows its comments; only the form goes.
     form.form.parentElement?.toggleAttribute("hidden", state.closed);
+  }
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let closing;
+  thread.onPage((page) => {
+    sortSelect.value = state.sort;
+    showLikes(page.likes);
+    showClosed();
+    // A thread that closes by age closes in front of a reader who kept the page open.
+    clearTimeout(closing);
+    const left = page.closes_at ? Date.parse(page.closes_at) - Date.now() : NaN;
+    if (left > 0 && left < 2 ** 31)
+      closing = setTimeout(() => {
+        state.closed = true;
+        showClosed();
+      }, left);
   });
 }

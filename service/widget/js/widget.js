@@ -41,6 +41,8 @@ import { clockFor } from "./time.js";
  * @property {number} editWindow minutes an author may edit or delete
  * @property {boolean} closed the thread takes no new comments
  * @property {string} challenge the site's challenge policy ("off": never asked)
+ * @property {{provider: string, site_key: string, script: string} | null} captcha Turnstile or
+ *   hCaptcha in place of ALTCHA, where the operator configured one
  *
  * @typedef {ReturnType<typeof widgetFor>} Widget
  */
@@ -85,6 +87,7 @@ export function widgetFor(host, config) {
     editWindow: 0,
     closed: false,
     challenge: "off",
+    captcha: null,
   };
 
   const root = host.attachShadow({ mode: "open" });

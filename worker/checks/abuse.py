@@ -330,10 +330,17 @@ def _expanded(text: str) -> str:
 @check("personal_attack", kind="abuse", version="1")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
-    own = _own_words(facts.body or facts.text or "")
+    own = _expanded(_own_words(facts.body or facts.text or ""))
     lex = _site_lexicon(ctx)
+    # Every attack holds a demeaning term or a curse at "you": most comments
+    # have neither, and are done with one look at each word.
+    lower = own.lower()
+    if not _AT_YOU.search(lower) and not any(
+        lex.kind_of(f) or lex.is_person(f) for f in map(_folded_word, _WORD.findall(lower))
+    ):
+        return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
-    for clause in _CLAUSES.split(_expanded(own)):
+    for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())
         if cursed:

@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 
 from service import caches
-from worker.checks.abuse import own_words_of, personal_attack
+from worker.checks.abuse import own_words_of, personal_attack, reports_name_calling
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import linked_text
-from worker.text.model_text import model_text_parts, own_words, with_cues
+from worker.text.model_text import model_text, model_text_parts, own_words, with_cues
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 # Fewer words of its own than this, besides links, and a comment is "links only".
@@ -381,4 +381,55 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     rule = personal_attack(facts, ctx)
     if 0.0 < rule.score < hold - UNAIMED_BAND and "negated" in rule.reason:
         return Finding(unaimed_score(finding.score, hold), f"{finding.reason}; {rule.reason}")
+    if rule.score >= hold:
+        return finding
+    # Nor quotation: what it holds only for words the writer quotes or reports
+    # ("he called me an idiot, which is not OK") is not the writer's attack.
+    body = facts.body or facts.text or ""
+    model = get_model("toxicity", model_dir_of(ctx))
+    own = _writers_own(body)
+    if own is not None and model.score(model.probability(model_text(own))) < hold - UNAIMED_BAND:
+        return Finding(
+            unaimed_score(finding.score, hold),
+            finding.reason + "; the abusive words are quoted or reported, not the writer's",
+        )
+    # Nor who is talked about: the training tweets abuse identities by name, so
+    # the model learned "gay" and "Muslim" as abuse. A comment it holds only
+    # for those words ("Queer people are part of this community") is not held
+    # by it; with the identity words taken out it must still score as abuse
+    # (counterfactual fairness, Garg et al. 2019).
+    masked = _IDENTITY_WORDS.sub(" ", body)
+    if masked != body and model.score(model.probability(model_text(masked))) < hold - UNAIMED_BAND:
+        return Finding(
+            unaimed_score(finding.score, hold),
+            finding.reason + "; held only for naming an identity, so not held on its own",
+        )
     return finding
+
+
+# Neutral words for who someone is (never slurs: those stay the model's to weigh).
+_IDENTITY_WORDS = re.compile(
+    r"(?<!\w)(?:gays?|lesbians?|queers?|bisexuals?|bi|trans|transgenders?|homosexuals?"
+    r"|lgbtq?\+?|muslims?|islam(?:ic)?|jews?|jewish|christians?|catholics?|hindus?|sikhs?"
+    r"|black|blacks|white|whites|asians?|latin[oa]s?|latinx|hispanics?|mexicans?|arabs?"
+    r"|africans?|immigrants?|migrants?|refugees?|women|woman|girls?|feminists?)(?!\w)",
+    re.IGNORECASE,
+)
+# Name-calling the writer denies ("I'm not saying you are an idiot").
+_DENIED = re.compile(
+    r"(?<!\w)(?:nobody|no\s+one|noone|not|never)\s+(?:\w+\s+){0,2}(?:saying|said)\b",
+    re.IGNORECASE,
+)
+
+
+def _writers_own(body: str) -> str | None:
+    """The comment without what it quotes or reports, if that leaves the writer's own
+    sentence (a quote with a word or two of agreement republishes it); else None."""
+    own = own_words_of(body)
+    if own.split() == body.split():
+        return None
+    if len(_OWN_WORD.findall(own)) >= QUOTE_OWN_WORDS:
+        return own
+    # Reported name-calling is not republished by a short comment the way a quote is:
+    # "he called me an idiot" is about the insult, never the writer's own.
+    return own if reports_name_calling(body) or _DENIED.search(body) else None

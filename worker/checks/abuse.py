@@ -291,18 +291,21 @@ def _head(
     start: int,
     kinds: set[str],
     people_only: bool = False,
+    modifiers: int = 2,
 ):
     """The demeaning words a phrase starting at ``start`` ends in, if it ends in any.
 
     "a clueless clown", "a fucking idiot" and "a stupid person" do; "a clown
     show" and "fucking right" do not (the phrase goes on past the terms). Up to
-    two other words may come before a demeaning *noun* ("a corrupt lying
-    scumbag"), not before an adjective alone. ``people_only``: a noun counts only
-    if it can mean nothing but a person ("morons", not "shit").
+    ``modifiers`` other words may come before a demeaning noun that can only
+    mean a person ("a corrupt lying scumbag", not "awesome as fuck"), never
+    before an adjective alone. ``people_only``: a noun counts only if it can
+    mean nothing but a person ("morons", not "shit").
     """
     found: list[str] = []
     nouns = 0
     other = 0
+    person = False  # the last term can only mean a person
     for k in range(start, min(start + 6, len(words))):
         word = words[k]
         kind = lex.kind_of(folded[k])
@@ -311,15 +314,19 @@ def _head(
         if kind in kinds:
             found.append(word)
             nouns += kind != "adjective"
+            person = kind == "noun" and lex.is_person(folded[k])
             continue
         if found:
-            ends = word in _PHRASE_ENDS
-            return (" ".join(found), nouns) if ends and (nouns or not other) else None
+            if word not in _PHRASE_ENDS:
+                return None
+            break
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
-            if word in _PHRASE_ENDS or word in _NEGATIONS or other == 2:
+            if word in _PHRASE_ENDS or word in _NEGATIONS or other == modifiers:
                 return None
             other += 1
-    return (" ".join(found), nouns) if found and (nouns or not other) else None
+    if not found or (other and not person):
+        return None
+    return " ".join(found), nouns
 
 
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
@@ -447,7 +454,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # Direct address: "you clueless clown", "shut up, you moron"; asked,
         # an adjective is enough: "are you stupid?".
         if word in ("you", "u", "ya"):
-            head = _head(words, folded, lex, i + 1, {"noun", "adjective", "dehumanizing"})
+            head = _head(
+                words, folded, lex, i + 1, {"noun", "adjective", "dehumanizing"}, modifiers=0
+            )
             asked = i > 0 and words[i - 1] in _COPULAS
             if head and (head[1] or asked):
                 found.append(Attack(head[0], word))
@@ -553,7 +562,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "jump off a bridge",
-            _phrase("jump off a bridge|jump off a cliff|drink bleach"),
+            _phrase("just|go|please|pls", "jump off a bridge|jump off a cliff|drink bleach"),
         ),
         (
             "tells someone to kill themselves",

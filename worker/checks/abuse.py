@@ -314,7 +314,9 @@ def _head(
         if kind in kinds:
             found.append(word)
             nouns += kind != "adjective"
-            person = kind == "noun" and lex.is_person(folded[k])
+            # "a piece of shit": said of someone, the piece is the person
+            piece = k > 1 and words[k - 1] == "of" and words[k - 2] in ("piece", "sack")
+            person = piece or (kind == "noun" and lex.is_person(folded[k]))
             continue
         if found:
             if word not in _PHRASE_ENDS:

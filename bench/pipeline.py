@@ -87,8 +87,8 @@ def measure(n: int, directory: Path, each_check: bool = False, kind: str = "batc
                 site = session.get(Site, row.thread.site_id)
                 comments.append((facts_for(row, site), policy_of(site)))
             # One pass after the other: emptying the caches must not leak into the warm pass.
-            cpu: list[float] = []
-            per_comment = time_pass(session, settings, comments, cpu=cpu)
+            cpu_times: list[float] = []
+            per_comment = time_pass(session, settings, comments, cpu=cpu_times)
             cold = time_pass(session, settings, comments, cold_vocabulary=True)
             text_only = time_pass(session, settings, comments, stateful=False)
             per_check = time_each_check(session, settings, comments) if each_check else {}
@@ -111,7 +111,7 @@ def measure(n: int, directory: Path, each_check: bool = False, kind: str = "batc
         "comments": n,
         "checks_median_ms": round(statistics.median(per_comment), 3),
         "checks_p99_ms": round(percentile(per_comment, 99), 3),
-        "checks_cpu_median_ms": round(statistics.median(cpu), 3),
+        "checks_cpu_median_ms": round(statistics.median(cpu_times), 3),
         "checks_cold_vocabulary_median_ms": round(statistics.median(cold), 3),
         "text_checks_median_ms": round(statistics.median(text_only), 3),
         "worker": kind,

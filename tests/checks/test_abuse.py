@@ -93,6 +93,7 @@ KNOWN_MISSES = {
     "Leftists are mentally ill.",
     "You'll regret this, I promise you.",
     "I hope you get what's coming to you.",
+    "Democrats are brain-dead zombies.",
 }
 # Held, but by the learned model rather than the rules (an insult or threat in
 # words the rules do not read).
@@ -100,6 +101,8 @@ HELD_BY_THE_MODEL = {
     "You're so stupid it hurts.",
     "Women belong in the kitchen, not in tech.",
     "I'll break your legs if you post that again.",
+    "Fat people like you disgust me.",
+    "I swear I will beat the crap out of you.",
 }
 ABUSIVE = [r for r in rows("abusive") if r["text"] not in KNOWN_MISSES | HELD_BY_THE_MODEL]
 

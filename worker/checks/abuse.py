@@ -44,12 +44,12 @@ _INSULT_NOUNS = (
     # in the profanity list, but they only ever name a person
     "moron dumbass jackass asshole prick dipshit retard "
     "twit creep pervert freak lunatic snowflake sheep sheeple bigot psycho cow pig "
-    "weasel muppet fraud"
+    "weasel muppet fraud traitor"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
     "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
-    "insufferable deranged unhinged spineless gutless "
+    "insufferable deranged unhinged spineless gutless thick daft gullible senile "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -57,7 +57,7 @@ _INSULT_ADJECTIVES = (
 # they are rare, so a plural subject is enough of a target.
 _DEHUMANIZING = (
     "vermin subhuman subhumans parasites cockroaches rats animals savages filth scum "
-    "plague infestation"
+    "plague infestation leeches"
 ).split()
 # Groups of people by identity: what they are called is identity hate where the
 # same words of a thing or a person's deeds are not ("all Mexicans are
@@ -69,6 +69,9 @@ _IDENTITY_GROUPS = frozenset(
         "indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
     ).split()
+)
+_REMOVAL = frozenset(
+    "deported expelled exterminated gassed eradicated purged sterilized sterilised".split()
 )
 _SPECIFIC = frozenset("the these those this that my our his her their some two three".split())
 _GROUP_SLANDER = frozenset(
@@ -95,7 +98,7 @@ _NOT_INSULTS = frozenset(
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
     "utter real right such so very really truly big biggest little massive huge this that "
-    "too".split()
+    "too always".split()
 )
 
 
@@ -286,6 +289,7 @@ _SCORN = re.compile(
     r"(?!\s+to\b)"
     r"|(?:nobody|no\s+one|noone)\s+cares\s+(?:what\s+(?:you|u)\s+think|about\s+your\s+opinions?)"
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
+    r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b)"
 )
@@ -355,7 +359,9 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
         nxt = words[k + 1] if k + 1 < len(words) else None
         ends = nxt is None or nxt in _PHRASE_ENDS
         if lex.is_person(folded[k]):
-            return Attack(words[k], " ".join(words[at : k + 1])) if ends else None
+            # "what kind of moron writes this": the kind asked about is the person
+            kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
+            return Attack(words[k], " ".join(words[at : k + 1])) if ends or kind_of else None
         if adjective and words[k] in _A_PERSON:
             return Attack(f"{adjective} {words[k]}", " ".join(words[at : k + 1])) if ends else None
         if lex.kind_of(folded[k]) == "adjective":
@@ -473,6 +479,12 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
                 continue
+        if group:
+            # "Muslims should all be deported": a whole group's removal wished for.
+            removal = next((w for w in words[i + 1 : i + 6] if w in _REMOVAL), None)
+            if removal:
+                found.append(Attack(removal, _target(shown[i])))
+                continue
         # Direct address: "you clueless clown", "shut up, you moron"; asked,
         # an adjective is enough: "are you stupid?".
         if word in ("you", "u", "ya"):
@@ -509,7 +521,7 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         not scorn
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
-        and _GROUP_SLANDER.isdisjoint(_WORD.findall(lower))
+        and (_GROUP_SLANDER | _REMOVAL).isdisjoint(_WORD.findall(lower))
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
@@ -566,7 +578,10 @@ _DESERVED = (
     "be raped|get raped|be beaten|get beaten|be beat up|get beat up|be punched|"
     "be lined up and shot|be put down|and beaten|and shot|and hanged|and killed"
 )
-_WILL = "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+_WILL = (
+    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+    "|d love to|would love to|d like to"
+)
 _MUST = "should|ought to|needs to|need to|must|gotta|has to|have to"
 
 
@@ -609,13 +624,21 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "says they will hurt someone",
             "I will hurt you",
-            _phrase("i|we", _WILL, "~3", _HARM, _SOMEONE + "|your family|your kids"),
+            _phrase(
+                "i|we",
+                _WILL,
+                "~3",
+                _HARM,
+                _SOMEONE
+                + "|your family|your kids|your face|that face|your smug face|that smug face",
+            ),
         ),
         (
             "says they will hurt someone",
             "I know where you live",
             _phrase(
-                "i know where you live|i know your address"
+                "i know where you live|i know your address|better hope we never meet"
+                "|better hope i never meet you"
                 "|i will find you|we will find you|i ll find you|we ll find you"
             ),
         ),
@@ -683,7 +706,7 @@ def _threat_words() -> re.Pattern:
     words = (
         f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
         "|address|find|kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs|hits|burns"
-        "|miss|beaten|punched|put|world"
+        "|miss|beaten|punched|put|world|meet"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

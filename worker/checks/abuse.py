@@ -78,6 +78,7 @@ _GROUP_SLANDER = frozenset(
     "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
     "disease inferior subhuman".split()
 )
+_GROUP_WORDS = _GROUP_SLANDER | _REMOVAL  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
 # not an attack, and respectful talk about identity must not be held.
@@ -521,7 +522,7 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         not scorn
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
-        and (_GROUP_SLANDER | _REMOVAL).isdisjoint(_WORD.findall(lower))
+        and _GROUP_WORDS.isdisjoint(_WORD.findall(lower))
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from service import caches
@@ -40,18 +40,45 @@ from worker.checks.text_rules import fold, prepare
 # Nouns insult on their own ("you clown"); adjectives only as what someone *is*.
 _INSULT_NOUNS = (
     "idiot imbecile cretin clown loser fool buffoon halfwit dimwit nitwit numpty "
-    "simpleton ignoramus troll shill hack scumbag degenerate lowlife liar hypocrite coward scum"
+    "simpleton ignoramus troll shill hack scumbag degenerate lowlife liar hypocrite coward scum "
+    # in the profanity list, but they only ever name a person
+    "moron dumbass jackass asshole prick dipshit retard "
+    "twit creep pervert freak lunatic snowflake sheep sheeple bigot psycho cow pig "
+    "weasel muppet fraud traitor"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
-    "incompetent idiotic moronic disgusting delusional garbage trash"
+    "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
+    "insufferable deranged unhinged spineless gutless thick daft gullible senile "
+    # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
+    "disgrace joke embarrassment abomination"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
 _DEHUMANIZING = (
     "vermin subhuman subhumans parasites cockroaches rats animals savages filth scum "
-    "plague infestation"
+    "plague infestation leeches"
 ).split()
+# Groups of people by identity: what they are called is identity hate where the
+# same words of a thing or a person's deeds are not ("all Mexicans are
+# criminals"; "the men who robbed the bank are criminals").
+_IDENTITY_GROUPS = frozenset(
+    (
+        "muslims jews christians catholics hindus sikhs atheists immigrants migrants "
+        "refugees foreigners blacks whites asians latinos hispanics mexicans arabs africans "
+        "indians chinese gays lesbians homosexuals trans transgenders women men females "
+        "males girls feminists"
+    ).split()
+)
+_REMOVAL = frozenset(
+    "deported expelled exterminated gassed eradicated purged sterilized sterilised".split()
+)
+_SPECIFIC = frozenset("the these those this that my our his her their some two three".split())
+_GROUP_SLANDER = frozenset(
+    "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
+    "disease inferior subhuman".split()
+)
+_GROUP_WORDS = _GROUP_SLANDER | _REMOVAL  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
 # not an attack, and respectful talk about identity must not be held.
@@ -71,7 +98,8 @@ _NOT_INSULTS = frozenset(
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
-    "utter real right such so very really truly big biggest little massive huge".split()
+    "utter real right such so very really truly big biggest little massive huge this that "
+    "too always".split()
 )
 
 
@@ -93,8 +121,21 @@ class Lexicon:
     # folded: nouns that can only mean a person ("this idiot"; "this shit" is a thing)
     people: frozenset[str] = frozenset()
 
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        """Every folded word ``kind_of`` or ``is_person`` knows, as it may be written
+        (plurals, compared adjectives): one set lookup tells most words apart."""
+        terms = self.nouns | self.adjectives | self.dehumanizing | self.people
+        compared = {a + end for a in self.adjectives for end in ("est", "er")}
+        return frozenset(terms | {t + "s" for t in terms} | compared)
+
     def kind_of(self, word: str) -> str | None:
         """ "noun", "adjective" or "dehumanizing" for a folded word, plural or not."""
+        if len(word) > 5 and word.endswith(("est", "er")):
+            # "the dumbest person", "stupider than": the adjective compared
+            base = word[:-3] if word.endswith("est") else word[:-2]
+            if base in self.adjectives:
+                return "adjective"
         for key in (word, word[:-1] if len(word) > 3 and word.endswith("s") else None):
             if key in self.dehumanizing:
                 return "dehumanizing"
@@ -143,13 +184,24 @@ _QUOTED = (
     re.compile(r"(?<!\w)['‘][^'‘’\n]{1,300}['’](?!\w)"),
     re.compile(r"(?m)^\s*>.*$"),  # a Markdown block quote
     re.compile(r"(?<!\w)#\w+"),  # a hashtag names a topic ("#GTFO"), it says nothing
-    # Reported name-calling: "he called me an idiot", "they labelled her a troll".
-    re.compile(
-        r"\b(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
-        r"(?:me|you|him|her|them|us|my\s+\w+)\b[^.!?;\n]*",
+    _REPORTED := re.compile(
+        # Reported name-calling: "he called me an idiot", "they labelled her a troll",
+        # "calling people idiots won't help", "the kid was called a freak".
+        r"\b(?:(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
+        r"(?:me|you|him|her|them|us|my\s+\w+|people|others|someone|somebody|everyone)\b"
+        r"|(?:was|were|is|are|be|been|being|get|got|gets|getting)\s+"
+        r"(?:called|labell?ed|branded|named)\b)[^.!?;\n]*",
         re.IGNORECASE,
     ),
 )
+
+
+_REPORTING_VERB = re.compile("call|label|brand|named", re.IGNORECASE)
+
+
+def reports_name_calling(body: str) -> bool:
+    """Whether a comment reports name-calling (its own words leave that out)."""
+    return _REPORTED.search(body) is not None
 
 
 @lru_cache(maxsize=64)
@@ -157,7 +209,9 @@ def _own_words(body: str) -> str:
     """The comment's text without what it quotes or reports of others."""
     text = prepare(body).clean.replace("’", "'")
     for pattern in _QUOTED:
-        text = pattern.sub(" ", text)
+        # Reported name-calling first needs its verb: a literal scan, ten times cheaper.
+        if pattern is not _REPORTED or _REPORTING_VERB.search(text):
+            text = pattern.sub(" ", text)
     return text
 
 
@@ -187,13 +241,22 @@ _WORD = re.compile(r"[^\W_][\w@$|*]*")
 
 # Who can be attacked (the first person is absent on purpose: self-deprecation).
 _PEOPLE = frozenset(
-    "you u ya ye yall youse he she they him her them op author writer guy guys man "
-    "woman people folks everyone anyone everybody anybody whoever".split()
+    (
+        "you u ya ye yall youse he she they him her them op author writer guy guys man "
+        "woman people folks everyone anyone everybody anybody whoever "
+        # people a blog or news comment talks about
+        "journalist journalists reporter reporters editor columnist writers authors mayor "
+        "senator president politician politicians minister governor commenter commenters "
+        "poster moderator moderators mod mods admin ceo boss manager dude dudes kid host "
+        "leader official officials"
+    ).split()
 )
 _POINTING = frozenset("this that these those what".split())
-_NOT_NAMES = _POINTING | {"it", "there", "here", "everything", "something", "nothing"}
 _IS_A = {(verb, article) for verb in ("is", "was") for article in ("a", "an")}
 _FIRST_PERSON = frozenset("i am me we us myself".split())
+_NOT_NAMES = (
+    _POINTING | _FIRST_PERSON | {"it", "there", "here", "everything", "something", "nothing"}
+)
 _COPULAS = frozenset(
     "are is r was were be been being am seem seems sound sounds look looks".split()
 )
@@ -201,14 +264,35 @@ _NEGATIONS = frozenset("not never no hardly".split())
 # Said before the target, these deny the whole clause: "nobody thinks you are stupid".
 _DENIALS = _NEGATIONS | {"nobody", "noone", "none"}
 _DETERMINERS = frozenset("a an the some of like one such".split())
+_ARTICLES = frozenset("a an the some one".split())
 _FILLERS = frozenset("really clearly obviously just must all seriously truly still always".split())
+# A subject's place or role before its verb: "the guy in the video is".
+_SKIPPED = frozenset("even like such".split())
+_ANIMALS = frozenset("shep cow pig weasei".split())  # folded: "sheep", "weasel"
+_COLLECTIVES = frozenset("bunch pack gang band load herd lot".split())
+_MODALS = frozenset("would could can will does did".split())
+_PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
     "person man woman guy people human being kid child individual lol lmao haha".split()
 )
+# What a pointed-at phrase may end in when an insulting adjective comes before it
+# ("what a pathetic little man").
+_A_PERSON = frozenset("person man woman guy human individual creature kid child boy girl".split())
 _AT_YOU = re.compile(
     r"\b(?:(?:fuck|screw|f)\s+(?:you|u|off|yourself|urself)|stfu|go\s+to\s+hell)\b"
+)
+# Scorn and exclusion aimed at the reader, and telling someone to leave the
+# country: no demeaning word, but an attack all the same.
+_SCORN = re.compile(
+    r"\b(?:(?:nobody|no\s+one|noone)\s+(?:here\s+)?(?:wants|likes|cares\s+about|asked)\s+(?:you|u)\b"
+    r"(?!\s+to\b)"
+    r"|(?:nobody|no\s+one|noone)\s+cares\s+(?:what\s+(?:you|u)\s+think|about\s+your\s+opinions?)"
+    r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
+    r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
+    r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
+    r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b)"
 )
 
 
@@ -219,45 +303,98 @@ class Attack:
     negated: bool = False
 
 
-def _head(words: list[str], folded: list[str], lex: Lexicon, start: int, kinds: set[str]):
+def _head(
+    words: list[str],
+    folded: list[str],
+    lex: Lexicon,
+    start: int,
+    kinds: set[str],
+    people_only: bool = False,
+    modifiers: int = 2,
+):
     """The demeaning words a phrase starting at ``start`` ends in, if it ends in any.
 
     "a clueless clown", "a fucking idiot" and "a stupid person" do; "a clown
-    show" and "fucking right" do not (the phrase goes on past the terms).
+    show" and "fucking right" do not (the phrase goes on past the terms). Up to
+    ``modifiers`` other words may come before a demeaning noun that can only
+    mean a person ("a corrupt lying scumbag", not "awesome as fuck"), never
+    before an adjective alone. ``people_only``: a noun counts only if it can
+    mean nothing but a person ("morons", not "shit").
     """
     found: list[str] = []
     nouns = 0
+    other = 0
+    person = False  # the last term can only mean a person
     for k in range(start, min(start + 6, len(words))):
         word = words[k]
         kind = lex.kind_of(folded[k])
+        if kind == "noun" and people_only and not lex.is_person(folded[k]):
+            kind = None
         if kind in kinds:
             found.append(word)
             nouns += kind != "adjective"
+            # "a piece of shit": said of someone, the piece is the person
+            piece = k > 1 and words[k - 1] == "of" and words[k - 2] in ("piece", "sack")
+            person = piece or (kind == "noun" and lex.is_person(folded[k]))
             continue
         if found:
-            return (" ".join(found), nouns) if word in _PHRASE_ENDS else None
+            if word not in _PHRASE_ENDS:
+                return None
+            break
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
-            return None
-    return (" ".join(found), nouns) if found else None
+            if word in _PHRASE_ENDS or word in _NEGATIONS or other == modifiers:
+                return None
+            other += 1
+    if not found or (other and not person):
+        return None
+    return " ".join(found), nouns
 
 
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
-    """ "this cheating scum": a noun that can only mean a person, ending the phrase."""
+    """ "this cheating scum", "what a pathetic little man": a phrase ending in a
+    noun that can only mean a person, or in a person after an insulting adjective."""
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
+    adjective = None
     for k in range(at + 1, min(at + 5, len(words))):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        ends = nxt is None or nxt in _PHRASE_ENDS
         if lex.is_person(folded[k]):
-            nxt = words[k + 1] if k + 1 < len(words) else None
-            if nxt is None or nxt in _PHRASE_ENDS:
-                return Attack(words[k], " ".join(words[at : k + 1]))
-            return None
+            # "what kind of moron writes this": the kind asked about is the person
+            kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
+            return Attack(words[k], " ".join(words[at : k + 1])) if ends or kind_of else None
+        if adjective and words[k] in _A_PERSON:
+            return Attack(f"{adjective} {words[k]}", " ".join(words[at : k + 1])) if ends else None
+        if lex.kind_of(folded[k]) == "adjective":
+            adjective = words[k]
     return None
+
+
+def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | None:
+    """A clause that only calls someone a name: "Get a life, loser.", ", you absolute
+    moron", "Typical brainwashed sheep". Never with an article: "Me, an idiot" is not."""
+    if not words or len(words) > 4 or not lex.is_person(folded[-1]):
+        return None
+    if any(w in _ARTICLES or w in _FIRST_PERSON for w in words):
+        return None
+    if folded[-1] in _ANIMALS and not any(lex.kind_of(f) for f in folded[:-1]):
+        return None  # "Sheep, cows and a dog": an animal is a name only with an insult
+    before = zip(words[:-1], folded[:-1], strict=True)
+    other = sum(
+        not (w in _INTENSIFIERS or w in ("you", "u", "ya") or lex.kind_of(f)) for w, f in before
+    )
+    if other > 1:
+        return None
+    return Attack(" ".join(w for w in words if w not in ("you", "u", "ya")), "you")
 
 
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
     shown = _WORD.findall(clause)
     words = [w.lower() for w in shown]
     folded = [_folded_word(w) for w in words]
+    called = _vocative(words, folded, lex)
+    if called:
+        return [called]
     found: list[Attack] = []
     covered = -1  # the last word of the attack found so far: "you guys are" is one target
     for i, word in enumerate(words):
@@ -277,40 +414,84 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(pointed)
                 covered = i + len(pointed.target.split()) - 1
                 continue
-        if word not in _PEOPLE and not named and not word.endswith("s"):
+        # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
+        if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
+            head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
+            if head:
+                found.append(Attack(head[0], " ".join(words[i : i + 2])))
+                covered = i + 2
+                continue
+        if word in ("only", "any") and words[i + 1 : i + 2] in (["a"], ["an"]):
+            k = next(
+                (k for k in range(i + 2, min(i + 6, len(words))) if lex.is_person(folded[k])), None
+            )
+            if k is not None and words[k + 1 : k + 2] and words[k + 1] in _MODALS:
+                found.append(Attack(words[k], "whoever"))
+                covered = k
+                continue
+        # "idiots like you": a name for people, said to be the reader's kind.
+        if words[i + 1 : i + 3] in (["like", "you"], ["like", "u"]) and lex.is_person(folded[i]):
+            found.append(Attack(shown[i], "you"))
+            covered = i + 2
+            continue
+        # A whole identity group, not some of its people ("the men who robbed the bank").
+        group = (
+            word in _IDENTITY_GROUPS
+            and (i == 0 or words[i - 1] not in _SPECIFIC)
+            and words[i + 1 : i + 2] not in (["who"], ["that"], ["which"])
+        )
+        subject = word in _PEOPLE or group or word.endswith("s")
+        if not subject and not named:
             continue
         # Up to a few words between subject and verb: "you guys really are",
-        # "people who write this are".
+        # "people who write this are", "the guy in the video is".
         relative = words[i + 1 : i + 2] in (["who"], ["that"], ["like"])
-        reach = 8 if relative else 4
+        placed = word in _PEOPLE and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+        reach = 8 if relative else 6 if placed else 4
         verb = next(
             (j for j in range(i + 1, min(i + reach, len(words))) if words[j] in _COPULAS), None
         )
-        if verb is not None and not relative:
+        if verb is not None and not relative and not placed:
             if any(w not in _FILLERS and w not in _PEOPLE for w in words[i + 1 : verb]):
                 verb = None
         if verb is not None:
             rest = verb + 1
-            while rest < len(words) and words[rest] in _NEGATIONS | {"even", "like", "such"}:
+            while rest < len(words) and (
+                words[rest] in _NEGATIONS or words[rest] in _FILLERS or words[rest] in _SKIPPED
+            ):
                 rest += 1
             negated = any(w in _NEGATIONS for w in words[i + 1 : rest]) or any(
                 w in _DENIALS for w in words[max(0, i - 4) : i]
             )
-            if word in _PEOPLE:
+            people_only = False
+            if word in _PEOPLE or group:
                 kinds = {"noun", "adjective", "dehumanizing"}
             elif named:
                 kinds = {"noun"}  # "Rust is stupid" is about a thing
             else:
-                kinds = {"dehumanizing"}  # a plural subject: "immigrants are vermin"
-            head = _head(words, folded, lex, rest, kinds)
+                # A plural subject: "immigrants are vermin", "vegans are morons"
+                # (not "these bugs are shit": a thing is no moron).
+                kinds, people_only = {"noun", "dehumanizing"}, True
+            head = _head(words, folded, lex, rest, kinds, people_only)
+            if not head and group:
+                slander = next((w for w in words[rest : rest + 4] if w in _GROUP_SLANDER), None)
+                head = (slander, 1) if slander else None
             if head:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
                 continue
+        if group:
+            # "Muslims should all be deported": a whole group's removal wished for.
+            removal = next((w for w in words[i + 1 : i + 6] if w in _REMOVAL), None)
+            if removal:
+                found.append(Attack(removal, _target(shown[i])))
+                continue
         # Direct address: "you clueless clown", "shut up, you moron"; asked,
         # an adjective is enough: "are you stupid?".
         if word in ("you", "u", "ya"):
-            head = _head(words, folded, lex, i + 1, {"noun", "adjective", "dehumanizing"})
+            head = _head(
+                words, folded, lex, i + 1, {"noun", "adjective", "dehumanizing"}, modifiers=0
+            )
             asked = i > 0 and words[i - 1] in _COPULAS
             if head and (head[1] or asked):
                 found.append(Attack(head[0], word))
@@ -322,22 +503,36 @@ def _target(word: str) -> str:
 
 
 def _expanded(text: str) -> str:
-    for pattern, replacement in _CONTRACTIONS:
+    # All but the last rewrite need an apostrophe; most comments have none.
+    for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
         text = pattern.sub(replacement, text)
     return text
 
 
-@check("personal_attack", kind="abuse", version="1")
+@check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
-    own = _own_words(facts.body or facts.text or "")
+    own = _expanded(_own_words(facts.body or facts.text or ""))
     lex = _site_lexicon(ctx)
+    # Every attack holds a demeaning term or a curse at "you": most comments
+    # have neither, and are done with one look at each word.
+    lower = own.lower()
+    scorn = _SCORN.search(lower)
+    if (
+        not scorn
+        and not _AT_YOU.search(lower)
+        and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
+        and _GROUP_WORDS.isdisjoint(_WORD.findall(lower))
+    ):
+        return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
-    for clause in _CLAUSES.split(_expanded(own)):
+    for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())
         if cursed:
             attacks.append(Attack(cursed.group(0), "you"))
+    if scorn:
+        attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
     meant = [a for a in attacks if not a.negated]
     if meant:
         first = meant[0]
@@ -361,13 +556,18 @@ def _slot(alternatives: str) -> str:
 
 
 def _phrase(*slots: str) -> str:
-    # "~" is a gap of up to two words: "I hope you all die", "someone should really hurt him".
-    parts = [r"(?:\w+ ){0,2}" if s == "~" else _slot(s) + " " for s in slots]
+    # "~" is a gap of up to two words: "I hope you all die", "someone should really hurt him";
+    # "~3" of up to three: "I'm going to find you and beat you up".
+    gaps = {"~": r"(?:\w+ ){0,2}", "~3": r"(?:\w+ ){0,3}"}
+    parts = [gaps[s] if s in gaps else _slot(s) + " " for s in slots]
     return r"(?<![^\W_])" + "".join(parts).rstrip(" ") + r"(?![^\W_])"
 
 
 _SOMEONE = "you|u|he|she|they|him|her|them|ya|op|this guy|that guy|the author|these people"
-_HARM = "kill|hurt|shoot|stab|murder|beat|strangle|punch|rape|hang|lynch|burn|behead"
+_HARM = (
+    "kill|hurt|shoot|stab|murder|beat|strangle|punch|rape|hang|lynch|burn|behead"
+    "|put a bullet in|break the legs of"
+)
 
 
 _WISHED = (
@@ -376,9 +576,13 @@ _WISHED = (
 )
 _DESERVED = (
     "die|be killed|be shot|be hanged|be hung|be hurt|get shot|get killed|get hurt|hang|"
-    "be raped|get raped"
+    "be raped|get raped|be beaten|get beaten|be beat up|get beat up|be punched|"
+    "be lined up and shot|be put down|and beaten|and shot|and hanged|and killed"
 )
-_WILL = "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+_WILL = (
+    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+    "|d love to|would love to|d like to"
+)
 _MUST = "should|ought to|needs to|need to|must|gotta|has to|have to"
 
 
@@ -394,6 +598,11 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ("tells someone to kill themselves", "kys", _phrase("kys")),
         (
             "tells someone to kill themselves",
+            "jump off a bridge",
+            _phrase("just|go|please|pls", "jump off a bridge|jump off a cliff|drink bleach"),
+        ),
+        (
+            "tells someone to kill themselves",
             "go die",
             _phrase("go", "die|drink bleach|jump off a bridge"),
         ),
@@ -407,15 +616,73 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "wishes death or harm on someone",
             "he deserves to die",
             _phrase(
-                _SOMEONE, "should|deserve to|deserves to|ought to|needs to|need to", "~", _DESERVED
+                _SOMEONE,
+                "should|deserve to|deserves to|ought to|needs to|need to",
+                "~3",
+                _DESERVED,
             ),
         ),
         (
             "says they will hurt someone",
             "I will hurt you",
-            _phrase("i|we", _WILL, "~", _HARM, _SOMEONE + "|your family|your kids"),
+            _phrase(
+                "i|we",
+                _WILL,
+                "~3",
+                _HARM,
+                _SOMEONE
+                + "|your family|your kids|your face|that face|your smug face|that smug face",
+            ),
         ),
-        ("says they will hurt someone", "I know where you live", _phrase("i know where you live")),
+        (
+            "says they will hurt someone",
+            "I know where you live",
+            _phrase(
+                "i know where you live|i know your address|better hope we never meet"
+                "|better hope i never meet you"
+                "|i will find you|we will find you|i ll find you|we ll find you"
+            ),
+        ),
+        (
+            "wishes death or harm on someone",
+            "I hope someone hurts you",
+            _phrase(
+                "hope|wish",
+                "someone|somebody|a truck|a bus|a car",
+                "~",
+                "kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs over|hits|runs",
+                _SOMEONE,
+            ),
+        ),
+        (
+            "wishes death or harm on someone",
+            "I hope your house burns down",
+            _phrase(
+                "hope|wish",
+                "your",
+                "house|home|family|kids|children|wife|husband|mother|mom|dog",
+                "~",
+                "burns|burn|dies|die|gets hurt|get hurt|gets raped|get raped|gets cancer"
+                "|get cancer",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "nobody would miss you",
+            _phrase(
+                "nobody|no one|noone",
+                "would|will|d",
+                "miss you|miss u|care if you died|care if you die|care if u die",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "you would be better off dead",
+            _phrase(
+                "better off dead|world would be better without you"
+                "|world would be better off without you|world a favor and die"
+            ),
+        ),
         (
             "urges others to hurt someone",
             "someone should hurt him",
@@ -437,8 +704,13 @@ caches.declare("patterns.threats", threat_patterns.cache_clear)
 @lru_cache(maxsize=1)
 def _threat_words() -> re.Pattern:
     # Every pattern holds one of these: most comments are done with one search.
-    words = f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
-    words = "|".join(w for w in re.split(r"[| ]", words) if w not in ("get", "gets"))
+    words = (
+        f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
+        "|address|find|kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs|hits|burns"
+        "|miss|beaten|punched|put|world|meet"
+    )
+    stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
+    words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
     return re.compile(r"(?<![^\W_])" + _slot(words) + r"(?![^\W_])")
 
 
@@ -448,7 +720,7 @@ caches.declare("patterns.threat_words", _threat_words.cache_clear)
 _ADVICE = re.compile(r"(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
 
 
-@check("threat", kind="abuse", version="1")
+@check("threat", kind="abuse", version="2")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
     text = fold(_own_words(facts.body or facts.text or ""))

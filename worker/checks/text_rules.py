@@ -201,16 +201,22 @@ _SPELLED = (
     re.compile(r"(?<!\w)(?:\w\s+){2,}\w(?!\w)"),
 )
 
+_SEPARATORS = re.compile(r"[\s.\-_*·]+")
+_REPEATS = re.compile(r"(.)\1+")
+_LETTERS = re.compile(r"[^\W_]+")
+
 
 def fold(text: str) -> str:
     """Normalise text for blocklist matching: NFKC, no accents, leetspeak folded."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isascii():  # ASCII has no accents to take off (most comments: no walk per letter)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     for spelled in _SPELLED:
-        text = spelled.sub(lambda m: re.sub(r"[\s.\-_*·]+", "", m.group(0)), text)
+        text = spelled.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
     text = text.translate(_LEET)
-    text = re.sub(r"(.)\1+", r"\1", text)  # "freeee" and "free" fold alike
-    return " ".join(re.findall(r"[^\W_]+", text))
+    text = _REPEATS.sub(r"\1", text)  # "freeee" and "free" fold alike
+    return " ".join(_LETTERS.findall(text))
 
 
 @lru_cache(maxsize=256)

@@ -203,10 +203,18 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
 
 # --- a sales pitch ------------------------------------------------------------------------
 
+
 # What selling sounds like, by kind; a reader's comment may say one of these
 # ("we pay $40 a month", "the loan forgiveness plan"), a pitch says several.
-PITCH_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (what, re.compile(pattern, re.IGNORECASE))
+# Matched against lower-cased prose, each behind a gate without its leading
+# word boundaries: a pattern that starts with a literal is found by a fast scan,
+# one that starts with \b is tried at every position (as ``worker.text.cues``).
+def _gated(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(pattern), re.compile(re.sub(r"(^|\|)\\b", r"\1", pattern))
+
+
+PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (what, *_gated(pattern))
     for what, pattern in (
         (
             "an earnings claim",
@@ -276,7 +284,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 @lru_cache(maxsize=64)
 def pitch_signs(prose: str) -> tuple[str, ...]:
     """The kinds of sales talk in ``prose`` (a comment's text without its links)."""
-    return tuple(what for what, pattern in PITCH_SIGNS if pattern.search(prose))
+    return tuple(
+        what for what, pattern, gate in PITCH_SIGNS if gate.search(prose) and pattern.search(prose)
+    )
 
 
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)

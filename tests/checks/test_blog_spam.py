@@ -109,6 +109,8 @@ def test_praise_with_an_article_is_a_source_and_with_a_home_page_is_a_link_drop(
         "describes.",
         "The free tier was enough for us until we passed a thousand users.",
         "Check out the comments on the last post, someone had the same problem with Docker.",
+        "More of this, please!",
+        "Idempotent, please",
     ],
 )
 def test_reader_wording_of_spam_verbs_is_published(judge, text):

@@ -317,7 +317,7 @@ _PROMOTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 # Fewer own words than this and a comment is too short to tell: the model decides.
-POINTLESS_MIN_WORDS = 5
+POINTLESS_MIN_WORDS = 2
 
 
 def points_nowhere(body: str) -> bool:

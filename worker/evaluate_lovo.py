@@ -10,7 +10,8 @@ and the mean; ``--json`` ends with one JSON line.
 held-out video, each setting of the grid (``GRID``: C, the share of ham the
 hold point may block, the SMS collection's weight) is tried by
 leave-one-video-out on the other three videos only, through the whole
-pipeline (the rules' decisions plus the model's hold point); the setting with
+pipeline (the rules' decisions plus the model's hold point where the model
+may hold on its own, ``learned.points_nowhere``); the setting with
 the best mean F1 among those that block at most 1% of every inner video's
 ham is trained on the three and judged on the fourth. It then makes the same
 choice on all four videos: what ``SPAM_RECIPE`` in ``worker.train`` ships.
@@ -30,7 +31,7 @@ import click
 import numpy as np
 
 from service.policy import Policy
-from worker.checks.learned import DEFAULT_MODEL_DIR, artifact_path
+from worker.checks.learned import DEFAULT_MODEL_DIR, artifact_path, points_nowhere
 from worker.evaluate import METRIC_KEYS, judge_texts, score_texts
 from worker.train import (
     SPAM_RECIPE,
@@ -69,11 +70,22 @@ def rule_flags(data: Dataset) -> np.ndarray:
     return np.array([v.flagged for v in judge_texts(data.texts, "spam", policy=policy)])
 
 
+def model_may_hold(data: Dataset) -> np.ndarray:
+    """Which comments the spam model may hold on its own (``learned.points_nowhere``)."""
+    return np.array([not points_nowhere(t) for t in data.texts])
+
+
 def inner_figures(
-    prepared: SpamData, rules: np.ndarray, videos: list[str], grid: list[Recipe]
+    prepared: SpamData,
+    rules: np.ndarray,
+    videos: list[str],
+    grid: list[Recipe],
+    may_hold: np.ndarray | None = None,
 ) -> dict[Recipe, dict[str, dict]]:
     """Each recipe's whole-pipeline figures per video, leave-one-video-out within ``videos``."""
     labels, groups = prepared.youtube.labels, prepared.groups
+    if may_hold is None:
+        may_hold = np.ones(len(labels), dtype=bool)
     # A model's scores depend on C and the SMS weight, not on the hold share.
     scores: dict[tuple, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
     out = {}
@@ -92,7 +104,7 @@ def inner_figures(
             others = np.isin(groups, videos) & (groups != v)
             hold = threshold_for_fpr(inner[v][others], labels[others], recipe.hold_max_fpr)
             test = groups == v
-            flagged = rules[test] | (outer[test] >= hold)
+            flagged = rules[test] | ((outer[test] >= hold) & may_hold[test])
             per_video[v] = binary_metrics(labels[test], flagged.astype(float), flagged)
         out[recipe] = per_video
     return out
@@ -144,21 +156,28 @@ def leave_one_video_out(data_dir: Path) -> dict[str, dict]:
     return with_mean({v: judge_video(data, sms, v) for v in sorted(set(data.groups))})
 
 
-def nested(data_dir: Path, log=click.echo) -> tuple[dict[str, dict], dict[str, str]]:
+def nested(
+    data_dir: Path, log=click.echo, only: tuple[str, ...] = (), ships: bool = True
+) -> tuple[dict[str, dict], dict[str, str]]:
+    """``only``: the held-out videos to run (all if empty); ``ships``: also choose on all four."""
     data, sms = load_youtube(data_dir), load_sms(data_dir)
     grid = recipes()
     prepared = SpamData(data, sms, SPAM_RECIPE)
     rules = rule_flags(data)
+    may_hold = model_may_hold(data)
     videos = sorted(set(data.groups))
     folds, chosen = {}, {}
-    for video in videos:
+    for video in [v for v in videos if not only or any(o.lower() in v.lower() for o in only)]:
         others = [v for v in videos if v != video]
-        recipe = choose(inner_figures(prepared, rules, others, grid))
+        recipe = choose(inner_figures(prepared, rules, others, grid, may_hold))
         chosen[video] = describe(recipe)
         log(f"{video}: chose {chosen[video]} on the other three videos")
         folds[video] = judge_video(data, sms, video, recipe)
-    chosen["all four (ships)"] = describe(choose(inner_figures(prepared, rules, videos, grid)))
-    return with_mean(folds), chosen
+    if ships:
+        chosen["all four (ships)"] = describe(
+            choose(inner_figures(prepared, rules, videos, grid, may_hold))
+        )
+    return (with_mean(folds) if folds else folds), chosen
 
 
 @click.command()
@@ -170,9 +189,22 @@ def nested(data_dir: Path, log=click.echo) -> tuple[dict[str, dict], dict[str, s
     is_flag=True,
     help="Choose C, the hold point and the SMS weight without the held-out video.",
 )
-def main(data_dir: Path, as_json: bool, is_nested: bool) -> None:
+@click.option(
+    "--only",
+    multiple=True,
+    help="With --nested: run only these held-out videos (part of a name, e.g. Psy); "
+    "several processes can share the work.",
+)
+@click.option(
+    "--ships/--no-ships",
+    default=True,
+    help="With --nested: also make the choice on all four videos (what ships).",
+)
+def main(
+    data_dir: Path, as_json: bool, is_nested: bool, only: tuple[str, ...], ships: bool
+) -> None:
     if is_nested:
-        folds, chosen = nested(data_dir)
+        folds, chosen = nested(data_dir, only=only, ships=ships)
         for what, recipe in chosen.items():
             click.echo(f"{what:>20}: {recipe}")
     else:

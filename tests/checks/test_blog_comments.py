@@ -59,11 +59,13 @@ def test_ordinary_comments_with_a_useful_link_are_published(text):
 
 @pytest.mark.parametrize("kind", ["ordinary_with_useful_link", "ordinary"])
 def test_the_devset_ordinary_comments_are_published(kind):
-    # Two of each 20 are still held by the spam model (docs/checks.md: a brief
-    # comment linking a host the link rules do not know, "free tier" read as a
-    # free offer); a third is a regression.
-    held = [t for t in devset("spam.csv", {kind}) if decision(t)[0].status != Status.PUBLISHED]
-    assert len(held) <= 2, held
+    # Of the 70 with a link, three are still held (docs/checks.md: "check out" or
+    # "go to" with a link to a site the link rules do not know, and a bare link
+    # with three words of its own); a fourth is a regression. None of the 70
+    # without a link is held.
+    texts = devset("spam.csv", {kind})
+    held = [t for t in texts if decision(t)[0].status != Status.PUBLISHED]
+    assert len(held) <= (3 if kind == "ordinary_with_useful_link" else 0), held
 
 
 CIVIL = [

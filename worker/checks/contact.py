@@ -21,7 +21,10 @@ from worker.text.links import linked_text
 
 # Seven digits or more, however spaced: the only texts worth a phone-number search.
 _DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
-_MESSENGER = r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id)"
+_MESSENGER = (
+    r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id"
+    r"|телеграмм?|вотсап|ватсап|微信|电报)"
+)
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
 _GLUE = r"(?:(?:me|us|on|at|via|id|is|number|no)\b\W{0,3}){0,3}"
 # (pattern, what it is, score on its own). A reader who leaves an address
@@ -30,6 +33,36 @@ CHANNELS = (
     # "WhatsApp +1 555 ...", "telegram @crypto_joe", "on Signal: +44 ...", "+1 555 ... (WhatsApp)"
     (re.compile(rf"\b{_MESSENGER}\b[^\w@+]{{0,4}}{_GLUE}{_HANDLE}", re.I), "messenger handle", 0.7),
     (re.compile(rf"{_HANDLE}\s*(?:\(|on\s+|via\s+)?{_MESSENGER}\b", re.I), "messenger handle", 0.7),
+    # "kik: darkmarket_plug", "snapchat - plug_official": a handle after the messenger's name.
+    (
+        re.compile(
+            rf"(?:\b|(?<=[\u4e00-\u9fff])){_MESSENGER}\s*(?:id)?\s*[:\-：]?\s*@?(?=[a-z0-9._]{{5,}})[a-z0-9._]*[_\d][a-z0-9._]*\b",
+            re.I,
+        ),
+        "messenger handle",
+        0.7,
+    ),
+    # "contact us on WhatsApp": a business moving readers to a messenger; "text me
+    # on Telegram", "WhatsApp him" may be a reader (held only with scam words).
+    (
+        re.compile(
+            rf"\b(?:contact|message|text|reach|chat\s+with|write\s+to|call|dm|ping|add|join)\s+"
+            rf"us\s+(?:on|via|through|in|at)\s+{_MESSENGER}\b",
+            re.I,
+        ),
+        "asks to move to a messenger",
+        0.6,
+    ),
+    (
+        re.compile(
+            rf"\b(?:contact|message|text|reach|chat\s+with|write\s+to|call|dm|ping|add)\s+"
+            rf"(?:me|him|her|them)\s+(?:on|via|through|in|at)\s+{_MESSENGER}\b"
+            rf"|\b{_MESSENGER}\s+(?:me|him|her|us)\b",
+            re.I,
+        ),
+        "asks to move to a messenger",
+        0.3,
+    ),
     (
         re.compile(r"\b(?:t\.me|telegram\.me|wa\.me|chat\.whatsapp\.com)/[\w+]{3,}", re.I),
         "messenger link",
@@ -59,8 +92,8 @@ CHANNELS = (
         0.3,
     ),
 )
-# Every channel needs an "@", seven digits, a messenger link or "dm"/"pm"/"inbox".
-_LINK_OR_DM = re.compile(r"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b", re.I)
+# Every channel needs an "@", seven digits, a messenger (or a link to one) or "dm"/"pm"/"inbox".
+_LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|{_MESSENGER}", re.I)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
 # What support, loan, investment and recovery scams say around their number.
 SCAM_CONTEXT = re.compile(
@@ -69,7 +102,10 @@ SCAM_CONTEXT = re.compile(
     r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover(?:y)?"
     r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
-    r"|call\s+(?:now|us|today)|cheap|followers|wholesale)\b|\$\s?\d",
+    r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
+    # The same offers in the languages they most often come in.
+    r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
+    r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款",
     re.I,
 )
 
@@ -89,7 +125,7 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
 
-@check("contact_channel", kind="spam", version="1")
+@check("contact_channel", kind="spam", version="2")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
     if "@" not in text and not _DIGITS.search(text) and not _LINK_OR_DM.search(text):

@@ -38,7 +38,7 @@ from service import caches
 from worker.checks.abuse import own_words_of, personal_attack, reports_name_calling
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
-from worker.text.links import linked_text
+from worker.text.links import linked_text, vouched
 from worker.text.model_text import model_text, model_text_parts, own_words, with_cues
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
@@ -300,6 +300,37 @@ def model_finding(
     return Finding(score, reason)
 
 
+# What a spam comment is for: somewhere to send readers or something to ask of
+# them. A link to a site the link rules do not vouch for, a contact channel or
+# @handle, a long number, or one of the spam tokens that asks for something
+# (subscribers, likes, votes, money, a visit, a follow, a look elsewhere), or
+# the vocabulary of channel promotion. A comment of a few sentences with none
+# of these points readers nowhere: the model alone, which learned its words on
+# YouTube ("please share", "check out", "my", "video"), does not hold it.
+_ASKING_TOKENS = frozenset(
+    """selfpromotok mytok contacttok vidreftok likeasktok votetok moneytok
+    pleatok checkouttok subtok sharetok brieflinktok shortlinktok videolink""".split()
+)
+_PROMOTION_WORDS = re.compile(
+    r"subscrib(?!ers?\b)|\bsubs?\b|chann?el|youtube|facebook|\bfb\b|instagram|twitter|itunes|soundcloud"
+    r"|playlist|\bspam|@|\d{5,}",
+    re.IGNORECASE,
+)
+# Fewer own words than this and a comment is too short to tell: the model decides.
+POINTLESS_MIN_WORDS = 2
+
+
+def points_nowhere(body: str) -> bool:
+    """A comment of a sentence or more that sends readers nowhere and asks nothing of them."""
+    text, tokens = _model_text_parts(body)
+    if own_words(text) < POINTLESS_MIN_WORDS or _ASKING_TOKENS.intersection(tokens):
+        return False
+    linked = linked_text(body)
+    if any(not vouched(link.site, ()) for link in linked.links):
+        return False
+    return _PROMOTION_WORDS.search(linked.clean) is None
+
+
 # A comment that is little more than links gives the model only the links to
 # judge, and how many links a site accepts is its own policy (max_links,
 # allowed_domains; the link rules): the model may hold such a comment for a
@@ -307,7 +338,14 @@ def model_finding(
 # still "not published", so `parley eval` is unchanged.
 @check("spam_model", kind="spam", version=model_version("spam"))
 def spam_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
-    return model_finding("spam", facts, ctx, links_only_cap=0.6)
+    finding = model_finding("spam", facts, ctx, links_only_cap=0.6)
+    hold = ctx.policy.thresholds_for("spam_model").hold
+    if finding.score > hold - UNAIMED_BAND and points_nowhere(facts.body or facts.text or ""):
+        return Finding(
+            unaimed_score(finding.score, hold),
+            finding.reason + "; points readers nowhere, so not held on its own",
+        )
+    return finding
 
 
 # Someone a comment can be aimed at: the reader or writer addressed, a person or

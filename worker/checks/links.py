@@ -113,6 +113,12 @@ def stuffing(prose: str) -> tuple[float, str]:
     short = [s for s in segments if len(s) <= 4]
     function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
     if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
+        # "web design dubai, seo dubai, ...": one word in most keywords of a list.
+        per_segment = Counter(w for s in segments for w in set(s) if w not in _FUNCTION_WORDS)
+        if per_segment:
+            word, n = per_segment.most_common(1)[0]
+            if n >= 4 and n >= 0.6 * len(segments):
+                return 0.7, f"a list of {len(segments)} keywords, '{word}' in {n} of them"
         selling = [s for s in short if _SELLING.intersection(s)]
         if len(selling) >= 2:
             shown = ", ".join(" ".join(s) for s in selling[:4])
@@ -124,7 +130,7 @@ def stuffing(prose: str) -> tuple[float, str]:
 caches.declare("texts.stuffing", stuffing.cache_clear)
 
 
-@check("keyword_stuffing", kind="spam", version="1")
+@check("keyword_stuffing", kind="spam", version="2")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
     return stuffing(linked_text(facts.body or facts.text).prose)
@@ -169,13 +175,19 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="1")
+@check("praise_link", kind="spam", version="2")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
+    # A link in the body counts when it promotes (a home page, a profile, a
+    # referral link: ``Link.is_promotion``); praise followed by an article or a
+    # document is a reader adding a source ("Great write-up! One more: ...").
+    promoting = {
+        link.site for link in linked_text(facts.body or facts.text).links if link.is_promotion
+    }
     domains = [
         (d, where)
         for d, where in linked_domains(facts)
-        if not vouched(d, vouched_hosts(facts, ctx))
+        if not vouched(d, vouched_hosts(facts, ctx)) and (where != "linked" or d in promoting)
     ]
     if not domains:
         return 0.0, "no link to promote"
@@ -187,3 +199,148 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
     # what the form offers everyone, so it only holds.
     score = 0.75 if where == "linked" else 0.6
     return score, f"generic praise ({praise}) with {where} {domain.registrable}"
+
+
+# --- a sales pitch ------------------------------------------------------------------------
+
+
+# What selling sounds like, by kind; a reader's comment may say one of these
+# ("we pay $40 a month", "the loan forgiveness plan"), a pitch says several.
+# Matched against lower-cased prose, each behind a gate without its leading
+# word boundaries: a pattern that starts with a literal is found by a fast scan,
+# one that starts with \b is tried at every position (as ``worker.text.cues``).
+def _gated(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(pattern), re.compile(re.sub(r"(^|\|)\\b", r"\1", pattern))
+
+
+PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (what, *_gated(pattern))
+    for what, pattern in (
+        (
+            "an earnings claim",
+            r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?\s*(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
+            r"(?:hour|hr|day|daily|week|month|year)\b"
+            r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+)?"
+            r"(?:\$|usd\s?|€|£)\s?\d"
+            r"|\b\d+\s?%\s+(?:daily|weekly|monthly|per\s+day|a\s+day|returns?|profits?|roi)\b"
+            r"|\b(?:passive|extra|residual)\s+(?:income|cash|money)\b"
+            r"|\b(?:easy|fast|quick|real)\s+(?:money|cash)\b|\bmak(?:e|ing)\s+(?:money|cash)\b"
+            r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d",
+        ),
+        (
+            "a business speaking",
+            r"\b(?:we|our\s+(?:team|company|agency|experts?|writers?|firm)(?:\s+\S+){0,3}?)\s+"
+            r"(?:provides?|offers?|delivers?|speciali[sz]es?|gives?|sells?|are\s+(?:the\s+|a\s+)?"
+            r"(?:leading|best|top|trusted|professional|certified|no\.?\s*1|number\s+one))"
+            r"|\bour\s+(?:services|products|packages|prices|rates|writers|experts|agency|company"
+            r"|store|shop|website|clinic|pharmacy|platform|team\s+of)\b"
+            r"|\b(?:professional|affordable|reliable|certified|licensed|trusted)\s+(?:[\w-]+\s+){0,2}?"
+            r"(?:services?|cleaning|repairs?|movers|plumbers?|contractors?|agency|company|writers?"
+            r"|development|design|marketing)\b"
+            r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
+            r"|top|trusted)\b",
+        ),
+        (
+            "a call to act now",
+            r"\b(?:order|apply|register|sign\s*up|join|buy|call|book|enrol+|shop|contact\s+(?:us|me|him"
+            r"|her)|download|claim|grab)\s+(?:it\s+|yours\s+|your\s+\w+\s+)?(?:now|today|right\s+now"
+            r"|immediately)\b|\b(?:daftar|registrate|inscr[ií]vete|jetzt\s+\w+|cadastre-se)\b"
+            r"|\blimited\s+(?:time\s+)?offer\b|\bdon'?t\s+miss\b|\bact\s+now\b|\bapply\s+online\b"
+            r"|\bđăng\s+ký|\binscrivez|\bzarejestruj|\bзарегистр|注册"
+            r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
+            r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b",
+        ),
+        (
+            "a promise",
+            r"\bguarantee[ds]?\b|\b100\s?%\s+(?:safe|legit|legal|guaranteed|plagiarism|original"
+            r"|secure|free|working|real)|\bno\s+(?:experience|credit\s+check|prescription|deposit"
+            r"|collateral|upfront|hidden\s+fees?)\b|\bwithout\s+(?:a\s+)?(?:prescription"
+            r"|credit\s+check|collateral|experience)\b|\b(?:overnight|discreet|fast|free)\s+"
+            r"(?:delivery|shipping)\b|\b(?:instant|fast|quick|same[\s-]day)\s+(?:\w+\s+)?(?:approval|cash"
+            r"|payout|deposit|loans?)\b|\b(?:affordable|best|lowest|cheapest|low)\s+"
+            r"(?:prices?|rates?|cost)\b|\bfree\s+spins\b|\b(?:welcome|deposit|sign[\s-]?up)\s+bonus\b"
+            r"|\bbonus\s+new\s+member\b|\bcheap\s+and\s+(?:fast|quick|reliable|easy)\b",
+        ),
+        (
+            "goods that are spammed",
+            r"\b(?:viagra|cialis|levitra|tramadol|xanax|ambien|adderall|oxycodone|valium|kamagra"
+            r"|phentermine|modafinil|hydrocodone|percocet|clonazepam|casinos?|slots?\s+(?:gacor|online)"
+            r"|gacor|maxwin|togel|judi|betting\s+(?:site|tips|odds)|payday|loans?\s+(?:offer|lender"
+            r"|approval)|personal\s+loans?|business\s+loans?|essay\s+(?:writing|writers?|help|service)"
+            r"|write\s+my\s+(?:essay|paper|assignment)s?|online\s+(?:slots?|casinos?|betting|pharmacy)|do\s+(?:my|your)\s+(?:homework|assignment)"
+            r"|assignment\s+help|backlinks|seo\s+(?:services|agency|company|experts?)"
+            r"|digital\s+marketing\s+(?:agency|company|services)|web\s+(?:design|development)\s+"
+            r"(?:agency|company|services)|followers\s+(?:and|&)\s+likes|replica"
+            r"|weight\s+loss\s+pills|diet\s+pills|work(?:ing)?\s+from\s+home|online\s+jobs?"
+            r"|trading\s+(?:bot|signals|platform)|crypto\s+(?:investment|recovery|trading)"
+            r"|recovery\s+(?:expert|hacker|specialist)|spell\s*caster"
+            r"|казино|кредит\w*|займ\w*|赌场|博彩|贷款|nhà\s+cái|pinjaman|préstamos?|prêt\s+entre"
+            r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng)\b",
+        ),
+    )
+)
+
+
+@lru_cache(maxsize=64)
+def pitch_signs(prose: str) -> tuple[str, ...]:
+    """The kinds of sales talk in ``prose`` (a comment's text without its links)."""
+    return tuple(
+        what for what, pattern, gate in PITCH_SIGNS if gate.search(prose) and pattern.search(prose)
+    )
+
+
+caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
+
+
+@check("sales_pitch", kind="spam", version="1")
+def sales_pitch(facts: CommentFacts, ctx: CheckContext):
+    """Two or more kinds of sales talk: a pitch, not a reader's comment.
+
+    With a link to a site nobody vouches for it is filed as spam; without one it
+    is held (the pitch may ask to be contacted, which ``contact_channel`` reads).
+    """
+    prose = linked_text(facts.body or facts.text).prose
+    signs = pitch_signs(prose)
+    if len(signs) < 2:
+        return 0.0, f"{signs[0]} alone" if signs else "no sales talk"
+    said = ", ".join(signs)
+    unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, vouched_hosts(facts, ctx))]
+    if unvouched:
+        return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
+    if len(signs) >= 3:
+        return 0.8, f"a sales pitch ({said})"
+    return 0.6, f"a sales pitch ({said})"
+
+
+# --- anchor text -----------------------------------------------------------------------------
+
+# "<a href=...>plumber in Austin</a>", "[url=...]cheap jerseys[/url]": the words a
+# link is written under, which SEO spam chooses for search engines.
+_ANCHORS = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a\s*>"""
+    r"|\[url=([^\]\s]+)\](.*?)\[/url\]",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANCHOR_SELLING = re.compile(
+    r"\b(?:cheap|cheapest|buy|best|discount|wholesale|online|services?|company|agency|experts?"
+    r"|near\s+me|in\s+[A-Z][a-z]+|for\s+sale|prices?|deals?|shop|store|loans?|casino|pills?)\b"
+)
+
+
+@check("anchor_text", kind="spam", version="1")
+def anchor_text(facts: CommentFacts, ctx: CheckContext):
+    """A link to an unvouched site written under keywords for search engines ("cheap jerseys")."""
+    body = facts.body or ""
+    if "href" not in body.lower() and "[url=" not in body.lower():
+        return 0.0, "no link anchors"
+    for m in _ANCHORS.finditer(body):
+        url, words = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        words = " ".join(re.sub(r"<[^>]+>", " ", words).split())
+        link = parse_link(url)
+        if not link.domain or vouched(link.site, vouched_hosts(facts, ctx)):
+            continue
+        if "://" in words or "www." in words or not 2 <= len(words.split()) <= 6:
+            continue
+        if _ANCHOR_SELLING.search(words) or _ANCHOR_SELLING.search(words.lower()):
+            return 0.9, f"a link to {link.site.registrable} written as '{words}'"
+    return 0.0, "no keyword anchors"

@@ -46,11 +46,20 @@ class Prepared:
     obfuscated: tuple[str, ...]  # the obfuscated spellings as written
 
 
+_SPELLED_OUT_LINK = re.compile(
+    r"\bh\s+t\s+t\s+p\s*s?\s*:\s*/\s*/"
+    r"|(?<!\w)(?:[a-z0-9]\s){3,}[a-z0-9]\s*\.\s*(?:c\s*o\s*m|n\s*e\s*t|o\s*r\s*g|i\s*n\s*f\s*o)\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=64)
 def prepare(body: str) -> Prepared:
     linked = linked_text(body)
     clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
+    # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
+    obfuscated += [" ".join(m.group(0).split()) for m in _SPELLED_OUT_LINK.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
     # a domain NFKC reveals that the text as typed does not show.
     if not body.isascii():
@@ -154,7 +163,7 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="1")
+@check("obfuscated_link", kind="spam", version="2")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""

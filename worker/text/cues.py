@@ -48,14 +48,48 @@ class Cue(NamedTuple):
     token: str
     pattern: re.Pattern[str]
     gate: re.Pattern[str]
+    # Wordings of the same verbs that are a reader's, not a promoter's ("check
+    # out the docs", "subscribe to the RSS feed"): cut out before the pattern runs.
+    unless: re.Pattern[str] | None = None
 
     @classmethod
-    def of(cls, token: str, patterns: Sequence[str]) -> Cue:
+    def of(cls, token: str, patterns: Sequence[str], unless: str | None = None) -> Cue:
         gate = "|".join(_LEADING_ASSERTIONS.sub("", p) for p in patterns)
-        return cls(token, re.compile("|".join(patterns)), re.compile(gate))
+        return cls(
+            token,
+            re.compile("|".join(patterns)),
+            re.compile(gate),
+            re.compile(unless) if unless else None,
+        )
 
     def search(self, lower: str) -> bool:
-        return self.gate.search(lower) is not None and self.pattern.search(lower) is not None
+        if self.gate.search(lower) is None:
+            return False
+        if self.unless is not None:
+            lower = self.unless.sub(" ", lower)
+        return self.pattern.search(lower) is not None
+
+
+# What a reader points others at: a reference the link rules vouch for (the
+# model text writes it ``reflink``), or a page of the discussion or the
+# documentation. "Check out the docs" is how blog readers cite; "check out
+# this video", "check out my channel" is how YouTube spam promotes.
+_REFERENCE = (
+    r"(?:reflink|docs?|documentation|manual|thread|comments?|article|paper|issue|bug|post"
+    r"|discussion|wiki|faq|guide|tutorial|talk|changelog|release\s+notes|source|code|repo"
+    r"|study|report|spec|rfc|answer|settings|menu|page\s+\d+|section|chapter|appendix|footnote)"
+)
+_POINTING_AT_REFERENCE = (
+    r"\b(?:check\s+(?:\w+\s+)?out|take\s+a\s+look\s+at|go\s+to|see|visit|read|click)\s+"
+    r"(?:on\s+)?(?:(?:the|this|that|their|his|her|your|its|these|those|an?)\s+(?:[\w'-]+\s+){0,3}?)?"
+    + _REFERENCE
+    + r"s?\b"
+)
+# Subscribing to a feed or a newsletter is how readers follow a blog.
+_READER_SUBSCRIPTION = (
+    r"\bsub\w*\s+(?:to\s+)?(?:the|your|this|their|a|an|our)?\s*(?:\w+\s+){0,2}?"
+    r"(?:newsletter|feed|rss|atom|mailing\s+list|list|podcast|blog|magazine|digest|plan|tier)s?\b"
+)
 
 
 # Spam cues beyond self-promotion, each added to the model text as one token
@@ -72,8 +106,8 @@ class Cue(NamedTuple):
 # SELF_PROMOTION_RE: a third faster than re.IGNORECASE, and the same matches on
 # every text of the shared data.
 SPAM_CUES: tuple[Cue, ...] = tuple(
-    Cue.of(token, patterns)
-    for token, patterns in (
+    Cue.of(token, *spec)
+    for token, *spec in (
         # Engagement bait: "like this comment if...", "thumbs up if...".
         (
             "likebaittok",
@@ -106,7 +140,8 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\bshare\s+(?:this|it|my|our)\b",
                 r"\bshare\s+the\s+(?:video|song|link|channel|page|love)",
                 r"\bshare\s+(?:with|to)\s+(?:your|all|every)",
-                r"\bplease\s+share",
+                # Not "please share the slides": an ask to share something of the writer's.
+                r"\bplease\s+share(?!\s+(?:the|your|some|any|a|an|more|how|what|which|if|when)\b)",
                 r"\bspread\s+the\s+word",
                 r"\bshare\s+(?:\w+\s+)?on\s+(?:fb|facebook|twitter|g\+|google|instagram|tumblr)",
             ),
@@ -119,10 +154,14 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\btake\s+a\s+(?:look|listen)",
                 r"\blook\s+(?:it\s+|me\s+|us\s+)?up\b",
                 r"\bsearch\s+(?:for\s+)?[\"'\u201c]",
-                r"\bgo\s+to\b",
-                r"\bclick\b",
-                r"\bvisit\b",
+                # Sending readers to a site, not "go to the settings" or "click the icon".
+                r"\bgo\s+to\s+(?:my|our|https?|www|this\s+(?:site|link|website|page|channel)"
+                r"|the\s+(?:link|site|website|channel)|[a-z0-9-]+\.(?:com|net|org|info)\b)",
+                r"\bclick\s+(?:here|this|my|below|on\s+(?:my|this|here|the\s+link)|the\s+link)\b",
+                r"\bvisit\s+(?:my|our|us|this|here|now|today|https?|www"
+                r"|the\s+(?:link|site|website|page|channel|store|shop)|[a-z0-9-]+\.[a-z]{2,}\b)",
             ),
+            _POINTING_AT_REFERENCE,
         ),
         # Asking for subscriptions (not talk about a channel's subscriber count),
         # misspelt ("subscrible", "suscribe") or in other languages.
@@ -141,6 +180,7 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\babonn(?:ez|e[rz]?)\b",
                 r"\babonniert?\b",
             ),
+            _READER_SUBSCRIPTION,
         ),
         # Free stuff and prize draws. Not "dollars" or "earn": the model would then
         # file a new money-scam wave as spam by itself, before moderators have
@@ -151,7 +191,8 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 # "free gift cards", "for free", not "are you free now?".
                 r"\bfor\s+free\b",
                 r"\bfree\s+(?!(?:now|today|tonight|tomorrow|time|next|this|then|later|to|for|of"
-                r"|and|or|at|in|on|as|from|with|when|if|so|but)\b)[a-z$]",
+                r"|and|or|at|in|on|as|from|with|when|if|so|but|tier|plan|version|edition|trial"
+                r"|account|software|license|licence|speech|will|market|space|memory|disk)\b)[a-z$]",
                 r"\bgift\s*cards?\b",
                 r"\bbitcoins?\b",
                 r"\bpay\s*pal\b",

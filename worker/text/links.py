@@ -24,7 +24,8 @@ from worker.text.readable import clean_text
 # not a link. Any TLD counts after "http://" or "www.".
 BARE_TLDS = frozenset(
     """com net org info biz io ly gl gd tv ru uk de br xyz top site online club
-    tk ml ga cf gq pw ws su cc cn pl fr nl es ws vn ph ng ke za mx ar tr""".split()
+    tk ml ga cf gq pw ws su cc cn pl fr nl es ws vn ph ng ke za mx ar tr
+    co ca au eu pro shop store vip bet""".split()
 )
 # Spelled-out or spaced-out domains are only believed with these (unambiguous
 # in running text: "song . it" and "me dot in" stay prose).
@@ -35,9 +36,10 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
+# Brackets end a link: BBCode wraps one as "[url=https://...]anchor[/url]".
 URL_RE = re.compile(
-    r"(?:\b(?:https?|ftp)://[^\s<>\"']+"
-    r"|\bwww\d?\.[^\s<>\"']+"
+    r"(?:\b(?:https?|ftp)://[^\s<>\"'\[\]]+"
+    r"|\bwww\d?\.[^\s<>\"'\[\]]+"
     # A bare domain, not the end of an email address ("jane@example.org").
     rf"|(?<![@\w.-])\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_alternation(BARE_TLDS)})\b"
     r"(?:/[^\s<>\"']*)?)",
@@ -65,6 +67,24 @@ URL_SHORTENERS = frozenset(
 # Links to one video on a video platform: common in honest comments ("this part:
 # youtu.be/..."), unlike links to arbitrary sites. Channel pages are not videos.
 _VIDEO_LINK = {"youtu.be": None, "youtube.com": "watch", "m.youtube.com": "watch", "vimeo.com": ""}
+
+
+# Where people promote themselves, their wares or their causes: social profiles
+# and pages, streaming and music channels, crowdfunding and petitions, shops and
+# app stores, file lockers. A brief comment linking one of these is what
+# channel spam looks like (``worker.text.model_text``); a link to any other
+# page of a site nobody vouches for is what a reader citing a source looks like.
+PROMOTION_PLATFORMS = frozenset(
+    """facebook.com fb.com fb.me twitter.com x.com instagram.com tiktok.com snapchat.com
+    linkedin.com pinterest.com tumblr.com plus.google.com vk.com tsu.co
+    youtube.com youtu.be twitch.tv soundcloud.com reverbnation.com bandcamp.com
+    spotify.com audiomack.com datpiff.com mixcloud.com vimeo.com dailymotion.com
+    gofundme.com indiegogo.com kickstarter.com patreon.com ko-fi.com vakinha.com.br
+    change.org avaaz.org ipetitions.com
+    ebay.com ebay.co.uk amazon.com amazon.co.uk etsy.com aliexpress.com teespring.com
+    sunfrogshirts.com redbubble.com play.google.com apps.apple.com
+    mediafire.com 4shared.com dropbox.com mega.nz rapidgator.net binbox.io""".split()
+)
 
 
 # Hosts readers link to when they back up a point: reference works, code and Q&A
@@ -141,11 +161,13 @@ caches.declare("links.domains", domain_of.cache_clear)
 # reader's reference; the others are also honest topics (a casino's own site,
 # bitcoin.org), so a domain needs sales words around them to count against.
 NEVER_LINKED_TERMS = frozenset(
-    "viagra cialis levitra tramadol xanax porn xxx escort escorts".split()
+    """viagra cialis levitra tramadol xanax porn xxx escort escorts ambien adderall
+    oxycodone valium kamagra phentermine modafinil hydrocodone percocet clonazepam""".split()
 )
 SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
     """pharmacy pharma pills casino casinos poker slots betting gambling payday loan loans
-    crypto bitcoin forex replica replicas essay essays dissertation backlinks followers""".split()
+    crypto bitcoin forex replica replicas essay essays dissertation backlinks followers
+    gacor togel maxwin judi""".split()
 )
 SALES_TERMS = frozenset(
     """cheap cheapest best buy discount online free deal deals sale shop store cash
@@ -155,7 +177,8 @@ SALES_TERMS = frozenset(
 # Top-level domains that cost next to nothing and host much of the link spam;
 # only ever added to another reason, since honest sites live there too.
 CHEAP_SUFFIXES = frozenset(
-    "xyz top tk ml ga cf gq pw click loan win bid icu buzz cyou rest monster sbs".split()
+    """xyz top tk ml ga cf gq pw click loan win bid icu buzz cyou rest monster sbs
+    vip bet casino""".split()
 )
 # Terms long enough to be believed inside an unhyphenated name ("buycheapviagra").
 _JOINED_SPAM = re.compile(
@@ -234,6 +257,23 @@ class Link:
         return domain_matches(self.domain, URL_SHORTENERS)
 
     @property
+    def is_article(self) -> bool:
+        """A link to an article, a post, a document or an image, not to a profile or a shop."""
+        if self.is_shortener or _REFERRAL.search(self.url):
+            return False
+        return _is_article_path(urlsplit_path(self.url))
+
+    @property
+    def is_promotion(self) -> bool:
+        """A link that promotes: a shortener, a referral link, a site's home page,
+        or a profile, shop or fundraiser on a platform where people promote themselves."""
+        if self.is_shortener or _REFERRAL.search(self.url):
+            return True
+        if not urlsplit_path(self.url).strip("/"):
+            return True
+        return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
+
+    @property
     def is_video(self) -> bool:
         if self.domain not in _VIDEO_LINK:
             return False
@@ -245,9 +285,48 @@ class Link:
         )
 
 
+# A page a reader cites: an article or post named by its slug ("/why-we-left-kubernetes"),
+# a dated or filed path ("/2024/03/caching", "/comments/...", "/issues/12"), a
+# document or an image. Profiles, channels, shops and referral links
+# ("?ref=...", "/ref/...") are what promoters link instead.
+_SLUG_WORD = re.compile(r"[a-z]{2,}", re.IGNORECASE)
+_ARTICLE_SEGMENT = re.compile(
+    r"^(?:(?:19|20)\d\d|articles?|posts?|p|blog|news|comments|issues?|pull|wiki|questions"
+    r"|status|episodes?|docs?|papers?|abs|story|stories|threads?|t|item|stable|latest|current"
+    r"|postmortems?|reports?|guides?|tutorials?|releases?)$",
+    re.IGNORECASE,
+)
+_DATED = re.compile(r"^(?:19|20)\d\d-\d\d-")
+_DOCUMENT = re.compile(r"\.(?:html?|pdf|png|jpe?g|gif|webp|svg|txt|md)$", re.IGNORECASE)
+_REFERRAL = re.compile(
+    r"[?&#](?:ref|r|aff|affiliate|affid|partner|invite|friend|rb)\w*=|/(?:ref|aff)/", re.I
+)
+
+
+def _is_article_path(path: str) -> bool:
+    segments = [s for s in path.split("/") if s]
+    if not segments:
+        return False
+    if any(_ARTICLE_SEGMENT.match(s) for s in segments[:-1]) or _DOCUMENT.search(segments[-1]):
+        return True
+    return any(
+        (len(_SLUG_WORD.findall(s)) >= 3 and re.search(r"[-_]", s)) or _DATED.match(s)
+        for s in segments
+    )
+
+
 def domain_matches(domain: str, domains: Iterable[str]) -> bool:
     """True if ``domain`` is one of ``domains`` or a subdomain of one."""
     return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+def urlsplit_path(url: str) -> str:
+    """The path of a matched link ("" when it has none or does not parse)."""
+    candidate = url if "://" in url else "http://" + url
+    try:
+        return urlsplit(candidate).path
+    except ValueError:
+        return ""
 
 
 def parse_link(url: str) -> Link:

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 
 from worker.text.cues import SELF_PROMOTION_RE, SPAM_CUES
-from worker.text.links import Link, linked_text, vouched
+from worker.text.links import Link, LinkedText, linked_text, vouched
 
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _LONG_NUMBER = re.compile(r"\+?\d[\d\s().-]{6,}\d")
@@ -45,7 +45,7 @@ BRIEF_WORDS = 12
 def _link_tokens(link: Link) -> tuple[str, ...]:
     if link.is_video:
         return ("videolink",)
-    if vouched(link.site, ()):
+    if vouched(link.site, ()) or not link.is_promotion:
         return ()
     return ("brieflinktok", "shortlinktok") if link.is_shortener else ("brieflinktok",)
 
@@ -77,7 +77,7 @@ def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
     text = _MENTION.sub("@user", text)
     text = _LONG_NUMBER.sub(" longnum ", text)
     text = _RUN.sub(r"\1\1", text)
-    lower = linked.clean.lower()
+    lower = _cue_text(linked)
     if SELF_PROMOTION_RE.search(lower):
         text += " selfpromotok"
     text = _SPACE.sub(" ", text).strip().lower()
@@ -87,6 +87,23 @@ def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
             tokens += (t for t in _link_tokens(link) if t not in tokens)
     tokens += (cue.token for cue in SPAM_CUES if cue.search(lower))
     return text, tuple(tokens)
+
+
+def _cue_text(linked: LinkedText) -> str:
+    """The lower-cased text the cues read: links kept, but one the link rules vouch for
+    (reference, code, documentation, news) written ``reflink``, so "check out
+    <a Wikipedia link>" reads as citing, not promoting."""
+    if not linked.links or not any(vouched(link.site, ()) for link in linked.links):
+        return linked.clean.lower()
+    parts, end = [], 0
+    for (a, b), link in zip(linked.spans, linked.links, strict=True):
+        parts += [
+            linked.rebuilt[end:a],
+            " reflink " if vouched(link.site, ()) else linked.rebuilt[a:b],
+        ]
+        end = b
+    parts.append(linked.rebuilt[end:])
+    return "".join(parts).lower()
 
 
 def own_words(model_text_: str) -> int:

@@ -13,8 +13,9 @@ from service.comments.likes import like_counts, thread_likes
 from service.comments.render_token import issue_render_token
 from service.comments.schemas import (
     CommentCreated,
-    CommentEnvelope,
     CommentIn,
+    CommentStatusEnvelope,
+    CommentStatusOnly,
     CommentStatusQuery,
     Counts,
     CountsQuery,
@@ -80,37 +81,34 @@ def check_thread_url(url: str | None, origins: list[str], own_origin: str) -> No
     "/comments/<int:comment_id>",
     "GET",
     summary="A comment's status; with wait=S, block up to S seconds for the worker's decision. "
-    "An unpublished comment is shown only to its author (key=, or their reader token) and the "
-    "site's moderators; others get 404.",
+    "A published comment is shown in full to anyone; an unpublished one in full (its real "
+    "status, thread, parent, time) to its author (key=, or their reader token) and the site's "
+    'moderators, and to anyone else only as {"id", "status"} with status "pending" or "held" '
+    "(spam and rejected read held): no text, author, thread or reasons. 404: no such comment.",
     query=CommentStatusQuery,
-    responses={200: CommentEnvelope},
+    responses={200: CommentStatusEnvelope},
     errors=(404, 429),
 )
 def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
-    # Asked before any wait: nobody else may even time an unpublished comment's decision.
-    _visible_comment(rt, comment_id, query.key)
     wait = min(query.wait, rt.settings.web.max_wait_seconds)
     if wait > 0:
         give_back = rt.waiting.take(request.remote_addr or "", "status waits")
         try:
-            reading.wait_for_decision(rt, comment_id, wait)
+            # Asks for the row first: an id that does not exist is a 404 at once, no wait.
+            if reading.wait_for_decision(rt, comment_id, wait) is None:
+                raise ApiError("not_found", f"no comment {comment_id}")
         finally:
             give_back()
     with rt.session() as session:
-        comment = _visible_comment(rt, comment_id, query.key, session)
-        out = reading.comment_out(comment, comment.thread.key)
-    return CommentEnvelope(comment=out).model_dump(mode="json")
-
-
-def _visible_comment(rt, comment_id: int, key: str | None, session=None) -> Comment:
-    if session is None:
-        with rt.session() as own:
-            return _visible_comment(rt, comment_id, key, own)
-    comment = session.get(Comment, comment_id)
-    if comment is None or not reading.may_see_status(session, rt.settings.secret_key, comment, key):
-        raise ApiError("not_found", f"no comment {comment_id}")
-    return comment
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            raise ApiError("not_found", f"no comment {comment_id}")
+        if reading.may_see_status(session, rt.settings.secret_key, comment, query.key):
+            out = reading.comment_out(comment, comment.thread.key)
+        else:
+            out = CommentStatusOnly(id=comment.id, status=reading.public_status(comment.status))
+    return CommentStatusEnvelope(comment=out).model_dump(mode="json")
 
 
 @endpoint(

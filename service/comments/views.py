@@ -176,17 +176,22 @@ def counts(query: CountsQuery):
     rt = current_runtime()
     keys = list(dict.fromkeys(query.thread))
 
-    def count(missing: list[str]) -> dict[str, int]:
+    def count(missing: list[str]) -> dict[str, tuple[int, int]]:
         with rt.session() as session:
-            site = get_site(session, query.site)
-            return reading.published_counts(session, site.id, missing)
+            site_id = get_site(session, query.site).id
+            comments = reading.published_counts(session, site_id, missing)
+            likes = like_counts(session, site_id, missing)
+        return {k: (comments[k], likes[k]) for k in missing}
 
+    # A warm answer is one Redis round trip: counts and likes are cached together, and an
+    # unknown site is a 404 only on a miss (a cached site exists).
     result = cache.cached_counts(rt.redis, query.site, keys, count)
-    # Likes are read live (one indexed query): the cached counts hold comments only.
-    with rt.session() as session:
-        liked = like_counts(session, get_site(session, query.site).id, keys)
-    body = Counts(counts={k: result[k] for k in keys}, likes=liked).model_dump_json().encode()
-    return _public_json(rt, body, [cache.surrogate_key(query.site, k) for k in keys], query.site)
+    body = Counts(
+        counts={k: result[k][0] for k in keys}, likes={k: result[k][1] for k in keys}
+    ).model_dump_json()
+    return _public_json(
+        rt, body.encode(), [cache.surrogate_key(query.site, k) for k in keys], query.site
+    )
 
 
 def _public_json(

@@ -24,6 +24,19 @@ from service.text import hash_ip, render_markdown
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """What a submission computes from its text alone: done before the write lock, so
+    writers queue only for their reads, INSERT and commit."""
+
+    body_html: str
+    simhash: int
+
+
+def prepare(data: CommentIn) -> Prepared:
+    return Prepared(body_html=render_markdown(data.body), simhash=simhash(data.body))
+
+
+@dataclass(frozen=True)
 class Submitter:
     ip: str | None
     user_agent: str | None
@@ -72,9 +85,19 @@ def _parent(
 
 
 def submit_comment(
-    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+    rt: Runtime,
+    session: Session,
+    site: Site,
+    data: CommentIn,
+    who: Submitter,
+    prepared: Prepared | None = None,
+    *,
+    enqueue: bool = True,
 ) -> Comment:
-    """Store the comment as pending and flush; the caller commits, which enqueues its checks."""
+    """Store the comment as pending and flush; the caller commits, which enqueues its checks.
+
+    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed (the
+    web view does, after it let go of the write lock); the sweeper covers a lost enqueue."""
     policy = policy_of(site, strict=False)
     if who.identity is None:
         if policy.require_signin:
@@ -85,8 +108,10 @@ def submit_comment(
             )
 
     check_open(thread_of(session, site.id, data.thread), policy)
+    prepared = prepared or prepare(data)
     thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
     parent = _parent(session, thread, data.parent, policy.max_depth)
+    # Read (and spent) only once the comment passed every check above.
     client = data.client
     timing = read_render_token(
         rt.settings.secret_key,
@@ -111,8 +136,8 @@ def submit_comment(
         else None,
         author_url=str(author.url) if author and author.url and not who.identity else None,
         body_source=data.body,
-        body_html=render_markdown(data.body),
-        simhash=simhash(data.body),
+        body_html=prepared.body_html,
+        simhash=prepared.simhash,
         status=Status.PENDING,
         ip_hash=hash_ip(who.ip, rt.settings.secret_key),
         user_agent=(who.user_agent or "")[:512] or None,
@@ -122,5 +147,6 @@ def submit_comment(
     session.flush()
     # After the commit: a worker must never see a job for a row that is not
     # there yet, and the row must survive Redis being down.
-    after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
+    if enqueue:
+        after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
     return comment

@@ -24,7 +24,8 @@ from service.comments.schemas import (
     ThreadPage,
     ThreadQuery,
 )
-from service.comments.submit import Submitter, submit_comment
+from service.comments.submit import Submitter, prepare, submit_comment
+from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.metrics import metrics
 from service.models import Comment
@@ -53,9 +54,13 @@ def create_comment(body: CommentIn):
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         challenge.check(rt, session, site, body, identity)
+        prepared = prepare(body)
+        # Writers queue for the database (``Runtime.writing``) only for the rows and the
+        # commit; the job is enqueued once committed, after the lock is let go.
         with rt.writing():
-            comment = submit_comment(rt, session, site, body, who)
+            comment = submit_comment(rt, session, site, body, who, prepared, enqueue=False)
             session.commit()
+        enqueue_moderation(rt.queue, rt.settings, comment.id)
         metrics().submitted.inc()
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
@@ -93,7 +98,13 @@ def get_comment(comment_id: int, query: CommentStatusQuery):
     rt = current_runtime()
     wait = min(query.wait, rt.settings.web.max_wait_seconds)
     if wait > 0:
-        give_back = rt.waiting.take(request.remote_addr or "", "status waits")
+        # A status wait ends within PARLEY_MAX_WAIT and only while its comment is pending, so
+        # one client (a site's own backend, a load test behind one address) may hold as many
+        # as the process lends to waiting at all; the total cap still keeps half the threads
+        # for the API. Live streams keep their per-client cap.
+        give_back = rt.waiting.take(
+            request.remote_addr or "", "status waits", per_client=rt.waiting.total
+        )
         try:
             # Asks for the row first: an id that does not exist is a 404 at once, no wait.
             if reading.wait_for_decision(rt, comment_id, wait) is None:

@@ -64,12 +64,12 @@ def get_or_create_thread(
 
 
 def _parent(
-    session: Session, thread: Thread, parent_id: int | None, max_depth: int
+    session: Session, thread: Thread | None, parent_id: int | None, max_depth: int
 ) -> Comment | None:
     if parent_id is None:
         return None
     parent = session.get(Comment, parent_id)
-    if parent is None or parent.thread_id != thread.id:
+    if parent is None or thread is None or parent.thread_id != thread.id:
         raise ApiError(
             "validation_failed", "parent: no such comment in this thread", field="parent"
         )
@@ -84,20 +84,20 @@ def _parent(
     return parent
 
 
-def submit_comment(
-    rt: Runtime,
-    session: Session,
-    site: Site,
-    data: CommentIn,
-    who: Submitter,
-    prepared: Prepared | None = None,
-    *,
-    enqueue: bool = True,
-) -> Comment:
-    """Store the comment as pending and flush; the caller commits, which enqueues its checks.
+@dataclass(frozen=True)
+class Checked:
+    """A submission that passed every check: what storing it needs."""
 
-    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed (the
-    web view does, after it let go of the write lock); the sweeper covers a lost enqueue."""
+    thread: Thread | None  # None: its first comment creates it
+    parent: Comment | None
+    signals: dict
+
+
+def check_submission(
+    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+) -> Checked:
+    """Every check of a submission, reading only (and spending the render token last):
+    done before the write lock."""
     policy = policy_of(site, strict=False)
     if who.identity is None:
         if policy.require_signin:
@@ -106,10 +106,8 @@ def submit_comment(
             raise ApiError(
                 "validation_failed", "author: guests must give a name and an email", field="author"
             )
-
-    check_open(thread_of(session, site.id, data.thread), policy)
-    prepared = prepared or prepare(data)
-    thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
+    thread = thread_of(session, site.id, data.thread)
+    check_open(thread, policy)
     parent = _parent(session, thread, data.parent, policy.max_depth)
     # Read (and spent) only once the comment passed every check above.
     client = data.client
@@ -121,7 +119,28 @@ def submit_comment(
         rt.redis,
     )
     signals = {"honeypot": client.honeypot if client else "", **timing.signals()}
-    author = data.author
+    return Checked(thread=thread, parent=parent, signals=signals)
+
+
+def store_comment(
+    rt: Runtime,
+    session: Session,
+    site: Site,
+    data: CommentIn,
+    who: Submitter,
+    checked: Checked,
+    prepared: Prepared,
+    *,
+    enqueue: bool = True,
+) -> Comment:
+    """The writes of a checked submission: its thread if new, the pending row; flushes.
+
+    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed (the
+    web view does, after it let go of the write lock); the sweeper covers a lost enqueue."""
+    thread = checked.thread or get_or_create_thread(
+        session, site, data.thread, data.title, data.url
+    )
+    parent, author = checked.parent, data.author
     comment = Comment(
         thread_id=thread.id,
         site_id=site.id,
@@ -141,7 +160,7 @@ def submit_comment(
         status=Status.PENDING,
         ip_hash=hash_ip(who.ip, rt.settings.secret_key),
         user_agent=(who.user_agent or "")[:512] or None,
-        client=signals,
+        client=checked.signals,
     )
     session.add(comment)
     session.flush()
@@ -150,3 +169,13 @@ def submit_comment(
     if enqueue:
         after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
     return comment
+
+
+def submit_comment(
+    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+) -> Comment:
+    """Check and store the comment as pending and flush; the caller commits, which enqueues
+    its checks. (The web view runs the steps itself, to hold the write lock only for
+    ``store_comment`` and the commit.)"""
+    checked = check_submission(rt, session, site, data, who)
+    return store_comment(rt, session, site, data, who, checked, prepare(data))

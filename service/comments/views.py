@@ -24,7 +24,7 @@ from service.comments.schemas import (
     ThreadPage,
     ThreadQuery,
 )
-from service.comments.submit import Submitter, prepare, submit_comment
+from service.comments.submit import Submitter, check_submission, prepare, store_comment
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.metrics import metrics
@@ -54,11 +54,13 @@ def create_comment(body: CommentIn):
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         challenge.check(rt, session, site, body, identity)
+        # Checks, rendering and hashing first: writers queue for the database
+        # (``Runtime.writing``) only for their INSERTs and the commit; the job is enqueued
+        # once committed, after the lock is let go.
+        checked = check_submission(rt, session, site, body, who)
         prepared = prepare(body)
-        # Writers queue for the database (``Runtime.writing``) only for the rows and the
-        # commit; the job is enqueued once committed, after the lock is let go.
         with rt.writing():
-            comment = submit_comment(rt, session, site, body, who, prepared, enqueue=False)
+            comment = store_comment(rt, session, site, body, who, checked, prepared, enqueue=False)
             session.commit()
         enqueue_moderation(rt.queue, rt.settings, comment.id)
         metrics().submitted.inc()

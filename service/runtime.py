@@ -7,6 +7,7 @@ connects at import time.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 from collections.abc import Iterator
@@ -85,6 +86,7 @@ class Runtime:
     streams: Slots
     _pid: int = field(default_factory=os.getpid)
     _writing: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _writers: tuple[int, int] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -118,19 +120,44 @@ class Runtime:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Around a short write transaction on a hot path (a submitted comment).
+        """Around a short write transaction on a hot path (a submitted comment, a batch of
+        decisions).
 
         SQLite has one writer; threads that wait for it sleep in SQLite's busy handler,
         up to 100 ms a nap, so under load the unlucky ones wait seconds (a 3 s p99 at 32
-        connections). Queued on a lock in this process instead, each takes the database
-        as soon as the previous one commits; only the few processes contend in SQLite.
-        PostgreSQL writers do not need it.
+        connections). Queued instead, each takes the database as soon as the previous one
+        commits: on a lock in this process, then on an advisory lock file beside the
+        database (``flock``) that every web process and the worker share, so processes
+        hand the writer over at once too. Other writers (moderators, the CLI) still meet
+        SQLite's busy timeout. PostgreSQL writers do not need it.
         """
         if self.engine.dialect.name != "sqlite":
             yield
             return
         with self._writing:
-            yield
+            fd = self._writers_file()
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _writers_file(self) -> int | None:
+        """This process's descriptor of ``<database>.writers`` (opened after a fork anew: a
+        descriptor shared with the parent would share its lock)."""
+        if self._writers is not None and self._writers[0] == os.getpid():
+            return self._writers[1]
+        path = self.engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        try:
+            fd = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
+        self._writers = (os.getpid(), fd)
+        return fd
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -140,6 +167,9 @@ class Runtime:
     def close(self) -> None:
         self.engine.dispose()
         self.redis.close()
+        if self._writers is not None and self._writers[0] == os.getpid():
+            os.close(self._writers[1])
+        self._writers = None
 
 
 def current_runtime() -> Runtime:

@@ -12,8 +12,6 @@ import hashlib
 import re
 import unicodedata
 
-import numpy as np
-
 _WORD = re.compile(r"\w+")
 _BITS = 64
 
@@ -46,10 +44,15 @@ def simhash(text: str) -> int:
     grams = shingles(text)
     if not grams:
         return 0
-    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(grams), _BITS)
-    majority = bits.sum(axis=0) * 2 > len(grams)
-    value = int.from_bytes(np.packbits(majority).tobytes(), "big")
+    # Each shingle's 64-bit digest as a row of bits (most significant first); a bit of the
+    # result is set where most rows have it. Pure Python: the web process imports no numpy.
+    rows = [
+        format(int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()), "064b")
+        for g in grams
+    ]
+    columns = zip(*rows, strict=True)
+    bits = "".join("1" if column.count("1") * 2 > len(rows) else "0" for column in columns)
+    value = int(bits, 2)
     return value - (1 << _BITS) if value >= 1 << (_BITS - 1) else value
 
 

@@ -27,10 +27,11 @@ class Slots:
         self._held: Counter[str] = Counter()
         self._lock = threading.Lock()
 
-    def take(self, client: str, what: str) -> Callable[[], None]:
-        """Take one slot for ``client``; returns the function that gives it back (call it once)."""
+    def take(self, client: str, what: str, per_client: int | None = None) -> Callable[[], None]:
+        """Take one slot for ``client`` (at most ``per_client``, the cap's own by default);
+        returns the function that gives it back (call it once)."""
         with self._lock:
-            if self._held[client] >= self.per_client:
+            if self._held[client] >= (per_client or self.per_client):
                 raise ApiError(
                     "rate_limited",
                     f"too many open {what} from you; close some and try again",

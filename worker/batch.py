@@ -110,16 +110,22 @@ def decide_batch(rt, comment_ids: Sequence[int], timeout_seconds: float) -> Batc
                 continue
             planned.append((comment, results, decide(results, policy)))
 
-        won = apply_decisions(
-            session, [(c.id, c.thread.site_id, results, d) for c, results, d in planned]
-        )
-        for comment, _results, decision in planned:
-            if comment.id in won:
-                announce_after_commit(session, rt, comment.id, comment.thread_id, decision.status)
-                report.outcomes[comment.id] = decision.status
-            else:
-                report.outcomes[comment.id] = "decided by another run"
+        # The checks only read: end their read transaction, then queue with the web's
+        # submits for the writer (``Runtime.writing``) for the writes and the commit alone.
         session.commit()
+        with rt.writing():
+            won = apply_decisions(
+                session, [(c.id, c.thread.site_id, results, d) for c, results, d in planned]
+            )
+            for comment, _results, decision in planned:
+                if comment.id in won:
+                    announce_after_commit(
+                        session, rt, comment.id, comment.thread_id, decision.status
+                    )
+                    report.outcomes[comment.id] = decision.status
+                else:
+                    report.outcomes[comment.id] = "decided by another run"
+            session.commit()
     for comment, _results, decision in planned:
         if report.outcomes[comment.id] == decision.status:
             worker_metrics.decided(comment.created_at, decision.status, decision.reason)

@@ -93,7 +93,7 @@ def _page_keys(site_slug: str, thread_key: str) -> list[str]:
 
 
 def _count_keys(site_slug: str) -> list[str]:
-    return [f"parley:counts:{site_slug}", f"parley:counts-gen:{site_slug}"]
+    return [f"parley:tallies:{site_slug}", f"parley:counts-gen:{site_slug}"]
 
 
 def etag_of(body: bytes) -> str:
@@ -156,15 +156,21 @@ def cached_counts(
     conn: redis.Redis,
     site_slug: str,
     thread_keys: list[str],
-    count: Callable[[list[str]], dict[str, int]],
-) -> dict[str, int]:
-    """Each thread's published count: from the cache, the missing ones by ``count(keys)``."""
+    count: Callable[[list[str]], dict[str, tuple[int, int]]],
+) -> dict[str, tuple[int, int]]:
+    """Each thread's (published comments, likes): from the cache, the missing ones by
+    ``count(keys)``. Both change only with events that invalidate the thread (a decision,
+    a moderator's action, a like), so one entry holds both."""
     keys = _count_keys(site_slug)
     try:
         counts, generations = _script(conn, _GET_COUNTS)(keys=keys, args=thread_keys)
     except (redis.RedisError, OSError):
         return count(thread_keys)
-    result = {k: int(c) for k, c in zip(thread_keys, counts, strict=True) if c is not None}
+    result = {}
+    for key, value in zip(thread_keys, counts, strict=True):
+        comments, _, likes = _text(value).partition(" ") if value is not None else ("", "", "")
+        if comments.isdigit() and likes.isdigit():
+            result[key] = (int(comments), int(likes))
     missing = [k for k in thread_keys if k not in result]
     if not missing:
         return result
@@ -173,7 +179,8 @@ def cached_counts(
     seen = dict(zip(thread_keys, generations, strict=True))
     args: list = [TTL_SECONDS]
     for key in missing:
-        args += [key, _text(seen[key] if seen[key] is not None else "0"), fresh[key]]
+        generation = _text(seen[key] if seen[key] is not None else "0")
+        args += [key, generation, "{} {}".format(*fresh[key])]
     try:
         _script(conn, _PUT_COUNTS)(keys=keys, args=args)
     except (redis.RedisError, OSError):

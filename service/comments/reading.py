@@ -70,10 +70,19 @@ def thread_changed(session: Session, thread_id: int) -> None:
 
 
 # -- who may see an unpublished comment's status ----------------------------------------------
-# Its author and the site's moderators. A guest author has no account, so the answer to the
-# POST carries a per-comment key the widget keeps (an HMAC of the id under the secret key: no
-# row to store, and it survives the reader coming back days later); anyone else gets the same
-# 404 as for an id that does not exist, so the ids of held and spam comments reveal nothing.
+# Its author and the site's moderators see the comment as it is (its status, thread, parent,
+# time). A guest author has no account, so the answer to the POST carries a per-comment key the
+# widget keeps (an HMAC of the id under the secret key: no row to store, and it survives the
+# reader coming back days later). Anyone else learns only what the id's existence and the
+# published thread already tell: the id and whether it is still pending or not shown
+# (``public_status``: spam and rejected read "held"), never text, author, thread or reasons.
+# Strangers may long-poll that (a client that submitted without keeping the key, a load
+# harness); what the wait reveals is when a decision came, not which.
+
+
+def public_status(status: str) -> str:
+    """A non-published comment's status as a stranger sees it."""
+    return Status.PENDING.value if status == Status.PENDING else Status.HELD.value
 
 
 def comment_key(secret_key: str, comment_id: int) -> str:
@@ -179,8 +188,9 @@ def published_counts(session: Session, site_id: int, keys: list[str]) -> dict[st
     return counts
 
 
-def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> None:
-    """Block up to ``wait`` seconds until the comment is no longer pending.
+def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> str | None:
+    """Block up to ``wait`` seconds until the comment is no longer pending; its status then
+    (None: no such comment).
 
     Subscribes before reading so a decision between the read and the
     subscription is not missed; without Redis it polls the database.
@@ -189,19 +199,21 @@ def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> None:
     pubsub = subscribe(rt.redis, comment_channel(comment_id))
     try:
         while True:
-            if _status(rt, comment_id) != Status.PENDING:
-                return
+            status = _status(rt, comment_id)
+            if status != Status.PENDING:
+                return status
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return
+                return status
             if pubsub is not None:
                 try:
                     message = pubsub.get_message(timeout=min(remaining, 1.0))
                 except (redis.RedisError, OSError):
                     pubsub = None
                     continue
-                if message and json.loads(message["data"]).get("status") != Status.PENDING:
-                    return
+                announced = json.loads(message["data"]).get("status") if message else None
+                if announced and announced != Status.PENDING:
+                    return announced
             else:
                 time.sleep(min(remaining, 0.1))
     finally:

@@ -100,6 +100,22 @@ class CommentEnvelope(BaseModel):
     comment: CommentOut
 
 
+class CommentStatusOnly(BaseModel):
+    """What anyone may learn of a comment that is not published: that it exists and whether
+    it is still waiting for its decision. No text, author, thread or reasons; a comment
+    filed as spam or rejected reads "held" (not shown), so nobody but its author and the
+    moderators learns how it was judged."""
+
+    id: int
+    status: Literal["pending", "held"]
+
+
+class CommentStatusEnvelope(BaseModel):
+    # The full comment for the published one, its author (key, reader token) and the site's
+    # moderators; ``CommentStatusOnly`` for anyone else.
+    comment: CommentOut | CommentStatusOnly
+
+
 class CommentCreated(CommentEnvelope):
     # Shows the author (and only them) the comment's status while it is unpublished: send it
     # back as ?key= to GET /api/v1/comments/{id}.

@@ -24,6 +24,19 @@ from service.text import hash_ip, render_markdown
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """What a submission computes from its text alone: done before the write lock, so
+    writers queue only for their reads, INSERT and commit."""
+
+    body_html: str
+    simhash: int
+
+
+def prepare(data: CommentIn) -> Prepared:
+    return Prepared(body_html=render_markdown(data.body), simhash=simhash(data.body))
+
+
+@dataclass(frozen=True)
 class Submitter:
     ip: str | None
     user_agent: str | None
@@ -51,12 +64,12 @@ def get_or_create_thread(
 
 
 def _parent(
-    session: Session, thread: Thread, parent_id: int | None, max_depth: int
+    session: Session, thread: Thread | None, parent_id: int | None, max_depth: int
 ) -> Comment | None:
     if parent_id is None:
         return None
     parent = session.get(Comment, parent_id)
-    if parent is None or parent.thread_id != thread.id:
+    if parent is None or thread is None or parent.thread_id != thread.id:
         raise ApiError(
             "validation_failed", "parent: no such comment in this thread", field="parent"
         )
@@ -71,10 +84,20 @@ def _parent(
     return parent
 
 
-def submit_comment(
+@dataclass(frozen=True)
+class Checked:
+    """A submission that passed every check: what storing it needs."""
+
+    thread: Thread | None  # None: its first comment creates it
+    parent: Comment | None
+    signals: dict
+
+
+def check_submission(
     rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
-) -> Comment:
-    """Store the comment as pending and flush; the caller commits, which enqueues its checks."""
+) -> Checked:
+    """Every check of a submission, reading only (and spending the render token last):
+    done before the write lock."""
     policy = policy_of(site, strict=False)
     if who.identity is None:
         if policy.require_signin:
@@ -83,10 +106,10 @@ def submit_comment(
             raise ApiError(
                 "validation_failed", "author: guests must give a name and an email", field="author"
             )
-
-    check_open(thread_of(session, site.id, data.thread), policy)
-    thread = get_or_create_thread(session, site, data.thread, data.title, data.url)
+    thread = thread_of(session, site.id, data.thread)
+    check_open(thread, policy)
     parent = _parent(session, thread, data.parent, policy.max_depth)
+    # Read (and spent) only once the comment passed every check above.
     client = data.client
     timing = read_render_token(
         rt.settings.secret_key,
@@ -96,7 +119,28 @@ def submit_comment(
         rt.redis,
     )
     signals = {"honeypot": client.honeypot if client else "", **timing.signals()}
-    author = data.author
+    return Checked(thread=thread, parent=parent, signals=signals)
+
+
+def store_comment(
+    rt: Runtime,
+    session: Session,
+    site: Site,
+    data: CommentIn,
+    who: Submitter,
+    checked: Checked,
+    prepared: Prepared,
+    *,
+    enqueue: bool = True,
+) -> Comment:
+    """The writes of a checked submission: its thread if new, the pending row; flushes.
+
+    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed (the
+    web view does, after it let go of the write lock); the sweeper covers a lost enqueue."""
+    thread = checked.thread or get_or_create_thread(
+        session, site, data.thread, data.title, data.url
+    )
+    parent, author = checked.parent, data.author
     comment = Comment(
         thread_id=thread.id,
         site_id=site.id,
@@ -111,16 +155,27 @@ def submit_comment(
         else None,
         author_url=str(author.url) if author and author.url and not who.identity else None,
         body_source=data.body,
-        body_html=render_markdown(data.body),
-        simhash=simhash(data.body),
+        body_html=prepared.body_html,
+        simhash=prepared.simhash,
         status=Status.PENDING,
         ip_hash=hash_ip(who.ip, rt.settings.secret_key),
         user_agent=(who.user_agent or "")[:512] or None,
-        client=signals,
+        client=checked.signals,
     )
     session.add(comment)
     session.flush()
     # After the commit: a worker must never see a job for a row that is not
     # there yet, and the row must survive Redis being down.
-    after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
+    if enqueue:
+        after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
     return comment
+
+
+def submit_comment(
+    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+) -> Comment:
+    """Check and store the comment as pending and flush; the caller commits, which enqueues
+    its checks. (The web view runs the steps itself, to hold the write lock only for
+    ``store_comment`` and the commit.)"""
+    checked = check_submission(rt, session, site, data, who)
+    return store_comment(rt, session, site, data, who, checked, prepare(data))

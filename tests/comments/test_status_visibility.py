@@ -1,49 +1,91 @@
-"""An unpublished comment's status is its author's and the moderators' business (hardening,
-low): the POST answers with a key only the author holds; everyone else gets the 404 of an id
-that does not exist. Moderation routes ask who is calling before they look anything up."""
+"""An unpublished comment is its author's and the moderators' business (hardening, low): the
+POST answers with a key only the author holds, and only the key, the author's reader token or a
+moderator's token shows the comment as it is. Anyone else may still ask (and long-poll) whether
+an id is decided, as the peers' harness does, and learns only ``{"id", "status"}`` with status
+"pending" or "held": no text, author, thread or reasons, and spam or rejected read "held".
+Moderation routes ask who is calling before they look anything up."""
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
+
 from service.auth.readers import issue_reader_token
+from service.events import announce_decision
 from service.models import Comment, Identity, Site
+from tests.support.waiting import wait_until
 
 
 def _status(client, cid: int, **kwargs):
     return client.get(f"/api/v1/comments/{cid}", **kwargs)
 
 
-def test_a_pending_comment_is_shown_to_its_author_and_moderators_only(
+def _set_status(rt, cid: int, status: str) -> None:
+    with rt.session() as session:
+        session.get(Comment, cid).status = status
+        session.commit()
+
+
+def test_a_pending_comment_is_shown_in_full_to_its_author_and_moderators_only(
     client, post, moderator_token
 ):
     created = post().get_json()
     cid, key = created["comment"]["id"], created["key"]
 
-    assert _status(client, cid, query_string={"key": key}).get_json()["comment"]["status"] == (
-        "pending"
-    )
+    mine = _status(client, cid, query_string={"key": key}).get_json()["comment"]
+    assert mine["status"] == "pending" and mine["thread"] == created["comment"]["thread"]
     # A key with characters no key has (compare_digest refuses non-ASCII str) is a stranger too.
     hostile = ({"query_string": {"key": "é" * 32}}, {"query_string": {"key": "\u202e" + key}})
-    for stranger in ({}, {"query_string": {"key": "x" * 32}}, *hostile):
-        answer = _status(client, cid, **stranger)
-        assert answer.status_code == 404
-        assert answer.get_json() == _status(client, 999999).get_json() | {
-            "error": {"code": "not_found", "message": f"no comment {cid}"}
-        }
     other = post().get_json()["key"]
-    assert _status(client, cid, query_string={"key": other}).status_code == 404
+    strangers = ({}, {"query_string": {"key": "x" * 32}}, {"query_string": {"key": other}})
+    for stranger in (*strangers, *hostile, {"headers": {"Authorization": "Bearer pmt_nope"}}):
+        answer = _status(client, cid, **stranger)
+        assert answer.status_code == 200
+        assert answer.get_json() == {"comment": {"id": cid, "status": "pending"}}
     as_moderator = _status(client, cid, headers={"Authorization": f"Bearer {moderator_token}"})
     assert as_moderator.status_code == 200
     assert as_moderator.get_json()["comment"]["status"] == "pending"
-    assert _status(client, cid, headers={"Authorization": "Bearer pmt_nope"}).status_code == 404
+    assert as_moderator.get_json()["comment"]["thread"] == created["comment"]["thread"]
 
 
-def test_a_long_poll_without_the_key_does_not_wait(client, post):
-    import time
-
-    cid = post().get_json()["comment"]["id"]
+def test_an_id_that_does_not_exist_is_a_404_and_is_not_waited_for(client):
     started = time.monotonic()
-    assert _status(client, cid, query_string={"wait": 2}).status_code == 404
+    answer = _status(client, 999999, query_string={"wait": 2})
+    assert answer.status_code == 404
+    assert answer.get_json()["error"] == {"code": "not_found", "message": "no comment 999999"}
     assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("status", ["held", "spam", "rejected"])
+def test_strangers_see_a_judged_comment_only_as_held(client, post, rt, status):
+    created = post("Judged, with a secret body.").get_json()
+    cid, key = created["comment"]["id"], created["key"]
+    _set_status(rt, cid, status)
+
+    stranger = _status(client, cid).get_json()
+    assert stranger == {"comment": {"id": cid, "status": "held"}}
+    assert "secret body" not in _status(client, cid).get_data(as_text=True)
+    # The author still learns the real outcome.
+    assert _status(client, cid, query_string={"key": key}).get_json()["comment"]["status"] == status
+
+
+def test_a_stranger_may_long_poll_a_decision(client, post, rt):
+    cid = post().get_json()["comment"]["id"]
+    seen = {}
+
+    def wait_for_it():
+        seen["answer"] = _status(client, cid, query_string={"wait": 5}).get_json()
+
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()
+    assert wait_until(rt.redis.pubsub_channels, timeout=5)
+    assert "answer" not in seen  # still waiting: nobody decided yet
+    _set_status(rt, cid, "spam")
+    announce_decision(rt.redis, cid, 0, "spam")
+    waiter.join(10)
+    assert seen["answer"] == {"comment": {"id": cid, "status": "held"}}
 
 
 def test_published_comments_are_public_and_signed_in_authors_need_no_key(client, rt, site, post):
@@ -66,7 +108,9 @@ def test_published_comments_are_public_and_signed_in_authors_need_no_key(client,
     mine = _status(client, cid, headers={"Authorization": f"Bearer {token}"})
     assert mine.status_code == 200
     bobs = issue_reader_token(rt.settings.secret_key, bob, site.id)
-    assert _status(client, cid, headers={"Authorization": f"Bearer {bobs}"}).status_code == 404
+    assert _status(client, cid, headers={"Authorization": f"Bearer {bobs}"}).get_json() == {
+        "comment": {"id": cid, "status": "pending"}
+    }
 
     with rt.session() as session:
         session.get(Comment, cid).status = "published"
@@ -106,5 +150,5 @@ def test_moderation_routes_answer_401_before_looking_anything_up(client, post, s
 def test_a_key_with_non_ascii_characters_is_a_wrong_key_not_a_500(client, post):
     cid = post("Pending, keyed.").get_json()["comment"]["id"]
     answer = client.get(f"/api/v1/comments/{cid}?key=%C3%A9t%C3%A9")
-    assert answer.status_code == 404
-    assert answer.get_json()["error"]["code"] == "not_found"
+    assert answer.status_code == 200
+    assert answer.get_json() == {"comment": {"id": cid, "status": "pending"}}

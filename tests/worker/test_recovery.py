@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from datetime import UTC, timedelta
@@ -236,3 +237,31 @@ def test_the_worker_outlives_a_redis_restart(site, rt, settings, tmp_path):
     finally:
         own_rt.close()
         server.stop()
+
+
+def test_the_worker_runs_its_scheduler_in_a_thread_and_it_moves_retries(post, rt, settings):
+    """`parley worker` moves a job whose backoff is over back onto the queue with RQ's
+    scheduler run in a thread: no forked copy of the worker (and its models) beside it."""
+    cid = post("a retry waiting for its backoff").get_json()["comment"]["id"]
+    rt.queue.empty()
+    rt.queue.enqueue_in(
+        timedelta(seconds=2), "worker.jobs.moderate_comment", cid, job_id=moderation_job_id(cid)
+    )
+    env = {
+        "PARLEY_ENV": "test",
+        "PARLEY_SECRET_KEY": settings.secret_key,
+        "PARLEY_DATABASE_URL": settings.database_url,
+        "PARLEY_REDIS_URL": settings.redis_url,
+        "PARLEY_QUEUE": settings.jobs.queue,
+    }
+    with worker_process(env) as worker:
+        wait_until(lambda: status_of(rt, cid) != "pending", timeout=60)
+        pid = worker.process.pid
+        children = [
+            child
+            for task in os.listdir(f"/proc/{pid}/task")
+            for child in open(f"/proc/{pid}/task/{task}/children").read().split()
+        ]
+    assert status_of(rt, cid) == "published", worker.output
+    assert children == [], worker.output
+    assert worker.returncode in (0, -signal.SIGTERM), worker.output

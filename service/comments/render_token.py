@@ -47,6 +47,26 @@ def read_render_token(
     refusing or doubting every reader during an outage would be worse than one
     replay going unnoticed.
     """
+    return _read(secret_key, token, site_id, thread, conn, spend=True)
+
+
+def peek_render_token(
+    secret_key: str, token: str | None, site_id: int, thread: str, conn: redis.Redis | None
+) -> RenderTiming:
+    """What ``read_render_token`` would say, without spending the token (the challenge's
+    first look, service/comments/challenge.py, runs before the comment is stored)."""
+    return _read(secret_key, token, site_id, thread, conn, spend=False)
+
+
+def _read(
+    secret_key: str,
+    token: str | None,
+    site_id: int,
+    thread: str,
+    conn: redis.Redis | None,
+    *,
+    spend: bool,
+) -> RenderTiming:
     if not token:
         return RenderTiming("missing")
     try:
@@ -59,35 +79,11 @@ def read_render_token(
         return RenderTiming("other_thread")
     elapsed = max(0, int(time.time() * 1000) - int(data.get("t", 0)))
     if conn is not None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        key = _SPENT_PREFIX + hashlib.sha256(token.encode()).hexdigest()
         try:
-            first = conn.set(_SPENT_PREFIX + digest, 1, nx=True, ex=MAX_AGE_SECONDS)
+            fresh = conn.set(key, 1, nx=True, ex=MAX_AGE_SECONDS) if spend else not conn.exists(key)
         except redis.RedisError:
-            first = True
-        if not first:
+            fresh = True
+        if not fresh:
             return RenderTiming("reused")
     return RenderTiming("ok", elapsed)
-
-
-def peek_render_token(
-    secret_key: str, token: str | None, site_id: int, thread: str, conn: redis.Redis | None
-) -> RenderTiming:
-    """What ``read_render_token`` would say, without spending the token (the challenge's
-    first look, service/comments/challenge.py, runs before the comment is stored)."""
-    if not token:
-        return RenderTiming("missing")
-    try:
-        data = URLSafeTimedSerializer(secret_key, salt=_SALT).loads(token, max_age=MAX_AGE_SECONDS)
-    except BadSignature:
-        return RenderTiming("forged")
-    if not isinstance(data, dict) or data.get("s") != site_id:
-        return RenderTiming("forged")
-    if data.get("k") != thread:
-        return RenderTiming("other_thread")
-    if conn is not None:
-        try:
-            if conn.exists(_SPENT_PREFIX + hashlib.sha256(token.encode()).hexdigest()):
-                return RenderTiming("reused")
-        except redis.RedisError:
-            pass
-    return RenderTiming("ok", max(0, int(time.time() * 1000) - int(data.get("t", 0))))

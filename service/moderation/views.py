@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from service.access import (
     current_actor,
@@ -47,10 +47,11 @@ from service.moderation.schemas import (
     RoleResult,
 )
 from service.runtime import current_runtime
-from service.schemas import DB_INT_MAX, SiteQuery
+from service.schemas import SiteQuery
 from service.sites import get_site
+from service.sse import event_stream, open_stream
 from service.status import MODERATOR_ACTIONS
-from service.widget.hub import HUB_ENVIRON_KEY, StreamSpec
+from service.widget.hub import StreamSpec
 
 bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 
@@ -93,14 +94,7 @@ def events(query: ModerationEventsQuery):
         site = get_site(session, query.site)
         require_moderator(session, site.id)
         site_id = site.id
-    adopt = request.environ.get(HUB_ENVIRON_KEY)
-    slots = rt.streams if adopt is not None else rt.waiting
-    give_back = slots.take(request.remote_addr or "", "live streams")
-    after = query.after
-    last_event = request.headers.get("Last-Event-ID", "").strip()
-    # Any header is hostile: only a plain id the database could hold counts.
-    if last_event.isascii() and last_event.isdigit() and int(last_event) <= DB_INT_MAX:
-        after = max(after or 0, int(last_event))
+    adopt, give_back, after = open_stream(rt, query.after)
     config = rt.settings.widget
     if adopt is not None:
         # Held by the process's stream hub once the headers are out (service.widget.hub).
@@ -108,7 +102,7 @@ def events(query: ModerationEventsQuery):
             0, "", after, config.sse_lifetime, config.sse_heartbeat, give_back, site_id=site_id
         )
         adopt(rt, spec)
-        return _stream_response(iter(()))
+        return event_stream(iter(()), private=True)
     # A WSGI server that lends its socket (werkzeug's) lets the stream end as the page leaves.
     sock = request.environ.get("werkzeug.socket")
     stream = SiteStream(
@@ -119,15 +113,8 @@ def events(query: ModerationEventsQuery):
         config.sse_heartbeat,
         gone=hung_up(sock) if sock is not None else None,
     )
-    response = _stream_response(stream.events())
+    response = event_stream(stream.events(), private=True)
     response.call_on_close(give_back)
-    return response
-
-
-def _stream_response(chunks) -> Response:
-    response = Response(chunks, mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-cache, no-transform, private"
-    response.headers["X-Accel-Buffering"] = "no"
     return response
 
 

@@ -9,12 +9,12 @@ from service.api import endpoint
 from service.errors import ApiError
 from service.models import Thread
 from service.runtime import current_runtime
-from service.schemas import DB_INT_MAX
 from service.security_headers import csp_nonce, use_policy
 from service.sites import get_site
+from service.sse import event_stream, open_stream
 from service.widget import assets
 from service.widget.demo import demo_policy, render_demo
-from service.widget.hub import HUB_ENVIRON_KEY, StreamSpec
+from service.widget.hub import StreamSpec
 from service.widget.live import ThreadEventsQuery, ThreadStream
 
 bp = Blueprint("widget", __name__)
@@ -71,15 +71,8 @@ def thread_events(query: ThreadEventsQuery):
     if known is None:
         # No comment yet, so nothing can arrive soon: hold no thread, and let the
         # browser come back in a minute (EventSource reconnects after ``retry``).
-        return _event_stream(iter([f"retry: {QUIET_THREAD_RETRY_MS}\n\n"]))
-    adopt = request.environ.get(HUB_ENVIRON_KEY)
-    slots = rt.streams if adopt is not None else rt.waiting
-    give_back = slots.take(request.remote_addr or "", "live streams")
-    after = query.after
-    last_event = request.headers.get("Last-Event-ID", "").strip()
-    # Any header is hostile: only a plain id the database could hold counts.
-    if last_event.isascii() and last_event.isdigit() and int(last_event) <= DB_INT_MAX:
-        after = max(after or 0, int(last_event))
+        return event_stream(iter([f"retry: {QUIET_THREAD_RETRY_MS}\n\n"]))
+    adopt, give_back, after = open_stream(rt, query.after)
     config = rt.settings.widget
     if adopt is not None:
         # Served by the process's stream hub once this answer's headers are out: no thread
@@ -90,11 +83,11 @@ def thread_events(query: ThreadEventsQuery):
                 known, query.thread, after, config.sse_lifetime, config.sse_heartbeat, give_back
             ),
         )
-        return _event_stream(iter(()))
+        return event_stream(iter(()))
     stream = ThreadStream(
         rt, site_id, query.thread, after, config.sse_lifetime, config.sse_heartbeat
     )
-    response = _event_stream(stream.events())
+    response = event_stream(stream.events())
     # The WSGI server closes the response however the stream ends (done, client gone).
     response.call_on_close(give_back)
     return response
@@ -102,14 +95,6 @@ def thread_events(query: ThreadEventsQuery):
 
 # How long the browser waits before asking again about a thread with no comments.
 QUIET_THREAD_RETRY_MS = 60_000
-
-
-def _event_stream(events) -> Response:
-    response = Response(events, mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-cache, no-transform"
-    # nginx buffers proxied responses unless told not to; events must leave at once.
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
 
 
 @bp.get("/demo")

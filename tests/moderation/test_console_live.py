@@ -6,9 +6,7 @@ answered only to the site's moderators, and readers' streams never carry a held 
 from __future__ import annotations
 
 import re
-import select
 import socket
-import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -18,6 +16,7 @@ from service.models import Comment, Site
 from tests.moderation.helpers import post_from, status_of
 from tests.support.apps import OTHER, SITE_ORIGIN, ensure_sites
 from tests.support.waiting import wait_until
+from tests.support.web_process import read_until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -38,16 +37,7 @@ def _open(base: str, path: str, query: dict, headers: dict[str, str]) -> socket.
 def _read(sock: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
     """What arrives on ``sock`` until ``marker`` (kept per socket: a read may take in the
     next events too, so every call sees everything the stream has sent)."""
-    data = _received.setdefault(id(sock), b"")
-    deadline = time.monotonic() + timeout
-    while marker not in data and time.monotonic() < deadline:
-        ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            break
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
+    data = read_until(sock, marker, timeout, _received.get(id(sock), b""))
     _received[id(sock)] = data
     return data
 

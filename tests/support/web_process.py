@@ -4,9 +4,12 @@ worker class) on a free port of 127.0.0.1, in its own process group, stopped aft
 from __future__ import annotations
 
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,3 +47,18 @@ def gunicorn(env: Mapping[str, str], log: Path) -> Iterator[str]:
         finally:
             os.killpg(web.pid, signal.SIGTERM)
             web.wait(20)
+
+
+def read_until(sock: socket.socket, marker: bytes, timeout: float = 10, data: bytes = b"") -> bytes:
+    """``data`` and what arrives on ``sock`` after it, until ``marker`` is in it, the peer
+    hangs up, or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while marker not in data and time.monotonic() < deadline:
+        ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.stack import comment_id, new_thread
-from tests.widget.test_reader_features import api, moderator, post_as_guest
+from tests.widget.test_reader_features import close_thread, post_as_guest
 
 pytestmark = pytest.mark.browser
 
@@ -97,14 +97,7 @@ def test_every_reader_feature_on_the_demo_page(stack, page):
     expect(widget.locator(f"#parley-comment-{mine_id}")).to_have_count(0)
 
     # A moderator closes the thread: the form goes, the comments stay.
-    closed = api(
-        stack,
-        "POST",
-        "/api/v1/threads/close",
-        json={"site": "demo", "thread": thread},
-        headers=moderator(stack),
-    )
-    assert closed.status_code == 200, closed.text
+    close_thread(stack, thread)
     page.reload()
     expect(grace.locator(".body")).to_have_text("An earlier comment by someone else.")
     expect(widget.get_by_text("Comments are closed.")).to_be_visible()

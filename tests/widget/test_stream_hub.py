@@ -4,13 +4,9 @@ one Redis subscription carries every stream's news, and the per-client cap still
 
 from __future__ import annotations
 
-import os
-import select
-import signal
 import socket
-import subprocess
-import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
@@ -18,10 +14,11 @@ from urllib.parse import urlencode
 import redis as redis_lib
 import requests
 
+from tests.support import web_process
 from tests.support.apps import SITE_ORIGIN
-from tests.support.live_server import free_port
 from tests.support.signin import base_env
 from tests.support.waiting import wait_until
+from tests.support.web_process import read_until
 from tests.support.workers import drain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,29 +26,9 @@ THREAD = "/posts/hello"
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path):
-    port = free_port()
-    with log.open("w") as out:
-        web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-             "-c", "python:service.gunicorn_conf", "service.wsgi:app"],
-            cwd=ROOT, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-
-            def up() -> bool:
-                try:
-                    return requests.get(f"{base}/healthz", timeout=5).status_code == 200
-                except requests.RequestException:
-                    return False
-
-            assert wait_until(up, timeout=60), log.read_text()
-            yield port
-        finally:
-            os.killpg(web.pid, signal.SIGTERM)
-            web.wait(20)
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
+    with web_process.gunicorn(env, log) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 def open_stream(port: int, after: int | None = None) -> socket.socket:
@@ -64,20 +41,6 @@ def open_stream(port: int, after: int | None = None) -> socket.socket:
     )
     sock.sendall(head.encode())
     return sock
-
-
-def read_until(sock: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
-    data = b""
-    deadline = time.monotonic() + timeout
-    while marker not in data and time.monotonic() < deadline:
-        ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            break
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def test_hundreds_of_streams_on_two_threads_all_get_the_news(

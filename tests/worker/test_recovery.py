@@ -26,6 +26,17 @@ from worker import runtime as worker_runtime
 from worker.sweeper import sweep_forever, sweep_pending
 
 
+def worker_env(settings, redis_url: str | None = None) -> dict[str, str]:
+    """What a `parley worker` process of these settings is started with."""
+    return {
+        "PARLEY_ENV": "test",
+        "PARLEY_SECRET_KEY": settings.secret_key,
+        "PARLEY_DATABASE_URL": settings.database_url,
+        "PARLEY_REDIS_URL": redis_url or settings.redis_url,
+        "PARLEY_QUEUE": settings.jobs.queue,
+    }
+
+
 def status_of(rt, cid):
     with rt.session() as session:
         return session.get(Comment, cid).status
@@ -95,13 +106,7 @@ def test_redis_down_at_submit_then_processed_when_it_is_back(settings, site):
 def test_worker_subprocess_publishes(post, rt, settings, options):
     """The real `parley worker` (batches in one process; or RQ's forking or simple worker)."""
     ids = [post(f"comment {i} for the worker").get_json()["comment"]["id"] for i in range(3)]
-    env = {
-        "PARLEY_ENV": "test",
-        "PARLEY_SECRET_KEY": settings.secret_key,
-        "PARLEY_DATABASE_URL": settings.database_url,
-        "PARLEY_REDIS_URL": settings.redis_url,
-        "PARLEY_QUEUE": settings.jobs.queue,
-    }
+    env = worker_env(settings)
     # Stopped as `docker stop` does: SIGTERM to the worker's main process, which stops its
     # work-horse and scheduler itself (a warm shutdown); killed, and the test failed, after 30 s.
     with worker_process(env, options=options) as worker:
@@ -196,13 +201,7 @@ def test_the_worker_outlives_a_redis_restart(site, rt, settings, tmp_path):
     port = free_port()
     server = start_redis(tmp_path / "redis", port=port, persist=False)
     url = f"redis://127.0.0.1:{port}/0"
-    env = {
-        "PARLEY_ENV": "test",
-        "PARLEY_SECRET_KEY": settings.secret_key,
-        "PARLEY_DATABASE_URL": settings.database_url,
-        "PARLEY_REDIS_URL": url,
-        "PARLEY_QUEUE": settings.jobs.queue,
-    }
+    env = worker_env(settings, url)
     own = build_app(settings.overridden(redis_url=url))
     own_rt = own.extensions["parley"]
     try:
@@ -247,13 +246,7 @@ def test_the_worker_runs_its_scheduler_in_a_thread_and_it_moves_retries(post, rt
     rt.queue.enqueue_in(
         timedelta(seconds=2), "worker.jobs.moderate_comment", cid, job_id=moderation_job_id(cid)
     )
-    env = {
-        "PARLEY_ENV": "test",
-        "PARLEY_SECRET_KEY": settings.secret_key,
-        "PARLEY_DATABASE_URL": settings.database_url,
-        "PARLEY_REDIS_URL": settings.redis_url,
-        "PARLEY_QUEUE": settings.jobs.queue,
-    }
+    env = worker_env(settings)
     with worker_process(env) as worker:
         wait_until(lambda: status_of(rt, cid) != "pending", timeout=60)
         pid = worker.process.pid

@@ -44,7 +44,7 @@ _INSULT_NOUNS = (
     # in the profanity list, but they only ever name a person
     "moron dumbass jackass asshole prick dipshit retard "
     "twit creep pervert freak lunatic snowflake sheep sheeple bigot psycho cow pig "
-    "weasel muppet fraud traitor"
+    "weasel muppet fraud traitor manchild"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -69,6 +69,11 @@ _IDENTITY_GROUPS = frozenset(
         "indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
     ).split()
+)
+# Dehumanizing plurals that, alone in a clause, can only be said of people
+# (not "Rats!", "Animals.": those are also exclamations and things).
+_CALLED_OUT = frozenset(
+    fold(w) for w in "vermin subhumans parasites cockroaches savages leeches maggots".split()
 )
 _REMOVAL = frozenset(
     "deported expelled exterminated gassed eradicated purged sterilized sterilised".split()
@@ -219,9 +224,41 @@ caches.declare("texts.own_words", _own_words.cache_clear)
 own_words_of = _own_words  # what the toxicity model reads for a target, too
 
 
+_VOWELS = "aeiou"
+
+
 @lru_cache(maxsize=8192)
 def _folded_word(word: str) -> str:
+    if "*" in word:
+        # A masked vowel: "st*pid", "f*cking", "id**t" are the word they hide.
+        known = lexicon().forms
+        for vowel in _VOWELS:
+            unmasked = fold(word.replace("*", vowel))
+            if unmasked in known:
+                return unmasked
     return fold(word)
+
+
+# Letters spelled out one by one ("m o r o n", "i d i o t") are one word.
+_SPELLED_OUT = re.compile(r"(?<![^\W_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W_])")
+
+
+def _joined(text: str) -> str:
+    if _SPELLED_OUT.search(text) is None:
+        return text
+
+    def join(m: re.Match) -> str:
+        # Only when the letters spell a known term; "what a m o r o n": the
+        # article stays a word of its own.
+        letters = m.group(0).split()
+        known = lexicon().forms
+        for drop in (0, 1):
+            word = "".join(letters[drop:])
+            if fold(word) in known:
+                return " ".join([*letters[:drop], word])
+        return m.group(0)
+
+    return _SPELLED_OUT.sub(join, text)
 
 
 caches.declare("vocabulary.folded_words", _folded_word.cache_clear)
@@ -266,6 +303,13 @@ _DENIALS = _NEGATIONS | {"nobody", "noone", "none"}
 _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
 _FILLERS = frozenset("really clearly obviously just must all seriously truly still always".split())
+
+
+def _filler(word: str) -> bool:
+    # Any adverb in -ly stands where "really" does: "you are honestly the dumbest".
+    return word in _FILLERS or (len(word) > 5 and word.endswith("ly"))
+
+
 # A subject's place or role before its verb: "the guy in the video is".
 _SKIPPED = frozenset("even like such".split())
 _ANIMALS = frozenset("shep cow pig weasei".split())  # folded: "sheep", "weasel"
@@ -339,7 +383,18 @@ def _head(
             continue
         if found:
             if word not in _PHRASE_ENDS:
-                return None
+                # "a stupid little man (with a keyboard)": insulting adjectives
+                # before a word for a person are said of the person.
+                person_at = next(
+                    (j for j in range(k, min(k + 3, len(words))) if words[j] in _A_PERSON), None
+                )
+                if nouns or person_at is None:
+                    return None
+                after = words[person_at + 1 : person_at + 2]
+                if after and after[0] not in _PHRASE_ENDS:
+                    return None
+                found.append(words[person_at])
+                person = True
             break
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
             if word in _PHRASE_ENDS or word in _NEGATIONS or other == modifiers:
@@ -373,7 +428,12 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
 def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | None:
     """A clause that only calls someone a name: "Get a life, loser.", ", you absolute
     moron", "Typical brainwashed sheep". Never with an article: "Me, an idiot" is not."""
-    if not words or len(words) > 4 or not lex.is_person(folded[-1]):
+    if not words or len(words) > 4:
+        return None
+    if not lex.is_person(folded[-1]) and not (
+        # "…, everyone knows it, parasites.": a dehumanizing plural called out
+        folded[-1] in _CALLED_OUT and all(w in _INTENSIFIERS for w in words[:-1])
+    ):
         return None
     if any(w in _ARTICLES or w in _FIRST_PERSON for w in words):
         return None
@@ -452,12 +512,12 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             (j for j in range(i + 1, min(i + reach, len(words))) if words[j] in _COPULAS), None
         )
         if verb is not None and not relative and not placed:
-            if any(w not in _FILLERS and w not in _PEOPLE for w in words[i + 1 : verb]):
+            if any(not _filler(w) and w not in _PEOPLE for w in words[i + 1 : verb]):
                 verb = None
         if verb is not None:
             rest = verb + 1
             while rest < len(words) and (
-                words[rest] in _NEGATIONS or words[rest] in _FILLERS or words[rest] in _SKIPPED
+                words[rest] in _NEGATIONS or _filler(words[rest]) or words[rest] in _SKIPPED
             ):
                 rest += 1
             negated = any(w in _NEGATIONS for w in words[i + 1 : rest]) or any(
@@ -498,6 +558,41 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
     return found
 
 
+# Names that mean nothing but a person held in contempt: wherever the writer
+# uses one of their own words, it is said of someone ("another hit piece from
+# the resident halfwit", "@sam the moron strikes again"). Not the words that
+# also name a thing or a role ("a quick hack", "fraud", "the clown at the
+# party", "April fools", "the losers' bracket", "scope creep").
+_CONTEMPT = frozenset(
+    fold(w)
+    for w in (
+        "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
+        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild"
+    ).split()
+)
+
+
+_SENTENCES = re.compile(r"[.!?\n]+")
+
+
+def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
+    """A name of contempt in a clause that is not about the writer, not negated."""
+    found: list[Attack] = []
+    for sentence in _SENTENCES.split(own):
+        words = [w.lower() for w in _WORD.findall(sentence)]
+        if any(w in _FIRST_PERSON or w in ("my", "our") for w in words):
+            continue  # "my idiot brain", "Me, an idiot: …": the writer's own
+        for k, word in enumerate(words):
+            folded = _folded_word(word)
+            if folded not in _CONTEMPT and folded.removesuffix("s") not in _CONTEMPT:
+                continue
+            if any(w in _DENIALS for w in words[max(0, k - 4) : k]):
+                found.append(Attack(word, "someone", negated=True))
+            elif folded in lex.nouns or folded.removesuffix("s") in lex.nouns:
+                found.append(Attack(word, "someone"))
+    return found
+
+
 def _target(word: str) -> str:
     return word.lower() if word.lower() in _PEOPLE else word
 
@@ -512,7 +607,7 @@ def _expanded(text: str) -> str:
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
-    own = _expanded(_own_words(facts.body or facts.text or ""))
+    own = _expanded(_joined(_own_words(facts.body or facts.text or "")))
     lex = _site_lexicon(ctx)
     # Every attack holds a demeaning term or a curse at "you": most comments
     # have neither, and are done with one look at each word.
@@ -531,6 +626,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         cursed = _AT_YOU.search(clause.lower())
         if cursed:
             attacks.append(Attack(cursed.group(0), "you"))
+    if not attacks:
+        attacks += _named_anywhere(own, lex)
     if scorn:
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
     meant = [a for a in attacks if not a.negated]
@@ -684,6 +781,18 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            # Menace without a word of harm: the idioms that say "you will be hurt".
+            "warns someone of harm",
+            "watch your back",
+            _phrase(
+                "watch your back|you will regret|you ll regret|you re going to regret"
+                "|make you regret|what s coming to you|what is coming to you"
+                "|meet you in a dark alley|catch you in a dark alley|your days are numbered"
+                "|we know who you are|we know where you work|i know where you work"
+                "|sleep with one eye open"
+            ),
+        ),
+        (
             "urges others to hurt someone",
             "someone should hurt him",
             _phrase(
@@ -707,7 +816,7 @@ def _threat_words() -> re.Pattern:
     words = (
         f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
         "|address|find|kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs|hits|burns"
-        "|miss|beaten|punched|put|world|meet"
+        "|miss|beaten|punched|put|world|meet|watch|regret|coming|alley|numbered|know|eye"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

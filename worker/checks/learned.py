@@ -35,7 +35,12 @@ from typing import Any
 import numpy as np
 
 from service import caches
-from worker.checks.abuse import own_words_of, personal_attack, reports_name_calling
+from worker.checks.abuse import (
+    _IDENTITY_GROUPS,
+    own_words_of,
+    personal_attack,
+    reports_name_calling,
+)
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import linked_text, vouched
@@ -365,6 +370,25 @@ _AIMED_AT = re.compile(
     r"|moderators?|" + _SLURS + r"|women|woman|girls?|men|boys?|kids?|dudes?)(?!\w)",
     re.IGNORECASE,
 )
+# People a blog or news comment talks about by role or by group: aimed at, if
+# the writer's own words (quotes left out) score as abuse.
+_ROLES = re.compile(
+    r"(?<![\w@])(?:writers?|journalists?|reporters?|editors?|columnists?|commenters?|posters?"
+    r"|mayors?|senators?|presidents?|politicians?|ministers?|governors?|ceos?|bosses|hosts?"
+    r"|leaders?|officials?|person|guy|man"
+    # groups of people, by identity or by belief
+    r"|" + "|".join(sorted(_IDENTITY_GROUPS)) + r"|liberals?|libs|lefties|leftists?"
+    r"|conservatives?|republicans?|democrats?|progressives?|socialists?|communists?|fascists?"
+    r"|tories|boomers?|millennials?|zoomers?|vegans?)(?!\w)",
+    re.IGNORECASE,
+)
+# Someone named as what they are: "Pelosi is a…", "Dave was such…" (a capitalised
+# word that is no pronoun or pointer; "Windows is a…" counts too, so the model's
+# score, not the name, decides).
+_NAMED = re.compile(
+    r"(?<![\w@])(?!(?:This|That|It|There|Here|What|Which|Who|The|And|But|So)\b)"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:is|was)\s+(?:a|an|such|so|the|just|really|clearly)\b"
+)
 _SLUR = re.compile(r"(?<!\w)(?:" + _SLURS + r")(?!\w)", re.IGNORECASE)
 # Sexually explicit words: crude, aimed at someone or not, so a person decides.
 _EXPLICIT = re.compile(
@@ -400,6 +424,15 @@ def aimed_at_someone(body: str) -> bool:
     return _AIMED_AT.search(own) is not None or _EXPLICIT.search(own) is not None
 
 
+def named_in_own_words(body: str) -> str | None:
+    """The comment's own words if they name someone by role, group or name but
+    address no one ("This writer is a liar", "Pelosi is a…"); else None."""
+    own = own_words_of(body)
+    if _ROLES.search(own) is None and _NAMED.search(own) is None:
+        return None
+    return own
+
+
 # Abuse only ever holds a comment for a person (decision.py); the training data
 # is known to over-flag African-American English, so never auto-reject.
 # Abuse is aimed at someone: a comment that addresses or names no person
@@ -412,7 +445,14 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     hold = ctx.policy.thresholds_for("toxicity_model").hold
     if finding.score <= hold - UNAIMED_BAND:
         return finding
-    if not aimed_at_someone(facts.body or facts.text or ""):
+    body = facts.body or facts.text or ""
+    if not aimed_at_someone(body):
+        named = named_in_own_words(body)
+        model = get_model("toxicity", model_dir_of(ctx))
+        if named is not None and (
+            named == body or model.score(model.probability(model_text(named))) >= hold
+        ):
+            return finding
         return Finding(
             unaimed_score(finding.score, hold),
             finding.reason + "; aimed at no one, so not held on its own",

@@ -86,24 +86,18 @@ def test_the_devset_has_every_failure_class():
     assert {r["label"] for r in ROWS} == {"abusive", "civil"}
 
 
-# What the dev set still misses, left as failure classes (docs/checks.md): an
-# adjective said of a group that is no identity ("leftists are mentally ill")
-# and veiled threats with no word of harm.
-KNOWN_MISSES = {
-    "Leftists are mentally ill.",
-    "You'll regret this, I promise you.",
-    "I hope you get what's coming to you.",
-    "Democrats are brain-dead zombies.",
-}
 # Held, but by the learned model rather than the rules (an insult or threat in
-# words the rules do not read).
+# words the rules do not read; a group of people by belief said to be something).
 HELD_BY_THE_MODEL = {
     "You're so stupid it hurts.",
     "Women belong in the kitchen, not in tech.",
     "I'll break your legs if you post that again.",
     "Fat people like you disgust me.",
     "I swear I will beat the crap out of you.",
+    "Leftists are mentally ill.",
+    "Democrats are brain-dead zombies.",
 }
+KNOWN_MISSES: set[str] = set()
 ABUSIVE = [r for r in rows("abusive") if r["text"] not in KNOWN_MISSES | HELD_BY_THE_MODEL]
 
 
@@ -317,3 +311,108 @@ def test_the_model_still_holds_abuse_that_names_an_identity():
     # Taking the identity words out must leave it abuse: slurs and insults stay.
     _, decision = pipeline("Gays are disgusting perverts.")
     assert decision.status == Status.HELD
+
+
+# --- classes found by the blind batches (devset/abuse_blind2.csv, abuse_blind3.csv) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what a m o r o n this guy is",
+        "You're a st*pid little man with a keyboard.",
+        "you are an id**t",
+    ],
+)
+def test_insults_spelled_out_or_masked_are_read(text):
+    assert max(r.score for r in abuse_results(text)) >= HOLD
+
+
+def test_insulting_adjectives_before_a_word_for_a_person():
+    assert personal_attack(facts("You are an ignorant old man."), ctx()).score >= HOLD
+    # a thing after the adjective is no person
+    assert personal_attack(facts("You are a stupid little program."), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another hit piece from the resident halfwit of this paper.",
+        "And the dimwits in charge wonder why nobody reads this.",
+    ],
+)
+def test_a_name_of_contempt_is_said_of_someone_wherever_it_stands(text):
+    result = personal_attack(facts(text), ctx())
+    assert result.score >= HOLD and "aimed at 'someone'" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Me, an idiot: deploys on a Friday.",
+        "My idiot brain forgot the backup.",
+        "Nobody here is a moron, we just disagree.",
+        "A quick hack fixed it, and April fools came early.",
+    ],
+)
+def test_a_name_of_contempt_for_oneself_negated_or_a_thing_is_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should watch your back, we know who you are.",
+        "You'll regret this, I promise you.",
+        "I hope you get what's coming to you.",
+        "I'd love to meet you in a dark alley and see how tough you are then.",
+    ],
+)
+def test_veiled_threats_without_a_word_of_harm(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Watch your step on that trail, the rocks are slippery.",
+        "I got lost in a dark alley in Rome.",
+        "Apple will make you pay for the adapter.",
+    ],
+)
+def test_warnings_and_places_are_not_veiled_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+def test_a_dehumanizing_plural_called_out_alone():
+    text = "Jews control the media, everyone knows it, parasites."
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert personal_attack(facts("Rats! I missed the bus."), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This writer is a shameless propagandist and a liar.",
+        "Liberals are mentally ill, plain and simple.",
+    ],
+)
+def test_the_model_holds_abuse_of_people_named_by_role_or_group(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.HELD
+    assert decision.reason.startswith("toxicity_model"), decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the abuse is quoted: the writer's own words name the senator, not abuse him
+        "The senator was heckled with chants of 'traitor' and 'liar' outside the hall.",
+        # a group that does something is not a group said to be something
+        "Feminists have pushed for these pay transparency laws for decades.",
+        "Even some honest liberals are upset about the ruling.",
+    ],
+)
+def test_naming_a_role_or_group_is_not_enough_for_the_model(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.PUBLISHED, decision.reason

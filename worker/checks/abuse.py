@@ -27,6 +27,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import product
 from pathlib import Path
 
 from service import caches
@@ -229,11 +230,12 @@ _VOWELS = "aeiou"
 
 @lru_cache(maxsize=8192)
 def _folded_word(word: str) -> str:
-    if "*" in word:
-        # A masked vowel: "st*pid", "f*cking", "id**t" are the word they hide.
+    if 0 < word.count("*") <= 2:
+        # Masked vowels: "st*pid", "f*cking", "id**t" are the word they hide.
         known = lexicon().forms
-        for vowel in _VOWELS:
-            unmasked = fold(word.replace("*", vowel))
+        parts = word.split("*")
+        for vowels in product(_VOWELS, repeat=len(parts) - 1):
+            unmasked = fold("".join(p + v for p, v in zip(parts, (*vowels, ""), strict=True)))
             if unmasked in known:
                 return unmasked
     return fold(word)
@@ -303,11 +305,6 @@ _DENIALS = _NEGATIONS | {"nobody", "noone", "none"}
 _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
 _FILLERS = frozenset("really clearly obviously just must all seriously truly still always".split())
-
-
-def _filler(word: str) -> bool:
-    # Any adverb in -ly stands where "really" does: "you are honestly the dumbest".
-    return word in _FILLERS or (len(word) > 5 and word.endswith("ly"))
 
 
 # A subject's place or role before its verb: "the guy in the video is".
@@ -512,12 +509,12 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             (j for j in range(i + 1, min(i + reach, len(words))) if words[j] in _COPULAS), None
         )
         if verb is not None and not relative and not placed:
-            if any(not _filler(w) and w not in _PEOPLE for w in words[i + 1 : verb]):
+            if any(w not in _FILLERS and w not in _PEOPLE for w in words[i + 1 : verb]):
                 verb = None
         if verb is not None:
             rest = verb + 1
             while rest < len(words) and (
-                words[rest] in _NEGATIONS or _filler(words[rest]) or words[rest] in _SKIPPED
+                words[rest] in _NEGATIONS or words[rest] in _FILLERS or words[rest] in _SKIPPED
             ):
                 rest += 1
             negated = any(w in _NEGATIONS for w in words[i + 1 : rest]) or any(
@@ -635,6 +632,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         first = meant[0]
         # Two insults, or one with profanity at the reader, is no slip.
         score = 0.9 if len(meant) > 1 or " " in first.words else 0.8
+        if first.target == "someone":
+            # A name of contempt with no one named: surely meant, less surely an attack.
+            score = 0.6
         more = f" (+{len(meant) - 1} more)" if len(meant) > 1 else ""
         return score, f"personal attack: '{first.words}' aimed at '{first.target}'{more}"
     if attacks:

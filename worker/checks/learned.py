@@ -375,13 +375,30 @@ _AIMED_AT = re.compile(
 _ROLES = re.compile(
     r"(?<![\w@])(?:writers?|journalists?|reporters?|editors?|columnists?|commenters?|posters?"
     r"|mayors?|senators?|presidents?|politicians?|ministers?|governors?|ceos?|bosses|hosts?"
-    r"|leaders?|officials?|person|guy|man"
-    # groups of people, by identity or by belief
-    r"|" + "|".join(sorted(_IDENTITY_GROUPS)) + r"|liberals?|libs|lefties|leftists?"
-    r"|conservatives?|republicans?|democrats?|progressives?|socialists?|communists?|fascists?"
-    r"|tories|boomers?|millennials?|zoomers?|vegans?)(?!\w)",
+    r"|leaders?|officials?)(?!\w)",
     re.IGNORECASE,
 )
+# Groups of people, by identity or by belief, said to be something.
+_GROUP_IS = re.compile(
+    r"(?<![\w@])(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    + r"|liberals|libs|lefties|leftists|conservatives|republicans|democrats|progressives"
+    r"|socialists|communists|fascists|tories|boomers|millennials|zoomers|vegans)"
+    r"\s+(?:\w+\s+){0,2}(?:are|were)(?!\w)",
+    re.IGNORECASE,
+)
+# Some of a group is not the group: "even some honest liberals are upset".
+_SOME_OF = frozenset("some the these those many most few several two three".split())
+
+
+def _whole_group_is(own: str) -> bool:
+    for m in _GROUP_IS.finditer(own):
+        before = own[: m.start()].lower().split()[-2:]
+        if not _SOME_OF.intersection(before):
+            return True
+    return False
+
+
 # Someone named as what they are: "Pelosi is a…", "Dave was such…" (a capitalised
 # word that is no pronoun or pointer; "Windows is a…" counts too, so the model's
 # score, not the name, decides).
@@ -428,7 +445,7 @@ def named_in_own_words(body: str) -> str | None:
     """The comment's own words if they name someone by role, group or name but
     address no one ("This writer is a liar", "Pelosi is a…"); else None."""
     own = own_words_of(body)
-    if _ROLES.search(own) is None and _NAMED.search(own) is None:
+    if _ROLES.search(own) is None and _NAMED.search(own) is None and not _whole_group_is(own):
         return None
     return own
 

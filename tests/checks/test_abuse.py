@@ -322,6 +322,7 @@ def test_the_model_still_holds_abuse_that_names_an_identity():
         "what a m o r o n this guy is",
         "You're a st*pid little man with a keyboard.",
         "you are an id**t",
+        "shut up you i.d.i.o.t",
     ],
 )
 def test_insults_spelled_out_or_masked_are_read(text):

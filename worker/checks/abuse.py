@@ -241,8 +241,11 @@ def _folded_word(word: str) -> str:
     return fold(word)
 
 
-# Letters spelled out one by one ("m o r o n", "i d i o t") are one word.
-_SPELLED_OUT = re.compile(r"(?<![^\W_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W_])")
+# Letters spelled out one by one ("m o r o n", "i.d.i.o.t", "m-o-r-o-n") are one word.
+_SPELLED_OUT = re.compile(
+    r"(?<![^\W_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W_])"
+    r"|(?<![^\W_])(?:[^\W\d_][.\-·]){2,}[^\W\d_](?![^\W_])"
+)
 
 
 def _joined(text: str) -> str:
@@ -252,7 +255,7 @@ def _joined(text: str) -> str:
     def join(m: re.Match) -> str:
         # Only when the letters spell a known term; "what a m o r o n": the
         # article stays a word of its own.
-        letters = m.group(0).split()
+        letters = re.split(r"[ .\-·]", m.group(0))
         known = lexicon().forms
         for drop in (0, 1):
             word = "".join(letters[drop:])

@@ -206,9 +206,11 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
 # --- an ask with a link ---------------------------------------------------------------
 
 # Asks that want something of readers — a vote, a subscription, a share, likes,
-# money, a follow, a plea for attention (``worker.text.cues``): next to a link to
+# a follow, a plea for attention (``worker.text.cues``): next to a link to
 # a site the rules do not vouch for, the link is where to give it.
-STRONG_ASKS = frozenset("votetok pleatok subtok sharetok likeasktok contacttok moneytok".split())
+# Not the free-offer cue (``moneytok``): "bitcoin", "PayPal", "prize" name a topic
+# as often as an offer ("bitcoin.org explains the protocol well").
+STRONG_ASKS = frozenset("votetok pleatok subtok sharetok likeasktok contacttok".split())
 # "Check out …" and the writer's own work are also how readers cite ("check out
 # the caniuse table", "I wrote about this on my blog"): they count only next to
 # a link that promotes (a profile, shop, fundraiser, home page or referral link).
@@ -220,7 +222,6 @@ _ASK_NAMES = {
     "sharetok": "asks to share",
     "likeasktok": "asks for likes",
     "contacttok": "asks to be followed or contacted",
-    "moneytok": "offers money or free things",
     "checkouttok": "sends readers elsewhere",
     "mytok": "promotes the writer's own work",
 }

@@ -32,7 +32,7 @@ import numpy as np
 
 from service.policy import Policy
 from worker.checks.learned import DEFAULT_MODEL_DIR, artifact_path, points_nowhere
-from worker.evaluate import METRIC_KEYS, judge_texts, score_texts
+from worker.evaluate import METRIC_KEYS, as_arrays, judge_texts
 from worker.train import (
     SPAM_RECIPE,
     Dataset,
@@ -128,9 +128,18 @@ def describe(recipe: Recipe) -> str:
 
 
 def judge_video(
-    data: Dataset, sms: Dataset | None, video: str, recipe: Recipe | None = None
+    data: Dataset,
+    sms: Dataset | None,
+    video: str,
+    recipe: Recipe | None = None,
+    explain: int = 0,
+    log=click.echo,
 ) -> dict:
-    """Train on the other videos (as ``parley train spam``), judge ``video`` with every check."""
+    """Train on the other videos (as ``parley train spam``), judge ``video`` with every check.
+
+    ``explain``: log up to that many missed spam and blocked ham comments of
+    ``video`` with the check that came nearest (or decided) and its reason.
+    """
     groups = np.array(data.groups)
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = Path(tmp)
@@ -139,8 +148,26 @@ def judge_video(
         # The other learned check runs too, as in the worker.
         shutil.copy(artifact_path("toxicity", DEFAULT_MODEL_DIR), model_dir)
         test = data.subset(groups == video)
-        scores, flagged = score_texts(test.texts, "spam", SimpleNamespace(model_dir=model_dir))
+        verdicts = judge_texts(test.texts, "spam", SimpleNamespace(model_dir=model_dir))
+        scores, flagged = as_arrays(verdicts)
+        if explain:
+            log_misses(video, test, verdicts, explain, log)
         return binary_metrics(test.labels, scores, flagged)
+
+
+def log_misses(video: str, test: Dataset, verdicts, limit: int, log) -> None:
+    """The held-out video's missed spam and blocked ham, highest score first."""
+    for label, flagged, what in ((1, False, "missed spam"), (0, True, "blocked ham")):
+        rows = [
+            (v, t)
+            for v, t, y in zip(verdicts, test.texts, test.labels, strict=True)
+            if y == label and v.flagged == flagged
+        ]
+        rows.sort(key=lambda r: -r[0].score)
+        log(f"{video}: {len(rows)} {what}")
+        for v, t in rows[:limit]:
+            text = " ".join(t.split())[:160]
+            log(f"  {v.score:.2f} {v.check}: {v.reason[:80]} | {text}")
 
 
 def with_mean(folds: dict[str, dict]) -> dict[str, dict]:
@@ -150,14 +177,30 @@ def with_mean(folds: dict[str, dict]) -> dict[str, dict]:
     return folds
 
 
-def leave_one_video_out(data_dir: Path) -> dict[str, dict]:
+def leave_one_video_out(
+    data_dir: Path, only: tuple[str, ...] = (), explain: int = 0
+) -> dict[str, dict]:
     data = load_youtube(data_dir)
     sms = load_sms(data_dir) if SPAM_RECIPE.extra_weight > 0 else None
-    return with_mean({v: judge_video(data, sms, v) for v in sorted(set(data.groups))})
+    return with_mean(
+        {
+            v: judge_video(data, sms, v, explain=explain)
+            for v in sorted(set(data.groups))
+            if wanted(v, only)
+        }
+    )
+
+
+def wanted(video: str, only: tuple[str, ...]) -> bool:
+    return not only or any(o.lower() in video.lower() for o in only)
 
 
 def nested(
-    data_dir: Path, log=click.echo, only: tuple[str, ...] = (), ships: bool = True
+    data_dir: Path,
+    log=click.echo,
+    only: tuple[str, ...] = (),
+    ships: bool = True,
+    explain: int = 0,
 ) -> tuple[dict[str, dict], dict[str, str]]:
     """``only``: the held-out videos to run (all if empty); ``ships``: also choose on all four."""
     data, sms = load_youtube(data_dir), load_sms(data_dir)
@@ -167,12 +210,12 @@ def nested(
     may_hold = model_may_hold(data)
     videos = sorted(set(data.groups))
     folds, chosen = {}, {}
-    for video in [v for v in videos if not only or any(o.lower() in v.lower() for o in only)]:
+    for video in [v for v in videos if wanted(v, only)]:
         others = [v for v in videos if v != video]
         recipe = choose(inner_figures(prepared, rules, others, grid, may_hold))
         chosen[video] = describe(recipe)
         log(f"{video}: chose {chosen[video]} on the other three videos")
-        folds[video] = judge_video(data, sms, video, recipe)
+        folds[video] = judge_video(data, sms, video, recipe, explain, log)
     if ships:
         chosen["all four (ships)"] = describe(
             choose(inner_figures(prepared, rules, videos, grid, may_hold))
@@ -192,8 +235,14 @@ def nested(
 @click.option(
     "--only",
     multiple=True,
-    help="With --nested: run only these held-out videos (part of a name, e.g. Psy); "
+    help="Run only these held-out videos (part of a name, e.g. Psy); "
     "several processes can share the work.",
+)
+@click.option(
+    "--explain",
+    default=0,
+    show_default=True,
+    help="Print up to N missed spam and blocked ham comments of each held-out video.",
 )
 @click.option(
     "--ships/--no-ships",
@@ -201,14 +250,19 @@ def nested(
     help="With --nested: also make the choice on all four videos (what ships).",
 )
 def main(
-    data_dir: Path, as_json: bool, is_nested: bool, only: tuple[str, ...], ships: bool
+    data_dir: Path,
+    as_json: bool,
+    is_nested: bool,
+    only: tuple[str, ...],
+    ships: bool,
+    explain: int,
 ) -> None:
     if is_nested:
-        folds, chosen = nested(data_dir, only=only, ships=ships)
+        folds, chosen = nested(data_dir, only=only, ships=ships, explain=explain)
         for what, recipe in chosen.items():
             click.echo(f"{what:>20}: {recipe}")
     else:
-        folds = leave_one_video_out(data_dir)
+        folds = leave_one_video_out(data_dir, only, explain)
     for video, m in folds.items():
         click.echo(f"{video:>20}: " + "  ".join(f"{k}={m[k]}" for k in METRIC_KEYS))
     if as_json:

@@ -70,7 +70,7 @@ SPAM_RECIPE = Recipe(
     FeatureSpec(n_features=2**18, word_ngrams=(1, 2), char_ngrams=(3, 5), spam_cues=True),
     C=1.0,
     extra_weight=0.05,
-    hold_max_fpr=0.0075,
+    hold_max_fpr=0.01,
 )
 TOXICITY_RECIPE = Recipe(
     FeatureSpec(n_features=2**18, word_ngrams=(1, 2), char_ngrams=(3, 5)), C=3.0

@@ -67,7 +67,8 @@ THRESHOLDS = (
 )
 CHECKS = (
     "link_reputation", "url_shortener", "link_count", "obfuscated_link", "self_promotion",
-    "praise_link", "keyword_stuffing", "contact_channel", "duplicate", "flood", "blocklist",
+    "praise_link", "ask_link", "keyword_stuffing", "contact_channel", "duplicate", "flood",
+    "blocklist",
     "personal_attack", "threat", "toxicity_model", "spam_model", "moderator_labels",
     "moderator_domains", "akismet", "perspective", "moderation_api", "honeypot",
     "submit_speed", "shouting", "length", "banned_author",

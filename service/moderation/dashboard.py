@@ -66,7 +66,8 @@ GROUPS = ("", "thread", "reason", "author")
 # The checks a moderator can filter the queue by (what deciding chips name).
 REASON_FILTERS = (
     "link_reputation", "url_shortener", "link_count", "obfuscated_link", "self_promotion",
-    "praise_link", "keyword_stuffing", "contact_channel", "duplicate", "flood", "blocklist",
+    "praise_link", "ask_link", "keyword_stuffing", "contact_channel", "duplicate", "flood",
+    "blocklist",
     "personal_attack", "threat", "toxicity_model", "spam_model", "moderator_labels",
     "moderator_domains", "akismet", "perspective", "moderation_api", "banned_author",
     "honeypot", "submit_speed", "shouting", "length", "checks_failed",

@@ -268,3 +268,83 @@ def test_a_keyword_list_repeating_one_word_is_stuffing(judge, text):
 def test_a_list_of_different_things_is_not_stuffing(judge):
     _, results = judge("We tried python, rust, go, java, kotlin and c# for the rewrite.")
     assert results["keyword_stuffing"].score < HOLD
+
+
+# --- asks of readers, YouTube style (worker.text.cues, ask_link) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please vote for my daughter's band in the finals, voting closes Friday: "
+        "http://battle-of-bands-example.com/finals/vote/4411",
+        "Our dog needs surgery and we can't afford it, please donate if you can "
+        "https://www.gofundme.com/f/help-our-dog-walk-again",
+        "I sell handmade phone cases for 5 dollars, please share! https://www.ebay.com/usr/caseshop22",
+        "Hey everyone, I just started making beats, check out my new track "
+        "https://soundcloud.com/djkev22",
+        "Help me reach 500 subscribers before new year, it would mean a lot "
+        "https://www.twitch.tv/kev_plays",
+    ],
+)
+def test_an_ask_of_readers_with_a_link_is_held(judge, text):
+    """Votes, donations, shares, subscribers: a link next to an ask is where to give it."""
+    decision, results = judge(text, off=("spam_model",))
+    assert results["ask_link"].score >= HOLD, results["ask_link"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A reader's own post, even its home page, with something to say: no ask.
+        "I wrote about this on my blog: https://janedoe.dev/ - once the cache is warm the p99 "
+        "drops by half, which matches your numbers.",
+        # The writer's own post, cited.
+        "My write-up on my blog has the full benchmark, if anyone wants the numbers: "
+        "https://janedoe.dev/posts/warm-caches",
+    ],
+)
+def test_a_reader_citing_a_page_is_not_an_ask(judge, text):
+    decision, results = judge(text)
+    assert results["ask_link"].score < HOLD, results["ask_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please vote for the upstream issue so it gets fixed: "
+        "https://github.com/psf/requests/issues/6432",
+        "Go to https://caniuse.com/css-has to see which browsers support :has() today.",
+    ],
+)
+def test_an_ask_next_to_a_cited_page_is_not_ask_link(judge, text):
+    """A vouched link (code, reference, docs) or a page that does not promote is a
+    reader's. (The spam model alone still holds both, as it did before ask_link:
+    "please vote", "go to" — two of the dev set's known misses.)"""
+    _, results = judge(text)
+    assert results["ask_link"].score == 0.0, results["ask_link"].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("If I get 100 subscribers I will do a face reveal", "pleatok"),
+        ("please become my first subscriber, thank you", "pleatok"),
+        ("VOTE SHELDON PLEASE GUYS, give it 5 stars", "votetok"),
+        ("I #voteforkaty at the awards", "votetok"),
+    ],
+)
+def test_asks_for_subscribers_and_votes_are_cues(text, token):
+    tokens = model_text(text, spam_cues=True).split()
+    assert token in tokens and "asktok" in tokens
+    assert not points_nowhere(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["my favorite song", "My favourite video of theirs", "my fave songs"]
+)
+def test_a_fans_favourite_is_not_the_writers_own_work(text):
+    tokens = model_text(text, spam_cues=True).split()
+    assert "mytok" not in tokens and "asktok" not in tokens

@@ -32,6 +32,7 @@ DECLARED = [
     ("link_reputation", "spam", "1"),
     ("keyword_stuffing", "spam", "2"),
     ("praise_link", "spam", "2"),
+    ("ask_link", "spam", "1"),
     ("sales_pitch", "spam", "1"),
     ("anchor_text", "spam", "1"),
     ("contact_channel", "spam", "2"),

@@ -44,7 +44,12 @@ from worker.checks.abuse import (
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import linked_text, vouched
-from worker.text.model_text import model_text, model_text_parts, own_words, with_cues
+from worker.text.model_text import (
+    cached_model_text_parts,
+    model_text,
+    own_words,
+    with_cues,
+)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 # Fewer words of its own than this, besides links, and a comment is "links only".
@@ -231,12 +236,10 @@ def model_dir_of(ctx: CheckContext) -> Path | None:
     return Path(value) if value else None
 
 
-# Cached per process: the spam model and moderator_labels read the same text
-# and features, and the toxicity model the same text without the spam cues, so
-# a comment is normalised, cut into n-grams and hashed once for all three.
-@lru_cache(maxsize=64)
-def _model_text_parts(body: str) -> tuple[str, tuple[str, ...]]:
-    return model_text_parts(body)
+# Cached per process (``cached_model_text_parts``): the spam model,
+# moderator_labels and ask_link read the same text and tokens, and the toxicity
+# model the same text without the spam cues.
+_model_text_parts = cached_model_text_parts
 
 
 def _model_text(body: str, spam_cues: bool) -> str:

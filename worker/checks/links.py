@@ -29,6 +29,7 @@ from functools import lru_cache
 from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.text_rules import vouched_hosts
+from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
     NEVER_LINKED_TERMS,
     SALES_TERMS,
@@ -40,6 +41,7 @@ from worker.text.links import (
     standing,
     vouched,
 )
+from worker.text.model_text import cached_model_text_parts
 
 
 def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
@@ -199,6 +201,56 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
     # what the form offers everyone, so it only holds.
     score = 0.75 if where == "linked" else 0.6
     return score, f"generic praise ({praise}) with {where} {domain.registrable}"
+
+
+# --- an ask with a link ---------------------------------------------------------------
+
+# Asks that want something of readers — a vote, a subscription, a share, likes,
+# a follow, a plea for attention (``worker.text.cues``): next to a link to
+# a site the rules do not vouch for, the link is where to give it.
+# Not the free-offer cue (``moneytok``): "bitcoin", "PayPal", "prize" name a topic
+# as often as an offer ("bitcoin.org explains the protocol well").
+STRONG_ASKS = frozenset("votetok pleatok subtok sharetok likeasktok contacttok".split())
+# "Check out …" and the writer's own work are also how readers cite ("check out
+# the caniuse table", "I wrote about this on my blog"): they count only next to
+# a link that promotes (a profile, shop, fundraiser, home page or referral link).
+WEAK_ASKS = frozenset("checkouttok mytok".split())
+_ASK_NAMES = {
+    "votetok": "asks for votes or donations",
+    "pleatok": "pleads for attention",
+    "subtok": "asks to subscribe",
+    "sharetok": "asks to share",
+    "likeasktok": "asks for likes",
+    "contacttok": "asks to be followed or contacted",
+    "checkouttok": "sends readers elsewhere",
+    "mytok": "promotes the writer's own work",
+}
+
+
+@check("ask_link", kind="spam", version="1")
+def ask_link(facts: CommentFacts, ctx: CheckContext):
+    """An ask of readers (vote, subscribe, share, like, donate, follow...) with a link
+    to a site the rules do not vouch for: a campaign, not a reader citing a source."""
+    body = facts.body or facts.text
+    hosts = vouched_hosts(facts, ctx)
+    links = [
+        link
+        for link in linked_text(body).links
+        if not link.is_video and not vouched(link.site, hosts)
+    ]
+    if not links:
+        return 0.0, "no link to an unvouched site"
+    _text, tokens = cached_model_text_parts(body)
+    asks = [t for t in tokens if t in STRONG_ASKS]
+    promoting = [link for link in links if link.is_promotion]
+    if promoting:
+        asks += [t for t in tokens if t in WEAK_ASKS]
+        if SELF_PROMOTION_RE.search(linked_text(body).clean.lower()):
+            asks.append("mytok")
+    if not asks:
+        return 0.0, "asks nothing of readers"
+    link = (promoting or links)[0]
+    return 0.6, f"{_ASK_NAMES[asks[0]]}, with a link to {link.site.registrable}"
 
 
 # --- a sales pitch ------------------------------------------------------------------------

@@ -216,6 +216,10 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\b(?:please|plz|pls)\s+donate\b",
                 r"\bdonat(?:e|ions?)\s+(?:to\s+)?(?:me|us|my|our)\b",
                 r"\bsign\s+(?:the|this|my|our)\s+petition\b",
+                # "VOTE SHELDON PLEASE", "vote for Sones please", "#votekatyperry".
+                r"\bvote\s+(?:for\s+)?[\w#]+\s+(?:please|plz|pls)\b",
+                r"#vote\w+",
+                r"\b(?:please|plz|pls)\s+(?:\w+\s+)?(?:vote|donate)\b",
             ),
         ),
         # Pleading for attention: "sorry for the spam", "take a moment to...",
@@ -237,6 +241,13 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\bhelp\s+(?:me|us)\s+(?:to\s+)?(?:get|getting|reach|hit|grow)\s+(?:to\s+)?"
                 r"(?:\d|my|our|more|some)",
                 r"\bsupport\s+(?:me|us)\b",
+                # Subscriber goals: "if I get 100 subscribers I will...", "my first
+                # subscriber", "I'd appreciate it if I got some subs" (not a count alone).
+                r"\bif\s+(?:i|we)\s+(?:can\s+)?(?:get|gets|got|reach|hit|make\s+it\s+to)\s+"
+                r"(?:to\s+)?\d[\d,.]*k?\s+(?:subs|subscribers|likes|followers|views)\b",
+                r"\bmy\s+first\s+(?:\d+\s+)?(?:subs|subscribers?|followers?)\b",
+                r"\b(?:get|got|getting|gain|need|want)\s+(?:some|more|a\s+few|a\s+lot\s+of|\d+)\s+"
+                r"(?:more\s+)?(?:subs|subscribers|followers)\b",
             ),
         ),
         # Contact or follow the writer elsewhere: "follow me", "add me", "hit me up".
@@ -253,7 +264,9 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
         (
             "mytok",
             (
-                r"\bmy\s+(?:\w+\s+)?(?:channel|chanel|videos?|songs?|music|page|raps?|covers?|band"
+                # Not "my favourite song": a fan's, not the writer's own.
+                r"\bmy\s+(?!fav|best\b|all[\s-]time\b|most\b|top\b)(?:\w+\s+)?"
+                r"(?:channel|chanel|videos?|songs?|music|page|raps?|covers?|band"
                 r"|mixtape|album|beats?)\b",
                 r"\bi\s+(?:make|made|rap|sing|produce|upload)\b",
                 r"\bi'?m\s+(?:just\s+|only\s+)?(?:a|an)\s+(?:\w+\s+)?(?:rapper|singer|artist|producer"

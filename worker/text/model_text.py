@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from worker.text.cues import SELF_PROMOTION_RE, SPAM_CUES
 from worker.text.links import Link, LinkedText, linked_text, vouched
@@ -86,7 +87,21 @@ def model_text_parts(raw: str) -> tuple[str, tuple[str, ...]]:
         for link in linked.links:
             tokens += (t for t in _link_tokens(link) if t not in tokens)
     tokens += (cue.token for cue in SPAM_CUES if cue.search(lower))
+    if "selfpromotok" in text or _ASKS.intersection(tokens):
+        tokens.append("asktok")
     return text, tuple(tokens)
+
+
+# Every ask of readers pooled into one more token (``asktok``): an unseen video's
+# spam asks in its own way (votes on one, subscriber goals on another), and the
+# pooled token carries what the other videos taught about asking at all.
+_ASKS = frozenset("likeasktok sharetok subtok votetok pleatok contacttok".split())
+
+
+# Cached per process: the spam model, moderator_labels and the ask_link rule read
+# the same text and tokens, and the toxicity model the same text without them,
+# so a comment is normalised once for all.
+cached_model_text_parts = lru_cache(maxsize=64)(model_text_parts)
 
 
 def _cue_text(linked: LinkedText) -> str:

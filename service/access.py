@@ -572,8 +572,22 @@ def require_owner(session: Session, site_id: int) -> Actor:
 def require_owner_of(session: Session, model: type, row_id: int, noun: str) -> tuple[Any, Actor]:
     """A site's ban, role, token or webhook, with the owner changing it: 401 first (a stranger
     learns nothing about which ids exist), then 404, then 403."""
+    row = _site_row(session, model, row_id, noun)
+    return row, require_owner(session, row.site_id)
+
+
+def require_moderator_of(
+    session: Session, model: type, row_id: int, noun: str
+) -> tuple[Any, Actor]:
+    """A site's comment (or other row), with a moderator acting on it: 401, 404, 403 in the
+    same order as ``require_owner_of``."""
+    row = _site_row(session, model, row_id, noun)
+    return row, require_moderator(session, row.site_id)
+
+
+def _site_row(session: Session, model: type, row_id: int, noun: str) -> Any:
     current_actor(session)
     row = session.get(model, row_id)
     if row is None:
         raise ApiError("not_found", f"no {noun} {row_id}")
-    return row, require_owner(session, row.site_id)
+    return row

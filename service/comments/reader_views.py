@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from service.access import current_actor, require_moderator
+from service.access import current_actor, require_moderator, require_moderator_of
 from service.api import endpoint
 from service.comments import challenge, edits, likes, pins, reports, votes
 from service.comments.closing import set_closed, thread_of
@@ -163,9 +163,7 @@ def report(comment_id: int, body: ReportIn):
 def pin(comment_id: int, body: PinIn):
     rt = current_runtime()
     with rt.session() as session:
-        current_actor(session)
-        comment = _comment(session, comment_id)
-        actor = require_moderator(session, comment.site_id)
+        comment, actor = require_moderator_of(session, Comment, comment_id, "comment")
         changed = pins.set_pinned(session, comment, body.pinned, actor.label)
         session.commit()
     return PinOut(id=comment_id, pinned=body.pinned, changed=changed).model_dump()
@@ -183,9 +181,7 @@ def pin(comment_id: int, body: PinIn):
 def dismiss_reports(comment_id: int):
     rt = current_runtime()
     with rt.session() as session:
-        current_actor(session)
-        comment = _comment(session, comment_id)
-        actor = require_moderator(session, comment.site_id)
+        comment, actor = require_moderator_of(session, Comment, comment_id, "comment")
         count = reports.dismiss_reports(session, comment, actor.label)
         session.commit()
     return DismissOut(id=comment_id, dismissed=count).model_dump()
@@ -203,9 +199,7 @@ def dismiss_reports(comment_id: int):
 def edit_history(comment_id: int):
     rt = current_runtime()
     with rt.session() as session:
-        current_actor(session)
-        comment = _comment(session, comment_id)
-        require_moderator(session, comment.site_id)
+        comment, _actor = require_moderator_of(session, Comment, comment_id, "comment")
         items = [
             EditOutItem(
                 body_source=e.body_source,

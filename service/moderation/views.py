@@ -10,6 +10,7 @@ from service.access import (
     member_email,
     remove_member,
     require_moderator,
+    require_moderator_of,
     require_owner,
     require_owner_of,
     set_role,
@@ -154,12 +155,8 @@ def act(comment_id: int, action: str):
 
 
 def _comment_for_moderator(session, comment_id: int):
-    current_actor(session)  # 401 before the lookup: no probing which ids exist
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        raise ApiError("not_found", f"no comment {comment_id}")
-    site_id = comment.thread.site_id
-    return comment, site_id, require_moderator(session, site_id)
+    comment, actor = require_moderator_of(session, Comment, comment_id, "comment")
+    return comment, comment.thread.site_id, actor
 
 
 def _action_result(outcome, action: str) -> ActionResult:

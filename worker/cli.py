@@ -13,11 +13,11 @@ from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
 from service.importing.commands import erase_command, export_command, import_command
 from service.logs import configure_logging
-from service.metrics import prepare_multiprocess, serve_metrics_port
+from service.metrics import serve_metrics_port
+from service.multiproc import prepare_multiprocess
 from worker import runtime as worker_runtime
 from worker.backoff import delays
 from worker.evaluate import eval_command
-from worker.loop import BatchingWorker
 from worker.sweeper import heartbeat_interval
 from worker.train import train_command
 
@@ -71,6 +71,10 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 )
 @click.option("--fork", is_flag=True, help="RQ's forking worker: a work-horse per job (slow).")
 def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
+    # Imported here: the checks and their models are the worker's, and the sweeper and the
+    # other commands of this module stay small without them.
+    from worker.loop import BatchingWorker
+
     rt = load_runtime()
     configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)

@@ -51,3 +51,19 @@ def test_a_web_process_loads_no_model_and_no_sign_in_library_it_does_not_use():
     unused = {"numpy", "scipy", "sklearn", "joblib", "authlib", "joserfc", "requests", "worker"}
     assert not _tops(modules) & unused
     assert "cryptography.hazmat.bindings._rust" not in modules
+
+
+def test_the_sweeper_and_parley_run_load_no_check():
+    # ``parley sweep`` and ``parley run`` import worker.cli; the checks are ``parley worker``'s.
+    modules = _imported("import worker.cli\n")
+    assert not _tops(modules) & {"numpy", "scipy", "sklearn", "joblib", "tldextract"}
+    assert not {m for m in modules if m.startswith(("worker.checks", "worker.train"))}
+
+
+def test_lazy_commands_list_their_real_help():
+    from worker.cli import LAZY_COMMANDS, LazyCommand, cli
+
+    for name, _target, _help in LAZY_COMMANDS:
+        lazy = cli.commands[name]
+        assert isinstance(lazy, LazyCommand)
+        assert lazy.help == lazy.real().help and lazy.real().name == name

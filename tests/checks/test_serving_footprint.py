@@ -1,6 +1,6 @@
 """Scoring a comment needs neither scikit-learn nor SciPy, and scores as training does.
 
-The worker hashes n-grams with a plain-Python murmurhash3_32 and tokenises with the word
+The worker hashes n-grams with mmh3's murmurhash3_32 and tokenises with the word
 vectorizer's pattern (``worker.text.murmur``, ``worker.text.features``), and the moderator
 labels' memory keeps its rows without SciPy (``worker.checks.labels.SparseRows``), so a
 worker process stays ~90 MB smaller. These tests hold the copies equal to scikit-learn's

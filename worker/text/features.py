@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 # Scoring one comment (``row``, ``columns``, ``word_terms``) needs neither scikit-learn nor
-# SciPy: the word tokenizer is this pattern, the hash scikit-learn's murmurhash3_32 in plain
-# Python (``worker.text.murmur``), so the worker serves without importing either (~90 MB).
+# SciPy: the word tokenizer is this pattern, the hash scikit-learn's murmurhash3_32 as mmh3
+# computes it (``worker.text.murmur``), so the worker serves without importing either (~90 MB).
 # Only the batch path (``matrix``: training, evaluation) imports them.
 _TOKEN_PATTERN = r"(?u)\b\w+\b"
 _WORD_TOKEN = re.compile(_TOKEN_PATTERN).findall

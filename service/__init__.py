@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-from flask import Flask, request
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-from service.schemas import DatabaseIntConverter
-from service.settings import Settings
+    from service.settings import Settings
+
+# Flask and the app's modules are imported by create_app, not by this package: a process
+# that only reads settings (gunicorn's master, ``service.gunicorn_conf``) stays small.
 
 
 def create_app(settings: Settings | None = None) -> Flask:
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from service.schemas import DatabaseIntConverter
+    from service.settings import Settings
+
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(
@@ -117,6 +126,8 @@ def _warn_about_an_untrusted_proxy(app: Flask) -> None:
     address: one rate limit, one flood count, one ban for everybody. The header
     is never trusted without the setting (a client can send it); only reported.
     """
+    from flask import request
+
     warned = threading.Event()
 
     @app.before_request

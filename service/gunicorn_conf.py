@@ -10,7 +10,7 @@ them without rebuilding the image, and a bad value stops gunicorn before it
 forks with the same one error that lists every problem.
 """
 
-from service.metrics import prepare_multiprocess
+from service.multiproc import prepare_multiprocess
 from service.settings import Settings
 
 # gunicorn reads this module once, in its master process, to configure itself.

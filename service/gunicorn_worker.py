@@ -17,11 +17,13 @@ from __future__ import annotations
 import ssl
 import threading
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from gunicorn.http import wsgi
 from gunicorn.workers.gthread import ThreadWorker
 
-from service.widget.hub import HUB_ENVIRON_KEY, StreamHub
+if TYPE_CHECKING:
+    from service.widget.hub import StreamHub
 
 EVENTS_PATH = "/api/v1/threads/events"
 # Moderators' queues are streams of the same hub (service.moderation.live).
@@ -35,6 +37,10 @@ class StreamingWorker(ThreadWorker):
         super().init_process()
 
     def hub(self, rt) -> StreamHub:
+        # Imported in the web process, not at module level: gunicorn's master loads this
+        # class too, and stays small without the app's modules (it serves no request).
+        from service.widget.hub import StreamHub
+
         with self._hub_lock:
             if self._hub is None:
                 self._hub = StreamHub(rt)
@@ -50,6 +56,8 @@ class StreamingWorker(ThreadWorker):
         return self._handle_stream(req, conn)
 
     def _handle_stream(self, req, conn):
+        from service.widget.hub import HUB_ENVIRON_KEY
+
         adopted: list = []
         resp, environ = wsgi.create(req, conn.sock, conn.client, conn.server, self.cfg)
         environ["wsgi.multithread"] = True

@@ -16,47 +16,18 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, g, request
 
 from service.errors import ApiError
+from service.multiproc import multiprocess
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Submit -> decision, and requests: from a few milliseconds to minutes (a queue backlog).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900)
 CHECK_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
-
-
-def prepare_multiprocess(directory: str | Path | None = None, *, wipe: bool = False) -> str:
-    """Make this process (and the ones it forks or starts) keep metrics in files.
-
-    Uses ``PROMETHEUS_MULTIPROC_DIR`` when set, else ``directory``, else a new temporary one.
-    ``wipe`` empties it first (a fresh start must not add yesterday's counts).
-    """
-    chosen = os.environ.get(MULTIPROC_ENV) or (
-        str(directory) if directory else tempfile.mkdtemp(prefix="parley-metrics-")
-    )
-    path = Path(chosen)
-    path.mkdir(parents=True, exist_ok=True)
-    if wipe:
-        for old in path.glob("*.db"):
-            old.unlink(missing_ok=True)
-    os.environ[MULTIPROC_ENV] = str(path)
-    import prometheus_client.values as values
-
-    # prometheus-client picks its value store when imported; pick again now the directory is set.
-    values.ValueClass = values.get_value_class()
-    return str(path)
-
-
-def multiprocess() -> bool:
-    return bool(os.environ.get(MULTIPROC_ENV))
 
 
 class Metrics:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 
@@ -11,15 +12,12 @@ from rq import SimpleWorker, Worker
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
-from service.importing.commands import erase_command, export_command, import_command
 from service.logs import configure_logging
-from service.metrics import prepare_multiprocess, serve_metrics_port
+from service.metrics import serve_metrics_port
+from service.multiproc import prepare_multiprocess
 from worker import runtime as worker_runtime
 from worker.backoff import delays
-from worker.evaluate import eval_command
-from worker.loop import BatchingWorker
 from worker.sweeper import heartbeat_interval
-from worker.train import train_command
 
 
 def warm_up() -> None:
@@ -71,6 +69,10 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
 )
 @click.option("--fork", is_flag=True, help="RQ's forking worker: a work-horse per job (slow).")
 def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
+    # Imported here: the checks and their models are the worker's, and the sweeper and the
+    # other commands of this module stay small without them.
+    from worker.loop import BatchingWorker
+
     rt = load_runtime()
     configure_logging(rt.settings.operations.log_format)
     worker_runtime.install(rt)
@@ -146,11 +148,44 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
-cli.add_command(train_command)
-cli.add_command(eval_command)
-cli.add_command(import_command)
-cli.add_command(export_command)
-cli.add_command(erase_command)
+
+
+class LazyCommand(click.Command):
+    """A command whose module is imported only when it runs (or shows its own help).
+
+    ``parley worker`` and ``parley sweep`` run from this module for days: importing the
+    training, evaluation and import code (the checks, NumPy, the XML readers) only to list
+    them cost each such process tens of MB. The group lists a lazy command by its ``help``,
+    which a test holds equal to the real command's.
+    """
+
+    def __init__(self, name: str, target: str, help: str) -> None:
+        super().__init__(name, help=help, add_help_option=False)
+        self.target = target
+
+    def real(self) -> click.Command:
+        module, _, attr = self.target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The group invokes ``sub_ctx.command``: the real command, from here on.
+        return self.real().make_context(info_name, args, parent=parent, **extra)
+
+
+LAZY_COMMANDS = (
+    ("train", "worker.train:train_command",
+     "Train the spam and/or toxicity model from the labeled data."),
+    ("eval", "worker.evaluate:eval_command",
+     "Measure the spam or toxicity checks on a labeled CSV file."),
+    ("import", "service.importing.commands:import_command",
+     "Import comments exported by another system (or by Parley)."),
+    ("export", "service.importing.commands:export_command",
+     "Export a site's threads and comments."),
+    ("erase", "service.importing.commands:erase_command",
+     "Erase an author's data on a site (their request, GDPR art. 17)."),
+)  # fmt: skip
+for _name, _target, _help in LAZY_COMMANDS:
+    cli.add_command(LazyCommand(_name, _target, _help))
 
 
 def main(argv: list[str] | None = None) -> None:

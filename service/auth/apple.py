@@ -12,9 +12,6 @@ from __future__ import annotations
 import threading
 import time
 
-from joserfc import jwt
-from joserfc.jwk import ECKey
-
 from service.settings.auth import ProviderConfig
 
 AUDIENCE = "https://appleid.apple.com"
@@ -26,6 +23,8 @@ RELAY_DOMAIN = "privaterelay.appleid.com"
 
 class AppleClientSecret:
     def __init__(self, config: ProviderConfig, clock=time.time) -> None:
+        from joserfc.jwk import ECKey
+
         self._config = config
         self._key = ECKey.import_key(config.private_key)
         self._clock = clock
@@ -38,6 +37,8 @@ class AppleClientSecret:
         with self._lock:
             now = self._clock()
             if not self._value or now >= self._expires - RENEW_BEFORE:
+                from joserfc import jwt
+
                 issued = int(now)
                 self._expires = issued + LIFETIME
                 self._value = jwt.encode(

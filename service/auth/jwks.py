@@ -17,13 +17,22 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import urllib3
-from joserfc.jwk import KeySet
-from requests.certs import where as ca_bundle
 
 from service import caches
-from service.notifications.destinations import Destination, DestinationRefused, destination
+from service.notifications.destinations import (
+    Destination,
+    DestinationRefused,
+    ca_bundle,
+    destination,
+)
+
+if TYPE_CHECKING:
+    # JOSE (and the cryptography under it) is imported on first use: only sites with SSO
+    # by a key set need it, and a web process without is several MB smaller.
+    from joserfc.jwk import KeySet
 
 TTL = 600.0
 REFRESH_FLOOR = 5.0
@@ -73,6 +82,8 @@ def fetch(url: str, allow_private: bool) -> KeySet:
     if not usable:
         raise JwksUnavailable("the JWKS holds no RSA or EC public key")
     try:
+        from joserfc.jwk import KeySet
+
         return KeySet.import_key_set({"keys": usable})
     except Exception as error:  # joserfc raises several types for a malformed key
         raise JwksUnavailable(f"the JWKS holds a key that cannot be read ({error})") from None

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask
 
 from service.auth import profiles
@@ -158,6 +157,12 @@ class Providers:
 
     @classmethod
     def build(cls, app: Flask, settings: AuthSettings) -> Providers:
+        if not settings.providers:
+            return cls([])
+        # Authlib (and the HTTP and JOSE libraries under it) only where a provider is set up:
+        # a web process without social sign-in stays several MB smaller.
+        from authlib.integrations.flask_client import OAuth
+
         oauth = OAuth(app)
         items = []
         for config in settings.providers:

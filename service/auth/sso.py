@@ -27,10 +27,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, OctKey
-from joserfc.jws import extract_compact
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -195,6 +191,13 @@ def verify_token(session: Session, settings: Settings, site: Site, token: str) -
         raise SsoRefused("SSO is not configured for this site")
     if not token or len(token) > TOKEN_MAX_CHARS:
         raise SsoRefused(f"the token is empty or longer than {TOKEN_MAX_CHARS} characters")
+    # JOSE (and the cryptography under it) on first use: a web process whose sites use no
+    # SSO stays several MB smaller.
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet, OctKey
+    from joserfc.jws import extract_compact
+
     try:
         header = extract_compact(token.encode()).headers()
     except (JoseError, ValueError, UnicodeError):

@@ -19,11 +19,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import requests
 import sqlalchemy as sa
-from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, session
-from joserfc.errors import JoseError
 
 from service.access import (
     SESSION_KEY,
@@ -236,6 +233,12 @@ def login(name: str):
 
 def _exchange(provider: Provider):
     """Code for token (PKCE verifier and nonce checked), then the normalized profile."""
+    # Imported here, with the provider's client: a web process without social sign-in
+    # never loads Authlib, requests or JOSE (service.auth.providers).
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
     label = provider.config.label
     try:
         provider.refresh_client_secret()

@@ -11,10 +11,12 @@ and the widget keeps the reader's text so they can try again.
 from __future__ import annotations
 
 import logging
-
-import requests
+from typing import TYPE_CHECKING
 
 from service.settings.captcha import CaptchaSettings
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ def verify_token(
     http: requests.Session | None = None,
 ) -> tuple[bool, list[str]]:
     """(success, error codes) from the provider's siteverify endpoint."""
+    import requests  # on first use: only sites with a remote captcha need it
+
     form = {"secret": config.secret, "response": token}
     if remote_ip:
         form["remoteip"] = remote_ip

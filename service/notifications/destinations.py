@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import urllib3
-from requests.certs import where as ca_bundle
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64 (RFC 6052) translates the last 32 bits to an IPv4 host.
@@ -145,3 +144,10 @@ def post_to(
         )
         response.close()
     return response.status
+
+
+def ca_bundle() -> str:
+    """The CA bundle requests verifies with (certifi's), without importing requests."""
+    import certifi
+
+    return certifi.where()

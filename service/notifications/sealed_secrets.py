@@ -12,10 +12,10 @@ unreadable: their webhooks must be added again.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 _INFO = b"parley webhook secrets"
 
@@ -25,6 +25,11 @@ class SecretUnreadable(Exception):
 
 
 def _box(secret_key: str, info: bytes = _INFO) -> Fernet:
+    # cryptography (~6 MB a process) on first use: serving comments never unseals a secret.
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     # Another use (SSO secrets) passes its own ``info``: one key per purpose.
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         secret_key.encode()
@@ -37,6 +42,8 @@ def seal(secret_key: str, secret: str, info: bytes = _INFO) -> str:
 
 
 def unseal(secret_key: str, sealed: str, info: bytes = _INFO) -> str:
+    from cryptography.fernet import InvalidToken
+
     try:
         return _box(secret_key, info).decrypt(sealed.encode("ascii")).decode()
     except (InvalidToken, UnicodeError):

@@ -12,14 +12,26 @@ holds the paths equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from service import caches
+from worker.text.murmur import murmurhash3_32
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+# Scoring one comment (``row``, ``columns``, ``word_terms``) needs neither scikit-learn nor
+# SciPy: the word tokenizer is this pattern, the hash scikit-learn's murmurhash3_32 as mmh3
+# computes it (``worker.text.murmur``), so the worker serves without importing either (~90 MB).
+# Only the batch path (``matrix``: training, evaluation) imports them.
+_TOKEN_PATTERN = r"(?u)\b\w+\b"
+_WORD_TOKEN = re.compile(_TOKEN_PATTERN).findall
 
 # Bump when model_text or the analyzers change meaning: every model must then be
 # retrained. Stored in each artifact and checked when it is loaded.
@@ -79,18 +91,15 @@ class FeatureSpec:
             dtype=np.float32,
         )
         word = HashingVectorizer(
-            analyzer="word", ngram_range=self.word_ngrams, token_pattern=r"(?u)\b\w+\b", **common
+            analyzer="word", ngram_range=self.word_ngrams, token_pattern=_TOKEN_PATTERN, **common
         )
         char = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, **common)
         return word, char
 
-    @cached_property
-    def _analyzers(self):
-        word, char = self._vectorizers
-        return word.build_analyzer(), char.build_analyzer()
-
     def matrix(self, model_texts: Sequence[str]) -> sp.csr_matrix:
         """Batch path (training, evaluation): a CSR matrix, one row per text."""
+        import scipy.sparse as sp
+
         word, char = self._vectorizers
         texts = list(model_texts)
         xc = char.transform(texts)
@@ -148,13 +157,15 @@ class FeatureSpec:
             values[~is_word] = self.char_weight / np.sqrt(len(c)) if c else 0.0
         return idx, values
 
-    @cached_property
-    def _tokenize(self):
-        return self._vectorizers[0].build_tokenizer()
+    def _tokenize(self, model_text_: str) -> list[str]:
+        # The word vectorizer's tokenizer (its token_pattern; lowercase=False, no accents
+        # stripped): scoring one text needs neither scikit-learn nor its analyzers.
+        return _WORD_TOKEN(model_text_)
 
     def word_terms(self, model_text_: str) -> list[str]:
-        """Word n-grams of a text as the model sees them (for explanations)."""
-        return self._analyzers[0](model_text_)
+        """Word n-grams of a text as the model sees them (for explanations): the word
+        vectorizer's analyzer's terms, in its order."""
+        return _ngrams(self._tokenize(model_text_), *self.word_ngrams)
 
 
 @dataclass(frozen=True)
@@ -199,7 +210,7 @@ def _term_hash(term: str) -> int:
     if h is None:
         if len(_HASHES) >= _HASH_CACHE_SIZE:
             _HASHES.clear()
-        h = _HASHES[term] = abs(_murmur3()(term, seed=0))
+        h = _HASHES[term] = abs(murmurhash3_32(term))
     return h
 
 
@@ -224,9 +235,8 @@ def _char_columns(word: str, ngrams: tuple[int, int], n_features: int) -> tuple[
         if len(_CHAR_COLUMNS) >= _CHAR_CACHE_SIZE:
             _CHAR_COLUMNS.clear()
         # Hashed directly, not through _term_hash: the word is what gets cached.
-        murmur = _murmur3()
         columns = _CHAR_COLUMNS[key] = tuple(
-            {abs(murmur(g, seed=0)) % n_features + n_features for g in grams}
+            {abs(murmurhash3_32(g)) % n_features + n_features for g in grams}
         )
     return columns
 
@@ -239,10 +249,3 @@ def hash_index(term: str, n_features: int) -> int:
     (enforced by FeatureSpec) that equals Python's ``abs(h) % n_features``.
     """
     return _term_hash(term) % n_features
-
-
-@lru_cache(maxsize=1)
-def _murmur3():
-    from sklearn.utils import murmurhash3_32
-
-    return murmurhash3_32

@@ -1,0 +1,272 @@
+"""Memory of a running Parley, per process: ``python -m bench.memory``.
+
+Starts ``parley run`` (embedded Redis, gunicorn web on Parley's config, one worker, the
+sweeper, the demo page server) on a fresh SQLite data directory with the environment the
+side-by-side harness (``../shared/peers/parley/bench.py``) gives it (2 web processes of 64
+threads, no submit rate limit), warms it (comments posted and decided, approved, then a
+thread and counts read from 32 connections at once), then reads every process's ``VmRSS``
+(``/proc/PID/status``) and ``Pss`` (``/proc/PID/smaps_rollup``: shared pages divided among
+the processes sharing them) and prints them per process and summed by role, the way the
+harness sums them: ``web`` is the gunicorn master and its workers, ``worker`` the RQ worker
+and anything it forked; the harness's headline is web + worker.
+
+    python -m bench.memory [--comments 30] [--reads 2000] [--connections 32] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from service.embedded import free_port
+
+ORIGIN = "http://127.0.0.1:8080"
+SITE = "bench"
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _kib(pid: int, name: str, key: str) -> int:
+    for line in _read(f"/proc/{pid}/{name}").splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
+    return 0
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            stat = _read(f"/proc/{name}/stat")
+            if stat:
+                ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
+                kids.setdefault(ppid, []).append(int(name))
+    return kids
+
+
+def _cmdline(pid: int) -> str:
+    return _read(f"/proc/{pid}/cmdline").replace("\0", " ").strip()
+
+
+def role_of(cmd: str) -> str:
+    """The harness's classification of ``parley run``'s children (procstat._parley_role)."""
+    words = cmd.split()
+    if "gunicorn" in cmd:
+        return "web"
+    if "redis-server" in cmd:
+        return "redis"
+    if "demo_server" in cmd:
+        return "demo"
+    if "sweep" in words:
+        return "sweep"
+    if "worker" in words:
+        return "worker"
+    return "other"
+
+
+def processes(root: int) -> list[dict]:
+    """Every process under ``parley run`` (pid ``root``), with its role, RSS and PSS in KiB."""
+    kids = _children()
+    out = [dict(role="run", pid=root, cmd=_cmdline(root))]
+    for child in kids.get(root, []):
+        role, todo = role_of(_cmdline(child)), [child]
+        while todo:
+            pid = todo.pop()
+            todo.extend(kids.get(pid, []))
+            out.append(dict(role=role, pid=pid, cmd=_cmdline(pid)))
+    for p in out:
+        p["rss_kib"] = _kib(p["pid"], "status", "VmRSS:")
+        p["pss_kib"] = _kib(p["pid"], "smaps_rollup", "Pss:")
+        p["hwm_kib"] = _kib(p["pid"], "status", "VmHWM:")
+    return out
+
+
+class Client:
+    def __init__(self, port: int, token: str | None = None):
+        self.port, self.token = port, token
+
+    def call(self, method: str, path: str, body=None, auth: bool = False):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Origin": ORIGIN}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if auth:
+            headers["Authorization"] = "Bearer " + self.token
+        try:
+            conn.request(
+                method, path, body=None if body is None else json.dumps(body), headers=headers
+            )
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        if resp.status >= 400:
+            raise SystemExit(f"{method} {path}: {resp.status} {data[:300]!r}")
+        return json.loads(data) if data else None
+
+
+def _wait_ready(port: int, proc: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("parley run exited while starting")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/readyz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("parley run not ready in time")
+
+
+def warm(client: Client, comments: int) -> dict:
+    """Post ``comments`` comments (a realistic one each, as the harness's seed writes them),
+    wait for each decision and approve what was not published."""
+    ids = []
+    for n in range(comments):
+        body = {
+            "site": SITE,
+            "thread": "/bench/read" if n % 2 else "/bench/other",
+            "title": "Bench thread",
+            "body": (
+                f"Comment number {n} on this article. I *really* liked the second section, "
+                f"especially the part about **caching**; see also https://example.com/notes/{n} "
+                "for a longer write-up. One question: does the same approach work when the "
+                "data set no longer fits in memory? Thanks for taking the time to write this up."
+            ),
+            "author": {"name": f"Reader {n}", "email": f"reader{n}@example.com"},
+        }
+        ids.append(client.call("POST", "/api/v1/comments", body)["comment"]["id"])
+    decided: dict[str, int] = {}
+    for cid in ids:
+        status = "pending"
+        for _ in range(6):
+            status = client.call("GET", f"/api/v1/comments/{cid}?wait=10")["comment"]["status"]
+            if status != "pending":
+                break
+        decided[status] = decided.get(status, 0) + 1
+        if status in ("held", "spam"):
+            client.call("POST", f"/api/v1/moderation/comments/{cid}/approve", {}, auth=True)
+    return decided
+
+
+def read_concurrently(client: Client, reads: int, connections: int) -> None:
+    """``reads`` thread reads and as many counts, from ``connections`` clients at once (the
+    harness's read phase runs wrk at 32 connections: every web thread allocates)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(n: int) -> None:
+        if n % 2:
+            client.call("GET", f"/api/v1/comments?site={SITE}&thread=/bench/read")
+        else:
+            client.call("GET", f"/api/v1/counts?site={SITE}&thread=/bench/read&thread=/bench/other")
+
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(one, range(2 * reads)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--comments", type=int, default=30)
+    parser.add_argument("--reads", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--web-workers", default="2")
+    parser.add_argument("--web-threads", default="64")
+    parser.add_argument("--json", action="store_true", help="print the processes as JSON")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="parley-mem-") as tmp:
+        port = free_port()
+        demo_port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env.update(
+            PARLEY_PORT=str(port),
+            PARLEY_DATA_DIR=tmp,
+            PARLEY_SUBMIT_RATE="0",
+            PARLEY_DEMO_PORT=str(demo_port),
+            PARLEY_SECRET_KEY=secrets.token_hex(32),
+            PARLEY_WEB_WORKERS=args.web_workers,
+            PARLEY_WEB_THREADS=args.web_threads,
+        )
+        parley = [sys.executable, "-m", "worker.cli_entry"]
+        log = open(Path(tmp) / "run.log", "wb")
+        proc = subprocess.Popen(
+            [*parley, "run", "--workers", "1"],
+            env=env,
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_ready(port, proc)
+            time.sleep(1.5)
+
+            def cli(*words: str) -> str:
+                done = subprocess.run(
+                    [*parley, *words], env=env, cwd=root, capture_output=True, text=True, check=True
+                )
+                return done.stdout.strip()
+
+            cli("sites", "create", SITE, "--origin", ORIGIN)
+            token = cli("tokens", "create", "--site", SITE, "--role", "moderator").split()[-1]
+            started = time.monotonic()
+            decided = warm(Client(port, token), args.comments)
+            read_concurrently(Client(port, token), args.reads, args.connections)
+            warm_s = time.monotonic() - started
+            time.sleep(2)
+            procs = processes(proc.pid)
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            log.close()
+    if args.json:
+        print(json.dumps(dict(decided=decided, processes=procs), indent=1))
+        return
+    print(
+        f"warmed in {warm_s:.1f} s: {args.comments} comments ({decided}), {args.reads} thread "
+        f"reads and {args.reads} counts from {args.connections} connections"
+    )
+    print(f"{'role':8} {'pid':>8} {'RSS MiB':>8} {'PSS MiB':>8} {'peak RSS':>9}  command")
+    for p in procs:
+        print(
+            f"{p['role']:8} {p['pid']:>8} {p['rss_kib'] / 1024:8.1f} {p['pss_kib'] / 1024:8.1f} "
+            f"{p['hwm_kib'] / 1024:9.1f}  {p['cmd'][:70]}"
+        )
+    sums: dict[str, list[int]] = {}
+    for p in procs:
+        s = sums.setdefault(p["role"], [0, 0])
+        s[0] += p["rss_kib"]
+        s[1] += p["pss_kib"]
+    print("by role (MiB, RSS / PSS): " + "; ".join(
+        f"{r} {v[0] / 1024:.0f} / {v[1] / 1024:.0f}" for r, v in sums.items()
+    ))  # fmt: skip
+    ww = [sum(sums.get(r, [0, 0])[i] for r in ("web", "worker")) / 1024 for i in (0, 1)]
+    print(f"web + worker (the harness's headline): RSS {ww[0]:.0f} MiB, PSS {ww[1]:.0f} MiB")
+    stack = [sum(v[i] for r, v in sums.items() if r not in ("run", "demo")) / 1024 for i in (0, 1)]
+    print(f"web + worker + sweeper + redis: RSS {stack[0]:.0f} MiB, PSS {stack[1]:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -532,3 +532,30 @@ def test_idioms_of_bodies_bridges_and_lessons_are_not_threats(text):
 def test_the_model_does_not_hold_harm_or_names_the_writer_takes_on(text):
     _, decision = pipeline(text)
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@sam you are honestly the dumbest person in this thread",
+        "Nobody here wants your tired takes.",
+        "No one wants to read your drivel.",
+        "They are not even human.",
+        "Immigrants are filthy.",
+    ],
+)
+def test_scorn_at_a_readers_words_denied_humanity_and_fillers(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is filthy rich and proud of it.",
+        "The mice are inbred for the study.",
+        "I am honestly the dumbest person in this meeting, I missed the point.",
+        "Nobody wants your data, that is the point of the privacy policy.",
+    ],
+)
+def test_fillers_rich_mice_and_data_are_not_scorn(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD

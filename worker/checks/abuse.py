@@ -51,7 +51,7 @@ _INSULT_NOUNS = (
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
     "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
-    "insufferable deranged unhinged spineless gutless thick daft gullible senile "
+    "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -324,7 +324,10 @@ _NEGATIONS = frozenset("not never no hardly".split())
 _DENIALS = _NEGATIONS | {"nobody", "noone", "none"}
 _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
-_FILLERS = frozenset("really clearly obviously just must all seriously truly still always".split())
+_FILLERS = frozenset(
+    "really clearly obviously just must all seriously truly still always honestly literally "
+    "genuinely simply officially".split()
+)
 
 
 # A subject's place or role before its verb: "the guy in the video is".
@@ -354,6 +357,12 @@ _SCORN = re.compile(
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
+    # what the reader says is not wanted: "nobody asked for your opinion"
+    r"|(?:nobody|no\s+one|noone)\s+(?:here\s+)?(?:wants|asked\s+for|needs|cares\s+about)"
+    r"\s+(?:to\s+(?:read|hear)\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:opinions?|takes?|garbage|drivel"
+    r"|nonsense|comments?|input|rants?|crap|bs)\b"
+    # denied humanity: "you're not even human"
+    r"|(?:you|u|he|she|they)\s+(?:are|is|re|r)\s+not\s+even\s+(?:a\s+)?human\b"
     # sent back where vermin live: "crawl back under your rock"
     r"|(?:crawl|slither|scurry|slink)\s+back\s+(?:in)?(?:to|under|in)\s+(?:\w+\s+){0,3}?"
     r"(?:rock|hole|cave|swamp|sewer|gutter|pit|basement|bridge)s?\b)"

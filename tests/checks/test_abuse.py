@@ -91,7 +91,6 @@ def test_the_devset_has_every_failure_class():
 HELD_BY_THE_MODEL = {
     "You're so stupid it hurts.",
     "Women belong in the kitchen, not in tech.",
-    "I'll break your legs if you post that again.",
     "Fat people like you disgust me.",
     "I swear I will beat the crap out of you.",
     "Leftists are mentally ill.",
@@ -211,9 +210,13 @@ def test_insults_are_read_through_leetspeak_and_plurals():
 
 
 def test_a_site_adds_and_allows_terms():
-    assert personal_attack(facts("you are a bozo"), ctx()).score == 0.0
-    added = personal_attack(facts("you are a bozo"), ctx({"abuse_terms": ["bozo"]}))
-    assert added.score >= HOLD and "'bozo'" in added.reason
+    assert personal_attack(facts("you are a mugwump"), ctx()).score == 0.0
+    added = personal_attack(facts("you are a mugwump"), ctx({"abuse_terms": ["mugwump"]}))
+    assert added.score >= HOLD and "'mugwump'" in added.reason
+    # WordNet's words too ("bozo") may be allowed by a site
+    assert personal_attack(facts("you are a bozo"), ctx()).score >= HOLD
+    allowed = {"abuse_allowed_terms": ["bozo"]}
+    assert personal_attack(facts("you are a bozo"), ctx(allowed)).score == 0.0
     policy = {"abuse_allowed_terms": ["bitch"]}
     assert personal_attack(facts("you are a bitch"), ctx()).score >= HOLD
     assert personal_attack(facts("she is a bitch"), ctx(policy)).score == 0.0
@@ -417,3 +420,142 @@ def test_the_model_holds_abuse_of_people_named_by_role_or_group(text):
 def test_naming_a_role_or_group_is_not_enough_for_the_model(text):
     _, decision = pipeline(text)
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+# --- classes found by blind batch 4 (devset/abuse_blind4.csv), general means ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The author is a blowhard and a nincompoop.",
+        "What a pompous windbag.",
+        "Shut up, you nincompoop.",
+        "The people running this paper are a bunch of dullards.",
+    ],
+)
+def test_wordnets_words_for_a_person_held_in_contempt_are_insults(text):
+    # worker/artifacts/wordnet_contempt.json, built by python -m worker.build_wordnet
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My cat is a little rascal, she knocked the plant over.",
+        "I'm a total klutz, I dropped my phone again.",
+        "The critic gave the film two stars.",
+    ],
+)
+def test_wordnet_words_said_fondly_of_oneself_or_describing_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_the_wordnet_artifact_holds_no_identity_word():
+    from worker.checks.abuse import wordnet_contempt
+
+    words = wordnet_contempt()
+    assert "windbag" in words and "nincompoop" in words
+    assert not {"gay", "queer", "indian", "jew", "negro", "woman", "critic"} & set(words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Whoever wrote this has the IQ of a garden gnome.",
+        "The senator has the spine of a wet paper towel.",
+        "A potato has more brain cells than you.",
+        "Your brain must be smaller than a walnut.",
+    ],
+)
+def test_belittling_comparisons_aimed_at_someone(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have the attention span of a goldfish today.",
+        "This phone has the battery life of a mayfly.",
+        "The new release has more sense than the old one.",
+    ],
+)
+def test_comparisons_of_oneself_or_of_things_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_sent_back_under_a_rock():
+    assert personal_attack(facts("Go crawl back under your rock."), ctx()).score >= HOLD
+    assert personal_attack(facts("The crab crawled back under a rock."), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to punch your teeth in if I see you.",
+        "Someone should break his legs for writing this.",
+        "We'd gladly push him off a roof.",
+        "Somebody needs to teach that judge a lesson.",
+        "Please just stop breathing.",
+        "Journalists like her should be strung up.",
+        "They deserve to be hunted down.",
+    ],
+)
+def test_violence_to_a_body_execution_and_cease_to_exist(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to break my neck on these stairs one day.",
+        "I will cut the release branch tomorrow.",
+        "I'll knock your socks off with this recipe.",
+        "I would happily throw my old laptop off a bridge.",
+        "The market will teach them a lesson.",
+        "I had to stop breathing for the MRI scan.",
+        "The plan should be executed by Friday.",
+    ],
+)
+def test_idioms_of_bodies_bridges_and_lessons_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife is going to kill me when she sees this invoice.",
+        "You guys are killing me with these memes, keep them coming.",
+        "I'm such a moron, I deleted the editor config again.",
+    ],
+)
+def test_the_model_does_not_hold_harm_or_names_the_writer_takes_on(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@sam you are honestly the dumbest person in this thread",
+        "Nobody here wants your tired takes.",
+        "No one wants to read your drivel.",
+        "They are not even human.",
+        "Immigrants are filthy.",
+    ],
+)
+def test_scorn_at_a_readers_words_denied_humanity_and_fillers(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is filthy rich and proud of it.",
+        "The mice are inbred for the study.",
+        "I am honestly the dumbest person in this meeting, I missed the point.",
+        "Nobody wants your data, that is the point of the privacy policy.",
+    ],
+)
+def test_fillers_rich_mice_and_data_are_not_scorn(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD

@@ -24,6 +24,7 @@ compared after ``text_rules.fold`` (case, accents, leetspeak, repeats), so
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -50,7 +51,7 @@ _INSULT_NOUNS = (
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
     "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
-    "insufferable deranged unhinged spineless gutless thick daft gullible senile "
+    "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -119,6 +120,20 @@ def _profanity_words() -> list[str]:
     return [w.strip().lower() for w in listed.read_text(encoding="utf-8").splitlines()]
 
 
+_WORDNET_ARTIFACT = Path(__file__).resolve().parents[1] / "artifacts" / "wordnet_contempt.json"
+
+
+@lru_cache(maxsize=1)
+def wordnet_contempt() -> dict[str, bool]:
+    """WordNet's words for a person held in contempt ("windbag", "nincompoop",
+    "blowhard"), each with whether it can only mean a person: built by
+    ``python -m worker.build_wordnet`` from the Debian package wordnet-base."""
+    return json.loads(_WORDNET_ARTIFACT.read_text(encoding="utf-8"))["nouns"]
+
+
+caches.declare("patterns.wordnet_contempt", wordnet_contempt.cache_clear)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     nouns: frozenset[str]  # folded: demeaning on their own ("you clown")
@@ -162,10 +177,12 @@ def lexicon(added: tuple[str, ...] = (), allowed: tuple[str, ...] = ()) -> Lexic
     """The demeaning terms for one site's ``abuse_terms`` and ``abuse_allowed_terms``."""
     drop = {fold(w) for w in (*_NOT_INSULTS, *allowed)}
     profane = {fold(w) for w in _profanity_words() if w and " " not in w and "*" not in w}
-    nouns = (profane | {fold(w) for w in (*_INSULT_NOUNS, *added)}) - drop
+    wordnet = wordnet_contempt()
+    nouns = (profane | {fold(w) for w in (*_INSULT_NOUNS, *wordnet, *added)}) - drop
     adjectives = {fold(w) for w in _INSULT_ADJECTIVES} - drop
     dehumanizing = {fold(w) for w in _DEHUMANIZING} - drop
-    people = {fold(w) for w in (*_INSULT_NOUNS, *added)} - drop
+    person_only = (w for w, only in wordnet.items() if only)
+    people = {fold(w) for w in (*_INSULT_NOUNS, *person_only, *added)} - drop
     return Lexicon(
         frozenset(nouns - {""}), frozenset(adjectives), frozenset(dehumanizing), frozenset(people)
     )
@@ -307,7 +324,10 @@ _NEGATIONS = frozenset("not never no hardly".split())
 _DENIALS = _NEGATIONS | {"nobody", "noone", "none"}
 _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
-_FILLERS = frozenset("really clearly obviously just must all seriously truly still always".split())
+_FILLERS = frozenset(
+    "really clearly obviously just must all seriously truly still always honestly literally "
+    "genuinely simply officially".split()
+)
 
 
 # A subject's place or role before its verb: "the guy in the video is".
@@ -336,7 +356,36 @@ _SCORN = re.compile(
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
-    r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b)"
+    r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
+    # what the reader says is not wanted: "nobody asked for your opinion"
+    r"|(?:nobody|no\s+one|noone)\s+(?:here\s+)?(?:wants|asked\s+for|needs|cares\s+about)"
+    r"\s+(?:to\s+(?:read|hear)\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:opinions?|takes?|garbage|drivel"
+    r"|nonsense|comments?|input|rants?|crap|bs)\b"
+    # denied humanity: "you're not even human"
+    r"|(?:you|u|he|she|they)\s+(?:are|is|re|r)\s+not\s+even\s+(?:a\s+)?human\b"
+    # sent back where vermin live: "crawl back under your rock"
+    r"|(?:crawl|slither|scurry|slink)\s+back\s+(?:in)?(?:to|under|in)\s+(?:\w+\s+){0,3}?"
+    r"(?:rock|hole|cave|swamp|sewer|gutter|pit|basement|bridge)s?\b)"
+)
+# Belittling comparisons: a person's mind or character likened to a thing's or
+# found wanting against one ("the IQ of a damp sponge", "the backbone of a wet
+# noodle", "rocks with more sense than you", "your brain must be the size of a
+# pea"). Counted when the sentence names someone who is not the writer.
+_BELITTLED = re.compile(
+    r"\b(?:ha[sd]|have|having|got|with)\s+(?:\w+\s+)?the\s+(?:\w+\s+)?"
+    r"(?:iq|brains?|intelligence|backbone|spine|morals|personality|charisma|attention\s+span"
+    r"|manners|wits?|common\s+sense|sense|emotional\s+range|self-awareness)\s+of\s+an?\s+"
+    r"|\b(?:more|less|fewer)\s+(?:\w+\s+)?(?:sense|brains?|brain\s+cells|intelligence|iq"
+    r"|personality|wit|integrity|spine|backbone)\s+than\s+(?:you|u|him|her|them|this|that|the)\b"
+    r"|\b(?:your|his|her|their|ur)\s+(?:brain|brains|iq|skull|head)\s+(?:\w+\s+){0,3}?"
+    r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than)\b"
+)
+_SOMEONE_NAMED = re.compile(
+    r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
+    r"|(?<![\w@])(?:the|this|that)\s+(?:\w+\s+)?(?:author|writer|reporter|journalist|editor"
+    r"|columnist|mp|senator|mayor|minister|president|politician|judge|guy|man|woman|commenter"
+    r"|poster|moderator|ceo|governor|official)s?(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -593,6 +642,25 @@ def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
     return found
 
 
+def _belittled(own: str) -> list[Attack]:
+    """A belittling comparison in a sentence that names someone other than the writer."""
+    found: list[Attack] = []
+    for sentence in _SENTENCES.split(own):
+        compared = _BELITTLED.search(sentence.lower())
+        if compared is None:
+            continue
+        words = {w.lower() for w in _WORD.findall(sentence)}
+        if words & (_FIRST_PERSON | {"my", "our"}):
+            continue  # "I have the attention span of a goldfish"
+        named = _SOMEONE_NAMED.search(sentence)
+        # or a name: a capitalised word past the sentence's first ("Senator Hale has…")
+        name = next((w for w in _WORD.findall(sentence)[1:] if w[:1].isupper() and w != "I"), None)
+        target = named.group(0).lower() if named is not None else name
+        if target is not None:
+            found.append(Attack(" ".join(compared.group(0).split()), target))
+    return found
+
+
 def _target(word: str) -> str:
     return word.lower() if word.lower() in _PEOPLE else word
 
@@ -615,6 +683,7 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     scorn = _SCORN.search(lower)
     if (
         not scorn
+        and not _BELITTLED.search(lower)
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
         and _GROUP_WORDS.isdisjoint(_WORD.findall(lower))
@@ -630,6 +699,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks += _named_anywhere(own, lex)
     if scorn:
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
+    if not attacks:
+        attacks += _belittled(own)
     meant = [a for a in attacks if not a.negated]
     if meant:
         first = meant[0]
@@ -663,7 +734,21 @@ def _phrase(*slots: str) -> str:
     return r"(?<![^\W_])" + "".join(parts).rstrip(" ") + r"(?![^\W_])"
 
 
-_SOMEONE = "you|u|he|she|they|him|her|them|ya|op|this guy|that guy|the author|these people"
+_SOMEONE = (
+    "you|u|he|she|they|him|her|them|ya|op|this guy|that guy|the author|these people"
+    # someone a blog or news comment talks about, pointed at by role
+    "|this writer|that writer|the writer|this reporter|that reporter|the reporter"
+    "|this journalist|that journalist|the journalist|this judge|that judge|the judge"
+    "|this man|that man|this woman|that woman|this idiot|that idiot|the mayor|that mayor"
+    "|the senator|that senator|the editor|that editor|that politician|this politician"
+)
+# Violence done to a body ("smash your face in", "break every bone in his body").
+_BODY_HARM = "break|smash|punch|kick|bash|snap|slit|cut|stab|knock|cave in|rip|crush|stomp|slap"
+_BODY = (
+    "face|faces|head|heads|skull|neck|throat|teeth|jaw|nose|legs|leg|arms|arm|knees|kneecaps"
+    "|bones|body|ribs|eyes|brains|fingers|hands"
+)
+_POSSESSIVE = "your|ur|his|her|their"
 _HARM = (
     "kill|hurt|shoot|stab|murder|beat|strangle|punch|rape|hang|lynch|burn|behead"
     "|put a bullet in|break the legs of"
@@ -678,10 +763,12 @@ _DESERVED = (
     "die|be killed|be shot|be hanged|be hung|be hurt|get shot|get killed|get hurt|hang|"
     "be raped|get raped|be beaten|get beaten|be beat up|get beat up|be punched|"
     "be lined up and shot|be put down|and beaten|and shot|and hanged|and killed"
+    "|be strung up|strung up|be lynched|be executed|be hunted down|hunted down|be shot dead"
+    "|be gassed|be tortured|be stoned to death|be burned alive|be burnt alive|be thrown off"
 )
 _WILL = (
     "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
-    "|d love to|would love to|d like to"
+    "|d love to|would love to|d like to|d happily|would happily|d gladly|would gladly"
 )
 _MUST = "should|ought to|needs to|need to|must|gotta|has to|have to"
 # Menace without a word of harm: the idioms that say "you will be hurt".
@@ -791,6 +878,44 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "|world would be better off without you|world a favor and die"
             ),
         ),
+        (
+            "says they will hurt someone",
+            "I'll smash your face in",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~3",
+                _BODY_HARM,
+                "~3",
+                _POSSESSIVE,
+                "~",
+                _BODY,
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "I'd throw you off a bridge",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~",
+                "throw|push|toss|shove",
+                _SOMEONE,
+                "off a bridge|off a cliff|off a roof|off a building|under a bus|under a train",
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "someone should teach him a lesson",
+            _phrase(
+                "i|we|someone|somebody", _WILL + "|" + _MUST, "~", "teach", _SOMEONE, "a lesson"
+            ),
+        ),
+        (
+            "tells someone to kill themselves",
+            "you should stop breathing",
+            _phrase("you|u|just|please|pls", "~", "stop breathing|cease to exist|stop existing"),
+        ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
             "urges others to hurt someone",
@@ -817,6 +942,8 @@ def _threat_words() -> re.Pattern:
         f"yourself|urself|yourselves|kys|die|dies|dead|live|bleach|bridge|{_HARM}|{_WISHED}"
         "|address|find|kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs|hits|burns"
         "|miss|beaten|punched|put|world|meet|regret|alley|numbered"
+        f"|{_BODY_HARM}|throw|push|toss|shove|teach|breathing|exist|existing|strung|lynched"
+        "|executed|hunted|gassed|tortured|stoned|burned|burnt"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

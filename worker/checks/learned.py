@@ -467,6 +467,17 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     if finding.score <= hold - UNAIMED_BAND:
         return finding
     body = facts.body or facts.text or ""
+    # Not the writer: harm or a name the writer takes on themselves ("my boss is
+    # going to kill me", "you're killing me with these puns", "I'm such an idiot,
+    # I forgot to save") is hyperbole or self-deprecation, as the rules read it.
+    if _AT_THE_WRITER.search(body) and not _SLUR.search(body):
+        model = get_model("toxicity", model_dir_of(ctx))
+        mine = _AT_THE_WRITER.sub(" ", body)
+        if model.score(model.probability(model_text(mine))) < hold - UNAIMED_BAND:
+            return Finding(
+                unaimed_score(finding.score, hold),
+                finding.reason + "; aimed at the writer, so not held on its own",
+            )
     if not aimed_at_someone(body):
         named = named_in_own_words(body)
         model = get_model("toxicity", model_dir_of(ctx))
@@ -516,6 +527,16 @@ _IDENTITY_WORDS = re.compile(
     r"|lgbtq?\+?|muslims?|islam(?:ic)?|jews?|jewish|christians?|catholics?|hindus?|sikhs?"
     r"|asians?|latin[oa]s?|latinx|hispanics?|mexicans?|arabs?|africans?|immigrants?"
     r"|migrants?|refugees?)(?!\w)",
+    re.IGNORECASE,
+)
+# Harm done to the writer, or a name the writer calls themselves (never a slur:
+# ``_SLUR`` returns before this is read).
+_AT_THE_WRITER = re.compile(
+    r"(?<!\w)(?:(?:kill|kills|killing|murder|murders|murdering|shoot|strangle|strangling)"
+    r"\s+(?:me|us|myself|ourselves)(?!\w)"
+    r"|(?:i\s*'?m|i\s+am|i\s+was|i\s+feel\s+like|call\s+me)\s+"
+    r"(?:(?:such|so|a|an|the|total|complete|absolute|utter|real|bit|of|big|little|bloody)\s+)*"
+    r"[^\W\d_]+)",
     re.IGNORECASE,
 )
 # Name-calling the writer denies ("I'm not saying you are an idiot").

@@ -39,6 +39,9 @@ import redis
 log = logging.getLogger(__name__)
 
 TTL_SECONDS = 300
+# Where invalidations are announced to every web process's warm reads
+# (``service.comments.warm_reads``): the surrogate keys of the changed threads, space-separated.
+READS_CHANNEL = "parley:reads:changed"
 # Generations outlive every page built under them.
 _GEN_TTL_SECONDS = 86_400
 
@@ -94,6 +97,20 @@ def _page_keys(site_slug: str, thread_key: str) -> list[str]:
 
 def _count_keys(site_slug: str) -> list[str]:
     return [f"parley:tallies:{site_slug}", f"parley:counts-gen:{site_slug}"]
+
+
+def public_cache_control(web, left: int | None = None) -> str:
+    """The ``Cache-Control`` of a public read (``web``: ``settings.web``); ``left``: seconds
+    until the page changes by itself (a thread closing by age), which bounds every lifetime."""
+    max_age, stale, cdn = web.read_max_age, web.read_stale_seconds, web.cdn_max_age
+    if left is not None:
+        max_age = min(max_age, left)
+        stale = min(stale, left - max_age)
+        cdn = min(cdn, left) if cdn else 0
+    directives = ["public", f"max-age={max_age}", f"stale-while-revalidate={stale}"]
+    if cdn or (left is not None and web.cdn_max_age):
+        directives.append(f"s-maxage={cdn}")
+    return ", ".join(directives)
 
 
 def etag_of(body: bytes) -> str:
@@ -196,6 +213,7 @@ def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) ->
     threads = list(dict.fromkeys(threads))
     if not threads:
         return
+    tags = [surrogate_key(site_slug, thread_key) for site_slug, thread_key in threads]
     try:
         pipe = conn.pipeline(transaction=False)
         for site_slug, thread_key in threads:
@@ -207,9 +225,17 @@ def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) ->
             pipe.hincrby(generations, thread_key, 1)
             pipe.expire(generations, _GEN_TTL_SECONDS)
             pipe.hdel(counts, thread_key)
+        # After the deletes: a process that hears it and reads Redis again reads the new state.
+        pipe.publish(READS_CHANNEL, " ".join(tags))
         pipe.execute()
     except (redis.RedisError, OSError) as error:
         log.warning("could not invalidate %d cached thread(s): %s", len(threads), error)
+    finally:
+        # This process's warm answers go at once (the others' when the message reaches them,
+        # or when their subscription notices Redis is gone).
+        from service.comments.warm_reads import drop_everywhere
+
+        drop_everywhere(tags)
 
 
 def variant_of(params: dict) -> str:

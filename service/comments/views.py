@@ -265,16 +265,8 @@ def _public_json(
     web = rt.settings.web
     response = Response(body, mimetype="application/json")
     response.set_etag(etag or cache.etag_of(body))
-    max_age, stale, cdn = web.read_max_age, web.read_stale_seconds, web.cdn_max_age
-    if closes is not None:
-        left = max(0, int((closes - utcnow()).total_seconds()))
-        max_age = min(max_age, left)
-        stale = min(stale, left - max_age)
-        cdn = min(cdn, left) if cdn else 0
-    directives = ["public", f"max-age={max_age}", f"stale-while-revalidate={stale}"]
-    if cdn or (closes is not None and web.cdn_max_age):
-        directives.append(f"s-maxage={cdn}")
-    response.headers["Cache-Control"] = ", ".join(directives)
+    left = None if closes is None else max(0, int((closes - utcnow()).total_seconds()))
+    response.headers["Cache-Control"] = cache.public_cache_control(web, left)
     tags = " ".join([*surrogate_keys, cache.site_surrogate_key(site_slug)])
     response.headers["Surrogate-Key"] = tags  # Fastly's name
     response.headers["Cache-Tag"] = tags.replace(" ", ",")  # Cloudflare's

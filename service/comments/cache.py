@@ -31,8 +31,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import weakref
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 import redis
 
@@ -113,6 +115,23 @@ def public_cache_control(web, left: int | None = None) -> str:
     return ", ".join(directives)
 
 
+# The start of a thread page: its (JSON-escaped) key, then when it closes.
+_CLOSES_AT = re.compile(rb'\{"thread":"(?:[^"\\]|\\.)*","closes_at":"([^"]{10,40})"')
+
+
+def closes_at_in(body: bytes) -> datetime | None:
+    """A thread page's ``closes_at``, read from its first bytes (it comes right after the
+    thread key), so a cached page needs no parsing to be answered correctly."""
+    found = _CLOSES_AT.match(body)
+    if found is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
@@ -122,6 +141,13 @@ def _text(value) -> str:
 
 
 _SCRIPTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# What keeps answers of its own in this process (service.comments.warm_reads): each has
+# ``drop(surrogate_keys)``, called by every invalidation here.
+_INFORMED: weakref.WeakSet = weakref.WeakSet()
+
+
+def keep_informed(layer) -> None:
+    _INFORMED.add(layer)
 
 
 def _script(conn: redis.Redis, text: str):
@@ -233,9 +259,8 @@ def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) ->
     finally:
         # This process's warm answers go at once (the others' when the message reaches them,
         # or when their subscription notices Redis is gone).
-        from service.comments.warm_reads import drop_everywhere
-
-        drop_everywhere(tags)
+        for layer in list(_INFORMED):
+            layer.drop(tags)
 
 
 def variant_of(params: dict) -> str:

@@ -53,7 +53,12 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, parse_etags, remove_entity_headers
 
 from service import caches
-from service.comments.cache import READS_CHANNEL, public_cache_control
+from service.comments.cache import (
+    READS_CHANNEL,
+    closes_at_in,
+    keep_informed,
+    public_cache_control,
+)
 from service.logs import _REQUEST_ID, REQUEST_LOGGER
 from service.models import utcnow
 from service.redaction import redact_target
@@ -77,15 +82,8 @@ _STATUS_304 = "304 NOT MODIFIED"
 # How often the listener looks whether its layer still exists.
 _ALIVE_CHECK_SECONDS = 5.0
 
-# Every live layer of this process, so an invalidation here drops entries at once.
+# Every live layer of this process (for caches.forget_all).
 _LAYERS: weakref.WeakSet[WarmReads] = weakref.WeakSet()
-
-
-def drop_everywhere(tags: Iterable[str]) -> None:
-    """Drop, in every layer of this process, the entries that name any of ``tags``."""
-    tags = list(tags)
-    for layer in list(_LAYERS):
-        layer.drop(tags)
 
 
 def _forget_all() -> None:
@@ -136,6 +134,8 @@ class WarmReads:
         # Answers given from memory (tests and operators' curiosity; not exact under threads).
         self.served = 0
         _LAYERS.add(self)
+        # An invalidation in this process drops entries at once, before any echo from Redis.
+        keep_informed(self)
 
     # -- the request -----------------------------------------------------------------------
 
@@ -260,9 +260,7 @@ class WarmReads:
 
     @staticmethod
     def _closes_within(body: bytes, seconds: float) -> bool:
-        from service.comments.views import _closes_at_in
-
-        closes = _closes_at_in(body)
+        closes = closes_at_in(body)
         return closes is not None and (closes - utcnow()).total_seconds() < seconds
 
     def _remove(self, key: tuple) -> None:

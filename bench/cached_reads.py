@@ -10,7 +10,8 @@ and 20 count threads, then runs ``wrk -t2 -c<connections>`` in turn on:
 - the same with ``If-None-Match`` set to its ETag: a 304 without a body;
 - counts of the 20 threads (the harness's request: 20 ``thread=`` and an ``Origin``);
 - with ``--also-without-warm``, the three again on a second gunicorn with
-  ``PARLEY_WARM_READS_SECONDS=0`` (every read through Flask and Redis).
+  ``PARLEY_WARM_READS_SECONDS=0`` (every read through Flask and Redis);
+- ``--env NAME=VALUE`` sets a variable for every gunicorn (``PARLEY_ACCESS_LOG=off``).
 
 Prints, for each, req/s, latency p50/p99, the web's CPU per request (user + system time of
 the gunicorn processes over the run, divided by the requests: the robust figure on a shared
@@ -125,13 +126,14 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def measure(
-    seconds: int, connections: int, workers: int, directory: Path, without_warm: bool = False
+    seconds: int,
+    connections: int,
+    workers: int,
+    directory: Path,
+    without_warm: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> dict:
-    stack = local_stack(
-        directory,
-        SECRET,
-        PARLEY_WEB_WORKERS=str(workers),
-    )
+    stack = local_stack(directory, SECRET, PARLEY_WEB_WORKERS=str(workers), **(extra_env or {}))
     app, rt, env = stack.app, stack.rt, stack.env
     running: list[subprocess.Popen] = []
     try:
@@ -207,11 +209,24 @@ def main() -> None:
         action="store_true",
         help="measure the reads again with PARLEY_WARM_READS_SECONDS=0 (through Flask)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for every gunicorn started (PARLEY_ACCESS_LOG=off), repeatable",
+    )
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.env)
     directory = Path(tempfile.mkdtemp(prefix="parley-bench-cached-"))
     try:
         result = measure(
-            args.seconds, args.connections, args.workers, directory, args.also_without_warm
+            args.seconds,
+            args.connections,
+            args.workers,
+            directory,
+            args.also_without_warm,
+            extra_env,
         )
     finally:
         shutil.rmtree(directory, ignore_errors=True)

@@ -11,7 +11,9 @@ development server.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 import time
 from urllib.parse import urlsplit
 
@@ -98,9 +100,31 @@ class RedactingLogger(gunicorn.glogging.Logger):
             environ.get("HTTP_USER_AGENT", "-"),
         )
         try:
-            self.access_log.info(line)
+            fd = self._raw_stdout()
+            if fd is None:
+                self.access_log.info(line)
+            else:
+                # One write(2) per line, no lock: the logging module's handler lock, taken by
+                # 64 threads, was 5-24 % of a cached read's samples. A line is one system call,
+                # as atomic between threads and processes as the handler's write and flush.
+                os.write(fd, (line + "\n").encode("utf-8", "backslashreplace"))
         except Exception:
             self.exception("could not write the access log")
+
+    def _raw_stdout(self) -> int | None:
+        """stdout's descriptor when the access log is gunicorn's one handler on it ("-")."""
+        handlers = self.access_log.handlers
+        if (
+            self.cfg.accesslog != "-"
+            or len(handlers) != 1
+            or not getattr(handlers[0], "_gunicorn", False)
+            or getattr(handlers[0], "stream", None) is not sys.stdout
+        ):
+            return None
+        try:
+            return sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):
+            return None
 
     def _now(self) -> str:
         second = int(time.time())

@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 
 ROUTES = frozenset({"/api/v1/comments", "/api/v1/counts"})
 MAX_ENTRIES = 2048
+# What a process keeps at most (thread pages of 200 comments run to a few hundred KB).
+MAX_BYTES = 16 * 1024 * 1024
 # Request headers that change what Flask would answer in ways an entry does not hold.
 _TO_FLASK = (
     "HTTP_COOKIE",
@@ -125,6 +127,7 @@ class WarmReads:
         self.json_log = json_log
         self._metrics = metrics
         self._entries: dict[tuple, _Entry] = {}
+        self._bytes = 0
         self._by_tag: dict[str, set[tuple]] = {}
         self._lock = threading.Lock()
         self._epoch = 0
@@ -251,10 +254,16 @@ class WarmReads:
             if epoch != self._epoch or not self._listening:
                 return  # a change was announced while Flask answered: it may be the old page
             entry.fresh_until = time.monotonic() + self.seconds
-            if key not in self._entries and len(self._entries) >= MAX_ENTRIES:
-                self._remove(next(iter(self._entries)))
             self._remove(key)
+            # The oldest go first; an answer larger than a sixteenth of the room is not kept.
+            if len(entry.body) > MAX_BYTES // 16:
+                return
+            while self._entries and (
+                len(self._entries) >= MAX_ENTRIES or self._bytes + len(entry.body) > MAX_BYTES
+            ):
+                self._remove(next(iter(self._entries)))
             self._entries[key] = entry
+            self._bytes += len(entry.body)
             for tag in entry.tags:
                 self._by_tag.setdefault(tag, set()).add(key)
 
@@ -267,6 +276,7 @@ class WarmReads:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self._bytes -= len(entry.body)
         for tag in entry.tags:
             keys = self._by_tag.get(tag)
             if keys is not None:
@@ -286,6 +296,7 @@ class WarmReads:
             self._epoch += 1
             self._entries.clear()
             self._by_tag.clear()
+            self._bytes = 0
 
     def entries(self) -> int:
         return len(self._entries)
@@ -306,6 +317,7 @@ class WarmReads:
             self._listening = False
             self._entries.clear()
             self._by_tag.clear()
+            self._bytes = 0
         threading.Thread(
             target=_listen,
             args=(weakref.ref(self), self.redis_url),
@@ -320,6 +332,7 @@ class WarmReads:
             # Whatever was kept before a (re)subscription may have missed a change.
             self._entries.clear()
             self._by_tag.clear()
+            self._bytes = 0
 
     def _heard(self, data) -> None:
         text = data.decode() if isinstance(data, bytes) else str(data)

@@ -222,3 +222,16 @@ def test_gunicorn_drops_warm_answers_when_another_process_decides(
         assert wait_until(fresh, timeout=10)
         changed = requests.get(url, headers={**ORIGIN, "If-None-Match": etag}, timeout=10)
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_a_process_keeps_a_bounded_number_of_answers(app, client, site, monkeypatch):
+    from service.comments import warm_reads
+
+    monkeypatch.setattr(warm_reads, "MAX_ENTRIES", 3)
+    layer = _layer(app)
+    for i in range(6):
+        assert client.get(f"/api/v1/counts?site=demo&thread=/posts/{i}").status_code == 200
+    assert layer.entries() == 3
+    before = layer.served
+    client.get("/api/v1/counts?site=demo&thread=/posts/5")  # the newest stayed
+    assert layer.served == before + 1

@@ -134,6 +134,9 @@ class WarmReads:
         self._listening = False
         self._listener_pid: int | None = None
         self._request_log = logging.getLogger(REQUEST_LOGGER)
+        self._stamp: tuple[int, str] = (0, "")
+        # The request metrics' series this layer adds to, looked up once.
+        self._series: dict[tuple[str, str], tuple] = {}
         # Answers given from memory (tests and operators' curiosity; not exact under threads).
         self.served = 0
         _LAYERS.add(self)
@@ -168,19 +171,33 @@ class WarmReads:
             status, headers, body = _STATUS_304, entry.headers_304, b""
         else:
             status, headers, body = entry.status, entry.headers, entry.body
-        start_response(status, [*headers, ("Date", http_date()), ("X-Request-Id", request_id)])
+        start_response(status, [*headers, ("Date", self._date()), ("X-Request-Id", request_id)])
         self._observe(environ, status[:3], request_id, started)
         self.served += 1
         return [body]
+
+    def _date(self) -> str:
+        """The Date header (one-second resolution: formatted once a second)."""
+        second = int(time.time())
+        if self._stamp[0] != second:
+            self._stamp = (second, http_date(second))
+        return self._stamp[1]
 
     def _observe(self, environ: dict, status: str, request_id: str, started: float) -> None:
         """What Flask's hooks record of a request (service.metrics, service.logs)."""
         route = environ["PATH_INFO"]
         elapsed = time.perf_counter() - started
         if self._metrics is not None:
-            m = self._metrics()
-            m.requests.labels(route, "GET", status).inc()
-            m.request_seconds.labels(route, "GET").observe(elapsed)
+            series = self._series.get((route, status))
+            if series is None:
+                m = self._metrics()
+                series = (
+                    m.requests.labels(route, "GET", status),
+                    m.request_seconds.labels(route, "GET"),
+                )
+                self._series[(route, status)] = series
+            series[0].inc()
+            series[1].observe(elapsed)
         if self.json_log:
             query = environ.get("QUERY_STRING", "")
             self._request_log.info(

@@ -218,9 +218,19 @@ class WarmReads:
     def _through_flask(self, key: tuple, stale: _Entry | None, environ: dict, start_response):
         epoch = self._epoch
         seen: list = []
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        # A revalidating client with nothing here to renew: Flask's 304 would leave nothing to
+        # keep (a process that saw only revalidations would never warm up), so ask Flask for
+        # the page and answer the condition here, by werkzeug's rules as Flask would. (Flask's
+        # request metrics count that one request as the 200 it answered.)
+        fill = match is not None and stale is None and self._listening
+        if fill:
+            environ = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
 
         def capture(status, headers, exc_info=None):
             seen[:] = [status, headers]
+            if fill:
+                return lambda data: None  # Flask's answers never write(); sent below
             return start_response(status, headers, exc_info)
 
         answer = self.app(environ, capture)
@@ -232,6 +242,18 @@ class WarmReads:
                 close()
         if seen and self._listening:
             self._keep(key, stale, seen[0], seen[1], body, epoch)
+        if fill:
+            status, headers = seen
+            etag = next((v for k, v in headers if k.lower() == "etag"), None)
+            if (
+                status.startswith("200 ")
+                and etag
+                and parse_etags(match).contains_weak(etag.strip('"'))
+            ):
+                without_body = Headers(headers)
+                remove_entity_headers(without_body)
+                status, headers, body = _STATUS_304, without_body.to_wsgi_list(), b""
+            start_response(status, headers)
         return [body]
 
     # -- what is kept --------------------------------------------------------------------------

@@ -235,3 +235,21 @@ def test_a_process_keeps_a_bounded_number_of_answers(app, client, site, monkeypa
     before = layer.served
     client.get("/api/v1/counts?site=demo&thread=/posts/5")  # the newest stayed
     assert layer.served == before + 1
+
+
+def test_a_process_that_only_sees_revalidations_warms_up_too(app, client, post, drain):
+    post("Revalidated only.")
+    drain()
+    layer = _layer(app)
+    flask = werkzeug.test.Client(layer.app)
+    etag = flask.get(THREAD, headers=ORIGIN).headers["ETag"]
+    for headers in ({**ORIGIN, "If-None-Match": etag}, {**ORIGIN, "If-None-Match": '"old"'}):
+        layer.clear()
+        first = client.get(THREAD, headers=headers)  # a miss: Flask's page, the condition here
+        assert _comparable(first) == _comparable(flask.get(THREAD, headers=headers))
+        before = layer.served
+        again = client.get(THREAD, headers=headers)
+        assert layer.served == before + 1
+        assert _comparable(again) == _comparable(first)
+    assert first.status_code == 200 and again.status_code == 200
+    assert client.get(THREAD, headers={"If-None-Match": etag}).status_code == 304

@@ -253,3 +253,20 @@ def test_a_process_that_only_sees_revalidations_warms_up_too(app, client, post, 
         assert _comparable(again) == _comparable(first)
     assert first.status_code == 200 and again.status_code == 200
     assert client.get(THREAD, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_without_its_subscription_a_process_answers_through_flask(app, site):
+    from tests.support.live_server import free_port
+
+    inner = app.wsgi_app.app
+    deaf = WarmReads(
+        inner,
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # nobody listens there
+        seconds=60,
+        cache_control=cache.public_cache_control(app.extensions["parley"].settings.web),
+        json_log=False,
+    )
+    client = werkzeug.test.Client(deaf)
+    answers = [client.get(COUNTS, headers=ORIGIN) for _ in range(3)]
+    assert all(a.status_code == 200 for a in answers)
+    assert deaf.served == 0 and deaf.entries() == 0 and not deaf.listening()

@@ -19,9 +19,8 @@ class OperationsSettings:
     # "json": one JSON object per log line (request id, route, status, duration).
     log_format: str = "text"
     # gunicorn's access log, one line per request on stdout (text format only; JSON mode logs
-    # each request from the app). "off" saves the line's formatting and the write under the
-    # log's lock on every request (5-24 % of a cached read's samples under load); the request
-    # metrics (GET /metrics) still count every request.
+    # each request from the app). "off" saves the line's formatting and its write on every
+    # request (bench/README.md); the request metrics (GET /metrics) still count every request.
     access_log: bool = True
 
 

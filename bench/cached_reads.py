@@ -4,12 +4,19 @@ Starts Parley's web (gunicorn with ``service/gunicorn_conf.py``, ``PARLEY_WEB_WO
 processes) on a throw-away SQLite database and an embedded Redis, seeds a 50-comment thread
 and 20 count threads, then runs ``wrk -t2 -c<connections>`` in turn on:
 
+- the hello-world ceiling: a Flask app answering ``{"hello": "world"}`` on the same gunicorn
+  configuration (``bench/hello_world.py``, as the side-by-side harness's ceiling);
 - the thread page (``GET /api/v1/comments``): a 200 with the whole page, from the cache;
 - the same with ``If-None-Match`` set to its ETag: a 304 without a body;
-- counts of the 20 threads.
+- counts of the 20 threads (the harness's request: 20 ``thread=`` and an ``Origin``);
+- with ``--also-without-warm``, the three again on a second gunicorn with
+  ``PARLEY_WARM_READS_SECONDS=0`` (every read through Flask and Redis);
+- ``--env NAME=VALUE`` sets a variable for every gunicorn (``PARLEY_ACCESS_LOG=off``).
 
-Prints req/s and latency p50/p99 of each (one run each, after a warm-up). Needs ``wrk``.
-Loopback only; bounded by --seconds.
+Prints, for each, req/s, latency p50/p99, the web's CPU per request (user + system time of
+the gunicorn processes over the run, divided by the requests: the robust figure on a shared
+box) and its ratio to the hello-world's, all in one run. ``--connections 1`` measures c1.
+Needs ``wrk``. Loopback only; bounded by --seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import requests
 
 from bench.local_stack import local_stack
 from bench.run import BENCH_POLICY, BENCH_SITE, comment
+from service.embedded import free_port
 from service.enqueue import SERIALIZER
 from service.sites import create_site
 from worker.loop import BatchingWorker
@@ -41,34 +49,93 @@ THREAD = "/bench/cached-50"
 SECRET = "bench-cached-reads-secret-key-0123"
 _LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 _RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+_TOTAL = re.compile(r"^\s+(\d+) requests in", re.M)
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+def cpu_seconds(group: int) -> float:
+    """User + system CPU of every live process in the process group ``group``."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is stat's field 3; pgrp is field 5, utime and stime 14 and 15.
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / _TICK
+
+
+def wrk(
+    url: str, seconds: int, connections: int, headers: dict[str, str], group: int | None = None
+) -> dict:
+    threads = min(2, connections)
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args += ["--timeout", "10s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
+    before = cpu_seconds(group) if group else 0.0
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(group) - before if group else 0.0
     latency = {p: _ms(v, u) for p, v, u in _LATENCY.findall(out)}
+    total = int(_TOTAL.search(out).group(1))
     return {
         "req_s": float(_RATE.search(out).group(1)),
         "p50_ms": round(latency.get("50", float("nan")), 2),
         "p99_ms": round(latency.get("99", float("nan")), 2),
+        "cpu_ms_per_req": round(cpu * 1000 / total, 3) if total and group else None,
         "non_2xx_3xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx.*?(\d+)", out)) else 0,
     }
 
 
-def measure(seconds: int, connections: int, workers: int, directory: Path) -> dict:
-    stack = local_stack(
-        directory,
-        SECRET,
-        PARLEY_WEB_WORKERS=str(workers),
-    )
-    app, rt, port, env = stack.app, stack.rt, stack.port, stack.env
-    web = None
+def _gunicorn(env: dict, port: int, app: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+         "-c", "python:service.gunicorn_conf", app],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _wait_for(url: str, proc: subprocess.Popen) -> requests.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            answer = requests.get(url, timeout=2)
+            if answer.status_code == 200:
+                return answer
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise SystemExit(f"gunicorn did not start ({url})")
+        time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+
+def measure(
+    seconds: int,
+    connections: int,
+    workers: int,
+    directory: Path,
+    without_warm: bool = False,
+    extra_env: dict[str, str] | None = None,
+) -> dict:
+    stack = local_stack(directory, SECRET, PARLEY_WEB_WORKERS=str(workers), **(extra_env or {}))
+    app, rt, env = stack.app, stack.rt, stack.env
+    running: list[subprocess.Popen] = []
     try:
         with rt.session() as session:
             create_site(session, BENCH_SITE, "Bench", [ORIGIN], BENCH_POLICY)
@@ -81,44 +148,54 @@ def measure(seconds: int, connections: int, workers: int, directory: Path) -> di
         BatchingWorker([rt.queue], connection=rt.redis, serializer=SERIALIZER).work(
             burst=True, with_scheduler=False, logging_level="WARNING"
         )
-        web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-             "-c", "python:service.gunicorn_conf", "service.wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        thread_url = f"{base}/api/v1/comments?{urlencode({'site': BENCH_SITE, 'thread': THREAD})}"
-        counts_url = f"{base}/api/v1/counts?" + urlencode(
-            [("site", BENCH_SITE)] + [("thread", f"/bench/c{i}") for i in range(20)]
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                page = requests.get(thread_url, timeout=2)
-                if page.status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.3)
-        etag = page.headers["ETag"]
-        published = len(page.json()["comments"])
-        origin = {"Origin": ORIGIN}
-        results = {}
-        for name, url, headers in (
-            ("thread_200", thread_url, origin),
-            ("thread_304", thread_url, {**origin, "If-None-Match": etag}),
-            ("counts_200", counts_url, origin),
-        ):
-            wrk(url, 2, connections, headers)  # warm-up
-            results[name] = wrk(url, seconds, connections, headers)
+        results: dict = {}
+        hello_port = free_port()
+        hello = _gunicorn({**env, "PYTHONPATH": str(ROOT)}, hello_port, "bench.hello_world:app")
+        running.append(hello)
+        hello_url = f"http://127.0.0.1:{hello_port}/"
+        _wait_for(hello_url, hello)
+        wrk(hello_url, 2, connections, {})  # warm-up
+        results["hello_world"] = wrk(hello_url, seconds, connections, {}, hello.pid)
+        _stop(running.pop())
+        variants = [("", {})]
+        if without_warm:
+            variants.append(("_without_warm", {"PARLEY_WARM_READS_SECONDS": "0"}))
+        for suffix, extra in variants:
+            web_port = free_port()
+            web = _gunicorn({**env, **extra, "PARLEY_PORT": str(web_port)}, web_port,
+                            "service.wsgi:app")  # fmt: skip
+            running.append(web)
+            base = f"http://127.0.0.1:{web_port}"
+            thread_url = (
+                f"{base}/api/v1/comments?{urlencode({'site': BENCH_SITE, 'thread': THREAD})}"
+            )
+            counts_url = f"{base}/api/v1/counts?" + urlencode(
+                [("site", BENCH_SITE)] + [("thread", f"/bench/c{i}") for i in range(20)]
+            )
+            page = _wait_for(thread_url, web)
+            etag = page.headers["ETag"]
+            published = len(page.json()["comments"])
+            origin = {"Origin": ORIGIN}
+            for name, url, headers in (
+                ("thread_200", thread_url, origin),
+                ("thread_304", thread_url, {**origin, "If-None-Match": etag}),
+                ("counts_200", counts_url, origin),
+            ):
+                wrk(url, 2, connections, headers)  # warm-up
+                results[name + suffix] = wrk(url, seconds, connections, headers, web.pid)
+            _stop(running.pop())
     finally:
-        if web is not None:
-            os.killpg(web.pid, signal.SIGTERM)
-            web.wait(30)
+        for proc in running:
+            _stop(proc)
         stack.close()
+    ceiling = results["hello_world"]
+    for name, result in results.items():
+        if name != "hello_world":
+            result["of_hello_req_s"] = round(result["req_s"] / ceiling["req_s"], 2)
+            if result["cpu_ms_per_req"] and ceiling["cpu_ms_per_req"]:
+                result["x_hello_cpu"] = round(
+                    result["cpu_ms_per_req"] / ceiling["cpu_ms_per_req"], 2
+                )
     return {"published_in_thread": published, "connections": connections, **results}
 
 
@@ -127,10 +204,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--also-without-warm",
+        action="store_true",
+        help="measure the reads again with PARLEY_WARM_READS_SECONDS=0 (through Flask)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for every gunicorn started (PARLEY_ACCESS_LOG=off), repeatable",
+    )
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.env)
     directory = Path(tempfile.mkdtemp(prefix="parley-bench-cached-"))
     try:
-        result = measure(args.seconds, args.connections, args.workers, directory)
+        result = measure(
+            args.seconds,
+            args.connections,
+            args.workers,
+            directory,
+            args.also_without_warm,
+            extra_env,
+        )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     print(json.dumps(result, indent=2))

@@ -116,6 +116,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.redaction import install_werkzeug_filter
 
     install_werkzeug_filter()
+
+    from service.comments import warm_reads
+
+    # Last, so it is the outermost layer: a warm read is answered before anything else runs.
+    warm_reads.install(app, settings)
     return app
 
 

@@ -23,8 +23,10 @@ worker_class = "service.gunicorn_worker.StreamingWorker"
 worker_connections = 4000
 workers = _web.workers
 threads = _web.threads
-accesslog = "-"
-# Tokens and codes in addresses (OAuth callbacks, mail links, ?key=) never reach the log.
+# PARLEY_ACCESS_LOG=off drops gunicorn's line per request (see service.settings.operations).
+accesslog = "-" if _settings.operations.access_log else None
+# Tokens and codes in addresses (OAuth callbacks, mail links, ?key=) never reach the log; the
+# default line is formatted without gunicorn's every-header dictionary.
 logger_class = "service.redaction.RedactingLogger"
 if _settings.operations.log_format == "json":
     # The app logs each request as one JSON line (service/logs.py); gunicorn's own lines are

@@ -31,14 +31,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import weakref
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 import redis
 
 log = logging.getLogger(__name__)
 
 TTL_SECONDS = 300
+# Where invalidations are announced to every web process's warm reads
+# (``service.comments.warm_reads``): the surrogate keys of the changed threads, space-separated.
+READS_CHANNEL = "parley:reads:changed"
 # Generations outlive every page built under them.
 _GEN_TTL_SECONDS = 86_400
 
@@ -96,6 +101,37 @@ def _count_keys(site_slug: str) -> list[str]:
     return [f"parley:tallies:{site_slug}", f"parley:counts-gen:{site_slug}"]
 
 
+def public_cache_control(web, left: int | None = None) -> str:
+    """The ``Cache-Control`` of a public read (``web``: ``settings.web``); ``left``: seconds
+    until the page changes by itself (a thread closing by age), which bounds every lifetime."""
+    max_age, stale, cdn = web.read_max_age, web.read_stale_seconds, web.cdn_max_age
+    if left is not None:
+        max_age = min(max_age, left)
+        stale = min(stale, left - max_age)
+        cdn = min(cdn, left) if cdn else 0
+    directives = ["public", f"max-age={max_age}", f"stale-while-revalidate={stale}"]
+    if cdn or (left is not None and web.cdn_max_age):
+        directives.append(f"s-maxage={cdn}")
+    return ", ".join(directives)
+
+
+# The start of a thread page: its (JSON-escaped) key, then when it closes.
+_CLOSES_AT = re.compile(rb'\{"thread":"(?:[^"\\]|\\.)*","closes_at":"([^"]{10,40})"')
+
+
+def closes_at_in(body: bytes) -> datetime | None:
+    """A thread page's ``closes_at``, read from its first bytes (it comes right after the
+    thread key), so a cached page needs no parsing to be answered correctly."""
+    found = _CLOSES_AT.match(body)
+    if found is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
@@ -105,6 +141,13 @@ def _text(value) -> str:
 
 
 _SCRIPTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# What keeps answers of its own in this process (service.comments.warm_reads): each has
+# ``drop(surrogate_keys)``, called by every invalidation here.
+_INFORMED: weakref.WeakSet = weakref.WeakSet()
+
+
+def keep_informed(layer) -> None:
+    _INFORMED.add(layer)
 
 
 def _script(conn: redis.Redis, text: str):
@@ -196,6 +239,7 @@ def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) ->
     threads = list(dict.fromkeys(threads))
     if not threads:
         return
+    tags = [surrogate_key(site_slug, thread_key) for site_slug, thread_key in threads]
     try:
         pipe = conn.pipeline(transaction=False)
         for site_slug, thread_key in threads:
@@ -207,9 +251,16 @@ def invalidate_threads(conn: redis.Redis, threads: Iterable[tuple[str, str]]) ->
             pipe.hincrby(generations, thread_key, 1)
             pipe.expire(generations, _GEN_TTL_SECONDS)
             pipe.hdel(counts, thread_key)
+        # After the deletes: a process that hears it and reads Redis again reads the new state.
+        pipe.publish(READS_CHANNEL, " ".join(tags))
         pipe.execute()
     except (redis.RedisError, OSError) as error:
         log.warning("could not invalidate %d cached thread(s): %s", len(threads), error)
+    finally:
+        # This process's warm answers go at once (the others' when the message reaches them,
+        # or when their subscription notices Redis is gone).
+        for layer in list(_INFORMED):
+            layer.drop(tags)
 
 
 def variant_of(params: dict) -> str:

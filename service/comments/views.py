@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -186,30 +185,13 @@ def list_comments(query: ThreadQuery):
         return None if closing[0] is None else (closing[0] - utcnow()).total_seconds()
 
     etag, body = cache.cached_page(rt.redis, query.site, query.thread, variant, build, lifetime)
-    closes = _closes_at_in(body)
+    closes = cache.closes_at_in(body)
     if closes is not None and closes <= utcnow():
         # Built before the thread closed by age (a policy changed since): answer the truth.
         body = build()
         etag, closes = cache.etag_of(body), None
     keys = [cache.surrogate_key(query.site, query.thread)]
     return _public_json(rt, body, keys, query.site, etag, closes)
-
-
-# The start of a thread page: its (JSON-escaped) key, then when it closes.
-_CLOSES_AT = re.compile(rb'\{"thread":"(?:[^"\\]|\\.)*","closes_at":"([^"]{10,40})"')
-
-
-def _closes_at_in(body: bytes) -> datetime | None:
-    """A thread page's ``closes_at``, read from its first bytes (it comes right after the
-    thread key), so a cached page needs no parsing to be answered correctly."""
-    found = _CLOSES_AT.match(body)
-    if found is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _captcha_out(config) -> Captcha | None:
@@ -265,16 +247,8 @@ def _public_json(
     web = rt.settings.web
     response = Response(body, mimetype="application/json")
     response.set_etag(etag or cache.etag_of(body))
-    max_age, stale, cdn = web.read_max_age, web.read_stale_seconds, web.cdn_max_age
-    if closes is not None:
-        left = max(0, int((closes - utcnow()).total_seconds()))
-        max_age = min(max_age, left)
-        stale = min(stale, left - max_age)
-        cdn = min(cdn, left) if cdn else 0
-    directives = ["public", f"max-age={max_age}", f"stale-while-revalidate={stale}"]
-    if cdn or (closes is not None and web.cdn_max_age):
-        directives.append(f"s-maxage={cdn}")
-    response.headers["Cache-Control"] = ", ".join(directives)
+    left = None if closes is None else max(0, int((closes - utcnow()).total_seconds()))
+    response.headers["Cache-Control"] = cache.public_cache_control(web, left)
     tags = " ".join([*surrogate_keys, cache.site_surrogate_key(site_slug)])
     response.headers["Surrogate-Key"] = tags  # Fastly's name
     response.headers["Cache-Tag"] = tags.replace(" ", ",")  # Cloudflare's

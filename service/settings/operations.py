@@ -18,6 +18,10 @@ class OperationsSettings:
     metrics_port: int = 0
     # "json": one JSON object per log line (request id, route, status, duration).
     log_format: str = "text"
+    # gunicorn's access log, one line per request on stdout (text format only; JSON mode logs
+    # each request from the app). "off" saves the line's formatting and its write on every
+    # request (bench/README.md); the request metrics (GET /metrics) still count every request.
+    access_log: bool = True
 
 
 def parse_operations(reader: EnvReader) -> OperationsSettings:
@@ -29,4 +33,17 @@ def parse_operations(reader: EnvReader) -> OperationsSettings:
         metrics_token=reader.text("PARLEY_METRICS_TOKEN").strip(),
         metrics_port=reader.integer("PARLEY_METRICS_PORT", 0, low=0, high=65535),
         log_format=log_format,
+        access_log=_on_off(reader, "PARLEY_ACCESS_LOG", True),
     )
+
+
+def _on_off(reader: EnvReader, name: str, default: bool) -> bool:
+    raw = reader.text(name).strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    reader.problems.append(f"{name} must be on or off, not {raw!r}")
+    return default

@@ -30,6 +30,9 @@ class WebSettings:
     # cdn_purge_url, which asks the CDN to drop a thread the moment it changes.
     cdn_max_age: int = 0
     cdn_purge_url: str = ""
+    # How long a web process answers a repeated public read from its own memory before Flask
+    # confirms it again (service.comments.warm_reads; changes drop it at once); 0 = off.
+    warm_reads_seconds: int = 2
 
 
 def parse_web(reader: EnvReader) -> WebSettings:
@@ -49,4 +52,7 @@ def parse_web(reader: EnvReader) -> WebSettings:
         ),
         cdn_max_age=integer("PARLEY_CDN_MAX_AGE", WebSettings.cdn_max_age, 0, 31_536_000),
         cdn_purge_url=reader.http_url("PARLEY_CDN_PURGE_URL"),
+        warm_reads_seconds=integer(
+            "PARLEY_WARM_READS_SECONDS", WebSettings.warm_reads_seconds, 0, 60
+        ),
     )

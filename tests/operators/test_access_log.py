@@ -89,3 +89,57 @@ def test_redaction_keeps_what_operators_read():
     assert redact_url("https://a:b@h.test/notifications/unsubscribe/T?x=1") == (
         "https://[redacted]@h.test/notifications/unsubscribe/[redacted]?x=1"
     )
+
+
+def test_the_default_access_line_is_gunicorns_own_redacted_line():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    import gunicorn.glogging
+    from gunicorn.config import Config
+
+    from service.redaction import RedactingLogger
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    logger = RedactingLogger(cfg)
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger.access_log.addHandler(handler)
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/comments/1?wait=0&key=SECRETKEY&pct=%41",
+        "PATH_INFO": "/api/v1/comments/1",
+        "QUERY_STRING": "wait=0&key=SECRETKEY&pct=%41",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "http://u:pw@blog.test/p?token=SECRETREF",
+        "HTTP_USER_AGENT": "wrk 100%",
+    }
+    resp = SimpleNamespace(status="200 OK", sent=512, headers=[("Content-Type", "text/plain")])
+    req = SimpleNamespace(headers=[("Referer", environ["HTTP_REFERER"])])
+    took = timedelta(microseconds=1500)
+    try:
+        logger.access(resp, req, environ, took)
+        expected = cfg.access_log_format % gunicorn.glogging.SafeAtoms(
+            logger.atoms(resp, req, environ, took)
+        )
+    finally:
+        logger.access_log.removeHandler(handler)
+    assert lines == [expected]
+    assert "SECRETKEY" not in lines[0] and "SECRETREF" not in lines[0] and "u:pw" not in lines[0]
+    assert '"GET /api/v1/comments/1?wait=0&key=[redacted]&pct=%41 HTTP/1.1" 200 512' in lines[0]
+
+
+def test_the_access_log_can_be_turned_off():
+    from service.settings import Settings
+
+    assert Settings.from_env({}).operations.access_log is True
+    assert Settings.from_env({"PARLEY_ACCESS_LOG": "off"}).operations.access_log is False
+    try:
+        Settings.from_env({"PARLEY_ACCESS_LOG": "sometimes"})
+    except Exception as error:
+        assert "PARLEY_ACCESS_LOG must be on or off" in str(error)
+    else:
+        raise AssertionError("a bad PARLEY_ACCESS_LOG was accepted")

@@ -70,3 +70,33 @@ def test_an_unknown_log_format_is_refused():
         assert "PARLEY_LOG_FORMAT must be text or json" in str(error)
     else:
         raise AssertionError("xml was accepted")
+
+
+def test_a_warm_read_is_logged_as_flask_logs_it(make_app, db_url, redis_db_url, capsys):
+    from tests.support.waiting import wait_until
+
+    env = {**base_env(db_url, redis_db_url), "PARLEY_LOG_FORMAT": "json"}
+    app = make_app(Settings.from_env(env))
+    layer = app.wsgi_app  # service.comments.warm_reads.WarmReads
+    layer.start()
+    assert wait_until(layer.listening, timeout=10)
+    client = app.test_client()
+    url = "/api/v1/counts?site=demo&thread=/posts/logs&key=SECRETKEYVALUE"
+    try:
+        client.get(url)  # through Flask, and kept
+        capsys.readouterr()
+        served = layer.served
+        for request_id in ("from-flask", "warm"):
+            if request_id == "from-flask":
+                layer.clear()
+            client.get(url, headers={"X-Request-Id": request_id})
+        text = capsys.readouterr().err
+    finally:
+        logging.getLogger().handlers = []
+    assert layer.served == served + 1
+    flask, warm = [line for line in _lines(text) if line["logger"] == "parley.request"]
+    assert (flask["request_id"], warm["request_id"]) == ("from-flask", "warm")
+    for field in ("route", "method", "path", "status", "message"):
+        assert warm[field] == flask[field], field
+    assert "key=[redacted]" in warm["path"] and "SECRETKEYVALUE" not in text
+    assert isinstance(warm["duration_ms"], float)

@@ -10,7 +10,8 @@ over the run, from /proc, divided by the requests served).
 
 ``--decide RATE``: then submit→decision latency at a steady RATE comments/s for
 ``--decide-seconds``, with the peers harness's open-loop client
-(``../shared/peers/parley/decide_latency.py``, run by a Python that has aiohttp: ``--tools-python``).
+(``../shared/peers/parley/decide_latency.py``, run by a Python that has aiohttp:
+``--tools-python``).
 
 Needs ``wrk``. Loopback only; bounded by --seconds.
 """
@@ -137,7 +138,8 @@ def measure(args, directory: Path) -> dict:
     parley = [sys.executable, "-m", "worker.cli_entry"]
     cli = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 120}
     subprocess.run([*parley, "db", "upgrade"], **cli)
-    subprocess.run([*parley, "sites", "create", "bench", "--origin", ORIGIN, "--policy", FLOOD_OFF], **cli)  # fmt: skip
+    site = ["sites", "create", "bench", "--origin", ORIGIN, "--policy", FLOOD_OFF]
+    subprocess.run([*parley, *site], **cli)
     log = open(directory / "parley.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [*parley, "run", "--workers", str(args.workers)],
@@ -189,7 +191,9 @@ def measure(args, directory: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=lambda s: [int(c) for c in s.split(",")], default=[1, 32])  # fmt: skip
+    parser.add_argument(
+        "--connections", type=lambda s: [int(c) for c in s.split(",")], default=[1, 32]
+    )
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1)

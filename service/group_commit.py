@@ -1,13 +1,14 @@
 """Group commit: one transaction, one disk sync for the rows of many requests.
 
 Every web thread that stores a submitted comment hands its row (``comments.submit.Row``)
-to the process's ``GroupCommit`` (``Runtime.submits``) and waits. One of the waiting threads leads: it takes every row queued so
-far, inserts them in one transaction under the database's write lock
-(``Runtime.writing``), commits once, enqueues their checks in one Redis round trip, and
-wakes their threads; rows that arrived meanwhile form the next batch, led by one of their
-own threads. Under load a commit (one WAL sync on SQLite, one round trip and one WAL flush
-on PostgreSQL) carries tens of comments instead of one; alone, a row is committed at once
-(no timer: a batch is what queued while the previous one committed).
+to the process's ``GroupCommit`` (``Runtime.submits``) and waits. One of the waiting
+threads leads: it takes every row queued so far, inserts them in one transaction under
+the database's write lock (``Runtime.writing``), commits once, enqueues their checks in
+one Redis round trip, and wakes their threads; rows that arrived meanwhile form the next
+batch, led by one of their own threads. Under load a commit (one WAL sync on SQLite, one
+round trip and one WAL flush on PostgreSQL) carries tens of comments instead of one;
+alone, a row is committed at once (no timer: a batch is what queued while the previous
+one committed).
 
 The promises stay those of one commit per comment:
 
@@ -15,8 +16,8 @@ The promises stay those of one commit per comment:
   row committed; the enqueue runs after it (a lost enqueue is the sweeper's, as before);
 - **nothing lost, nothing twice**: a batch whose insert or commit fails rolled back
   whole, so its rows are committed again one transaction each, and each thread gets its
-  own row or its own error (a 503 when the database is down, a 422 when its parent went
-  away meanwhile);
+  own row or its own error (a 503 when the database is down, a 409 when its parent or
+  thread went away meanwhile);
 - threads of one thread key racing for its creation meet ``get_or_create_thread``'s
   savepoint, as before.
 """

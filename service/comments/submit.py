@@ -15,7 +15,7 @@ from service.comments.schemas import CommentIn
 from service.effects import after_commit
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
-from service.models import Comment, Identity, Site, Thread
+from service.models import Comment, Identity, Site, Thread, utcnow
 from service.runtime import Runtime
 from service.similarity import simhash
 from service.sites import policy_of
@@ -179,10 +179,14 @@ def comment_row(
 
 
 def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
-    """Insert the comments of ``rows`` (and the threads they start) and flush: one INSERT
-    for all the comments where the driver allows it."""
+    """Insert the comments of ``rows`` (and the threads they start): one INSERT … RETURNING
+    for all the comments (SQLAlchemy's insertmanyvalues), without the ORM's unit of work.
+
+    Returns each row as a ``Comment`` not attached to the session, holding what was
+    inserted (its id, its timestamps): what the answer to the reader needs."""
     threads: dict[tuple[int, str], int] = {}
-    comments = []
+    now = utcnow()
+    params = []
     for row in rows:
         thread_id = row.thread_id
         if thread_id is None:
@@ -190,10 +194,14 @@ def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
             if key not in threads:
                 threads[key] = _thread_id(session, row)
             thread_id = threads[key]
-        comments.append(Comment(thread_id=thread_id, **row.values))
-    session.add_all(comments)
-    session.flush()
-    return comments
+        params.append({**row.values, "thread_id": thread_id, "created_at": now, "updated_at": now})
+    ids = session.scalars(
+        sa.insert(Comment).returning(Comment.id, sort_by_parameter_order=True), params
+    ).all()
+    return [
+        Comment(id=comment_id, votes_up=0, votes_down=0, pinned=False, **values)
+        for comment_id, values in zip(ids, params, strict=True)
+    ]
 
 
 def _thread_id(session: Session, row: Row) -> int:
@@ -221,7 +229,8 @@ def store_comment(
 
     ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed;
     the sweeper covers a lost enqueue."""
-    (comment,) = insert_rows(session, [comment_row(rt, site, data, who, checked, prepared)])
+    (inserted,) = insert_rows(session, [comment_row(rt, site, data, who, checked, prepared)])
+    comment = session.get(Comment, inserted.id)
     # After the commit: a worker must never see a job for a row that is not
     # there yet, and the row must survive Redis being down.
     if enqueue:

@@ -130,6 +130,9 @@ def measure(args, directory: Path) -> dict:
         PARLEY_SECRET_KEY=SECRET,
         PARLEY_WEB_WORKERS=str(args.web_workers),
         PARLEY_WEB_THREADS="64",
+        # Every bench client is 127.0.0.1: the per-client cap on waiting requests (?wait=)
+        # would refuse the decide client's waits.
+        PARLEY_MAX_WAITING_PER_CLIENT="100000",
         **dict(kv.split("=", 1) for kv in args.env),
     )
     pg = None

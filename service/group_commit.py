@@ -95,6 +95,11 @@ class GroupCommit:
                 finally:
                     with self._cond:
                         for waiting in batch:
+                            if waiting.result is None and waiting.error is None:
+                                # The leader was interrupted (its worker stopping) mid-batch.
+                                waiting.error = ApiError(
+                                    "unavailable", "the comment could not be stored; try again"
+                                )
                             waiting.done = True
                         self._cond.notify_all()
         finally:
@@ -124,8 +129,12 @@ class GroupCommit:
         with self._cond:
             self.batches += 1
             self.rows += len(batch)
-        # After the commit, once for the batch (one Redis round trip for its jobs).
-        after(results)
+        # After the commit, once for the batch (one Redis round trip for its jobs). The rows
+        # are stored whatever happens here: a failure is the sweeper's to make up for.
+        try:
+            after(results)
+        except Exception:
+            log.exception("after-commit step of a batch of %d failed", len(batch))
 
 
 def _transaction(rt, rows: list[Any], insert: Insert) -> list[Any]:

@@ -133,8 +133,10 @@ class GroupCommit:
         # are stored whatever happens here: a failure is the sweeper's to make up for.
         try:
             after(results)
-        except Exception:
-            log.exception("after-commit step of a batch of %d failed", len(batch))
+        except Exception as error:
+            log.warning(
+                "after-commit step of a batch of %d failed (%s)", len(batch), type(error).__name__
+            )
 
 
 def _transaction(rt, rows: list[Any], insert: Insert) -> list[Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 from rq.job import Job
 
@@ -133,3 +134,34 @@ def test_a_failed_batch_is_committed_row_by_row_with_one_error_for_the_bad_row(
     for answer in (first[0], answers[0], answers[2]):
         comment_id = answer.get_json()["comment"]["id"]
         assert Job.exists(moderation_job_id(comment_id), connection=rt.redis)
+
+
+def test_a_database_outage_answers_every_waiting_request_503_and_stores_nothing(
+    app, rt, site, db_url, request, monkeypatch
+):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a refused connection is a PostgreSQL outage; SQLite is a file")
+    from tests.support.outages import database_outage
+
+    outage, admin = database_outage(db_url, request.getfixturevalue("postgres_url"))
+    gate = Gate()
+    monkeypatch.setattr(views, "insert_rows", gate)
+    try:
+        answers, threads = _post_all(app, [_payload(i) for i in range(4)])
+        assert wait_until(
+            lambda: gate.first is not None and len(rt.submits._queue) == 4 - len(gate.first), 30
+        )
+        outage(True)
+        rt.engine.dispose()  # the pool's connections went with the outage
+        gate.open.set()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        outage(False)
+        admin.dispose()
+    assert [a.status_code for a in answers] == [503] * 4
+    assert {a.get_json()["error"]["code"] for a in answers} == {"unavailable"}
+    with rt.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0
+    # Back: the next submit is stored.
+    assert app.test_client().post("/api/v1/comments", json=_payload(9)).status_code == 202

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import effects
 from service.enqueue import make_queue
+from service.group_commit import GroupCommit
 from service.settings import Settings
 from service.slots import Slots
 
@@ -84,6 +85,8 @@ class Runtime:
     waiting: Slots
     # Live streams held by the process's stream hub (no thread each): service.widget.hub.
     streams: Slots
+    # Submitted comments, committed many to a transaction (service.group_commit).
+    submits: GroupCommit = field(default_factory=GroupCommit)
     _pid: int = field(default_factory=os.getpid)
     _writing: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writers: tuple[int, int] | None = field(default=None, repr=False)

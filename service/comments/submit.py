@@ -15,7 +15,7 @@ from service.comments.schemas import CommentIn
 from service.effects import after_commit
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
-from service.models import Comment, Identity, Site, Thread
+from service.models import Comment, Identity, Site, Thread, utcnow
 from service.runtime import Runtime
 from service.similarity import simhash
 from service.sites import policy_of
@@ -49,7 +49,13 @@ def get_or_create_thread(
     thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
     if thread is not None:
         return thread
-    thread = Thread(site_id=site.id, key=key, title=title, url=url)
+    return _create_thread(session, site.id, key, title, url)
+
+
+def _create_thread(
+    session: Session, site_id: int, key: str, title: str | None, url: str | None
+) -> Thread:
+    thread = Thread(site_id=site_id, key=key, title=title, url=url)
     try:
         # A savepoint, so losing the race to a concurrent first comment only
         # undoes this insert.
@@ -57,7 +63,7 @@ def get_or_create_thread(
             session.add(thread)
     except IntegrityError:
         thread = session.scalar(
-            sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key)
+            sa.select(Thread).where(Thread.site_id == site_id, Thread.key == key)
         )
         assert thread is not None
     return thread
@@ -122,6 +128,91 @@ def check_submission(
     return Checked(thread=thread, parent=parent, signals=signals)
 
 
+@dataclass(frozen=True)
+class Row:
+    """A checked submission as plain values, ready to insert in any session (the group
+    commit inserts it in its own): the comment's columns, and its thread's key, title and
+    URL for when it is the thread's first comment."""
+
+    values: dict
+    site_id: int
+    thread_id: int | None  # None: created (race-safe) when the row is inserted
+    thread_key: str
+    title: str | None
+    url: str | None
+
+
+def comment_row(
+    rt: Runtime,
+    site: Site,
+    data: CommentIn,
+    who: Submitter,
+    checked: Checked,
+    prepared: Prepared,
+    extra_signals: dict | None = None,
+) -> Row:
+    parent, author, identity = checked.parent, data.author, who.identity
+    values = {
+        "site_id": site.id,
+        "parent_id": parent.id if parent else None,
+        "depth": parent.depth + 1 if parent else 0,
+        "identity_id": identity.id if identity else None,
+        "author_name": identity.name if identity else (author.name if author else None),
+        "author_email": identity.email if identity else (str(author.email) if author else None),
+        "author_url": str(author.url) if author and author.url and not identity else None,
+        "body_source": data.body,
+        "body_html": prepared.body_html,
+        "simhash": prepared.simhash,
+        "status": Status.PENDING,
+        "ip_hash": hash_ip(who.ip, rt.settings.secret_key),
+        "user_agent": (who.user_agent or "")[:512] or None,
+        "client": {**checked.signals, **(extra_signals or {})},
+    }
+    return Row(
+        values=values,
+        site_id=site.id,
+        thread_id=checked.thread.id if checked.thread else None,
+        thread_key=data.thread,
+        title=data.title,
+        url=data.url,
+    )
+
+
+def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
+    """Insert the comments of ``rows`` (and the threads they start): one INSERT … RETURNING
+    for all the comments (SQLAlchemy's insertmanyvalues), without the ORM's unit of work.
+
+    Returns each row as a ``Comment`` not attached to the session, holding what was
+    inserted (its id, its timestamps): what the answer to the reader needs."""
+    threads: dict[tuple[int, str], int] = {}
+    now = utcnow()
+    params = []
+    for row in rows:
+        thread_id = row.thread_id
+        if thread_id is None:
+            key = (row.site_id, row.thread_key)
+            if key not in threads:
+                threads[key] = _thread_id(session, row)
+            thread_id = threads[key]
+        params.append({**row.values, "thread_id": thread_id, "created_at": now, "updated_at": now})
+    ids = session.scalars(
+        sa.insert(Comment).returning(Comment.id, sort_by_parameter_order=True), params
+    ).all()
+    return [
+        Comment(id=comment_id, votes_up=0, votes_down=0, pinned=False, **values)
+        for comment_id, values in zip(ids, params, strict=True)
+    ]
+
+
+def _thread_id(session: Session, row: Row) -> int:
+    thread = session.scalar(
+        sa.select(Thread).where(Thread.site_id == row.site_id, Thread.key == row.thread_key)
+    )
+    if thread is None:
+        thread = _create_thread(session, row.site_id, row.thread_key, row.title, row.url)
+    return thread.id
+
+
 def store_comment(
     rt: Runtime,
     session: Session,
@@ -133,37 +224,13 @@ def store_comment(
     *,
     enqueue: bool = True,
 ) -> Comment:
-    """The writes of a checked submission: its thread if new, the pending row; flushes.
+    """The writes of a checked submission in ``session``: its thread if new, the pending
+    row; flushes. (The web view hands the row to the group commit instead.)
 
-    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed (the
-    web view does, after it let go of the write lock); the sweeper covers a lost enqueue."""
-    thread = checked.thread or get_or_create_thread(
-        session, site, data.thread, data.title, data.url
-    )
-    parent, author = checked.parent, data.author
-    comment = Comment(
-        thread_id=thread.id,
-        site_id=site.id,
-        parent_id=parent.id if parent else None,
-        depth=parent.depth + 1 if parent else 0,
-        identity_id=who.identity.id if who.identity else None,
-        author_name=(who.identity.name if who.identity else author.name)
-        if (who.identity or author)
-        else None,
-        author_email=(who.identity.email if who.identity else str(author.email))
-        if (who.identity or author)
-        else None,
-        author_url=str(author.url) if author and author.url and not who.identity else None,
-        body_source=data.body,
-        body_html=prepared.body_html,
-        simhash=prepared.simhash,
-        status=Status.PENDING,
-        ip_hash=hash_ip(who.ip, rt.settings.secret_key),
-        user_agent=(who.user_agent or "")[:512] or None,
-        client=checked.signals,
-    )
-    session.add(comment)
-    session.flush()
+    ``enqueue=False``: the caller enqueues ``enqueue_moderation`` itself once committed;
+    the sweeper covers a lost enqueue."""
+    (inserted,) = insert_rows(session, [comment_row(rt, site, data, who, checked, prepared)])
+    comment = session.get(Comment, inserted.id)
     # After the commit: a worker must never see a job for a row that is not
     # there yet, and the row must survive Redis being down.
     if enqueue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -27,8 +28,14 @@ from service.comments.schemas import (
     ThreadPage,
     ThreadQuery,
 )
-from service.comments.submit import Submitter, check_submission, prepare, store_comment
-from service.enqueue import enqueue_moderation
+from service.comments.submit import (
+    Submitter,
+    check_submission,
+    comment_row,
+    insert_rows,
+    prepare,
+)
+from service.enqueue import enqueue_moderation, enqueue_moderations
 from service.errors import ApiError
 from service.metrics import metrics
 from service.models import Comment, utcnow
@@ -57,17 +64,31 @@ def create_comment(body: CommentIn):
         identity = reader_identity(session, rt.settings.secret_key, site)
         who = Submitter(request.remote_addr, request.headers.get("User-Agent"), identity)
         asked = challenge.check(rt, session, site, body, identity)
-        # Checks, rendering and hashing first: writers queue for the database
-        # (``Runtime.writing``) only for their INSERTs and the commit; the job is enqueued
-        # once committed, after the lock is let go.
+        # Checks, rendering and hashing first, reading only: writers queue for the database
+        # only to insert and commit.
         checked = check_submission(rt, session, site, body, who)
-        prepared = prepare(body)
-        with rt.writing():
-            comment = store_comment(rt, session, site, body, who, checked, prepared, enqueue=False)
-            if asked:  # why a challenge was asked, for moderators reading the signals
-                comment.client = {**(comment.client or {}), "challenge": asked}
+        row = comment_row(
+            rt,
+            site,
+            body,
+            who,
+            checked,
+            prepare(body),
+            # Why a challenge was asked, for moderators reading the signals.
+            {"challenge": asked} if asked else None,
+        )
+        if session.new or session.dirty or session.deleted:
+            # A challenge solution was spent: it commits with the comment, or not at all.
+            with rt.writing():
+                (comment,) = insert_rows(session, [row])
+                session.commit()
+            enqueue_moderation(rt.queue, rt.settings, comment.id)
+        else:
+            # Its read transaction ends here (its connection back to the pool); the row is
+            # committed with those of the other requests of the moment, in one transaction,
+            # and their checks enqueued in one round trip (service.group_commit).
             session.commit()
-        enqueue_moderation(rt.queue, rt.settings, comment.id)
+            comment = rt.submits.store(rt, row, insert_rows, partial(_enqueue, rt))
         metrics().submitted.inc()
         out = reading.comment_out(comment, body.thread, public=False)
         key = reading.comment_key(rt.settings.secret_key, comment.id)
@@ -76,6 +97,10 @@ def create_comment(body: CommentIn):
     secret = comment_secret(rt.settings.secret_key, comment.id)
     created = CommentCreated(comment=out, key=key, secret=secret, render_token=token)
     return created.model_dump(mode="json"), 202
+
+
+def _enqueue(rt, comments: list[Comment]) -> None:
+    enqueue_moderations(rt.queue, rt.settings, [comment.id for comment in comments])
 
 
 def check_thread_url(url: str | None, origins: list[str], own_origin: str) -> None:

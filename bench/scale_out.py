@@ -33,6 +33,7 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
+from bench.processes import stop_group, wait_ready
 from bench.run import BENCH_POLICY, BENCH_SITE, comment, percentile
 from service.embedded import free_port, start_redis
 
@@ -56,28 +57,6 @@ def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         return subprocess.Popen(
             args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-
-
-def wait_ready(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not become ready in {timeout:.0f} s")
 
 
 def run(comments: int, concurrency: int, directory: Path) -> dict:
@@ -116,7 +95,7 @@ def run(comments: int, concurrency: int, directory: Path) -> dict:
             capture_output=True,
         )
         processes: list[subprocess.Popen] = []
-        stack.callback(lambda: [stop(p) for p in processes])
+        stack.callback(lambda: [stop_group(p) for p in processes])
         for n, port in enumerate(ports):
             gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
             processes.append(
@@ -131,7 +110,7 @@ def run(comments: int, concurrency: int, directory: Path) -> dict:
         processes.append(spawn([*parley, "sweep", "--every", "2"], env, logs / "sweeper.log"))
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         for base in bases:
-            wait_ready(base)
+            wait_ready(f"{base}/readyz", timeout=60)
 
         local = threading.local()
         latencies: list[float] = []

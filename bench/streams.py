@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,7 @@ from urllib.parse import urlencode
 import requests
 
 from bench.local_stack import local_stack
+from bench.processes import stop_group, wait_ready
 from bench.run import BENCH_POLICY, BENCH_SITE, comment, percentile
 from service.enqueue import SERIALIZER
 from service.sites import create_site
@@ -149,16 +148,7 @@ def measure(streams: int, probes: int, directory: Path) -> dict:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start: " + (directory / "web.log").read_text())
-            time.sleep(0.3)
+        wait_ready(f"{base}/healthz", web, 60)
         _probe(base, 20)  # warm
         pid = _worker_pid(web.pid)
         before = _probe(base, probes)
@@ -197,9 +187,7 @@ def measure(streams: int, probes: int, directory: Path) -> dict:
 
         result = asyncio.run(run())
     finally:
-        if web is not None:
-            os.killpg(web.pid, signal.SIGTERM)
-            web.wait(30)
+        stop_group(web)
         stack.close()
     return {
         "streams": streams,

@@ -21,17 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
-
+from bench.processes import stop_group, wait_ready
+from bench.wrk import CLOCK_TICK, run_wrk
 from service.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,14 +38,6 @@ DECIDE = ROOT.parent / "shared" / "peers" / "parley" / "decide_latency.py"
 ORIGIN = "http://127.0.0.1:8080"
 FLOOD_OFF = json.dumps({"checks": {"flood": {"enabled": False}}})
 SECRET = "bench-submit-secret-key-0123456789"
-_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
-_COUNT = re.compile(r"^\s+(\d+) requests in", re.M)
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _ms(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def _tree(root: int) -> list[int]:
@@ -81,32 +71,14 @@ def cpu_seconds(root: int, marker: str) -> float:
             continue
         if marker in cmdline:
             total += int(fields[11]) + int(fields[12])
-    return total / _TICK
+    return total / CLOCK_TICK
 
 
 def wrk(base: str, seconds: int, connections: int, run: str) -> dict:
-    threads = min(2, connections)
-    args = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
     env = {**os.environ, "BENCH_SITE": "bench", "BENCH_RUN": run}
-    out = subprocess.run(
-        [*args, "-s", str(LUA), base], capture_output=True, text=True, check=True, env=env
-    ).stdout
-    latency = {p: _ms(v, u) for p, v, u in _LATENCY.findall(out)}
-    return {
-        "requests": int(_COUNT.search(out).group(1)),
-        "req_s": float(_RATE.search(out).group(1)),
-        "p50_ms": round(latency.get("50", float("nan")), 1),
-        "p99_ms": round(latency.get("99", float("nan")), 1),
-        "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx.*?(\d+)", out)) else 0,
-    }
+    out = run_wrk(base, seconds, connections, script=LUA, env=env)
+    out["p50_ms"], out["p99_ms"] = round(out["p50_ms"], 1), round(out["p99_ms"], 1)
+    return out
 
 
 def _postgres(directory: Path):
@@ -151,16 +123,7 @@ def measure(args, directory: Path) -> dict:
     base = f"http://127.0.0.1:{port}"
     results: dict = {"database": "postgresql" if args.postgres else "sqlite"}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"parley did not start: see {directory / 'parley.log'}")
-            time.sleep(0.3)
+        wait_ready(f"{base}/readyz", proc)
         for c in args.connections:
             wrk(base, 3, c, f"warm{c}")
             before = cpu_seconds(proc.pid, "gunicorn")
@@ -181,11 +144,7 @@ def measure(args, directory: Path) -> dict:
             results["decide"] = {k: v for k, v in data.items() if not isinstance(v, list)}
             print(json.dumps({"decide": results["decide"]}), flush=True)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc, wait=60)
         if pg is not None:
             pg.cleanup()
     return results

@@ -10,25 +10,7 @@ SSO tokens or sealed secrets (Authlib, JOSE, requests, cryptography's bindings).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _imported(code: str) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PARLEY_SECRET_KEY": "x" * 32},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+from tests.support.processes import modules_imported_by
 
 
 def _tops(modules: set[str]) -> set[str]:
@@ -36,7 +18,7 @@ def _tops(modules: set[str]) -> set[str]:
 
 
 def test_gunicorns_master_loads_no_framework():
-    modules = _imported(
+    modules = modules_imported_by(
         "import gunicorn.util as util\n"
         "import service.gunicorn_conf as conf\n"
         "util.load_class(conf.worker_class)\n"
@@ -46,7 +28,7 @@ def test_gunicorns_master_loads_no_framework():
 
 
 def test_a_web_process_loads_no_model_and_no_sign_in_library_it_does_not_use():
-    modules = _imported("import service.wsgi\n")
+    modules = modules_imported_by("import service.wsgi\n")
     assert "service.comments.views" in modules  # the app was built
     unused = {"numpy", "scipy", "sklearn", "joblib", "authlib", "joserfc", "requests", "worker"}
     assert not _tops(modules) & unused
@@ -55,7 +37,7 @@ def test_a_web_process_loads_no_model_and_no_sign_in_library_it_does_not_use():
 
 def test_the_sweeper_and_parley_run_load_no_check():
     # ``parley sweep`` and ``parley run`` import worker.cli; the checks are ``parley worker``'s.
-    modules = _imported("import worker.cli\n")
+    modules = modules_imported_by("import worker.cli\n")
     assert not _tops(modules) & {"numpy", "scipy", "sklearn", "joblib", "tldextract"}
     assert not {m for m in modules if m.startswith(("worker.checks", "worker.train"))}
 

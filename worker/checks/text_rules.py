@@ -140,7 +140,7 @@ def submit_speed(facts: CommentFacts, ctx: CheckContext):
 # --- links ---------------------------------------------------------------------------
 
 
-@check("link_count", kind="spam", version="4")
+@check("link_count", kind="spam", version="5")
 def link_count(facts: CommentFacts, ctx: CheckContext):
     """Link count and link density (a comment that is little more than a link)."""
     found = _counted_links(facts, ctx)
@@ -156,10 +156,13 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     words = re.findall(r"\w{2,}", prose)
     if len(words) <= 3:
         reason = f"little more than a link to {_domains(found)} ({len(words)} other words)"
-        # A bare link to one video ("the best part: youtu.be/…") is common from
-        # readers; a bare link anywhere else is held for a person to look at.
-        score = 0.45 if all(link.is_video for link in found) else 0.5
-        return score, reason
+        # A bare link to one video ("the best part: youtu.be/…") or to one page a
+        # reader cites ("For the lazy: xkcd.com/927", a numbered item, an article
+        # slug: ``Link.cites``) is common from readers; a bare link to a home page,
+        # a profile, a shop or a share code is held for a person to look at.
+        if all(link.is_video or link.cites for link in found):
+            return 0.45, reason + ": a page cited, not a site promoted"
+        return 0.5, reason
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 

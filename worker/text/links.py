@@ -237,8 +237,20 @@ def vouched(domain: Domain, hosts: Iterable[str]) -> bool:
     return domain.is_reference and standing(domain).score < 0.5
 
 
+# "www dot example dot shop": spelled out from its "www" on, the name is a link
+# whatever its top-level domain.
+WWW_SPELLED_RE = re.compile(
+    r"\bwww\s*(?:\s+dot\s+|[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]|\s+\.\s*|\.\s+)"
+    r"([a-z0-9][a-z0-9-]{1,62})"
+    r"\s*(?:\s+dot\s+|[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]|\s+\.\s*|\.\s+)"
+    rf"({_alternation(BARE_TLDS)})\b",
+    re.IGNORECASE,
+)
+
+
 def deobfuscate_links(text: str) -> str:
-    """Rewrite "example . com" / "example dot com" as "example.com"."""
+    """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
+    text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
     return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
 
@@ -269,9 +281,29 @@ class Link:
         or a profile, shop or fundraiser on a platform where people promote themselves."""
         if self.is_shortener or _REFERRAL.search(self.url):
             return True
-        if not urlsplit_path(self.url).strip("/"):
+        if not urlsplit_path(self.url).strip("/") and not _PAGE_STATE.search(self.url):
             return True
         return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
+
+    @property
+    def cites(self) -> bool:
+        """A link to one page a reader cites: an article, a post, a document, a
+        numbered item ("xkcd.com/927", "?id=38912345") or a moment of a video
+        ("youtu.be/…?t=765"); not a home page, a profile, a shop, a referral or
+        a share code ("/s/CVHMKLT", "/f/LUkA1QMrhF"), which is what promoters link."""
+        if self.is_video:
+            return bool(_TIMESTAMP.search(self.url))
+        if self.is_promotion:
+            return False
+        path = urlsplit_path(self.url)
+        segments = [s for s in path.split("/") if s]
+        if any(_SHARE_CODE.fullmatch(s) for s in segments):
+            return False
+        return (
+            _is_article_path(path)
+            or any(_SLUG.fullmatch(s) or s.isdigit() for s in segments)
+            or bool(_ITEM_QUERY.search(self.url))
+        )
 
     @property
     def is_video(self) -> bool:
@@ -300,6 +332,23 @@ _DATED = re.compile(r"^(?:19|20)\d\d-\d\d-")
 _DOCUMENT = re.compile(r"\.(?:html?|pdf|png|jpe?g|gif|webp|svg|txt|md)$", re.IGNORECASE)
 _REFERRAL = re.compile(
     r"[?&#](?:ref|r|aff|affiliate|affid|partner|invite|friend|rb)\w*=|/(?:ref|aff)/", re.I
+)
+
+
+# A page named by two or more words ("/css-has", "/rust_vs_go"), a numbered
+# item ("/927", "?id=38912345"), a moment of a video ("?t=765", "&t=3730s").
+_SLUG = re.compile(r"[a-z]{2,}(?:[-_][a-z0-9]+)+(?:\.\w{2,4})?", re.IGNORECASE)
+_ITEM_QUERY = re.compile(r"[?&](?:id|p|page_id|item|story|article)=\d+\b", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
+# A page of a web application named in the address's query or fragment
+# ("openstreetmap.org/#map=14/51.5/-0.12", "example.org/?q=search+terms"):
+# a place in it, not the site's front door.
+_PAGE_STATE = re.compile(r"/?[?#][\w.-]+=[^&\s]*[/,+%.][^\s]*", re.IGNORECASE)
+# Invite, share and tracking codes: letters and digits mixed ("aAVpwj9",
+# "d4aaacwk", "40beUutVu2ZKx") or a run of capitals ("CVHMKLT").
+_SHARE_CODE = re.compile(
+    r"(?=[A-Za-z0-9]{5,32}$)(?:(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]+|(?=.*[A-Z].*[A-Z])(?=.*[a-z])"
+    r"(?![A-Z][a-z]+$)[A-Za-z]+|[A-Z]{5,})"
 )
 
 

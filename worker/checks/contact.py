@@ -22,8 +22,9 @@ from worker.text.links import linked_text
 # Seven digits or more, however spaced: the only texts worth a phone-number search.
 _DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
 _MESSENGER = (
-    r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id"
-    r"|телеграмм?|вотсап|ватсап|微信|电报)"
+    r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id|zalo"
+    r"|kakao\s?(?:talk)?|threema|wickr"
+    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン)"
 )
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
 _GLUE = r"(?:(?:me|us|on|at|via|id|is|number|no)\b\W{0,3}){0,3}"
@@ -109,6 +110,19 @@ SCAM_CONTEXT = re.compile(
     re.I,
 )
 
+# A number to call in its country's own format ("01 23 45 67 89", "0912 345 678",
+# "030 1234567"), which ``phonenumbers`` cannot place without the country: believed
+# right after a word asking to call, text or contact, in the languages phone
+# spam comes in.
+_CALL_NUMBER = re.compile(
+    r"\b(?:call|phone|dial|ring|text|sms|tel|contact|reach|appel(?:ez|er)|t[ée]l[ée]phone"
+    r"|llam[ae]\w*|ll[áa]manos|marca|ligue|liga|chiama(?:re|te)?|ruf(?:en)?\s+sie(?:\s+uns)?"
+    r"|anrufen|bel|zadzwoń|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
+    r"|電話|电话|致电)\b\W{0,3}(?:\w+\W{1,3}){0,2}?"
+    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4})\b",
+    re.IGNORECASE,
+)
+
 # A count grouped in thousands ("2.124.821.694 views", "1,234,567"), not a phone number.
 _COUNT = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+")
 
@@ -125,7 +139,7 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
 
-@check("contact_channel", kind="spam", version="2")
+@check("contact_channel", kind="spam", version="3")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
     if "@" not in text and not _DIGITS.search(text) and not _LINK_OR_DM.search(text):
@@ -136,6 +150,8 @@ def contact_channel(facts: CommentFacts, ctx: CheckContext):
             found.append((f"{what} '{' '.join(m.group(0).split())}'", weight))
     # After the handles: "WhatsApp +1 ..." reads better than the number alone.
     found += [(f"phone number {n}", 0.7) for n in phone_numbers(text)]
+    if not found and (called := _CALL_NUMBER.search(text)):
+        found.append((f"a number to call '{' '.join(called.group(0).split())}'", 0.7))
     if not found and (email := EMAIL.search(text)):
         found.append((f"an email address ({email.group(0)})", 0.2))
     if not found:

@@ -109,22 +109,28 @@ def stuffing(prose: str) -> tuple[float, str]:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
     # A list: five or more short segments, almost no function words, selling terms in two.
-    if len(_SEGMENTS.findall(prose)) < 4:
+    if len(_SEGMENTS.findall(prose)) < 3:
         return 0.0, "no repeated sales terms"
     segments = [s.split() for s in _SEGMENTS.split(prose) if s.strip()]
     short = [s for s in segments if len(s) <= 4]
     function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
-    if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
-        # "web design dubai, seo dubai, ...": one word in most keywords of a list.
+    if len(segments) >= 4 and function_share < 0.2:
+        # "web design dubai, seo dubai, ...": one word in most keywords of a list;
+        # with four keywords, in every one of them and next to a selling word
+        # ("wedding photographer chicago, best wedding photographer in chicago, …").
         per_segment = Counter(w for s in segments for w in set(s) if w not in _FUNCTION_WORDS)
-        if per_segment:
+        keyword_like = sum(len(s) <= 5 for s in segments) >= 0.8 * len(segments)
+        if per_segment and keyword_like:
             word, n = per_segment.most_common(1)[0]
-            if n >= 4 and n >= 0.6 * len(segments):
+            enough = n >= 0.6 * len(segments) if len(segments) >= 5 else n == len(segments)
+            selling = len(segments) >= 5 or any(_SELLING.intersection(s) for s in segments)
+            if n >= 4 and enough and selling:
                 return 0.7, f"a list of {len(segments)} keywords, '{word}' in {n} of them"
-        selling = [s for s in short if _SELLING.intersection(s)]
-        if len(selling) >= 2:
-            shown = ", ".join(" ".join(s) for s in selling[:4])
-            spam = any(SPAM_TERMS.intersection(s) for s in selling)
+    if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
+        sold = [s for s in short if _SELLING.intersection(s)]
+        if len(sold) >= 2:
+            shown = ", ".join(" ".join(s) for s in sold[:4])
+            spam = any(SPAM_TERMS.intersection(s) for s in sold)
             return (0.9 if spam else 0.6), f"a list of {len(segments)} keywords: {shown}"
     return 0.0, "no repeated sales terms"
 
@@ -132,7 +138,7 @@ def stuffing(prose: str) -> tuple[float, str]:
 caches.declare("texts.stuffing", stuffing.cache_clear)
 
 
-@check("keyword_stuffing", kind="spam", version="2")
+@check("keyword_stuffing", kind="spam", version="3")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
     return stuffing(linked_text(facts.body or facts.text).prose)
@@ -277,7 +283,15 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b\d+\s?%\s+(?:daily|weekly|monthly|per\s+day|a\s+day|returns?|profits?|roi)\b"
             r"|\b(?:passive|extra|residual)\s+(?:income|cash|money)\b"
             r"|\b(?:easy|fast|quick|real)\s+(?:money|cash)\b|\bmak(?:e|ing)\s+(?:money|cash)\b"
-            r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d",
+            r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d"
+            r"|\bwon\s+(?:\$|usd\s?|€|£)\s?\d"
+            # The same claims with the currency after the amount, and making money,
+            # in the languages this spam comes in.
+            r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
+            r"|por\s+|par\s+|au\s+)(?:hour|hr|day|week|month|year|stunde|tag|woche|monat|jahr|mes|mês"
+            r"|mois|jour|semaine|dia|día|semana)\b"
+            r"|\bgeld\s+verdienen|\bganh(?:e|ar|a)\s+dinheiro|\bganar?\s+dinero|\bgagne[rz]?\s+de\s+l'argent"
+            r"|\bguadagna(?:re)?\s+soldi|\bzarabia\w*\s+pieni|\bзаработ\w*|赚钱",
         ),
         (
             "a business speaking",
@@ -300,7 +314,10 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\blimited\s+(?:time\s+)?offer\b|\bdon'?t\s+miss\b|\bact\s+now\b|\bapply\s+online\b"
             r"|\bđăng\s+ký|\binscrivez|\bzarejestruj|\bзарегистр|注册"
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
-            r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b",
+            r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
+            # "use code WIN50": a promo code carries digits.
+            r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
+            r"code\s+[a-z]*\d[a-z0-9]*\b",
         ),
         (
             "a promise",
@@ -311,7 +328,16 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"(?:delivery|shipping)\b|\b(?:instant|fast|quick|same[\s-]day)\s+(?:\w+\s+)?(?:approval|cash"
             r"|payout|deposit|loans?)\b|\b(?:affordable|best|lowest|cheapest|low)\s+"
             r"(?:prices?|rates?|cost)\b|\bfree\s+spins\b|\b(?:welcome|deposit|sign[\s-]?up)\s+bonus\b"
-            r"|\bbonus\s+new\s+member\b|\bcheap\s+and\s+(?:fast|quick|reliable|easy)\b",
+            r"|\bbonus\s+new\s+member\b|\bcheap\s+and\s+(?:fast|quick|reliable|easy)\b"
+            r"|\b\d{1,2}\s?%\s+(?:off|discount|rabatt|de\s+descuento|de\s+desconto)\b"
+            r"|\b(?:first|1st)\s+(?:order|deposit|purchase)\b|\bprimeiro\s+dep[oó]sito"
+            r"|\bprimer\s+dep[oó]sito|\bpremier\s+d[ée]p[oô]t|\berste\s+einzahlung"
+            r"|\b(?:b[ôo]nus|bono)\s+(?:de\s+)?(?:r\$|\$|€|£)\s?\d"
+            r"|\b(?:withdrawals?|payouts?|cash\s*outs?)\s+(?:in|within)\s+\d+\s*(?:min|minutes|hours?|h)\b"
+            r"|\bohne\s+vorkenntnisse|\bsin\s+experiencia|\bsem\s+experi[êe]ncia"
+            r"|\bsans\s+exp[ée]rience"
+            # Crypto "doubling": send some, get more back.
+            r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
         ),
         (
             "goods that are spammed",
@@ -327,7 +353,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|trading\s+(?:bot|signals|platform)|crypto\s+(?:investment|recovery|trading)"
             r"|recovery\s+(?:expert|hacker|specialist)|spell\s*caster"
             r"|казино|кредит\w*|займ\w*|赌场|博彩|贷款|nhà\s+cái|pinjaman|préstamos?|prêt\s+entre"
-            r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng)\b",
+            r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng|cassinos?|kasinos?|kasyno"
+            r"|giv(?:e|ing)\s*aways?\s+[\d,.]+\s*(?:btc|eth|bitcoins?|usdt)|airdrops?"
+            r"|forex\s+(?:signals|trading))\b",
         ),
     )
 )
@@ -344,7 +372,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="1")
+@check("sales_pitch", kind="spam", version="2")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 

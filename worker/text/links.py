@@ -167,7 +167,7 @@ NEVER_LINKED_TERMS = frozenset(
 SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
     """pharmacy pharma pills casino casinos poker slots betting gambling payday loan loans
     crypto bitcoin forex replica replicas essay essays dissertation backlinks followers
-    gacor togel maxwin judi""".split()
+    gacor togel maxwin judi btc airdrop bet cassino""".split()
 )
 SALES_TERMS = frozenset(
     """cheap cheapest best buy discount online free deal deals sale shop store cash
@@ -206,12 +206,59 @@ def _terms(name: str) -> tuple[list[str], list[str]]:
     return spam, sales
 
 
+# A name this long without hyphens may be keywords run together
+# ("bestroofingcontractorsdallas"); shorter ones are brands ("bestbuy", "caniuse").
+_SEGMENTED_MIN_LETTERS = 14
+
+
+_NAME_FILLERS = frozenset("the a an of for and my your our to in on at by with is".split())
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    # English word frequencies shipped inside the wordninja package (no download).
+    import wordninja
+
+    return wordninja.DEFAULT_LANGUAGE_MODEL
+
+
+caches.declare("links.segmenter", _segmenter.cache_clear)
+
+
+def _run_together(name: str) -> list[str]:
+    """The words of a name written without hyphens, when it is long enough to be keywords."""
+    words: list[str] = []
+    for part in filter(None, re.split(r"[-\d]+", name)):
+        if len(part) < _SEGMENTED_MIN_LETTERS:
+            words.append(part)
+        else:
+            words += _segmenter().split(part)
+    return [w for w in words if len(w) >= 2]
+
+
 @lru_cache(maxsize=512)
 def standing(domain: Domain) -> Standing:
     """How a domain's own name reads (not where it is linked from)."""
     spam, sales = _terms(domain.name)
+    stuffed: list[str] = []
+    if (
+        not spam
+        and len(sales) < 2
+        and len(re.sub(r"[-\d]", "", domain.name)) >= _SEGMENTED_MIN_LETTERS
+    ):
+        # Four or more keywords run together, one of them selling
+        # ("bestcbdoilforpain"), or three with two selling ("mybestvpndeals").
+        # Not "joelonsoftware" (nothing sold), "thebestinterviewquestions",
+        # "bestpracticesforlife" (a title: one selling word among three).
+        words = _run_together(domain.name)
+        keywords = [w for w in words if w not in _NAME_FILLERS]
+        selling = sum(w in SALES_TERMS for w in keywords)
+        if (len(keywords) >= 4 and selling) or (len(keywords) >= 3 and selling >= 2):
+            stuffed = words
     terms = ", ".join(dict.fromkeys(spam + sales))
-    if spam and (sales or domain.name.count("-") >= 2):
+    if stuffed:
+        score, why = 0.6, f"a keyword-stuffed name ({' '.join(stuffed)})"
+    elif spam and (sales or domain.name.count("-") >= 2):
         score, why = 0.95, f"a name built from spam terms ({terms})"
     elif NEVER_LINKED_TERMS.intersection(spam):
         score, why = 0.8, f"a name selling {terms}"

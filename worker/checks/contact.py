@@ -27,7 +27,7 @@ _MESSENGER = (
     r"|телеграмм?|вотсап|ватсап|微信|电报|ライン)"
 )
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
-_GLUE = r"(?:(?:me|us|on|at|via|id|is|number|no)\b\W{0,3}){0,3}"
+_GLUE = r"(?:(?:me|us|on|at|via|id|is|as|number|no)\b\W{0,3}){0,3}"
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
@@ -93,8 +93,32 @@ CHANNELS = (
         0.3,
     ),
 )
+# An address written to slip past filters: "name(at)host.com", "name [at] gmail [dot] com",
+# "name at gmail dot com". Readers who leave an address write it plainly.
+_DISGUISED_EMAIL = re.compile(
+    r"\b[\w.+-]{3,}\s*(?:[\(\[\{]\s*at\s*[\)\]\}]|\s+at\s+(?=[\w-]+\s*(?:[\(\[\{]\s*dot"
+    r"|\s+dot\s)))\s*[\w-]+\s*(?:\.|[\(\[\{]\s*dot\s*[\)\]\}]|\s+dot\s+)\s*(?:com|net|org|co|io|me"
+    r"|info|biz|ru|de|fr|uk|in)\b",
+    re.IGNORECASE,
+)
+CHANNELS += (
+    (_DISGUISED_EMAIL, "disguised email address", 0.7),
+    # "DM @essaycoach on Instagram", "message @x on IG": moved to a social account's inbox.
+    (
+        re.compile(
+            r"\b(?:dm|pm|message|inbox|contact|text|hmu)\b[^.!?\n]{0,30}?@[\w.]{3,}[^.!?\n]{0,20}?"
+            r"\b(?:instagram|insta|ig|tiktok|twitter|snapchat|facebook)\b",
+            re.I,
+        ),
+        "asks for a direct message",
+        0.6,
+    ),
+    # "LINEでお問い合わせ": the messenger named in Japanese or Thai text.
+    (re.compile(r"LINE(?=\s?[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f])"), "messenger handle", 0.6),
+)
 # Every channel needs an "@", seven digits, a messenger (or a link to one) or "dm"/"pm"/"inbox".
 _LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|{_MESSENGER}", re.I)
+_DISGUISED_AT = re.compile(r"(?i:[\(\[\{]\s*at\s*[\)\]\}]|\sat\s+[\w-]+\s+dot\s)|LINE")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
 # What support, loan, investment and recovery scams say around their number.
 SCAM_CONTEXT = re.compile(
@@ -142,7 +166,12 @@ caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 @check("contact_channel", kind="spam", version="3")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
-    if "@" not in text and not _DIGITS.search(text) and not _LINK_OR_DM.search(text):
+    if (
+        "@" not in text
+        and not _DIGITS.search(text)
+        and not _LINK_OR_DM.search(text)
+        and not _DISGUISED_AT.search(text)
+    ):
         return 0.0, "no phone numbers or contact handles"  # most comments: one cheap look
     found = []
     for pattern, what, weight in CHANNELS:

@@ -108,6 +108,17 @@ def stuffing(prose: str) -> tuple[float, str]:
         if n >= 3 and n / max(content, 1) >= share:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
+    # One word over and over with almost nothing else: "seo tips seo tricks seo guide seo tools".
+    if len(words) >= 8:
+        word, n = Counter(words).most_common(1)[0]
+        function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+        if (
+            n >= 4
+            and n / len(words) >= 0.3
+            and function_share < 0.15
+            and word not in _FUNCTION_WORDS
+        ):
+            return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
     if len(_SEGMENTS.findall(prose)) < 3:
         return 0.0, "no repeated sales terms"
@@ -276,9 +287,11 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     for what, pattern in (
         (
             "an earnings claim",
-            r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?\s*(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
+            r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
+            r"(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
             r"(?:hour|hr|day|daily|week|month|year)\b"
-            r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+)?"
+            r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
+            r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"
             r"|\b\d+\s?%\s+(?:daily|weekly|monthly|per\s+day|a\s+day|returns?|profits?|roi)\b"
             r"|\b(?:passive|extra|residual)\s+(?:income|cash|money)\b"
@@ -287,7 +300,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bwon\s+(?:\$|usd\s?|€|£)\s?\d"
             # The same claims with the currency after the amount, and making money,
             # in the languages this spam comes in.
-            r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
+            r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?|d[óo]lares|reais|pesos|zł|złotych|руб\w*|円)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
             r"|por\s+|par\s+|au\s+)(?:hour|hr|day|week|month|year|stunde|tag|woche|monat|jahr|mes|mês"
             r"|mois|jour|semaine|dia|día|semana)\b"
             r"|\bgeld\s+verdienen|\bganh(?:e|ar|a)\s+dinheiro|\bganar?\s+dinero|\bgagne[rz]?\s+de\s+l'argent"
@@ -303,6 +316,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:professional|affordable|reliable|certified|licensed|trusted)\s+(?:[\w-]+\s+){0,2}?"
             r"(?:services?|cleaning|repairs?|movers|plumbers?|contractors?|agency|company|writers?"
             r"|development|design|marketing)\b"
+            r"|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
+            r"|businesses|companies)"
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
             r"|top|trusted)\b",
         ),
@@ -316,6 +331,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
             r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
             # "use code WIN50": a promo code carries digits.
+            r"|\bapply\s+here\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
+            r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
             r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
             r"code\s+[a-z]*\d[a-z0-9]*\b",
         ),
@@ -336,6 +353,11 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:withdrawals?|payouts?|cash\s*outs?)\s+(?:in|within)\s+\d+\s*(?:min|minutes|hours?|h)\b"
             r"|\bohne\s+vorkenntnisse|\bsin\s+experiencia|\bsem\s+experi[êe]ncia"
             r"|\bsans\s+exp[ée]rience"
+            r"|\bno\s+(?:interview|experience|skills?|degree)\s+(?:needed|required)"
+            r"|\b(?:anyone|everyone|anybody)\s+can\s+do\s+(?:it|this)\b"
+            r"|\b24\s*/\s*7\s+(?:support|service|customer)|\bon[\s-]time\s+delivery"
+            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within)"
+            r"|\bбез\s+(?:отказа|проверок|справок|залога|предоплаты)|\bза\s+\d+\s+минут"
             # Crypto "doubling": send some, get more back.
             r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
         ),
@@ -355,7 +377,12 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|казино|кредит\w*|займ\w*|赌场|博彩|贷款|nhà\s+cái|pinjaman|préstamos?|prêt\s+entre"
             r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng|cassinos?|kasinos?|kasyno"
             r"|giv(?:e|ing)\s*aways?\s+[\d,.]+\s*(?:btc|eth|bitcoins?|usdt)|airdrops?"
-            r"|forex\s+(?:signals|trading))\b",
+            r"|forex\s+(?:signals|trading)|sildenafil|tadalafil|vardenafil|alprazolam|zolpidem"
+            r"|lorazepam|diazepam|tapentadol|carisoprodol|(?:earn\w*|income|money|jobs?|data\s+entry"
+            r"|month|week)\s+from\s+home|(?:dinero|trabajo|trabajar)\s+(?:desde|en)\s+casa"
+            r"|trabalh\w+\s+(?:de|em)\s+casa|praca\s+w\s+domu|von\s+zu\s+hause"
+            r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
+            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
         ),
     )
 )

@@ -162,12 +162,14 @@ caches.declare("links.domains", domain_of.cache_clear)
 # bitcoin.org), so a domain needs sales words around them to count against.
 NEVER_LINKED_TERMS = frozenset(
     """viagra cialis levitra tramadol xanax porn xxx escort escorts ambien adderall
-    oxycodone valium kamagra phentermine modafinil hydrocodone percocet clonazepam""".split()
+    oxycodone valium kamagra phentermine modafinil hydrocodone percocet clonazepam
+    sildenafil tadalafil alprazolam zolpidem""".split()
 )
 SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
     """pharmacy pharma pills casino casinos poker slots betting gambling payday loan loans
     crypto bitcoin forex replica replicas essay essays dissertation backlinks followers
-    gacor togel maxwin judi btc airdrop bet cassino""".split()
+    gacor togel maxwin judi btc airdrop bet cassino
+    zaim zaimy kredit kredity pinjaman prestamos emprestimo pozyczki""".split()
 )
 SALES_TERMS = frozenset(
     """cheap cheapest best buy discount online free deal deals sale shop store cash
@@ -390,7 +392,9 @@ _TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
 # A page of a web application named in the address's query or fragment
 # ("openstreetmap.org/#map=14/51.5/-0.12", "example.org/?q=search+terms"):
 # a place in it, not the site's front door.
-_PAGE_STATE = re.compile(r"/?[?#][\w.-]+=[^&\s]*[/,+%.][^\s]*", re.IGNORECASE)
+_PAGE_STATE = re.compile(
+    r"/?(?:[?#][\w.-]+=[^&\s]*[/,+%.][^\s]*|#[a-z][\w.-]*[-_][\w.-]+)", re.IGNORECASE
+)
 # Invite, share and tracking codes: letters and digits mixed ("aAVpwj9",
 # "d4aaacwk", "40beUutVu2ZKx") or a run of capitals ("CVHMKLT").
 _SHARE_CODE = re.compile(

@@ -117,6 +117,7 @@ def stuffing(prose: str) -> tuple[float, str]:
             and n / len(words) >= 0.3
             and function_share < 0.15
             and word not in _FUNCTION_WORDS
+            and _SELLING.intersection(words)
         ):
             return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
@@ -382,6 +383,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|month|week)\s+from\s+home|(?:dinero|trabajo|trabajar)\s+(?:desde|en)\s+casa"
             r"|trabalh\w+\s+(?:de|em)\s+casa|praca\s+w\s+domu|von\s+zu\s+hause"
             r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
+            r"|(?:custom|term|research)\s+(?:essays?|papers?)|papers?\s+for\s+sale"
+            r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
             r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
         ),
     )

@@ -29,6 +29,7 @@ from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
     OBFUSCATED_LINK_RE,
     URL_RE,
+    WWW_SPELLED_RE,
     Link,
     domain_matches,
     linked_text,
@@ -58,6 +59,7 @@ def prepare(body: str) -> Prepared:
     linked = linked_text(body)
     clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
+    obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
     # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
     obfuscated += [" ".join(m.group(0).split()) for m in _SPELLED_OUT_LINK.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
@@ -166,7 +168,7 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="2")
+@check("obfuscated_link", kind="spam", version="3")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""

@@ -352,6 +352,8 @@ class Link:
             _is_article_path(path)
             or any(_SLUG.fullmatch(s) or s.isdigit() for s in segments)
             or bool(_ITEM_QUERY.search(self.url))
+            # One named page of a site: "caniuse.com/webgpu", "ciechanow.ski/gears".
+            or (len(segments) == 1 and bool(_NAMED_PAGE.fullmatch(segments[0])))
         )
 
     @property
@@ -387,6 +389,7 @@ _REFERRAL = re.compile(
 # A page named by two or more words ("/css-has", "/rust_vs_go"), a numbered
 # item ("/927", "?id=38912345"), a moment of a video ("?t=765", "&t=3730s").
 _SLUG = re.compile(r"[a-z]{2,}(?:[-_][a-z0-9]+)+(?:\.\w{2,4})?", re.IGNORECASE)
+_NAMED_PAGE = re.compile(r"[a-z]{3,24}(?:\.html?)?")
 _ITEM_QUERY = re.compile(r"[?&](?:id|p|page_id|item|story|article)=\d+\b", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
 # A page of a web application named in the address's query or fragment

@@ -526,3 +526,50 @@ def test_at_and_dot_in_prose_are_not_an_address(judge):
 def test_a_domain_spelled_out_from_www_is_a_disguised_link(judge):
     _, results = judge("cheap jerseys: www dot jerseyhub dot store")
     assert results["obfuscated_link"].score >= HOLD, results["obfuscated_link"].reason
+
+
+# --- classes found by blind batch 3 (devset/spam_blind3.csv) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So inspiring, lovely blog! Following you now https://www.instagram.com/deco_by_lena",
+        "nice article thanks https://www.fiverr.com/backlink_king99",
+    ],
+)
+def test_praise_with_a_profile_page_is_a_link_drop(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+def test_a_selling_name_on_a_gambling_domain_counts_against_it(judge):
+    _, results = judge("Best strategy I know, details: https://lucky-win.bet/guide")
+    assert results["link_reputation"].score >= HOLD, results["link_reputation"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We at Sunrise Physio see this every week. Book an appointment: https://sunrise.example",
+        "Mining pool paying 3% daily, join here: https://pool.example/?ref=991",
+        "Real male enhancement, order yours today at https://vigor.example",
+        "Ищу людей на работу на дому, платим от 2000 рублей в день: https://rabota.example",
+    ],
+)
+def test_pitches_in_blind_3_wordings_with_a_link_are_spam(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert decision.status == Status.SPAM, (decision.reason, results["sales_pitch"].reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got my stolen funds back thanks to this man, write him: fundguy2@gmail.com",
+        "Szybka pożyczka, zadzwoń 600 700 800",
+        "Кредит без отказа, пишите в личку",
+    ],
+)
+def test_recovery_addresses_plain_numbers_and_dm_asks_are_contact_channels(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason

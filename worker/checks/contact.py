@@ -88,7 +88,11 @@ CHANNELS = (
         0.3,
     ),
     (
-        re.compile(r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b", re.I),
+        re.compile(
+            r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
+            r"|\b(?:пиши(?:те)?|напиши(?:те)?)\s+в\s+(?:личку|лс|личные)",
+            re.I,
+        ),
         "asks for a direct message",
         0.3,
     ),
@@ -117,14 +121,14 @@ CHANNELS += (
     (re.compile(r"LINE(?=\s?[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f])"), "messenger handle", 0.6),
 )
 # Every channel needs an "@", seven digits, a messenger (or a link to one) or "dm"/"pm"/"inbox".
-_LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|{_MESSENGER}", re.I)
+_LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|личк|{_MESSENGER}", re.I)
 _DISGUISED_AT = re.compile(r"(?i:[\(\[\{]\s*at\s*[\)\]\}]|\sat\s+[\w-]+\s+dot\s)|LINE")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
 # What support, loan, investment and recovery scams say around their number.
 SCAM_CONTEXT = re.compile(
     r"\b(?:(?:customer|tech|technical)\s+(?:care|service|support)|support\s+(?:number|line|team|desk)"
     r"|helpline|help\s+line|hotline|toll[\s-]?free"
-    r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover(?:y)?"
+    r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover\w*|stolen|scammed|usdt"
     r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
@@ -141,9 +145,9 @@ SCAM_CONTEXT = re.compile(
 _CALL_NUMBER = re.compile(
     r"\b(?:call|phone|dial|ring|text|sms|tel|contact|reach|appel(?:ez|er)|t[ée]l[ée]phone"
     r"|llam[ae]\w*|ll[áa]manos|marca|ligue|liga|chiama(?:re|te)?|ruf(?:en)?\s+sie(?:\s+uns)?"
-    r"|anrufen|bel|zadzwoń|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
+    r"|anrufen|bel|zadzwo[ńn]|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
     r"|電話|电话|致电)\b\W{0,3}(?:\w+\W{1,3}){0,2}?"
-    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4})\b",
+    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2})\b",
     re.IGNORECASE,
 )
 

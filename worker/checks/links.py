@@ -52,7 +52,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="1")
+@check("link_reputation", kind="spam", version="2")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -163,7 +163,8 @@ def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
 _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
-    love valuable impressive outstanding perfect cool""".split()
+    love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
+    inspirational terrific marvelous marvellous""".split()
 )
 _FILLER = frozenset(
     """post posts article articles blog blogs content information info share sharing
@@ -171,7 +172,8 @@ _FILLER = frozenset(
     piece stuff job done well much lot lots bookmark bookmarked visit visiting more
     please again come back here such also quite truly indeed definitely way regards
     subject details detail effort time author admin thing things found many people
-    learn learned knowledge point points looking forward next one""".split()
+    learn learned knowledge point points looking forward next one following follow
+    now today blogger""".split()
 )
 _GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
 
@@ -195,15 +197,13 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="2")
+@check("praise_link", kind="spam", version="3")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
     # referral link: ``Link.is_promotion``); praise followed by an article or a
     # document is a reader adding a source ("Great write-up! One more: ...").
-    promoting = {
-        link.site for link in linked_text(facts.body or facts.text).links if link.is_promotion
-    }
+    promoting = {link.site for link in linked_text(facts.body or facts.text).links if link.promotes}
     domains = [
         (d, where)
         for d, where in linked_domains(facts)
@@ -304,6 +304,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?|d[óo]lares|reais|pesos|zł|złotych|руб\w*|円)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
             r"|por\s+|par\s+|au\s+)(?:hour|hr|day|week|month|year|stunde|tag|woche|monat|jahr|mes|mês"
             r"|mois|jour|semaine|dia|día|semana)\b"
+            r"|\b\d[\d\s,.]*\s?(?:руб\w*|₽|грн|\$)\s+в\s+(?:день|час|неделю|месяц)"
             r"|\bgeld\s+verdienen|\bganh(?:e|ar|a)\s+dinheiro|\bganar?\s+dinero|\bgagne[rz]?\s+de\s+l'argent"
             r"|\bguadagna(?:re)?\s+soldi|\bzarabia\w*\s+pieni|\bзаработ\w*|赚钱",
         ),
@@ -317,7 +318,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:professional|affordable|reliable|certified|licensed|trusted)\s+(?:[\w-]+\s+){0,2}?"
             r"(?:services?|cleaning|repairs?|movers|plumbers?|contractors?|agency|company|writers?"
             r"|development|design|marketing)\b"
-            r"|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
+            r"|\bwe\s+at\s+\w+|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
             r"|businesses|companies)"
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
             r"|top|trusted)\b",
@@ -332,7 +333,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
             r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
             # "use code WIN50": a promo code carries digits.
-            r"|\bapply\s+here\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
+            r"|\b(?:apply|join|register|sign\s+up)\s+here\b"
+            r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
             r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
             r"code\s+[a-z]*\d[a-z0-9]*\b",
@@ -385,6 +387,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
             r"|(?:custom|term|research)\s+(?:essays?|papers?)|papers?\s+for\s+sale"
             r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
+            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills|gummies)"
+            r"|работ\w*\s+на\s+дому|\bна\s+дому"
             r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
         ),
     )

@@ -257,6 +257,8 @@ def standing(domain: Domain) -> Standing:
         selling = sum(w in SALES_TERMS for w in keywords)
         if (len(keywords) >= 4 and selling) or (len(keywords) >= 3 and selling >= 2):
             stuffed = words
+    if domain.suffix in GAMBLING_SUFFIXES and sales and not spam:
+        spam = [f".{domain.suffix}"]
     terms = ", ".join(dict.fromkeys(spam + sales))
     if stuffed:
         score, why = 0.6, f"a keyword-stuffed name ({' '.join(stuffed)})"
@@ -335,6 +337,19 @@ class Link:
         return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
 
     @property
+    def is_profile(self) -> bool:
+        """A page of one person or seller: a single path segment that is a user name
+        ("fiverr.com/seo_rank_master", "instagram.com/lifestyle_by_mia", "/@jane").
+        The spam model's features read ``is_promotion`` only; the rules read this too."""
+        segments = [s for s in urlsplit_path(self.url).split("/") if s]
+        return len(segments) == 1 and bool(_USER_NAME.fullmatch(segments[0]))
+
+    @property
+    def promotes(self) -> bool:
+        """``is_promotion``, or a profile page: what the link rules count as promoting."""
+        return self.is_promotion or self.is_profile
+
+    @property
     def cites(self) -> bool:
         """A link to one page a reader cites: an article, a post, a document, a
         numbered item ("xkcd.com/927", "?id=38912345") or a moment of a video
@@ -342,7 +357,7 @@ class Link:
         a share code ("/s/CVHMKLT", "/f/LUkA1QMrhF"), which is what promoters link."""
         if self.is_video:
             return bool(_TIMESTAMP.search(self.url))
-        if self.is_promotion:
+        if self.promotes:
             return False
         path = urlsplit_path(self.url)
         segments = [s for s in path.split("/") if s]
@@ -388,8 +403,12 @@ _REFERRAL = re.compile(
 
 # A page named by two or more words ("/css-has", "/rust_vs_go"), a numbered
 # item ("/927", "?id=38912345"), a moment of a video ("?t=765", "&t=3730s").
-_SLUG = re.compile(r"[a-z]{2,}(?:[-_][a-z0-9]+)+(?:\.\w{2,4})?", re.IGNORECASE)
+# Underscores join a user name ("seo_rank_master", "lifestyle_by_mia"), not a title.
+_SLUG = re.compile(r"[a-z]{2,}(?:-[a-z0-9]+)+(?:\.\w{2,4})?", re.IGNORECASE)
+_USER_NAME = re.compile(r"@[\w.-]{2,}|[a-z0-9]+(?:[._][a-z0-9]+)*_[a-z0-9._]*", re.IGNORECASE)
 _NAMED_PAGE = re.compile(r"[a-z]{3,24}(?:\.html?)?")
+# Top-level domains sold for gambling: a selling word there is a casino's name.
+GAMBLING_SUFFIXES = frozenset("bet casino poker games".split())
 _ITEM_QUERY = re.compile(r"[?&](?:id|p|page_id|item|story|article)=\d+\b", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
 # A page of a web application named in the address's query or fragment

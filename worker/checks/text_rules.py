@@ -59,7 +59,8 @@ def prepare(body: str) -> Prepared:
     linked = linked_text(body)
     clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
-    obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
+    if "www" in clean.lower():
+        obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
     # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
     obfuscated += [" ".join(m.group(0).split()) for m in _SPELLED_OUT_LINK.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):

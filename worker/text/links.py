@@ -298,10 +298,13 @@ WWW_SPELLED_RE = re.compile(
     re.IGNORECASE,
 )
 
+_WWW = re.compile("www", re.IGNORECASE)
+
 
 def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
-    text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
+    if _WWW.search(text):  # a literal scan first: the pattern starts with \b
+        text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
     return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
 

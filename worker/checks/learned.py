@@ -343,9 +343,12 @@ def points_nowhere(body: str) -> bool:
         return False
     linked = linked_text(body)
     unvouched = [link for link in linked.links if not vouched(link.site, ())]
-    if not all(link.cites for link in unvouched):
-        return False
     asking = _ASKING_TOKENS.intersection(tokens)
+    # Only "check out"/"go to"/a video moment may point at a cited page; any other
+    # comment with a link the rules do not vouch for is the model's to judge.
+    moments = all(link.is_video and link.cites for link in unvouched)
+    if unvouched and not ((_CITING_ASKS & asking or moments) and all(x.cites for x in unvouched)):
+        return False
     if unvouched:
         asking -= _CITING_ASKS
     if asking:

@@ -163,7 +163,8 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
         # reader cites ("For the lazy: xkcd.com/927", a numbered item, an article
         # slug: ``Link.cites``) is common from readers; a bare link to a home page,
         # a profile, a shop or a share code is held for a person to look at.
-        if all(link.is_video or link.cites for link in found):
+        # With no word at all it is a link drop, cited page or not.
+        if words and all(link.is_video or link.cites for link in found):
             return 0.45, reason + ": a page cited, not a site promoted"
         return 0.5, reason
     return 0.25, f"{n} link(s) to {_domains(found)}"

@@ -360,7 +360,9 @@ class Link:
         a share code ("/s/CVHMKLT", "/f/LUkA1QMrhF"), which is what promoters link."""
         if self.is_video:
             return bool(_TIMESTAMP.search(self.url))
-        if self.promotes:
+        # Petitions, fundraisers, shops, tracks and posts on the platforms where
+        # people promote themselves are what channel spam links, whatever the path.
+        if self.promotes or domain_matches(self.domain, PROMOTION_PLATFORMS):
             return False
         path = urlsplit_path(self.url)
         segments = [s for s in path.split("/") if s]

@@ -22,11 +22,12 @@ from worker.text.links import linked_text
 # Seven digits or more, however spaced: the only texts worth a phone-number search.
 _DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
 _MESSENGER = (
-    r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id"
-    r"|телеграмм?|вотсап|ватсап|微信|电报)"
+    r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id|zalo"
+    r"|kakao\s?(?:talk)?|threema|wickr"
+    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン)"
 )
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
-_GLUE = r"(?:(?:me|us|on|at|via|id|is|number|no)\b\W{0,3}){0,3}"
+_GLUE = r"(?:(?:me|us|on|at|via|id|is|as|number|no)\b\W{0,3}){0,3}"
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
@@ -87,19 +88,62 @@ CHANNELS = (
         0.3,
     ),
     (
-        re.compile(r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b", re.I),
+        re.compile(
+            r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
+            r"|\b(?:пиши(?:те)?|напиши(?:те)?)\s+в\s+(?:личку|лс|личные)",
+            re.I,
+        ),
         "asks for a direct message",
         0.3,
     ),
 )
+# An address written to slip past filters: "name(at)host.com", "name [at] gmail [dot] com",
+# "name at gmail dot com". Readers who leave an address write it plainly.
+_DISGUISED_EMAIL = re.compile(
+    r"\b[\w.+-]{3,}\s*(?:[\(\[\{]\s*at\s*[\)\]\}]|\s+at\s+(?=[\w-]+\s*(?:[\(\[\{]\s*dot"
+    r"|\s+dot\s)))\s*[\w-]+\s*(?:\.|[\(\[\{]\s*dot\s*[\)\]\}]|\s+dot\s+)\s*(?:com|net|org|co|io|me"
+    r"|info|biz|ru|de|fr|uk|in)\b",
+    re.IGNORECASE,
+)
+CHANNELS += (
+    (_DISGUISED_EMAIL, "disguised email address", 0.7),
+    # "DM @essaycoach on Instagram", "message @x on IG": moved to a social account's inbox.
+    (
+        re.compile(
+            r"\b(?:dm|pm|message|inbox|contact|text|hmu)\b[^.!?\n]{0,30}?@[\w.]{3,}[^.!?\n]{0,20}?"
+            r"\b(?:instagram|insta|ig|tiktok|twitter|snapchat|facebook)\b",
+            re.I,
+        ),
+        "asks for a direct message",
+        0.6,
+    ),
+    # "LINEでお問い合わせ": the messenger named in Japanese or Thai text.
+    (re.compile(r"LINE(?=\s?[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f])"), "messenger handle", 0.6),
+)
 # Every channel needs an "@", seven digits, a messenger (or a link to one) or "dm"/"pm"/"inbox".
-_LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|{_MESSENGER}", re.I)
+_LINK_OR_DM = re.compile(rf"\.me/|whatsapp\.com/|\b(?:dm|pm|inbox)\b|личк|{_MESSENGER}", re.I)
+_DISGUISED_AT = re.compile(r"(?i:[\(\[\{]\s*at\s*[\)\]\}]|\sat\s+[\w-]+\s+dot\s)|LINE")
+# Substrings one of which every text ``_LINK_OR_DM`` matches holds (lower-cased): a
+# literal scan for them is ten times cheaper than the pattern, which then runs on
+# the few texts that have one.
+_CHANNEL_STEMS = (
+    ".me/", "whats", "telegram", "signal", "viber", "chat", "skype", "kik", "snapchat",
+    "line", "zalo", "kakao", "threema", "wickr", "телеграм", "вотсап", "ватсап", "微信",
+    "电报", "ライン", "личк", "dm", "pm", "inbox",
+)  # fmt: skip
+
+
+def _may_name_a_channel(text: str) -> bool:
+    lower = text.lower()
+    return any(stem in lower for stem in _CHANNEL_STEMS) and bool(_LINK_OR_DM.search(text))
+
+
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
 # What support, loan, investment and recovery scams say around their number.
 SCAM_CONTEXT = re.compile(
     r"\b(?:(?:customer|tech|technical)\s+(?:care|service|support)|support\s+(?:number|line|team|desk)"
     r"|helpline|help\s+line|hotline|toll[\s-]?free"
-    r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover(?:y)?"
+    r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover\w*|stolen|scammed|usdt"
     r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
@@ -107,6 +151,19 @@ SCAM_CONTEXT = re.compile(
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
     r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款",
     re.I,
+)
+
+# A number to call in its country's own format ("01 23 45 67 89", "0912 345 678",
+# "030 1234567"), which ``phonenumbers`` cannot place without the country: believed
+# right after a word asking to call, text or contact, in the languages phone
+# spam comes in.
+_CALL_NUMBER = re.compile(
+    r"\b(?:call|phone|dial|ring|text|sms|tel|contact|reach|appel(?:ez|er)|t[ée]l[ée]phone"
+    r"|llam[ae]\w*|ll[áa]manos|marca|ligue|liga|chiama(?:re|te)?|ruf(?:en)?\s+sie(?:\s+uns)?"
+    r"|anrufen|bel|zadzwo[ńn]|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
+    r"|電話|电话|致电)\b\W{0,3}(?:\w+\W{1,3}){0,2}?"
+    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2})\b",
+    re.IGNORECASE,
 )
 
 # A count grouped in thousands ("2.124.821.694 views", "1,234,567"), not a phone number.
@@ -125,10 +182,15 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
 
-@check("contact_channel", kind="spam", version="2")
+@check("contact_channel", kind="spam", version="3")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
-    if "@" not in text and not _DIGITS.search(text) and not _LINK_OR_DM.search(text):
+    if (
+        "@" not in text
+        and not _DIGITS.search(text)
+        and not _may_name_a_channel(text)
+        and not _DISGUISED_AT.search(text)
+    ):
         return 0.0, "no phone numbers or contact handles"  # most comments: one cheap look
     found = []
     for pattern, what, weight in CHANNELS:
@@ -136,6 +198,8 @@ def contact_channel(facts: CommentFacts, ctx: CheckContext):
             found.append((f"{what} '{' '.join(m.group(0).split())}'", weight))
     # After the handles: "WhatsApp +1 ..." reads better than the number alone.
     found += [(f"phone number {n}", 0.7) for n in phone_numbers(text)]
+    if not found and (called := _CALL_NUMBER.search(text)):
+        found.append((f"a number to call '{' '.join(called.group(0).split())}'", 0.7))
     if not found and (email := EMAIL.search(text)):
         found.append((f"an email address ({email.group(0)})", 0.2))
     if not found:

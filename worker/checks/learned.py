@@ -329,15 +329,33 @@ _PROMOTION_WORDS = re.compile(
 POINTLESS_MIN_WORDS = 2
 
 
+# "Check out …", "go to …" and a link to one video are asks only when they send
+# readers to something promoted: pointing at a page a reader cites ("Go to
+# caniuse.com/css-has", "Check out the talk at 12:45: youtu.be/…?t=765") is how
+# blog readers back up a point (``Link.cites``).
+_CITING_ASKS = frozenset("checkouttok videolink".split())
+
+
 def points_nowhere(body: str) -> bool:
-    """A comment of a sentence or more that sends readers nowhere and asks nothing of them."""
+    """A comment of a sentence or more that sends readers nowhere and asks nothing of them,
+    or only to a page it cites."""
     text, tokens = _model_text_parts(body)
-    if own_words(text) < POINTLESS_MIN_WORDS or _ASKING_TOKENS.intersection(tokens):
+    if own_words(text) < POINTLESS_MIN_WORDS:
         return False
     linked = linked_text(body)
-    if any(not vouched(link.site, ()) for link in linked.links):
+    unvouched = [link for link in linked.links if not vouched(link.site, ())]
+    asking = _ASKING_TOKENS.intersection(tokens)
+    # Only "check out"/"go to"/a video moment may point at a cited page; any other
+    # comment with a link the rules do not vouch for is the model's to judge.
+    moments = all(link.is_video and link.cites for link in unvouched)
+    if unvouched and not ((_CITING_ASKS & asking or moments) and all(x.cites for x in unvouched)):
         return False
-    return _PROMOTION_WORDS.search(linked.clean) is None
+    if unvouched:
+        asking -= _CITING_ASKS
+    if asking:
+        return False
+    # The words of promotion in the comment's own text; a cited link's URL is not its words.
+    return _PROMOTION_WORDS.search(linked.prose if unvouched else linked.clean) is None
 
 
 # A comment that is little more than links gives the model only the links to

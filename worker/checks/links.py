@@ -52,7 +52,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="1")
+@check("link_reputation", kind="spam", version="2")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -108,23 +108,41 @@ def stuffing(prose: str) -> tuple[float, str]:
         if n >= 3 and n / max(content, 1) >= share:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
+    # One word over and over with almost nothing else: "seo tips seo tricks seo guide seo tools".
+    if len(words) >= 8:
+        word, n = Counter(words).most_common(1)[0]
+        function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+        if (
+            n >= 4
+            and n / len(words) >= 0.3
+            and function_share < 0.15
+            and word not in _FUNCTION_WORDS
+            and _SELLING.intersection(words)
+        ):
+            return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
-    if len(_SEGMENTS.findall(prose)) < 4:
+    if len(_SEGMENTS.findall(prose)) < 3:
         return 0.0, "no repeated sales terms"
     segments = [s.split() for s in _SEGMENTS.split(prose) if s.strip()]
     short = [s for s in segments if len(s) <= 4]
     function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
-    if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
-        # "web design dubai, seo dubai, ...": one word in most keywords of a list.
+    if len(segments) >= 4 and function_share < 0.2:
+        # "web design dubai, seo dubai, ...": one word in most keywords of a list;
+        # with four keywords, in every one of them and next to a selling word
+        # ("wedding photographer chicago, best wedding photographer in chicago, …").
         per_segment = Counter(w for s in segments for w in set(s) if w not in _FUNCTION_WORDS)
-        if per_segment:
+        keyword_like = sum(len(s) <= 5 for s in segments) >= 0.8 * len(segments)
+        if per_segment and keyword_like:
             word, n = per_segment.most_common(1)[0]
-            if n >= 4 and n >= 0.6 * len(segments):
+            enough = n >= 0.6 * len(segments) if len(segments) >= 5 else n == len(segments)
+            selling = len(segments) >= 5 or any(_SELLING.intersection(s) for s in segments)
+            if n >= 4 and enough and selling:
                 return 0.7, f"a list of {len(segments)} keywords, '{word}' in {n} of them"
-        selling = [s for s in short if _SELLING.intersection(s)]
-        if len(selling) >= 2:
-            shown = ", ".join(" ".join(s) for s in selling[:4])
-            spam = any(SPAM_TERMS.intersection(s) for s in selling)
+    if len(segments) >= 5 and len(short) >= 0.8 * len(segments) and function_share < 0.2:
+        sold = [s for s in short if _SELLING.intersection(s)]
+        if len(sold) >= 2:
+            shown = ", ".join(" ".join(s) for s in sold[:4])
+            spam = any(SPAM_TERMS.intersection(s) for s in sold)
             return (0.9 if spam else 0.6), f"a list of {len(segments)} keywords: {shown}"
     return 0.0, "no repeated sales terms"
 
@@ -132,7 +150,7 @@ def stuffing(prose: str) -> tuple[float, str]:
 caches.declare("texts.stuffing", stuffing.cache_clear)
 
 
-@check("keyword_stuffing", kind="spam", version="2")
+@check("keyword_stuffing", kind="spam", version="3")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
     return stuffing(linked_text(facts.body or facts.text).prose)
@@ -145,7 +163,8 @@ def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
 _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
-    love valuable impressive outstanding perfect cool""".split()
+    love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
+    inspirational terrific marvelous marvellous""".split()
 )
 _FILLER = frozenset(
     """post posts article articles blog blogs content information info share sharing
@@ -153,7 +172,8 @@ _FILLER = frozenset(
     piece stuff job done well much lot lots bookmark bookmarked visit visiting more
     please again come back here such also quite truly indeed definitely way regards
     subject details detail effort time author admin thing things found many people
-    learn learned knowledge point points looking forward next one""".split()
+    learn learned knowledge point points looking forward next one following follow
+    now today blogger""".split()
 )
 _GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
 
@@ -177,15 +197,13 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="2")
+@check("praise_link", kind="spam", version="3")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
     # referral link: ``Link.is_promotion``); praise followed by an article or a
     # document is a reader adding a source ("Great write-up! One more: ...").
-    promoting = {
-        link.site for link in linked_text(facts.body or facts.text).links if link.is_promotion
-    }
+    promoting = {link.site for link in linked_text(facts.body or facts.text).links if link.promotes}
     domains = [
         (d, where)
         for d, where in linked_domains(facts)
@@ -270,14 +288,25 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     for what, pattern in (
         (
             "an earnings claim",
-            r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?\s*(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
+            r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
+            r"(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
             r"(?:hour|hr|day|daily|week|month|year)\b"
-            r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+)?"
+            r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
+            r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"
             r"|\b\d+\s?%\s+(?:daily|weekly|monthly|per\s+day|a\s+day|returns?|profits?|roi)\b"
             r"|\b(?:passive|extra|residual)\s+(?:income|cash|money)\b"
             r"|\b(?:easy|fast|quick|real)\s+(?:money|cash)\b|\bmak(?:e|ing)\s+(?:money|cash)\b"
-            r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d",
+            r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d"
+            r"|\bwon\s+(?:\$|usd\s?|€|£)\s?\d"
+            # The same claims with the currency after the amount, and making money,
+            # in the languages this spam comes in.
+            r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?|d[óo]lares|reais|pesos|zł|złotych|руб\w*|円)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
+            r"|por\s+|par\s+|au\s+)(?:hour|hr|day|week|month|year|stunde|tag|woche|monat|jahr|mes|mês"
+            r"|mois|jour|semaine|dia|día|semana)\b"
+            r"|\b\d[\d\s,.]*\s?(?:руб\w*|₽|грн|\$)\s+в\s+(?:день|час|неделю|месяц)"
+            r"|\bgeld\s+verdienen|\bganh(?:e|ar|a)\s+dinheiro|\bganar?\s+dinero|\bgagne[rz]?\s+de\s+l'argent"
+            r"|\bguadagna(?:re)?\s+soldi|\bzarabia\w*\s+pieni|\bзаработ\w*|赚钱",
         ),
         (
             "a business speaking",
@@ -289,6 +318,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:professional|affordable|reliable|certified|licensed|trusted)\s+(?:[\w-]+\s+){0,2}?"
             r"(?:services?|cleaning|repairs?|movers|plumbers?|contractors?|agency|company|writers?"
             r"|development|design|marketing)\b"
+            r"|\bwe\s+at\s+\w+|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
+            r"|businesses|companies)"
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
             r"|top|trusted)\b",
         ),
@@ -300,7 +331,13 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\blimited\s+(?:time\s+)?offer\b|\bdon'?t\s+miss\b|\bact\s+now\b|\bapply\s+online\b"
             r"|\bđăng\s+ký|\binscrivez|\bzarejestruj|\bзарегистр|注册"
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
-            r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b",
+            r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
+            # "use code WIN50": a promo code carries digits.
+            r"|\b(?:apply|join|register|sign\s+up)\s+here\b"
+            r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
+            r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
+            r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
+            r"code\s+[a-z]*\d[a-z0-9]*\b",
         ),
         (
             "a promise",
@@ -311,7 +348,21 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"(?:delivery|shipping)\b|\b(?:instant|fast|quick|same[\s-]day)\s+(?:\w+\s+)?(?:approval|cash"
             r"|payout|deposit|loans?)\b|\b(?:affordable|best|lowest|cheapest|low)\s+"
             r"(?:prices?|rates?|cost)\b|\bfree\s+spins\b|\b(?:welcome|deposit|sign[\s-]?up)\s+bonus\b"
-            r"|\bbonus\s+new\s+member\b|\bcheap\s+and\s+(?:fast|quick|reliable|easy)\b",
+            r"|\bbonus\s+new\s+member\b|\bcheap\s+and\s+(?:fast|quick|reliable|easy)\b"
+            r"|\b\d{1,2}\s?%\s+(?:off|discount|rabatt|de\s+descuento|de\s+desconto)\b"
+            r"|\b(?:first|1st)\s+(?:order|deposit|purchase)\b|\bprimeiro\s+dep[oó]sito"
+            r"|\bprimer\s+dep[oó]sito|\bpremier\s+d[ée]p[oô]t|\berste\s+einzahlung"
+            r"|\b(?:b[ôo]nus|bono)\s+(?:de\s+)?(?:r\$|\$|€|£)\s?\d"
+            r"|\b(?:withdrawals?|payouts?|cash\s*outs?)\s+(?:in|within)\s+\d+\s*(?:min|minutes|hours?|h)\b"
+            r"|\bohne\s+vorkenntnisse|\bsin\s+experiencia|\bsem\s+experi[êe]ncia"
+            r"|\bsans\s+exp[ée]rience"
+            r"|\bno\s+(?:interview|experience|skills?|degree)\s+(?:needed|required)"
+            r"|\b(?:anyone|everyone|anybody)\s+can\s+do\s+(?:it|this)\b"
+            r"|\b24\s*/\s*7\s+(?:support|service|customer)|\bon[\s-]time\s+delivery"
+            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within)"
+            r"|\bбез\s+(?:отказа|проверок|справок|залога|предоплаты)|\bза\s+\d+\s+минут"
+            # Crypto "doubling": send some, get more back.
+            r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
         ),
         (
             "goods that are spammed",
@@ -327,7 +378,18 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|trading\s+(?:bot|signals|platform)|crypto\s+(?:investment|recovery|trading)"
             r"|recovery\s+(?:expert|hacker|specialist)|spell\s*caster"
             r"|казино|кредит\w*|займ\w*|赌场|博彩|贷款|nhà\s+cái|pinjaman|préstamos?|prêt\s+entre"
-            r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng)\b",
+            r"|kredite?\s+ohne|bad\s+credit|nhận\s+thưởng|cassinos?|kasinos?|kasyno"
+            r"|giv(?:e|ing)\s*aways?\s+[\d,.]+\s*(?:btc|eth|bitcoins?|usdt)|airdrops?"
+            r"|forex\s+(?:signals|trading)|sildenafil|tadalafil|vardenafil|alprazolam|zolpidem"
+            r"|lorazepam|diazepam|tapentadol|carisoprodol|(?:earn\w*|income|money|jobs?|data\s+entry"
+            r"|month|week)\s+from\s+home|(?:dinero|trabajo|trabajar)\s+(?:desde|en)\s+casa"
+            r"|trabalh\w+\s+(?:de|em)\s+casa|praca\s+w\s+domu|von\s+zu\s+hause"
+            r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
+            r"|(?:custom|term|research)\s+(?:essays?|papers?)|papers?\s+for\s+sale"
+            r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
+            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills|gummies)"
+            r"|работ\w*\s+на\s+дому|\bна\s+дому"
+            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
         ),
     )
 )
@@ -335,16 +397,22 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
 
 @lru_cache(maxsize=64)
 def pitch_signs(prose: str) -> tuple[str, ...]:
-    """The kinds of sales talk in ``prose`` (a comment's text without its links)."""
-    return tuple(
-        what for what, pattern, gate in PITCH_SIGNS if gate.search(prose) and pattern.search(prose)
-    )
+    """The kinds of sales talk in ``prose`` (a comment's text without its links), in
+    ``PITCH_SIGNS`` order; a pitch needs two, so the look stops as soon as the kinds
+    left cannot make two (most comments: the last, longest pattern is never run)."""
+    found = []
+    for i, (what, pattern, gate) in enumerate(PITCH_SIGNS):
+        if len(found) + len(PITCH_SIGNS) - i < 2:
+            break
+        if gate.search(prose) and pattern.search(prose):
+            found.append(what)
+    return tuple(found)
 
 
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="1")
+@check("sales_pitch", kind="spam", version="2")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 
@@ -354,7 +422,7 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     prose = linked_text(facts.body or facts.text).prose
     signs = pitch_signs(prose)
     if len(signs) < 2:
-        return 0.0, f"{signs[0]} alone" if signs else "no sales talk"
+        return 0.0, f"{signs[0]}, no other sales talk" if signs else "no two kinds of sales talk"
     said = ", ".join(signs)
     unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, vouched_hosts(facts, ctx))]
     if unvouched:

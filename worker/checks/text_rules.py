@@ -29,6 +29,7 @@ from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
     OBFUSCATED_LINK_RE,
     URL_RE,
+    WWW_SPELLED_RE,
     Link,
     domain_matches,
     linked_text,
@@ -58,6 +59,8 @@ def prepare(body: str) -> Prepared:
     linked = linked_text(body)
     clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
+    if "www" in clean.lower():
+        obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
     # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
     obfuscated += [" ".join(m.group(0).split()) for m in _SPELLED_OUT_LINK.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
@@ -140,7 +143,7 @@ def submit_speed(facts: CommentFacts, ctx: CheckContext):
 # --- links ---------------------------------------------------------------------------
 
 
-@check("link_count", kind="spam", version="4")
+@check("link_count", kind="spam", version="5")
 def link_count(facts: CommentFacts, ctx: CheckContext):
     """Link count and link density (a comment that is little more than a link)."""
     found = _counted_links(facts, ctx)
@@ -156,14 +159,18 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     words = re.findall(r"\w{2,}", prose)
     if len(words) <= 3:
         reason = f"little more than a link to {_domains(found)} ({len(words)} other words)"
-        # A bare link to one video ("the best part: youtu.be/…") is common from
-        # readers; a bare link anywhere else is held for a person to look at.
-        score = 0.45 if all(link.is_video for link in found) else 0.5
-        return score, reason
+        # A bare link to one video ("the best part: youtu.be/…") or to one page a
+        # reader cites ("For the lazy: xkcd.com/927", a numbered item, an article
+        # slug: ``Link.cites``) is common from readers; a bare link to a home page,
+        # a profile, a shop or a share code is held for a person to look at.
+        # With no word at all it is a link drop, cited page or not.
+        if words and all(link.is_video or link.cites for link in found):
+            return 0.45, reason + ": a page cited, not a site promoted"
+        return 0.5, reason
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="2")
+@check("obfuscated_link", kind="spam", version="3")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""

@@ -162,12 +162,14 @@ caches.declare("links.domains", domain_of.cache_clear)
 # bitcoin.org), so a domain needs sales words around them to count against.
 NEVER_LINKED_TERMS = frozenset(
     """viagra cialis levitra tramadol xanax porn xxx escort escorts ambien adderall
-    oxycodone valium kamagra phentermine modafinil hydrocodone percocet clonazepam""".split()
+    oxycodone valium kamagra phentermine modafinil hydrocodone percocet clonazepam
+    sildenafil tadalafil alprazolam zolpidem""".split()
 )
 SPAM_TERMS = NEVER_LINKED_TERMS | frozenset(
     """pharmacy pharma pills casino casinos poker slots betting gambling payday loan loans
     crypto bitcoin forex replica replicas essay essays dissertation backlinks followers
-    gacor togel maxwin judi""".split()
+    gacor togel maxwin judi btc airdrop bet cassino
+    zaim zaimy kredit kredity pinjaman prestamos emprestimo pozyczki""".split()
 )
 SALES_TERMS = frozenset(
     """cheap cheapest best buy discount online free deal deals sale shop store cash
@@ -206,12 +208,61 @@ def _terms(name: str) -> tuple[list[str], list[str]]:
     return spam, sales
 
 
+# A name this long without hyphens may be keywords run together
+# ("bestroofingcontractorsdallas"); shorter ones are brands ("bestbuy", "caniuse").
+_SEGMENTED_MIN_LETTERS = 14
+
+
+_NAME_FILLERS = frozenset("the a an of for and my your our to in on at by with is".split())
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    # English word frequencies shipped inside the wordninja package (no download).
+    import wordninja
+
+    return wordninja.DEFAULT_LANGUAGE_MODEL
+
+
+caches.declare("links.segmenter", _segmenter.cache_clear)
+
+
+def _run_together(name: str) -> list[str]:
+    """The words of a name written without hyphens, when it is long enough to be keywords."""
+    words: list[str] = []
+    for part in filter(None, re.split(r"[-\d]+", name)):
+        if len(part) < _SEGMENTED_MIN_LETTERS:
+            words.append(part)
+        else:
+            words += _segmenter().split(part)
+    return [w for w in words if len(w) >= 2]
+
+
 @lru_cache(maxsize=512)
 def standing(domain: Domain) -> Standing:
     """How a domain's own name reads (not where it is linked from)."""
     spam, sales = _terms(domain.name)
+    stuffed: list[str] = []
+    if (
+        not spam
+        and len(sales) < 2
+        and len(re.sub(r"[-\d]", "", domain.name)) >= _SEGMENTED_MIN_LETTERS
+    ):
+        # Four or more keywords run together, one of them selling
+        # ("bestcbdoilforpain"), or three with two selling ("mybestvpndeals").
+        # Not "joelonsoftware" (nothing sold), "thebestinterviewquestions",
+        # "bestpracticesforlife" (a title: one selling word among three).
+        words = _run_together(domain.name)
+        keywords = [w for w in words if w not in _NAME_FILLERS]
+        selling = sum(w in SALES_TERMS for w in keywords)
+        if (len(keywords) >= 4 and selling) or (len(keywords) >= 3 and selling >= 2):
+            stuffed = words
+    if domain.suffix in GAMBLING_SUFFIXES and sales and not spam:
+        spam = [f".{domain.suffix}"]
     terms = ", ".join(dict.fromkeys(spam + sales))
-    if spam and (sales or domain.name.count("-") >= 2):
+    if stuffed:
+        score, why = 0.6, f"a keyword-stuffed name ({' '.join(stuffed)})"
+    elif spam and (sales or domain.name.count("-") >= 2):
         score, why = 0.95, f"a name built from spam terms ({terms})"
     elif NEVER_LINKED_TERMS.intersection(spam):
         score, why = 0.8, f"a name selling {terms}"
@@ -237,8 +288,23 @@ def vouched(domain: Domain, hosts: Iterable[str]) -> bool:
     return domain.is_reference and standing(domain).score < 0.5
 
 
+# "www dot example dot shop": spelled out from its "www" on, the name is a link
+# whatever its top-level domain.
+WWW_SPELLED_RE = re.compile(
+    r"\bwww\s*(?:\s+dot\s+|[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]|\s+\.\s*|\.\s+)"
+    r"([a-z0-9][a-z0-9-]{1,62})"
+    r"\s*(?:\s+dot\s+|[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]|\s+\.\s*|\.\s+)"
+    rf"({_alternation(BARE_TLDS)})\b",
+    re.IGNORECASE,
+)
+
+_WWW = re.compile("www", re.IGNORECASE)
+
+
 def deobfuscate_links(text: str) -> str:
-    """Rewrite "example . com" / "example dot com" as "example.com"."""
+    """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
+    if _WWW.search(text):  # a literal scan first: the pattern starts with \b
+        text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
     return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
 
@@ -269,9 +335,46 @@ class Link:
         or a profile, shop or fundraiser on a platform where people promote themselves."""
         if self.is_shortener or _REFERRAL.search(self.url):
             return True
-        if not urlsplit_path(self.url).strip("/"):
+        if not urlsplit_path(self.url).strip("/") and not _PAGE_STATE.search(self.url):
             return True
         return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
+
+    @property
+    def is_profile(self) -> bool:
+        """A page of one person or seller: a single path segment that is a user name
+        ("fiverr.com/seo_rank_master", "instagram.com/lifestyle_by_mia", "/@jane").
+        The spam model's features read ``is_promotion`` only; the rules read this too."""
+        segments = [s for s in urlsplit_path(self.url).split("/") if s]
+        return len(segments) == 1 and bool(_USER_NAME.fullmatch(segments[0]))
+
+    @property
+    def promotes(self) -> bool:
+        """``is_promotion``, or a profile page: what the link rules count as promoting."""
+        return self.is_promotion or self.is_profile
+
+    @property
+    def cites(self) -> bool:
+        """A link to one page a reader cites: an article, a post, a document, a
+        numbered item ("xkcd.com/927", "?id=38912345") or a moment of a video
+        ("youtu.be/…?t=765"); not a home page, a profile, a shop, a referral or
+        a share code ("/s/CVHMKLT", "/f/LUkA1QMrhF"), which is what promoters link."""
+        if self.is_video:
+            return bool(_TIMESTAMP.search(self.url))
+        # Petitions, fundraisers, shops, tracks and posts on the platforms where
+        # people promote themselves are what channel spam links, whatever the path.
+        if self.promotes or domain_matches(self.domain, PROMOTION_PLATFORMS):
+            return False
+        path = urlsplit_path(self.url)
+        segments = [s for s in path.split("/") if s]
+        if any(_SHARE_CODE.fullmatch(s) for s in segments):
+            return False
+        return (
+            _is_article_path(path)
+            or any(_SLUG.fullmatch(s) or s.isdigit() for s in segments)
+            or bool(_ITEM_QUERY.search(self.url))
+            # One named page of a site: "caniuse.com/webgpu", "ciechanow.ski/gears".
+            or (len(segments) == 1 and bool(_NAMED_PAGE.fullmatch(segments[0])))
+        )
 
     @property
     def is_video(self) -> bool:
@@ -300,6 +403,30 @@ _DATED = re.compile(r"^(?:19|20)\d\d-\d\d-")
 _DOCUMENT = re.compile(r"\.(?:html?|pdf|png|jpe?g|gif|webp|svg|txt|md)$", re.IGNORECASE)
 _REFERRAL = re.compile(
     r"[?&#](?:ref|r|aff|affiliate|affid|partner|invite|friend|rb)\w*=|/(?:ref|aff)/", re.I
+)
+
+
+# A page named by two or more words ("/css-has", "/rust_vs_go"), a numbered
+# item ("/927", "?id=38912345"), a moment of a video ("?t=765", "&t=3730s").
+# Underscores join a user name ("seo_rank_master", "lifestyle_by_mia"), not a title.
+_SLUG = re.compile(r"[a-z]{2,}(?:-[a-z0-9]+)+(?:\.\w{2,4})?", re.IGNORECASE)
+_USER_NAME = re.compile(r"@[\w.-]{2,}|[a-z0-9]+(?:[._][a-z0-9]+)*_[a-z0-9._]*", re.IGNORECASE)
+_NAMED_PAGE = re.compile(r"[a-z]{3,24}(?:\.html?)?")
+# Top-level domains sold for gambling: a selling word there is a casino's name.
+GAMBLING_SUFFIXES = frozenset("bet casino poker games".split())
+_ITEM_QUERY = re.compile(r"[?&](?:id|p|page_id|item|story|article)=\d+\b", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
+# A page of a web application named in the address's query or fragment
+# ("openstreetmap.org/#map=14/51.5/-0.12", "example.org/?q=search+terms"):
+# a place in it, not the site's front door.
+_PAGE_STATE = re.compile(
+    r"/?(?:[?#][\w.-]+=[^&\s]*[/,+%.][^\s]*|#[a-z][\w.-]*[-_][\w.-]+)", re.IGNORECASE
+)
+# Invite, share and tracking codes: letters and digits mixed ("aAVpwj9",
+# "d4aaacwk", "40beUutVu2ZKx") or a run of capitals ("CVHMKLT").
+_SHARE_CODE = re.compile(
+    r"(?=[A-Za-z0-9]{5,32}$)(?:(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]+|(?=.*[A-Z].*[A-Z])(?=.*[a-z])"
+    r"(?![A-Z][a-z]+$)[A-Za-z]+|[A-Z]{5,})"
 )
 
 

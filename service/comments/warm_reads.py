@@ -333,9 +333,13 @@ class WarmReads:
     def clear(self) -> None:
         with self._lock:
             self._epoch += 1
-            self._entries.clear()
-            self._by_tag.clear()
-            self._bytes = 0
+            self._empty()
+
+    def _empty(self) -> None:
+        """Forget every entry (the caller holds the lock)."""
+        self._entries.clear()
+        self._by_tag.clear()
+        self._bytes = 0
 
     def entries(self) -> int:
         return len(self._entries)
@@ -354,9 +358,7 @@ class WarmReads:
             # A forked copy heard nothing of its parent's subscription: start empty.
             self._listener_pid = os.getpid()
             self._listening = False
-            self._entries.clear()
-            self._by_tag.clear()
-            self._bytes = 0
+            self._empty()
         threading.Thread(
             target=_listen,
             args=(weakref.ref(self), self.redis_url),
@@ -369,9 +371,7 @@ class WarmReads:
             self._epoch += 1
             self._listening = listening
             # Whatever was kept before a (re)subscription may have missed a change.
-            self._entries.clear()
-            self._by_tag.clear()
-            self._bytes = 0
+            self._empty()
 
     def _heard(self, data) -> None:
         text = data.decode() if isinstance(data, bytes) else str(data)

@@ -4,18 +4,13 @@ configuration, and the development server's werkzeug log."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import requests
 
 from service.redaction import install_werkzeug_filter, redact_target, redact_url
-from tests.support.live_server import free_port
 from tests.support.signin import base_env
 from tests.support.waiting import wait_until
+from tests.support.web_process import gunicorn
 
 SECRETS = ("SECRETCODE", "SECRETSTATE", "SECRETMAIL", "SECRETUNSUB", "SECRETKEY", "SECRETREF")
 TARGETS = [
@@ -27,42 +22,17 @@ TARGETS = [
 
 
 def test_gunicorn_access_log_redacts_tokens_and_codes(db_url, redis_db_url, site, tmp_path):
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        **base_env(db_url, redis_db_url),
-        "PARLEY_WEB_WORKERS": "1",
-        "PARLEY_WEB_THREADS": "2",
-    }
+    env = {**base_env(db_url, redis_db_url), "PARLEY_WEB_WORKERS": "1", "PARLEY_WEB_THREADS": "2"}
     log = tmp_path / "access.log"
-    with log.open("w") as out:
-        web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-             "-c", "python:service.gunicorn_conf", "service.wsgi:app"],
-            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-
-            def up() -> bool:
-                try:
-                    return requests.get(f"{base}/healthz", timeout=5).status_code == 200
-                except requests.RequestException:
-                    return False
-
-            assert wait_until(up, timeout=60), log.read_text()
-            for target in TARGETS:
-                requests.get(
-                    base + target,
-                    headers={"Referer": "http://u:pw@blog.test/p?token=SECRETREF"},
-                    timeout=10,
-                    allow_redirects=False,
-                )
-            assert wait_until(lambda: log.read_text().count('"GET ') >= len(TARGETS), timeout=10)
-        finally:
-            os.killpg(web.pid, signal.SIGTERM)
-            web.wait(20)
+    with gunicorn(env, log) as base:
+        for target in TARGETS:
+            requests.get(
+                base + target,
+                headers={"Referer": "http://u:pw@blog.test/p?token=SECRETREF"},
+                timeout=10,
+                allow_redirects=False,
+            )
+        assert wait_until(lambda: log.read_text().count('"GET ') >= len(TARGETS), timeout=10)
     text = log.read_text()
     assert "/moderate/mail/[redacted]" in text and "code=[redacted]&state=[redacted]&iss=x" in text
     assert "/api/v1/comments/1?wait=0&key=[redacted]" in text

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,9 +31,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.local_stack import local_stack
-from bench.processes import stop_group, wait_ready
+from bench.processes import cpu_seconds as process_cpu
+from bench.processes import group_members, stop_group, wait_ready
 from bench.run import BENCH_POLICY, BENCH_SITE, comment
-from bench.wrk import CLOCK_TICK, run_wrk
+from bench.wrk import run_wrk
 from service.embedded import free_port
 from service.enqueue import SERIALIZER
 from service.sites import create_site
@@ -48,19 +48,7 @@ SECRET = "bench-cached-reads-secret-key-0123"
 
 def cpu_seconds(group: int) -> float:
     """User + system CPU of every live process in the process group ``group``."""
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # fields[0] is stat's field 3; pgrp is field 5, utime and stime 14 and 15.
-        if int(fields[2]) == group:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / CLOCK_TICK
+    return process_cpu(group_members(group))
 
 
 def wrk(

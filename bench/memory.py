@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.processes import stop_group, wait_ready
+from bench.processes import children_by_parent, command_line, stop_group, wait_ready
 from service.embedded import free_port
 
 ORIGIN = "http://127.0.0.1:8080"
@@ -48,21 +48,6 @@ def _kib(pid: int, name: str, key: str) -> int:
     return 0
 
 
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            stat = _read(f"/proc/{name}/stat")
-            if stat:
-                ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
-                kids.setdefault(ppid, []).append(int(name))
-    return kids
-
-
-def _cmdline(pid: int) -> str:
-    return _read(f"/proc/{pid}/cmdline").replace("\0", " ").strip()
-
-
 def role_of(cmd: str) -> str:
     """The harness's classification of ``parley run``'s children (procstat._parley_role)."""
     words = cmd.split()
@@ -81,14 +66,14 @@ def role_of(cmd: str) -> str:
 
 def processes(root: int) -> list[dict]:
     """Every process under ``parley run`` (pid ``root``), with its role, RSS and PSS in KiB."""
-    kids = _children()
-    out = [dict(role="run", pid=root, cmd=_cmdline(root))]
+    kids = children_by_parent()
+    out = [dict(role="run", pid=root, cmd=command_line(root))]
     for child in kids.get(root, []):
-        role, todo = role_of(_cmdline(child)), [child]
+        role, todo = role_of(command_line(child)), [child]
         while todo:
             pid = todo.pop()
             todo.extend(kids.get(pid, []))
-            out.append(dict(role=role, pid=pid, cmd=_cmdline(pid)))
+            out.append(dict(role=role, pid=pid, cmd=command_line(pid)))
     for p in out:
         p["rss_kib"] = _kib(p["pid"], "status", "VmRSS:")
         p["pss_kib"] = _kib(p["pid"], "smaps_rollup", "Pss:")

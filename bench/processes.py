@@ -42,3 +42,62 @@ def stop_group(process: subprocess.Popen | None, sig: int = signal.SIGTERM, wait
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+
+
+# -- reading /proc (Linux): which processes a started server became, and their CPU ----------
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (which may hold spaces): index 0 is
+    the state, 1 the parent, 2 the process group, 11 and 12 utime and stime in clock ticks."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read().decode(errors="replace")
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def children_by_parent() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (fields := _stat(name)) is not None:
+            kids.setdefault(int(fields[1]), []).append(int(name))
+    return kids
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process under it."""
+    kids = children_by_parent()
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(kids.get(pid, []))
+    return out
+
+
+def group_members(group: int) -> list[int]:
+    """Every live process in the process group ``group``."""
+    members = []
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (fields := _stat(name)) is not None and int(fields[2]) == group:
+            members.append(int(name))
+    return members
+
+
+def command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes ``pids`` have used so far (gone ones count nothing)."""
+    ticks = 0
+    for pid in pids:
+        if (fields := _stat(pid)) is not None:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -28,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.processes import stop_group, wait_ready
-from bench.wrk import CLOCK_TICK, run_wrk
+from bench.processes import command_line, descendants, stop_group, wait_ready
+from bench.processes import cpu_seconds as process_cpu
+from bench.wrk import run_wrk
 from service.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,38 +41,9 @@ FLOOD_OFF = json.dumps({"checks": {"flood": {"enabled": False}}})
 SECRET = "bench-submit-secret-key-0123456789"
 
 
-def _tree(root: int) -> list[int]:
-    """``root`` and every descendant, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
 def cpu_seconds(root: int, marker: str) -> float:
     """utime+stime of the processes under ``root`` whose command line holds ``marker``."""
-    total = 0
-    for pid in _tree(root):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if marker in cmdline:
-            total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICK
+    return process_cpu([pid for pid in descendants(root) if marker in command_line(pid)])
 
 
 def wrk(base: str, seconds: int, connections: int, run: str) -> dict:

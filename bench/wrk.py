@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +11,6 @@ _RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
 _COUNT = re.compile(r"^\s+(\d+) requests in", re.M)
 _NON_2XX = re.compile(r"Non-2xx or 3xx.*?(\d+)")
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def run_wrk(

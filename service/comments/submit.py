@@ -46,15 +46,15 @@ class Submitter:
 def get_or_create_thread(
     session: Session, site: Site, key: str, title: str | None, url: str | None
 ) -> Thread:
-    thread = session.scalar(sa.select(Thread).where(Thread.site_id == site.id, Thread.key == key))
-    if thread is not None:
-        return thread
-    return _create_thread(session, site.id, key, title, url)
+    return _thread_of_key(session, site.id, key, title, url)
 
 
-def _create_thread(
+def _thread_of_key(
     session: Session, site_id: int, key: str, title: str | None, url: str | None
 ) -> Thread:
+    thread = session.scalar(sa.select(Thread).where(Thread.site_id == site_id, Thread.key == key))
+    if thread is not None:
+        return thread
     thread = Thread(site_id=site_id, key=key, title=title, url=url)
     try:
         # A savepoint, so losing the race to a concurrent first comment only
@@ -205,12 +205,7 @@ def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
 
 
 def _thread_id(session: Session, row: Row) -> int:
-    thread = session.scalar(
-        sa.select(Thread).where(Thread.site_id == row.site_id, Thread.key == row.thread_key)
-    )
-    if thread is None:
-        thread = _create_thread(session, row.site_id, row.thread_key, row.title, row.url)
-    return thread.id
+    return _thread_of_key(session, row.site_id, row.thread_key, row.title, row.url).id
 
 
 def store_comment(

@@ -210,7 +210,10 @@ export function postingFor(w, form, thread, signin, posted, actions) {
       // Each token vouches for one comment; the answer carries the one for the next.
       if (created.render_token) state.renderToken = created.render_token;
       // This browser may edit or delete it for a while: the secret says it is the author.
-      if (created.secret) actions.rememberMine(id, created.secret, values.body);
+      if (created.secret) {
+        actions.rememberMine(id, created.secret, values.body);
+        thread.redraw(id);
+      }
       posted();
       if (!signedIn()) {
         const { name, email, url } = values;
@@ -237,7 +240,8 @@ export function postingFor(w, form, thread, signin, posted, actions) {
       } catch {
         /* the comment is stored; treat it as awaiting a decision */
       }
-      inputs.body.value = "";
+      // Only what was sent: a reader who started the next comment while waiting keeps it.
+      if (inputs.body.value.trim() === values.body) inputs.body.value = "";
       previewMode(false);
       if (parent != null) form.closeReply(false);
       let target;

@@ -160,6 +160,21 @@ export function threadFor(w, form, actions, retry) {
     return entry;
   }
 
+  /**
+   * Draws comment ``id`` again from what is known of it: the live stream can bring the reader's
+   * own comment before the answer to their POST says it is theirs (edit and delete then show).
+   * @param {number} id
+   */
+  function redraw(id) {
+    const entry = state.comments.get(id);
+    if (!entry) return;
+    const li = commentEl(entry.data);
+    const kids = entry.li.querySelector(":scope > .children");
+    if (kids) li.append(kids);
+    entry.li.replaceWith(li);
+    entry.li = li;
+  }
+
   /** @returns {Pending[]} */
   function pendingList() {
     const cutoff = Date.now() - PENDING_DAYS * 86400000;
@@ -308,6 +323,7 @@ export function threadFor(w, form, actions, retry) {
 
   return {
     addComment,
+    redraw,
     refresh,
     rememberPending,
     showPending,

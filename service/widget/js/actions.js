@@ -215,17 +215,36 @@ export function actionsFor(w) {
             rememberMine(c.id, secret, text);
             form.remove();
             body.hidden = false;
-            body.replaceChildren(h("p", { class: "note" }, t("awaiting")));
-            let final = answer.comment;
-            try {
-              final = (
-                await api(`/api/v1/comments/${c.id}?${q({ wait: WAIT_SECONDS, key: answer.key })}`)
-              ).comment;
-            } catch {
-              /* stored; the decision comes later */
+            // The live stream brings this very edit once it is published, and may do so
+            // before either answer here: then it is published, whatever the wait says.
+            const streamed = () => {
+              const entry = state.comments.get(c.id);
+              const at = answer.comment.edited_at;
+              return entry && at && entry.data.edited_at === at ? entry.data : null;
+            };
+            let final = streamed();
+            if (!final) {
+              body.replaceChildren(h("p", { class: "note" }, t("awaiting")));
+              final = answer.comment;
+              try {
+                final = (
+                  await api(
+                    `/api/v1/comments/${c.id}?${q({ wait: WAIT_SECONDS, key: answer.key })}`,
+                  )
+                ).comment;
+              } catch {
+                /* stored; the decision comes later */
+              }
+              if (final.status !== "published") final = streamed() || final;
             }
             if (final.status === "published") {
               body.replaceChildren(cleanHtml(final.body_html));
+              const entry = state.comments.get(c.id);
+              // What is shown now: a later event with this text changes nothing.
+              if (entry) {
+                const { body_html, edited_at } = final;
+                entry.data = { ...entry.data, body_html, edited_at, edited: true };
+              }
               if (!main.querySelector(".edited"))
                 main.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
               announce(t("editPublished"));
@@ -278,9 +297,17 @@ export function actionsFor(w) {
         headers: { "X-Parley-Comment-Secret": secret },
       });
       const article = /** @type {HTMLElement} */ (li.querySelector(":scope > article"));
-      if (answer.tombstone) article.replaceWith(tombstone(c.id));
-      else li.remove();
-      state.comments.delete(c.id);
+      const entry = state.comments.get(c.id);
+      if (answer.tombstone) {
+        article.replaceWith(tombstone(c.id));
+        // Kept as a tombstone: its replies, and any that arrive later, still hang from it.
+        if (entry) entry.data = { ...entry.data, deleted: true, author: null, body_html: "" };
+      } else {
+        li.remove();
+        state.comments.delete(c.id);
+        // The answer to its post or a live event may still be on its way: it stays gone.
+        state.deleted.add(c.id);
+      }
       w.setTotal(state.total - 1);
       announce(t("deletedDone"));
     } catch (error) {

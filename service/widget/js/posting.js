@@ -30,7 +30,7 @@ const FIELD_OF = /** @type {Record<string, typeof FIELDS[number]>} */ ({
  * @param {import("./actions.js").Actions} actions
  */
 export function postingFor(w, form, thread, signin, posted, actions) {
-  const { t, config, state, api, keys, signedIn } = w;
+  const { t, config, state, api, keys, signedIn, root } = w;
   const { inputs, submitButton, outcome } = form;
   const MAX_BODY = SERVER.maxBody;
   // Where Turnstile's or hCaptcha's box shows, if the operator chose one.
@@ -152,6 +152,14 @@ export function postingFor(w, form, thread, signin, posted, actions) {
     );
   }
 
+  /** The comment the outcome says is awaiting moderation, until the live stream publishes it. */
+  let awaiting = /** @type {number | null} */ (null);
+  thread.onPublished((id) => {
+    if (id !== awaiting) return;
+    awaiting = null;
+    outcome.textContent = outcome.textContent.replace(t("awaiting"), t("published"));
+  });
+
   let busy = false;
   /** @param {SubmitEvent} event */
   async function submit(event) {
@@ -159,6 +167,8 @@ export function postingFor(w, form, thread, signin, posted, actions) {
     if (busy) return;
     form.clearErrors();
     outcome.hidden = true;
+    awaiting = null;
+    const focusedAtSubmit = root.activeElement;
     const values = {
       body: inputs.body.value.trim(),
       name: inputs.name.value.trim(),
@@ -215,6 +225,14 @@ export function postingFor(w, form, thread, signin, posted, actions) {
         thread.redraw(id);
       }
       posted();
+      // Stored: the form is free for the next comment now, not only once the decision is in
+      // (the live stream may show this one sooner, and the reader move on). Only what was
+      // sent goes: a reader who started the next comment or a reply elsewhere keeps it.
+      if (inputs.body.value.trim() === values.body) {
+        inputs.body.value = "";
+        previewMode(false);
+      }
+      if (parent != null && state.replyTo === parent) form.closeReply(false);
       if (!signedIn()) {
         const { name, email, url } = values;
         storage.set(keys.guest, inputs.remember.checked ? { name, email, url } : null);
@@ -240,12 +258,13 @@ export function postingFor(w, form, thread, signin, posted, actions) {
       } catch {
         /* the comment is stored; treat it as awaiting a decision */
       }
-      // Only what was sent: a reader who started the next comment while waiting keeps it.
-      if (inputs.body.value.trim() === values.body) inputs.body.value = "";
-      previewMode(false);
-      if (parent != null) form.closeReply(false);
       let target;
-      if (final.status === "published") {
+      if (state.deleted.has(id)) {
+        target = null; // its author deleted it while the decision was on its way
+        outcome.textContent = t("deletedDone");
+      } else if (final.status === "published" || state.comments.has(id)) {
+        // Shown by the live stream already (it brings only published ones): published, even
+        // if the wait ran out before the answer said so.
         // The live stream may have brought it first; count it once.
         if (!state.comments.has(id)) w.setTotal(state.total + 1);
         const entry = thread.addComment(final, { fresh: true });
@@ -255,12 +274,16 @@ export function postingFor(w, form, thread, signin, posted, actions) {
         thread.rememberPending(mine);
         target = thread.showPending(mine);
         outcome.textContent = t("awaiting");
+        awaiting = id;
       }
       if (following) outcome.textContent += ` ${await following}`;
       outcome.hidden = false;
       w.announce(outcome.textContent);
       const article = target && target.querySelector("article");
-      if (article) {
+      // Focus goes to the comment unless the reader has gone on to something else meanwhile
+      // (the next comment, a reply, an edit): taking it from them would lose their place.
+      const now = root.activeElement;
+      if (article && (!now || now === submitButton || now === focusedAtSubmit)) {
         article.focus();
         article.scrollIntoView({ block: "nearest" });
       }

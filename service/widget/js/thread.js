@@ -35,6 +35,8 @@ export function threadFor(w, form, actions, retry) {
   moreButton.addEventListener("click", () => loadPage());
   /** @type {((page: any) => void)[]} */
   const pageListeners = [];
+  /** @type {((id: number) => void)[]} called when a comment shown as awaiting is published */
+  const publishedListeners = [];
 
   /**
    * @param {any} author
@@ -139,10 +141,14 @@ export function threadFor(w, form, actions, retry) {
   function addComment(c, { fresh = false } = {}) {
     if (!c || typeof c.id !== "number" || state.comments.has(c.id))
       return state.comments.get(c && c.id);
+    // Its author deleted it here; a late answer to the post or a replay must not revive it.
+    if (state.deleted.has(c.id)) return undefined;
     const li = commentEl(c);
+    const entry = { data: c, li };
     if (fresh) {
       li.classList.add("fresh");
-      setTimeout(() => li.classList.remove("fresh"), 2500);
+      // The entry's li: a redraw may have replaced this one meanwhile.
+      setTimeout(() => entry.li.classList.remove("fresh"), 2500);
     }
     const pendingLi = root.getElementById(`parley-pending-${c.id}`);
     if (pendingLi) {
@@ -153,10 +159,10 @@ export function threadFor(w, form, actions, retry) {
     } else {
       childrenOf(c.parent).append(li);
     }
-    const entry = { data: c, li };
     state.comments.set(c.id, entry);
     form.keepFormLast(c.parent);
     notice.hidden = true;
+    if (pendingLi) for (const listener of publishedListeners) listener(c.id);
     return entry;
   }
 
@@ -169,10 +175,18 @@ export function threadFor(w, form, actions, retry) {
     const entry = state.comments.get(id);
     if (!entry) return;
     const li = commentEl(entry.data);
-    const kids = entry.li.querySelector(":scope > .children");
-    if (kids) li.append(kids);
+    // Only the comment itself is drawn again: its replies, and the reply form if the reader
+    // opened it under the comment meanwhile, move over as they are.
+    // Moving an element takes the focus from it: give it back (the reader may be typing there).
+    const active = /** @type {HTMLElement | null} */ (root.activeElement);
+    const focused = active && entry.li.contains(active) ? active : null;
+    const article = entry.li.querySelector(":scope > article");
+    for (const child of [...entry.li.children]) if (child !== article) li.append(child);
+    li.className = entry.li.className; // "fresh" (its timer still ends it), "target"
     entry.li.replaceWith(li);
     entry.li = li;
+    if (focused && focused.isConnected) focused.focus({ preventScroll: true });
+    else if (focused) li.querySelector("article")?.focus({ preventScroll: true });
   }
 
   /** @returns {Pending[]} */
@@ -332,5 +346,6 @@ export function threadFor(w, form, actions, retry) {
     reset,
     find,
     onPage: (/** @type {(page: any) => void} */ fn) => pageListeners.push(fn),
+    onPublished: (/** @type {(id: number) => void} */ fn) => publishedListeners.push(fn),
   };
 }

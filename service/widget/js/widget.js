@@ -27,6 +27,8 @@ import { clockFor } from "./time.js";
  *
  * @typedef {object} State
  * @property {Map<number, {data: any, li: HTMLLIElement}>} comments by id
+ * @property {Set<number>} deleted comments this reader deleted here: an answer or an event
+ *   still on its way must not bring one back
  * @property {number} total
  * @property {string | null} next the cursor of the next page
  * @property {number} maxDepth
@@ -73,6 +75,7 @@ export function widgetFor(host, config) {
   /** @type {State} */
   const state = {
     comments: new Map(),
+    deleted: new Set(),
     total: 0,
     next: null,
     maxDepth: 5,

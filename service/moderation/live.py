@@ -133,9 +133,11 @@ class SiteStream:
     def events(self) -> Iterator[str]:
         deadline = time.monotonic() + self.lifetime
         last_sent = time.monotonic()
-        yield f"retry: {RECONNECT_MS}\n: connected\n\n"
+        # Subscribed before the client reads ": connected": what is decided after that line
+        # reaches it.
         pubsub = self._subscribe()
         try:
+            yield f"retry: {RECONNECT_MS}\n: connected\n\n"
             if self.after is None:
                 self.after = newest(self.rt, self.site_id)
             else:

@@ -57,6 +57,8 @@ HUB_ENVIRON_KEY = "parley.stream_hub"
 POLL_SECONDS = 2.0
 RECONNECT_MS = 2000
 REPLAY_BATCH = 50
+# How long a new stream waits for the hub's subscription before it is answered anyway.
+LISTEN_WAIT_SECONDS = 5.0
 _THREAD_PREFIX = "parley:thread:"
 
 
@@ -95,6 +97,9 @@ class StreamHub:
         self.by_site: dict[int, set[_Stream]] = {}
         self._tasks: set[asyncio.Task] = set()
         self.redis_ok = False
+        # Set once the first subscription is in place (or failed: then the database poll
+        # stands in); until then a new stream is not told ": connected".
+        self.settled = asyncio.Event()
         self._thread = threading.Thread(target=self._run, name="parley-stream-hub", daemon=True)
         self._thread.start()
 
@@ -103,6 +108,21 @@ class StreamHub:
     def adopt(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
         """Take over ``sock`` (the response's status line and headers are ``head``)."""
         self.loop.call_soon_threadsafe(self._adopt, sock, head, spec)
+
+    def close(self) -> None:
+        """Stop the loop and its thread (tests; a web process's hub lives as long as it)."""
+
+        async def stop() -> None:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self.loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop)
+        self._thread.join(timeout=10)
+        self.db.shutdown(wait=True)
+        if not self._thread.is_alive():
+            self.loop.close()
 
     def open_streams(self) -> int:
         return sum(len(s) for s in self._groups())
@@ -134,6 +154,22 @@ class StreamHub:
         self.loop.run_forever()
 
     def _adopt(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
+        if self.settled.is_set():
+            self._open(sock, head, spec)
+        else:
+            self._spawn(self._open_when_listening(sock, head, spec))
+
+    async def _open_when_listening(self, sock: socket.socket, head: bytes, spec: StreamSpec):
+        # The hub is made with its first stream and subscribes in the background: a client
+        # told ": connected" before that would miss what is published meanwhile (a page acts
+        # on that line).
+        try:
+            await asyncio.wait_for(self.settled.wait(), timeout=LISTEN_WAIT_SECONDS)
+        except TimeoutError:
+            pass
+        self._open(sock, head, spec)
+
+    def _open(self, sock: socket.socket, head: bytes, spec: StreamSpec) -> None:
         sock.setblocking(False)
         now = time.monotonic()
         stream = _Stream(sock, spec, spec.after or 0, now + spec.lifetime, now)
@@ -279,6 +315,7 @@ class StreamHub:
             try:
                 await pubsub.psubscribe(_THREAD_PREFIX + "*")
                 self.redis_ok = True
+                self.settled.set()
                 wait = 0.5
                 while True:
                     message = await pubsub.get_message(timeout=30.0)
@@ -290,6 +327,7 @@ class StreamHub:
                 if self.redis_ok:
                     log.warning("stream hub: redis unavailable (%s); polling", type(error).__name__)
                 self.redis_ok = False
+                self.settled.set()
             finally:
                 try:
                     await pubsub.aclose()

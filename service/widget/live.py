@@ -70,11 +70,20 @@ class ThreadStream:
     def events(self) -> Iterator[str]:
         deadline = time.monotonic() + self.lifetime
         last_sent = time.monotonic()
-        yield f"retry: {RECONNECT_MS}\n: connected\n\n"
         thread_id: int | None = None
         pubsub = None
         metrics().live_streams.inc()
         try:
+            # Subscribed before the client reads ": connected" (when the thread exists): what
+            # is published after that line reaches it.
+            thread_id = self._thread_id()
+            if thread_id is not None:
+                pubsub = subscribe(self.rt.redis, thread_channel(thread_id))
+            yield f"retry: {RECONNECT_MS}\n: connected\n\n"
+            if thread_id is not None:
+                for chunk in self._replay(thread_id):
+                    last_sent = time.monotonic()
+                    yield chunk
             while (remaining := deadline - time.monotonic()) > 0:
                 if thread_id is None:
                     # The thread row appears with its first comment; until then look again.

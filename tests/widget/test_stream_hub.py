@@ -4,7 +4,9 @@ one Redis subscription carries every stream's news, and the per-client cap still
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +16,8 @@ from urllib.parse import urlencode
 import redis as redis_lib
 import requests
 
+from service.models import Comment
+from service.widget.hub import StreamHub, StreamSpec
 from tests.support import web_process
 from tests.support.apps import SITE_ORIGIN
 from tests.support.signin import base_env
@@ -124,3 +128,39 @@ def test_a_reconnecting_stream_replays_what_it_missed_and_the_per_client_cap_hol
 
         assert wait_until(slot_back, timeout=10)
         replaying.close()
+
+
+def test_a_stream_is_told_connected_only_once_the_hub_listens(post, rt, monkeypatch):
+    """The hub is made with its first stream and subscribes to Redis in the background. A
+    client acts on ": connected" (the widget shows "Live", a moderator's page waits for news,
+    a test posts), so what is published after that line must reach it. The subscription is
+    held back here until the test says, so the order is forced, not hoped for."""
+    first = post("The thread's first comment.").get_json()["comment"]["id"]
+    drain(rt)
+    gate = threading.Event()
+    subscribe_for_real = StreamHub._listen
+
+    async def subscribe_late(self):
+        await asyncio.get_running_loop().run_in_executor(None, gate.wait, 30)
+        await subscribe_for_real(self)
+
+    monkeypatch.setattr(StreamHub, "_listen", subscribe_late)
+    with rt.session() as session:
+        thread_id = session.get(Comment, first).thread_id
+    hub = StreamHub(rt)
+    ours, theirs = socket.socketpair()
+    try:
+        spec = StreamSpec(thread_id, THREAD, first, 30, 30, give_back=lambda: None)
+        hub.adopt(theirs, b"HTTP/1.1 200 OK\r\n\r\n", spec)
+        early = read_until(ours, b": connected", timeout=1)
+        assert b": connected" not in early, "told connected while the hub was not listening"
+        gate.set()
+        assert b": connected" in read_until(ours, b": connected", data=early)
+        second = post("Published right after the stream said so.").get_json()["comment"]["id"]
+        drain(rt)
+        got = read_until(ours, f"id: {second}".encode())
+        assert b"Published right after the stream said so." in got
+    finally:
+        gate.set()
+        ours.close()
+        hub.close()

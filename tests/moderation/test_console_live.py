@@ -204,3 +204,66 @@ def test_without_the_hub_a_stream_ends_when_its_page_leaves(app, rt, site, moder
         _received.pop(id(sock), None)
         sock.close()
         assert wait_until(lambda: subscribed() == before, timeout=5)
+
+
+@pytest.mark.browser
+def test_an_older_answer_never_brings_back_a_card_a_newer_one_took_away(
+    client, rt, site, drain, web, browser, moderator_token
+):
+    """A comment is held, then approved a moment later: the queue asks about it twice, and the
+    answers may come back in either order. Here the first answer (held: a card) is held back
+    until the second (approved: no card) is in; the card must not appear."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        base_url=web, extra_http_headers={"Authorization": f"Bearer {moderator_token}"}
+    )
+    context.set_default_timeout(20_000)
+    first_answers: list = []
+    questions = []
+
+    def hold_the_first(route):
+        questions.append(route.request.url)
+        if len(questions) > 1:
+            route.continue_()
+        else:  # asked now, answered to the page when the test says
+            first_answers.append((route, route.fetch()))
+
+    try:
+        page = context.new_page()
+        page.route(lambda url: "/moderate/cards?" in url and "ids=" in url, hold_the_first)
+        page.goto("/moderate?site=demo")
+        expect(page.locator("body[data-live=stream]")).to_be_attached()
+
+        asks = lambda r: "/moderate/cards?" in r.url and "ids=" in r.url  # noqa: E731
+        with page.expect_request(asks):
+            held = post_from(client, ATTACK, "Troll", "troll@example.net", "10.9.0.2",
+                             thread=THREAD)  # fmt: skip
+            drain()
+        assert status_of(rt, held) == "held"
+        # Route handlers run while the test is in a Playwright call: until the first question
+        # has reached the server (and its answer is held), give them the turn.
+        for _ in range(400):
+            if first_answers:
+                break
+            page.wait_for_timeout(50)
+        with page.expect_response(asks) as second:
+            approved = client.post(
+                f"/api/v1/moderation/comments/{held}/approve",
+                headers={"Authorization": f"Bearer {moderator_token}"},
+            )
+            assert approved.status_code == 200
+        assert f"ids={held}" in second.value.url and len(first_answers) == 1
+        route, answer = first_answers.pop()
+        assert f'id="comment-{held}"' in answer.text()  # it was held when asked first
+        route.fulfill(response=answer)
+
+        # News that comes after the late answer shows the page has handled it.
+        later = post_from(client, "Only a clueless clown would write this drivel, idiot.",
+                          "Troll", "troll2@example.net", "10.9.0.3", thread=THREAD)  # fmt: skip
+        drain()
+        assert status_of(rt, later) == "held"
+        expect(page.locator(f"#comment-{later}")).to_be_visible()
+        expect(page.locator(f"#comment-{held}")).to_have_count(0)
+    finally:
+        context.close()

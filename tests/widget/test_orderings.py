@@ -20,22 +20,31 @@ pytestmark = pytest.mark.browser
 
 def hold(page, method: str, url) -> list:
     """Requests of ``method`` to ``url`` reach the server now; the page gets each answer only
-    when ``release`` says so. Returns the list of what is held."""
+    when ``release`` says so. Returns the list of what is held (a request is in it from the
+    moment it is asked, before the server has answered)."""
     held = []
 
     def handler(route):
         if route.request.method != method:
             route.fallback()
             return
-        held.append((route, route.fetch()))
+        entry = {"route": route}
+        held.append(entry)
+        entry["answer"] = route.fetch()
 
     page.route(url, handler)
     return held
 
 
-def release(held: list) -> None:
-    route, answer = held.pop()
-    route.fulfill(response=answer)
+def release(page, held: list) -> None:
+    """The page gets the oldest held answer (once the server has given it)."""
+    entry = held.pop(0)
+    # The handler fetches while the test waits in a Playwright call: give it the turn.
+    for _ in range(600):
+        if "answer" in entry:
+            break
+        page.wait_for_timeout(50)
+    entry["route"].fulfill(response=entry["answer"])
 
 
 def is_wait(url: str) -> bool:
@@ -79,7 +88,7 @@ def test_a_reply_begun_under_ones_own_comment_before_the_post_is_answered_stays_
     expect(widget.locator("h3")).to_have_text("Reply to Ada")
     field(widget, "Comment").fill("And a follow-up to myself.")
 
-    release(posts)
+    release(page, posts)
     expect(widget.locator(".outcome")).to_have_text("Your comment was published.")
     expect(mine.get_by_role("button", name="Edit")).to_be_visible()
     expect(widget.locator("h3")).to_have_text("Reply to Ada")
@@ -127,7 +136,7 @@ def test_an_edit_the_stream_publishes_before_its_answer_is_published_for_its_aut
     expect(body).to_have_count(1, timeout=20_000)  # brought by the stream; the box still open
     assert len(patches) == 1, "the PATCH was answered before the stream brought the edit"
 
-    release(patches)
+    release(page, patches)
     expect(widget.locator(".sr-only[role=status]")).to_have_text("Your changes were published.")
     expect(body).to_be_visible()
     expect(body.locator("xpath=..").locator(".edited")).to_have_text("edited")
@@ -146,3 +155,24 @@ def test_a_comment_the_wait_did_not_see_decided_is_published_once_the_stream_bri
     expect(widget.locator("li.pending")).to_have_count(0)
     expect(widget.locator("h2")).to_have_text("2 comments")
     assert pending_kept(page) == []
+
+
+def test_own_comment_the_live_stream_brings_first_is_still_the_readers_own(stack, page):
+    """The decision can reach the page by the live stream before the answer to the POST does
+    (a slow network, a busy server): the comment is still the reader's to edit, and what they
+    began typing meanwhile is kept."""
+    widget, _grace = live_thread(stack, page, "stream-first")
+    posts = hold(page, "POST", "**/api/v1/comments")
+    post_as_guest(widget, "Mine, whichever way it arrives.")
+    mine = widget.locator("ol.thread > li.comment").filter(has_text="Mine, whichever way")
+    expect(mine).to_have_count(1, timeout=20_000)
+    assert len(posts) == 1, "the live stream, not the POST's answer, showed the comment"
+    expect(mine.get_by_role("button", name="Edit")).to_have_count(0)
+    field(widget, "Comment").fill("And a second thought.")
+
+    release(page, posts)
+    expect(widget.locator(".outcome")).to_have_text("Your comment was published.")
+    expect(mine.get_by_role("button", name="Edit")).to_be_visible()
+    expect(mine.get_by_role("button", name="Report")).to_have_count(0)
+    expect(widget.locator("ol.thread > li.comment")).to_have_count(2)
+    expect(field(widget, "Comment")).to_have_value("And a second thought.")

@@ -184,38 +184,6 @@ def test_each_submission_carries_a_signed_render_token_and_the_empty_honeypot(st
         assert stored.client["honeypot"] == ""
 
 
-def test_own_comment_the_live_stream_brings_first_is_still_the_readers_own(stack, page):
-    """The decision can reach the page by the live stream before the answer to the POST does
-    (a slow network, a busy server): the comment is still the reader's to edit, and what they
-    began typing meanwhile is kept."""
-    thread = new_thread("stream-first")
-    stack.post(thread, "Someone else was here first.", name="Grace")  # so the stream is open
-    page.goto(stack.article(thread))
-    widget = page.locator("#parley")
-    expect(widget.get_by_text("Live", exact=True)).to_be_visible()
-    held = []
-
-    def hold_the_answer(route):
-        # The server gets the POST now; the page gets the answer only when the test says so.
-        held.append((route, route.fetch()))
-
-    page.route("**/api/v1/comments", hold_the_answer)
-    post_as_guest(widget, "Mine, whichever way it arrives.")
-    mine = widget.locator("ol.thread > li.comment").filter(has_text="Mine, whichever way")
-    expect(mine).to_have_count(1, timeout=20_000)
-    assert len(held) == 1, "the live stream, not the POST's answer, showed the comment"
-    expect(mine.get_by_role("button", name="Edit")).to_have_count(0)
-    field(widget, "Comment").fill("And a second thought.")
-
-    route, answer = held.pop()
-    route.fulfill(response=answer)
-    expect(widget.locator(".outcome")).to_have_text("Your comment was published.")
-    expect(mine.get_by_role("button", name="Edit")).to_be_visible()
-    expect(mine.get_by_role("button", name="Report")).to_have_count(0)
-    expect(widget.locator("ol.thread > li.comment")).to_have_count(2)
-    expect(field(widget, "Comment")).to_have_value("And a second thought.")
-
-
 def test_a_bot_that_fills_the_hidden_honeypot_is_filed_as_spam(stack, page):
     page.goto(stack.article(new_thread("honeypot")))
     widget = page.locator("#parley")

@@ -129,8 +129,10 @@ def one(client: Client, k: int, t_send: float, cap: float, rec: dict) -> None:
                 "wait", "GET", f"/api/v1/comments/{cid}?wait=10&key={key}"
             )
             if status != 200:
+                # Refused (429/503: the process has no thread left to lend to waiting): ask
+                # again a second later, as a polite poller would.
                 rec.setdefault("refused", []).append(status)
-                time.sleep(0.2)
+                time.sleep(1.0)
                 continue
             if data["comment"]["status"] != "pending":
                 rec["status"] = data["comment"]["status"]
@@ -286,11 +288,13 @@ def main() -> None:
                 from tests.support.servers import postgres_server
 
                 maintenance = stack.enter_context(postgres_server())
+                maintenance = maintenance.replace("postgresql://", "postgresql+psycopg://", 1)
                 engine = sa.create_engine(maintenance, isolation_level="AUTOCOMMIT")
                 with engine.connect() as conn:
                     conn.execute(sa.text("CREATE DATABASE parley_bench"))
                 engine.dispose()
-                url = maintenance.rsplit("/", 1)[0] + "/parley_bench"
+                url = sa.engine.make_url(maintenance).set(database="parley_bench")
+                url = url.render_as_string(hide_password=False)
             results = measure(args, directory, url)
         if len(results) > 1:
             keys = ("client_p50_ms", "client_p99_ms", "server_p50_ms", "server_p99_ms")

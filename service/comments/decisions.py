@@ -11,12 +11,14 @@ comments it hears about; a wait costs a dict entry and an ``Event``.
 
 The promises of the per-request subscription stay:
 
-- **never a missed decision**: a wait is registered before the row is read, and the row is
-  read only once the subscription is confirmed, so a decision committed after that read is
-  announced to a subscription that already exists; the row is read again every second
-  anyway (a decision whose announcement Redis lost is seen within a second);
-- **without Redis** (or before the subscription is confirmed, at most ``READY_S``) the wait
-  polls the database, as before; the listener subscribes again with backoff.
+- **never a missed decision**: a wait is registered before the row is read, and it relies
+  on the subscription only from a read made once the subscription was confirmed, so a
+  decision committed after that read is announced to a subscription that already exists; the
+  row is read again every second anyway (a decision whose announcement Redis lost is seen
+  within a second);
+- **without Redis** (or until the subscription is confirmed) the wait polls the row every
+  ``POLL_S``, as before; the listener subscribes again with backoff. A comment already decided
+  is answered at once, whatever the subscription's state.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ log = logging.getLogger(__name__)
 
 PATTERN = comment_channel(0)[:-1] + "*"  # "parley:comment:*"
 PREFIX = PATTERN[:-1]
-READY_S = 0.5  # how long a wait waits for the process's subscription before it polls
 RECHECK_S = 1.0  # the row is read again this often, whatever the subscription says
 POLL_S = 0.1  # without a subscription
 
@@ -69,26 +70,27 @@ class DecisionWaiters:
         with self._lock:
             self._waiting.setdefault(comment_id, []).append(me)
         try:
-            subscribed = self._ensure_listening()
-            while True:
+            ready = self._listening()
+            # Subscribed before this read: a decision committed after it is announced to us.
+            subscribed = ready.is_set()
+            status = read()
+            while status == Status.PENDING:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                if not subscribed:
+                    # Not (yet) subscribed, or Redis is gone: poll the row, and use the
+                    # subscription from the read that follows its confirmation.
+                    subscribed = ready.wait(min(remaining, POLL_S))
+                elif me.event.wait(min(remaining, RECHECK_S)):
+                    if me.status not in (None, Status.PENDING):
+                        return me.status
+                    me.event.clear()
+                    continue
+                else:
+                    subscribed = ready.is_set()  # a second without news: read the row again
                 status = read()
-                if status != Status.PENDING:
-                    return status
-                while True:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return status
-                    if not subscribed:
-                        time.sleep(min(remaining, POLL_S))
-                        subscribed = self._ready.is_set()
-                        break
-                    if me.event.wait(min(remaining, RECHECK_S)):
-                        if me.status not in (None, Status.PENDING):
-                            return me.status
-                        me.event.clear()
-                        continue
-                    subscribed = self._ready.is_set()
-                    break  # a second without news: read the row again
+            return status
         finally:
             with self._lock:
                 waiters = self._waiting.get(comment_id)
@@ -100,9 +102,9 @@ class DecisionWaiters:
     def close(self) -> None:
         self._stopping.set()
 
-    def _ensure_listening(self) -> bool:
+    def _listening(self) -> threading.Event:
         """Start this process's listener if it is not running (a forked child has none);
-        True once its subscription is confirmed."""
+        the event set while its subscription is confirmed."""
         with self._lock:
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
                 self._pid = os.getpid()
@@ -111,8 +113,7 @@ class DecisionWaiters:
                     target=self._listen, name="parley-decisions", daemon=True
                 )
                 self._thread.start()
-            ready = self._ready
-        return ready.wait(READY_S)
+            return self._ready
 
     def _listen(self) -> None:
         ready = self._ready

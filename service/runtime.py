@@ -22,6 +22,7 @@ from rq import Queue
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import effects
+from service.comments.decisions import DecisionWaiters
 from service.enqueue import make_queue
 from service.group_commit import GroupCommit
 from service.settings import Settings
@@ -85,6 +86,8 @@ class Runtime:
     waiting: Slots
     # Live streams held by the process's stream hub (no thread each): service.widget.hub.
     streams: Slots
+    # Requests waiting for a decision, woken by one subscription (service.comments.decisions).
+    decisions: DecisionWaiters
     # Submitted comments, committed many to a transaction (service.group_commit).
     submits: GroupCommit = field(default_factory=GroupCommit)
     _pid: int = field(default_factory=os.getpid)
@@ -113,6 +116,7 @@ class Runtime:
                 settings.widget.max_waiting_per_client,
             ),
             streams=Slots(settings.widget.max_streams, settings.widget.max_waiting_per_client),
+            decisions=DecisionWaiters(conn),
         )
 
     def after_fork(self) -> None:
@@ -168,6 +172,7 @@ class Runtime:
             yield session
 
     def close(self) -> None:
+        self.decisions.close()
         self.engine.dispose()
         self.redis.close()
         if self._writers is not None and self._writers[0] == os.getpid():

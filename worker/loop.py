@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from rq import SimpleWorker
 from rq.job import Job, JobStatus
@@ -45,13 +46,15 @@ log = logging.getLogger(__name__)
 MODERATION_PREFIX = moderation_job_id(0)[:-1]  # "moderate-"
 
 # KEYS[1] the queue list, KEYS[2] its intermediate list (where RQ moved the job it
-# dequeued). ARGV: the dequeued job id, how many more to take, the job key prefix,
+# dequeued), KEYS[3] the worker's own key (its state becomes busy in the same step).
+# ARGV: the dequeued job id, how many more to take, the job key prefix,
 # the id prefix of moderation jobs, the timestamp, the worker's name.
 # Pops moderation job ids from the head of the queue (stopping at the first other
 # job, so order between kinds of jobs is kept) and marks each one started with a
 # heartbeat, atomically: a claimed job is never both off the queue and "queued".
 _CLAIM = """
 local claimed = {}
+redis.call('HSET', KEYS[3], 'state', 'busy')
 local function start(id)
   local key = ARGV[3] .. id
   if redis.call('EXISTS', key) == 1 then
@@ -102,12 +105,44 @@ class ThreadScheduler(RQScheduler):
 
 class BatchingWorker(SimpleWorker):
     batch_size = 50
+    # RQ's loop writes the worker's heartbeat (HSET, then EXPIRE: two round trips) before
+    # every dequeue and after every job, its state three times a job, and reads the
+    # suspension flag once a job: eight round trips a batch, more than the batch's own
+    # work at a batch of one. The worker's key lives worker_ttl + 60 s (480 s by default),
+    # so one heartbeat a second (one pipelined round trip) keeps it as alive; a state is
+    # written when it changes; ``rq suspend`` is seen within a second.
+    heartbeat_every = 1.0
+    suspension_every = 1.0
 
     def __init__(self, *args, batch_size: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if batch_size:
             self.batch_size = batch_size
         self._claim = self.connection.register_script(_CLAIM)
+        self._suspension_checked = -float("inf")
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline)
+            return
+        last = self.last_heartbeat
+        if timeout is None and last is not None:
+            if (now() - last).total_seconds() < self.heartbeat_every:
+                return
+        with self.connection.pipeline(transaction=False) as pipe:
+            super().heartbeat(timeout, pipe)
+            pipe.execute()
+
+    def set_state(self, state, pipeline=None):
+        if state == self.get_state():
+            return
+        super().set_state(state, pipeline)
+
+    def check_for_suspension(self, burst):
+        if time.monotonic() - self._suspension_checked < self.suspension_every:
+            return
+        self._suspension_checked = time.monotonic()
+        super().check_for_suspension(burst)
 
     def _start_scheduler(
         self, burst=False, logging_level="INFO", date_format=None, log_format=None
@@ -150,8 +185,9 @@ class BatchingWorker(SimpleWorker):
             super().execute_job(job, queue)
             return
         # Busy: a SIGTERM now asks for a warm stop after this batch (RQ raises StopRequested
-        # wherever an idle worker is, which would land in the batch's own code).
-        self.set_state(WorkerStatus.BUSY)
+        # wherever an idle worker is, which would land in the batch's own code). Redis hears
+        # it from the claim, in the same round trip.
+        self._state = WorkerStatus.BUSY
         try:
             self._run_batch(job, queue)
         finally:
@@ -162,7 +198,7 @@ class BatchingWorker(SimpleWorker):
         claimed = [
             i.decode() if isinstance(i, bytes) else i
             for i in self._claim(
-                keys=[queue.key, queue.intermediate_queue_key],
+                keys=[queue.key, queue.intermediate_queue_key, self.key],
                 args=[
                     job.id,
                     self.batch_size - 1,
@@ -202,7 +238,8 @@ class BatchingWorker(SimpleWorker):
         self._one_by_one([i for i in claimed if comment_of(i) in report.failed], queue)
 
     def _finish(self, job_ids: list[str]) -> None:
-        """Mark jobs finished, kept for the moderation job's result TTL, in one round trip."""
+        """Mark jobs finished, kept for the moderation job's result TTL, and the worker idle,
+        in one round trip."""
         if not job_ids:
             return
         stamp = utcformat(now())
@@ -212,6 +249,7 @@ class BatchingWorker(SimpleWorker):
                 key = Job.key_for(job_id)
                 pipe.hset(key, mapping={"status": JobStatus.FINISHED.value, "ended_at": stamp})
                 pipe.expire(key, ttl)
+            self.set_state(WorkerStatus.IDLE, pipeline=pipe)
             pipe.execute()
 
     def _one_by_one(self, job_ids: list[str], queue) -> None:

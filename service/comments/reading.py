@@ -5,10 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import time
 
-import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -18,7 +15,6 @@ from service.comments import ranking
 from service.comments.freshness import invalidate_after_commit
 from service.comments.schemas import AuthorOut, CommentOut
 from service.errors import ApiError
-from service.events import close_quietly, comment_channel, subscribe
 from service.models import Comment, Thread
 from service.runtime import Runtime, current_runtime
 from service.status import Status
@@ -192,32 +188,11 @@ def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> str | None:
     """Block up to ``wait`` seconds until the comment is no longer pending; its status then
     (None: no such comment).
 
-    Subscribes before reading so a decision between the read and the
-    subscription is not missed; without Redis it polls the database.
+    Woken by the process's one subscription to decisions (``service.comments.decisions``),
+    registered before the row is read so a decision between the read and the wait is not
+    missed; without Redis it polls the database.
     """
-    deadline = time.monotonic() + wait
-    pubsub = subscribe(rt.redis, comment_channel(comment_id))
-    try:
-        while True:
-            status = _status(rt, comment_id)
-            if status != Status.PENDING:
-                return status
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return status
-            if pubsub is not None:
-                try:
-                    message = pubsub.get_message(timeout=min(remaining, 1.0))
-                except (redis.RedisError, OSError):
-                    pubsub = None
-                    continue
-                announced = json.loads(message["data"]).get("status") if message else None
-                if announced and announced != Status.PENDING:
-                    return announced
-            else:
-                time.sleep(min(remaining, 0.1))
-    finally:
-        close_quietly(pubsub)
+    return rt.decisions.wait(comment_id, lambda: _status(rt, comment_id), wait)
 
 
 def _status(rt: Runtime, comment_id: int) -> str | None:

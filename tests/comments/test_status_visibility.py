@@ -80,7 +80,7 @@ def test_a_stranger_may_long_poll_a_decision(client, post, rt):
 
     waiter = threading.Thread(target=wait_for_it)
     waiter.start()
-    assert wait_until(rt.redis.pubsub_channels, timeout=5)
+    assert wait_until(rt.redis.pubsub_numpat, timeout=5)
     assert "answer" not in seen  # still waiting: nobody decided yet
     _set_status(rt, cid, "spam")
     announce_decision(rt.redis, cid, 0, "spam")

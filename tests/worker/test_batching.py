@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 import sqlalchemy as sa
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
@@ -150,7 +151,7 @@ def test_jobs_claimed_by_a_worker_that_died_are_re_enqueued_by_the_sweeper(post,
     job, queue = worker.dequeue_job_and_maintain_ttl(timeout=1)
     # The claim alone, as a worker SIGKILLed right after it would leave it.
     claimed = worker._claim(
-        keys=[queue.key, queue.intermediate_queue_key],
+        keys=[queue.key, queue.intermediate_queue_key, worker.key],
         args=[
             job.id,
             10,
@@ -180,3 +181,46 @@ def test_a_job_dequeued_by_a_worker_that_died_before_starting_it_is_re_enqueued(
     drain_batched(rt)
     assert _statuses(rt, [cid]) == ["published"]
     assert _decisions(rt, [cid]) == {cid: 1}
+
+
+def test_batches_of_one_pay_few_redis_round_trips_and_keep_the_workers_state(post, rt):
+    """RQ's loop wrote the heartbeat (HSET, then EXPIRE) twice and the state three times per
+    job: 13 round trips for a batch of one. The batching worker writes the heartbeat at most
+    once a second and a state when it changes (busy with the claim, idle with the finished
+    jobs): the dequeue, the job's fetch, the claim and the finish."""
+    conn = redis.Redis(connection_pool=redis.ConnectionPool.from_url(rt.settings.redis_url))
+    round_trips = []
+    get_connection = conn.connection_pool.get_connection
+
+    def counted(*args, **kwargs):
+        round_trips.append(1)
+        return get_connection(*args, **kwargs)
+
+    conn.connection_pool.get_connection = counted
+    worker = BatchingWorker([rt.queue], connection=conn, serializer=SERIALIZER, batch_size=1)
+    worker.register_birth()
+    ids = [post(f"One at a time, comment {i}.").get_json()["comment"]["id"] for i in range(5)]
+    states = []
+    real_checks = batch_module.run_checks
+
+    def watching(facts, ctx, checks=None):
+        states.append(rt.redis.hget(worker.key, "state"))
+        return real_checks(facts, ctx, checks)
+
+    batch_module.run_checks = watching
+    worker.heartbeat()  # within a second of its birth: not written
+    round_trips.clear()
+    try:
+        for _ in ids:
+            job, queue = worker.dequeue_job_and_maintain_ttl(timeout=1)
+            worker.execute_job(job, queue)
+            worker.heartbeat()
+    finally:
+        batch_module.run_checks = real_checks
+    assert set(_statuses(rt, ids)) <= DECIDED
+    assert states == [b"busy"] * 5  # Redis says busy while a batch runs
+    assert rt.redis.hget(worker.key, "state") == b"idle"
+    # Dequeue, fetch, claim, finish a job; once: the claim script's load, RQ's version
+    # check, its registries' cleaning, the first state, a heartbeat if a second went by.
+    assert 4 * 5 <= len(round_trips) <= 4 * 5 + 6
+    worker.register_death()

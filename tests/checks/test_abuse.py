@@ -94,7 +94,6 @@ HELD_BY_THE_MODEL = {
     "Fat people like you disgust me.",
     "I swear I will beat the crap out of you.",
     "Leftists are mentally ill.",
-    "Democrats are brain-dead zombies.",
 }
 KNOWN_MISSES: set[str] = set()
 ABUSIVE = [r for r in rows("abusive") if r["text"] not in KNOWN_MISSES | HELD_BY_THE_MODEL]

@@ -558,3 +558,154 @@ def test_scorn_at_a_readers_words_denied_humanity_and_fillers(text):
 )
 def test_fillers_rich_mice_and_data_are_not_scorn(text):
     assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+# --- blind round 5 (devset/abuse_blind5.csv): classes fixed by general means ---------------
+
+
+def attack_or_threat(text: str) -> float:
+    return max(r.score for r in abuse_results(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You pathetic little man.",
+        "Shut up, you sad little troll.",
+        "The councillor is a slimy little weasel.",
+        "You spineless rat.",
+        "The mayor is a greasy toad.",
+        "Nice try, you tool.",
+    ],
+)
+def test_little_people_animals_and_names_said_to_someones_face(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You poor little thing, I hope you feel better soon.",
+        "My daughter is a sweet little girl.",
+        "These rats in my garden are driving me mad.",
+        "My son is a little monkey at bath time.",
+        "You lucky dog, I wish I had tickets.",
+        "You need a tool for this, a torx screwdriver.",
+        "Python is a snake and a language.",
+    ],
+)
+def test_fond_little_ones_real_animals_and_tools_are_not(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You mouth-breathing clown.",
+        "What a pea-brained idiot.",
+        "The author is a knuckle-dragging halfwit.",
+        "you gormless, witless cretin",  # WordNet's adjectives for the stupid
+        "Boomers are thick-headed hicks.",  # WordNet: a hick is a person first
+        "The commenters here are a bunch of slack-jawed yokels.",
+    ],
+)
+def test_hyphenated_insults_and_wordnet_words_for_people(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a basement-dwelling nerd and proud of it.",
+        "The pensioners are struggling with their bills.",
+        "The judges are clueless about scoring, the system is broken.",
+        "Honestly the docs are useless for the new version.",
+        "The women in my running club are amazing.",
+        "You are as tall as your dad now.",
+        "Niger is a landlocked country in West Africa.",
+    ],
+)
+def test_people_and_pages_described_and_as_is_not_a_fold_of_ass(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_a_word_typed_plain_is_not_the_term_a_fold_makes_of_another():
+    from worker.checks.abuse import _folded_word, lexicon
+
+    assert "as" in lexicon().plain and "niger" in lexicon().plain
+    assert _folded_word("as") not in lexicon().forms
+    assert _folded_word("ass") in lexicon().forms
+    assert personal_attack(facts("You dumb ass."), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Typical woman, can't park to save her life.",
+        "Jews control the media, open your eyes.",
+        "Go back to the kitchen, love.",
+        "Go back where you came from.",
+        "Let the grown-ups talk, sweetie.",
+        "Isn't it past your bedtime?",
+        "Just go touch grass.",
+        "These people are human garbage.",
+    ],
+)
+def test_identity_scorn_and_talking_down(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Typical British summer, rain all week.",
+        "A typical Muslim family in Bradford eats late in Ramadan.",
+        "Go back to the first chapter, it explains this.",
+        "Let the dough rest for an hour.",
+        "Touch grass is my favourite meme honestly.",
+        "That old sofa is a waste of space in the garage.",
+        "Human trafficking is a terrible crime.",
+    ],
+)
+def test_typical_weather_going_back_and_grass_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope you lose your job over this.",
+        "I hope he gets fired and ends up homeless.",
+        "I hope your husband leaves you.",
+        "Keep it up and you're getting stabbed.",
+        "Someone is going to make you pay for this article.",
+        "Found your facebook. Nice family.",
+        "Would be a shame if something happened to your car.",
+        "Why don't you just end it all.",
+        "k i l l  y o u r s e l f",
+    ],
+)
+def test_harm_short_of_death_menace_and_spaced_out_incitement(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope he gets fired up for the second half.",
+        "I hope they lose on Sunday, come on you Spurs.",
+        "You're going to get shot down if you ask for a raise now.",
+        "Be a shame if the rain ruins the fete this weekend.",
+        "Found your blog through Reddit, love it.",
+        "Don't end it all over one bad review.",
+        "He was jailed for telling a councillor 'I'll find you'. Good.",
+    ],
+)
+def test_games_weather_blogs_and_quoted_menace_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+def test_letters_spelled_out_are_segmented_into_words():
+    assert personal_attack(facts("what a d u m b i d i o t"), ctx()).score >= HOLD
+    assert personal_attack(facts("a b c d e"), ctx()).score < HOLD

@@ -1204,7 +1204,7 @@ def _threat_words() -> re.Pattern:
         "|miss|beaten|punched|put|world|meet|regret|alley|numbered"
         f"|{_BODY_HARM}|throw|push|toss|shove|teach|breathing|exist|existing|strung|lynched"
         "|executed|hunted|gassed|tortured|stoned|burned|burnt|lose|loses|fired|sacked|bankrupt"
-        "|homeless|alone|evicted|deserve|coming|again|choke|chokes|rot|all|already|life"
+        "|homeless|alone|evicted|deserve|coming|again|choke|chokes|rot|end|leaves"
         "|stabbed|shot|knifed|glassed|jumped|beaten|battered|smacked|kneecapped|kicked|pay"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}

@@ -92,7 +92,6 @@ HELD_BY_THE_MODEL = {
     "You're so stupid it hurts.",
     "Women belong in the kitchen, not in tech.",
     "Fat people like you disgust me.",
-    "I swear I will beat the crap out of you.",
     "Leftists are mentally ill.",
 }
 KNOWN_MISSES: set[str] = set()
@@ -709,3 +708,84 @@ def test_games_weather_blogs_and_quoted_menace_are_not_threats(text):
 def test_letters_spelled_out_are_segmented_into_words():
     assert personal_attack(facts("what a d u m b i d i o t"), ctx()).score >= HOLD
     assert personal_attack(facts("a b c d e"), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sod off, you gobshite.",
+        "What an utter cockwomble.",
+        "The editor is a smug, self-important prick.",
+        "Rishi is a spineless worm.",
+        "The author clearly has a room temperature IQ.",
+        "You write like a ten year old.",
+        "Imagine being this stupid.",
+        "Are you actually this thick?",
+        "Your mother should have swallowed you.",
+        "Blacks are genetically inferior.",
+        "All these refugees are freeloading rapists.",
+        "Indians are dirty scammers.",
+        "The trans freaks want your kids.",
+        "Another brain fart from our resident village idiot.",
+    ],
+)
+def test_british_names_group_slander_and_belittling_without_a_lexicon_word(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refugees are fleeing violent regimes.",
+        "Immigrants are not lazy, they work harder than anyone.",
+        "The gay men's choir was wonderful tonight.",
+        "A trans woman won the local election.",
+        "She reads like a child would, with wonder.",
+        "He writes like a poet.",
+        "Imagine being this happy on a Monday.",
+        "The launch should have been aborted when the weather turned.",
+        "The black sheep of the family came home for Christmas.",
+        "The filthy rich keep getting richer.",
+    ],
+)
+def test_groups_described_and_comparisons_of_praise_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drink bleach.",
+        "get cancer and die",
+        "Delete your account, then yourself.",
+        "I'd slap you if I met you.",
+        "You deserve everything bad that happens to you.",
+        "Someone needs to shut that woman up permanently.",
+        "People like you should be sterilised.",
+        "Your kind shouldn't be allowed to breed.",
+        "I'll be waiting outside your office tomorrow.",
+        "We know where you park, mate.",
+        "I will beat you up after the match.",
+    ],
+)
+def test_orders_to_die_slaps_eugenics_and_waiting_outside(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trump said to drink bleach, remember?",
+        "Drink plenty of water and keep bleach away from food.",
+        "Delete your old backups and free up space.",
+        "We will beat them on Sunday, mark my words.",
+        "We'll batter them on Saturday.",
+        "I'd kill for a pint right now.",
+        "Feral cats are a problem here; they should be neutered.",
+        "Dogs with hip dysplasia shouldn't be allowed to breed.",
+        "You deserve everything good that happens to you this year.",
+        "I was waiting outside your shop for 20 minutes, the hours online are wrong.",
+    ],
+)
+def test_reported_bleach_backups_matches_and_pets_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

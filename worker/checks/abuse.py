@@ -46,14 +46,18 @@ _INSULT_NOUNS = (
     # in the profanity list, but they only ever name a person
     "moron dumbass jackass asshole prick dipshit retard "
     "twit creep pervert freak lunatic snowflake sheep sheeple bigot psycho cow pig "
-    "weasel muppet fraud traitor manchild"
+    "weasel muppet fraud traitor manchild "
+    # British and Irish English, and the political name-calling of comment threads
+    "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
+    "libtard retardican"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
     "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
-    "slackjawed basementdwelling stoopid "
+    "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
+    "smug selfimportant "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -84,11 +88,18 @@ _REMOVAL = frozenset(
 )
 _SPECIFIC = frozenset("the these those this that my our his her their some two three".split())
 _OWNERS = frozenset("your its ur".split())
+# Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
+_IDENTITY_ADJECTIVES = frozenset(
+    "gay trans jewish muslim islamic feminist lesbian queer asian mexican indian "
+    "arab african chinese catholic christian hindu sikh migrant immigrant refugee foreign".split()
+)
 # What a whole group is said to control in the oldest conspiracy tales.
 _CONTROLLED = frozenset("banks media world government governments money hollywood press".split())
 _GROUP_SLANDER = frozenset(
     "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
-    "disease inferior subhuman".split()
+    "disease inferior subhuman scammers thieves invaders scroungers freeloaders groomers "
+    "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
+    "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = _GROUP_SLANDER | _REMOVAL | {"control", "controls"}  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
@@ -111,7 +122,7 @@ _NOT_INSULTS = frozenset(
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
     "utter real right such so very really truly big biggest little massive huge this that "
-    "too always".split()
+    "too always actually".split()
 )
 
 
@@ -443,6 +454,12 @@ _SCORN = re.compile(
     # sent back where vermin live: "crawl back under your rock"
     r"|(?:crawl|slither|scurry|slink)\s+back\s+(?:in)?(?:to|under|in)\s+(?:\w+\s+){0,3}?"
     r"(?:rock|hole|cave|swamp|sewer|gutter|pit|basement|bridge)s?\b"
+    # "imagine being this stupid"; a life wished away: "should have been aborted"
+    r"|imagine\s+being\s+(?:this|that|so)\s+(?:stupid|dumb|thick|dense|ignorant|clueless"
+    r"|brainless|pathetic|gullible)\b"
+    r"|\b(?:you|u|he|she|they)\s+should\s+have\s+been\s+aborted\b"
+    r"|\b(?:your|ur|his|her|their)\s+(?:mother|mom|mum|parents|dad|father)\s+should\s+have"
+    r"\s+(?:swallowed|aborted)\b"
     # people as refuse: "human garbage", "a waste of space"
     r"|human\s+(?:garbage|trash|filth|waste|scum|refuse|excrement|debris|vermin)\b"
     r"|waste\s+of\s+(?:space|a\s+life|sperm)\b(?!\s+(?:in|on|at|for|under|inside|behind))"
@@ -467,6 +484,13 @@ _BELITTLED = re.compile(
     r"|personality|wit|integrity|spine|backbone)\s+than\s+(?:you|u|him|her|them|this|that|the)\b"
     r"|\b(?:your|his|her|their|ur)\s+(?:brain|brains|iq|skull|head)\s+(?:\w+\s+){0,3}?"
     r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than)\b"
+    # "writes like a twelve year old", "argues like a toddler"
+    r"|\b(?:writes?|talks?|thinks?|argues?|sounds?|spells?|types?|acts?|behaves?)\s+"
+    r"like\s+an?\s+(?:\w+\s+){0,2}?(?:child|toddler|kid|(?:\w+[\s-])?years?[\s-]old|monkey"
+    r"|chimp|caveman|drunk|lunatic|dunce)\b(?!\s+(?:would|does|did|might|can))"
+    r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
+    r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
+    r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
 )
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
@@ -509,6 +533,7 @@ def _head(
     other = 0
     person = False  # the last term can only mean a person
     scorned = None  # an insulting adjective the kinds asked for leave out
+    insulted = False  # an insulting adjective came first: "a spineless worm" is no animal
     for k in range(start, min(start + 6, len(words))):
         word = words[k]
         kind = lex.kind_of(folded[k])
@@ -517,7 +542,8 @@ def _head(
             return f"{scorned} {word}", 1
         if kind == "adjective" and "adjective" not in kinds:
             scorned = word
-        beast = beasts and lex.is_beast(folded[k])
+        beast = (beasts or insulted) and lex.is_beast(folded[k])
+        insulted = insulted or kind == "adjective"
         if kind == "noun" and people_only and not lex.is_person(folded[k]):
             kind = None
         if beast and kind is None:
@@ -558,6 +584,24 @@ def _head(
     if not found or (other and not person):
         return None
     return " ".join(found), nouns
+
+
+def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
+    """What a group is said to be, if slander ends the phrase: "all criminals", "dirty
+    scammers", "a disease" (not "fleeing violent regimes")."""
+    k = rest
+    while k < min(rest + 3, len(words)) and words[k] not in _GROUP_SLANDER:
+        # "genetically inferior", "freeloading rapists"
+        manner = words[k].endswith(("ly", "ing")) and len(words[k]) > 4
+        if words[k] not in _DETERMINERS and words[k] not in _INTENSIFIERS and not manner:
+            return None
+        k += 1
+    end = k
+    while end < len(words) and words[end] in _GROUP_SLANDER:
+        end += 1
+    if end == k or not _ends_at(words, end):
+        return None
+    return " ".join(words[k:end]), 1
 
 
 def _ends_at(words: list[str], k: int) -> bool:
@@ -661,10 +705,17 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             found.append(Attack(shown[i], "you"))
             covered = i + 2
             continue
-        # A whole identity group, not some of its people ("the men who robbed the bank").
+        # An identity made an insult: "the trans freaks", "some feminist whale".
+        if word in _IDENTITY_ADJECTIVES and i + 1 < len(words):
+            after = folded[i + 1]
+            if lex.is_person(after) or lex.is_beast(after):
+                found.append(Attack(" ".join(shown[i : i + 2]), shown[i]))
+                continue
+        # A whole identity group, not some of its people ("the men who robbed the bank"),
+        # unless it is all of them ("all these refugees").
         group = (
             word in _IDENTITY_GROUPS
-            and (i == 0 or words[i - 1] not in _SPECIFIC)
+            and (i == 0 or words[i - 1] not in _SPECIFIC or words[i - 2 : i - 1] == ["all"])
             and words[i + 1 : i + 2] not in (["who"], ["that"], ["which"])
         )
         # "Typical woman, …": a whole identity as the reason for what is scorned.
@@ -722,8 +773,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 kinds, people_only, beasts = {"noun", "dehumanizing"}, True, False
             head = _head(words, folded, lex, rest, kinds, people_only, beasts=beasts)
             if not head and group:
-                slander = next((w for w in words[rest : rest + 4] if w in _GROUP_SLANDER), None)
-                head = (slander, 1) if slander else None
+                head = _slander(words, rest)
             if head:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
@@ -836,7 +886,7 @@ def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
     found: list[Attack] = []
     for sentence in _SENTENCES.split(own):
         words = [w.lower() for w in _WORD.findall(sentence)]
-        if any(w in _FIRST_PERSON or w in ("my", "our") for w in words):
+        if any(w in _FIRST_PERSON or w == "my" for w in words):
             continue  # "my idiot brain", "Me, an idiot: …": the writer's own
         for k, word in enumerate(words):
             folded = _folded_word(word)
@@ -960,7 +1010,8 @@ _BODY = (
 )
 _POSSESSIVE = "your|ur|his|her|their"
 _HARM = (
-    "kill|hurt|shoot|stab|murder|beat|strangle|punch|rape|hang|lynch|burn|behead"
+    "kill|hurt|shoot|stab|murder|strangle|punch|rape|hang|lynch|burn|behead|slap|smack"
+    "|deck|knock out"
     "|put a bullet in|break the legs of"
 )
 
@@ -977,10 +1028,15 @@ _DESERVED = (
     "|be gassed|be tortured|be stoned to death|be burned alive|be burnt alive|be thrown off"
 )
 _WILL = (
-    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll|d"
     "|d love to|would love to|d like to|d happily|would happily|d gladly|would gladly"
 )
 _MUST = "should|ought to|needs to|need to|must|gotta|has to|have to"
+# People a writer would stop from having children ("dogs with bad hips" are bred with care).
+_BREEDERS = (
+    "you|u|your kind|their kind|his kind|her kind|people like you|people like them|you people"
+    "|those people|these people|idiots like you|morons like you"
+)
 # Menace without a word of harm: the idioms that say "you will be hurt".
 _VEILED = (
     "watch your back|you will regret|you ll regret|you re going to regret"
@@ -993,6 +1049,8 @@ _VEILED = (
     "|found your facebook|found your address|found your house|found your kids|found your family"
     "|found your instagram|found your profile|found your linkedin|found your employer"
     "|know where your kids|know where your children|know where your family"
+    "|know where you park|know where you sleep|know what car you drive|know where you drink"
+    "|i ll be waiting outside your|i will be waiting outside your|we ll be waiting outside your"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
 _MISFORTUNE = (
@@ -1024,7 +1082,55 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "go die",
             _phrase("go", "die|drink bleach|jump off a bridge"),
         ),
-        ("wishes death on someone", "die in a fire", _phrase("die in a fire|drop dead")),
+        (
+            "wishes death on someone",
+            "die in a fire",
+            _phrase("die in a fire|drop dead|get cancer and die|get aids and die"),
+        ),
+        (
+            "tells someone to kill themselves",
+            "delete yourself",
+            _phrase("delete|uninstall", "~3", "yourself|urself"),
+        ),
+        (
+            "wishes harm on someone",
+            "you deserve everything bad that happens to you",
+            _phrase(
+                "you|u|he|she|they",
+                "deserve|deserves",
+                "everything bad|everything that happens|whatever happens|all the bad|to suffer"
+                "|to rot|to be miserable",
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "shut him up for good",
+            _phrase(
+                "shut",
+                _SOMEONE + "|that woman|that man|this woman|this man",
+                "up for good|up permanently",
+            ),
+        ),
+        (
+            "wishes a group could not have children",
+            "they should be sterilised",
+            # people, not "they" (feral cats are neutered)
+            _phrase(
+                _BREEDERS,
+                "should be|need to be|needs to be|ought to be|must be|should all be",
+                "sterilised|sterilized|neutered|castrated|spayed",
+            ),
+        ),
+        (
+            "wishes a group could not have children",
+            "your kind shouldn't be allowed to breed",
+            _phrase(
+                _BREEDERS,
+                "should not|shouldn t|should never|must not|mustn t",
+                "be allowed to",
+                "breed|reproduce|procreate|have children|have kids",
+            ),
+        ),
         (
             "wishes harm on someone",
             "I hope you lose your job",
@@ -1087,6 +1193,31 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 _HARM,
                 _SOMEONE
                 + "|your family|your kids|your face|that face|your smug face|that smug face",
+            ),
+        ),
+        (
+            # not "we will beat them on Sunday": a match is won, not a body hurt
+            "says they will hurt someone",
+            "I will beat you up",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~3",
+                "beat",
+                _SOMEONE,
+                "up|to death|senseless|to a pulp|black and blue|within an inch of",
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "I'll beat the crap out of you",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~3",
+                "beat|kick|knock|punch",
+                "the crap out of|the shit out of|the hell out of|the living daylights out of",
+                _SOMEONE,
             ),
         ),
         (
@@ -1206,6 +1337,8 @@ def _threat_words() -> re.Pattern:
         "|executed|hunted|gassed|tortured|stoned|burned|burnt|lose|loses|fired|sacked|bankrupt"
         "|homeless|alone|evicted|deserve|coming|again|choke|chokes|rot|end|leaves"
         "|stabbed|shot|knifed|glassed|jumped|beaten|battered|smacked|kneecapped|kicked|pay"
+        "|cancer|aids|delete|uninstall|deserve|suffer|permanently|good|sterilised|sterilized"
+        "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -1228,10 +1361,21 @@ caches.declare("patterns.veiled_threats", _veiled.cache_clear)
 _ADVICE = re.compile(r"(?<!why )(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
 
 
+# Told, not reported ("Trump said to drink bleach"): a sentence that starts with the order.
+_BLEACH = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+|go\s+|pls\s+|please\s+)?(?:drink|chug|swallow)\s+(?:some\s+)?"
+    r"bleach\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 @check("threat", kind="abuse", version="2")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
-    text = fold(_own_words(facts.body or facts.text or ""))
+    own = _own_words(facts.body or facts.text or "")
+    if "bleach" in own.lower() and _BLEACH.search(own.strip()):
+        return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    text = fold(own)
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():

@@ -789,3 +789,39 @@ def test_orders_to_die_slaps_eugenics_and_waiting_outside(text):
 )
 def test_reported_bleach_backups_matches_and_pets_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd love to see this councillor get what's coming to him.",
+        "I hope the striker breaks his leg next week.",
+        "Cyclists are a menace and deserve to get run over.",
+    ],
+)
+def test_harm_wished_on_anyone_named(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope he doesn't get injured before the final.",
+        "Nobody deserves to suffer like that.",
+        "I hope she breaks the world record!",
+        "The patients deserve to die with dignity, that's the point of the bill.",
+    ],
+)
+def test_harm_hoped_away_or_denied_is_no_wish(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+def test_a_group_denied_a_place_but_not_one_spared():
+    assert personal_attack(facts("Women shouldn't be in charge of anything."), ctx()).score >= HOLD
+    for text in (
+        "Women shouldn't have to put up with harassment at work.",
+        "Refugees shouldn't be turned away at the border.",
+        "Immigrants cannot vote in general elections, only local ones.",
+        "Typical teenager, sleeps till noon. Love him though.",
+    ):
+        assert personal_attack(facts(text), ctx()).score < HOLD, text

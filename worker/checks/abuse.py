@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican"
+    "libtard retardican bastard"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -88,6 +88,12 @@ _REMOVAL = frozenset(
 )
 _SPECIFIC = frozenset("the these those this that my our his her their some two three".split())
 _OWNERS = frozenset("your its ur".split())
+# A group denied a place ("women shouldn't vote"), not spared one ("shouldn't have to").
+_DENIED_RIGHTS = re.compile(
+    r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
+    r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
+    r"|comment\b|breed\b)"
+)
 # Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
 _IDENTITY_ADJECTIVES = frozenset(
     "gay trans jewish muslim islamic feminist lesbian queer asian mexican indian "
@@ -101,7 +107,9 @@ _GROUP_SLANDER = frozenset(
     "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
     "primitive hysterical irrational".split()
 )
-_GROUP_WORDS = _GROUP_SLANDER | _REMOVAL | {"control", "controls"}  # what the prefilter looks for
+_GROUP_WORDS = (
+    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never"}
+)  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
 # not an attack, and respectful talk about identity must not be held.
@@ -791,6 +799,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             if end is not None:
                 found.append(Attack(" ".join(shown[i + 1 : end + 1]), _target(shown[i])))
                 continue
+        if group and _DENIED_RIGHTS.match(" ".join(words[i + 1 : i + 8])):
+            # "women shouldn't be in charge of anything": a group denied a place
+            found.append(Attack(" ".join(shown[i + 1 : i + 6]), _target(shown[i])))
+            continue
         if group:
             # "Muslims should all be deported": a whole group's removal wished for.
             removal = next((w for w in words[i + 1 : i + 6] if w in _REMOVAL), None)
@@ -1011,7 +1023,7 @@ _BODY = (
 _POSSESSIVE = "your|ur|his|her|their"
 _HARM = (
     "kill|hurt|shoot|stab|murder|strangle|punch|rape|hang|lynch|burn|behead|slap|smack"
-    "|deck|knock out"
+    "|deck"
     "|put a bullet in|break the legs of"
 )
 
@@ -1058,7 +1070,9 @@ _MISFORTUNE = (
     "|lose your kids|lose your family|lose everything|loses everything|lose your career"
     "|get fired|gets fired|get sacked|gets sacked|go bankrupt|goes bankrupt|end up homeless"
     "|ends up homeless|end up alone|die alone|dies alone|get evicted|gets evicted"
-    "|get what you deserve|get what s coming|never work again|choke|chokes|rot in"
+    "|get what you deserve|get what s coming|choke|chokes|rot in|breaks his leg|break his leg"
+    "|breaks her leg|break her leg|break your leg|break your neck|breaks his neck|get injured"
+    "|gets injured|get hit by a|gets hit by a|get run over|gets run over"
 )
 
 
@@ -1134,7 +1148,17 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "wishes harm on someone",
             "I hope you lose your job",
-            _phrase("hope|wish", _SOMEONE, "~", _MISFORTUNE) + "(?! up)",
+            _phrase("hope|wish|love to see|like to see|wait to see|want to see", "~", _MISFORTUNE)
+            + "(?! up)",
+        ),
+        (
+            "wishes harm on someone",
+            "they deserve to be homeless",
+            _phrase(
+                "deserve to|deserves to|deserve to get|deserves to get",
+                "be homeless|suffer|rot|get run over|be run over|be shot|be beaten|be raped"
+                "|get raped|get cancer|lose everything",
+            ),
         ),
         (
             "tells someone to kill themselves",
@@ -1335,10 +1359,11 @@ def _threat_words() -> re.Pattern:
         "|miss|beaten|punched|put|world|meet|regret|alley|numbered"
         f"|{_BODY_HARM}|throw|push|toss|shove|teach|breathing|exist|existing|strung|lynched"
         "|executed|hunted|gassed|tortured|stoned|burned|burnt|lose|loses|fired|sacked|bankrupt"
-        "|homeless|alone|evicted|deserve|coming|again|choke|chokes|rot|end|leaves"
+        "|homeless|alone|evicted|deserve|coming|choke|chokes|rot|end|leaves"
         "|stabbed|shot|knifed|glassed|jumped|beaten|battered|smacked|kneecapped|kicked|pay"
-        "|cancer|aids|delete|uninstall|deserve|suffer|permanently|good|sterilised|sterilized"
+        "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
+        "|leg|neck|injured|over|see"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -1357,6 +1382,8 @@ def _veiled() -> re.Pattern:
 caches.declare("patterns.veiled_threats", _veiled.cache_clear)
 
 # "Don't kill yourself over it" is advice, not incitement.
+_WISH_DENIED = frozenset("not don doesn didn won never no".split())
+_DENIERS = frozenset("nobody noone no one".split())
 # "Why don't you just…" is no advice.
 _ADVICE = re.compile(r"(?<!why )(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
 
@@ -1381,6 +1408,11 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     for what, example, pattern in threat_patterns():
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):
+                continue
+            # "I hope he doesn't get injured", "nobody deserves to suffer"
+            before = text[: m.start()].split()[-3:]
+            denied = _WISH_DENIED.intersection(m.group(0).split())
+            if what.startswith("wishes") and (denied or _DENIERS.intersection(before)):
                 continue
             # The text is folded ("k1ll" is "ki"): the reason quotes the plain form.
             return 0.9, f"threat: {what} (like '{example}')"

@@ -840,6 +840,18 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
     if len(words) == 1:
         return words[0] if words[0] in _YOU_ONLY else None
     before = folded[:-1]
+    # Only names come between "you" and the name: "you want ignorant schlock" is a verb.
+    unknown = [
+        w
+        for w, f in zip(words[:-1], before, strict=True)
+        if not (
+            lex.kind_of(f) == "adjective"
+            or w in _INTENSIFIERS
+            or (w.endswith(("ing", "ed")) and len(w) > 5)
+        )
+    ]
+    if len(unknown) > ("little" in words[:-1]):
+        return None
     scorned = any(lex.kind_of(f) == "adjective" for f in before)
     little = "little" in words[:-1] and (
         _a_person(words[-1]) or lex.kind_of(last) or lex.is_beast(last)

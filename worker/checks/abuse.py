@@ -222,7 +222,8 @@ class Lexicon:
 
 @lru_cache(maxsize=16)
 def lexicon(added: tuple[str, ...] = (), allowed: tuple[str, ...] = ()) -> Lexicon:
-    """The demeaning terms for one site's ``abuse_terms`` and ``abuse_allowed_terms``."""
+    """The demeaning terms for one site's ``abuse_terms`` and ``abuse_allowed_terms``
+    (the default one is ``lexicon((), ())``: one cache entry with a site's that adds none)."""
     drop = {fold(w) for w in (*_NOT_INSULTS, *allowed)}
     wordnet = wordnet_contempt()
     raw_nouns = [w for w in _profanity_words() if w and " " not in w and "*" not in w]
@@ -309,12 +310,12 @@ _VOWELS = "aeiou"
 @lru_cache(maxsize=8192)
 def _folded_word(word: str) -> str:
     folded = fold(word)
-    if folded == word and folded in lexicon().plain:
+    if folded == word and folded in lexicon((), ()).plain:
         # Typed as the ordinary word ("as", "Niger"), not a term's disguise ("ass", "a$$").
         return word + "_"
     if 0 < word.count("*") <= 2:
         # Masked vowels: "st*pid", "f*cking", "id**t" are the word they hide.
-        known = lexicon().forms
+        known = lexicon((), ()).forms
         parts = word.split("*")
         for vowels in product(_VOWELS, repeat=len(parts) - 1):
             unmasked = fold("".join(p + v for p, v in zip(parts, (*vowels, ""), strict=True)))
@@ -351,7 +352,7 @@ def _segmented(letters: str, known: frozenset[str]) -> list[str] | None:
 
 def _joined(text: str) -> str:
     if "-" in text:
-        known = lexicon().forms
+        known = lexicon((), ()).forms
         text = _HYPHENATED.sub(
             lambda m: (
                 m.group(1) + m.group(2) if fold(m.group(1) + m.group(2)) in known else m.group(0)
@@ -365,7 +366,7 @@ def _joined(text: str) -> str:
         # Only when the letters spell known terms; "what a m o r o n": the
         # article stays a word of its own.
         letters = re.split(r"[ .\-·]", m.group(0))
-        known = lexicon().forms
+        known = lexicon((), ()).forms
         for drop in (0, 1, 2):
             word = "".join(letters[drop:])
             if fold(word) in known:
@@ -964,13 +965,14 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     # have neither, and are done with one look at each word.
     lower = own.lower()
     scorn = _SCORN.search(lower)
+    seen = _WORD.findall(lower)
     if (
         not scorn
+        and _CALLING.isdisjoint(seen)
+        and _GROUP_WORDS.isdisjoint(seen)
         and not _BELITTLED.search(lower)
-        and _CALLING.isdisjoint(_WORD.findall(lower))
         and not _AT_YOU.search(lower)
-        and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
-        and _GROUP_WORDS.isdisjoint(_WORD.findall(lower))
+        and lex.forms.isdisjoint(map(_folded_word, seen))
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []

@@ -591,6 +591,8 @@ def test_little_people_animals_and_names_said_to_someones_face(text):
         "You lucky dog, I wish I had tickets.",
         "You need a tool for this, a torx screwdriver.",
         "Python is a snake and a language.",
+        "You little ripper, Australia win the Ashes!",
+        "My husband is a pig when it comes to leaving dishes, lol.",
     ],
 )
 def test_fond_little_ones_real_animals_and_tools_are_not(text):

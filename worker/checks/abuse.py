@@ -613,6 +613,10 @@ def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
     return " ".join(words[k:end]), 1
 
 
+def _fold_last(words: str) -> str:
+    return _folded_word(words.split()[-1]).removesuffix("s")
+
+
 def _ends_at(words: list[str], k: int) -> bool:
     return k >= len(words) or words[k] in _PHRASE_ENDS
 
@@ -773,6 +777,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 kinds = {"noun", "dehumanizing"}
             elif role:
                 kinds = {"noun", "dehumanizing"}  # "the ref is useless" criticises a job
+                # "my husband is a pig", "my son is a little monkey": family banter
+                beasts = words[i - 1] not in ("my", "our")
+                people_only = not beasts
             elif named:
                 # "Rust is stupid", "Python is a snake": about a thing
                 kinds, beasts = {"noun"}, False
@@ -783,6 +790,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             head = _head(words, folded, lex, rest, kinds, people_only, beasts=beasts)
             if not head and group:
                 head = _slander(words, rest)
+            family = role and words[i - 1] in ("my", "our")
+            if head and family and _fold_last(head[0]) in _ANIMALS:
+                head = None  # "my husband is a pig": an animal of one's own family
             if head:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
@@ -854,8 +864,9 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
     if len(unknown) > ("little" in words[:-1]):
         return None
     scorned = any(lex.kind_of(f) == "adjective" for f in before)
+    # "you sad little man", not "you little ripper" (praise, a person too)
     little = "little" in words[:-1] and (
-        _a_person(words[-1]) or lex.kind_of(last) or lex.is_beast(last)
+        words[-1] in _A_PERSON or lex.kind_of(last) or lex.is_beast(last)
     )
     if (scorned and lex.kind_of(last) != "adjective" and words[-1] not in _PHRASE_ENDS) or little:
         return " ".join(words)

@@ -827,3 +827,59 @@ def test_a_group_denied_a_place_but_not_one_spared():
         "Typical teenager, sleeps till noon. Love him though.",
     ):
         assert personal_attack(facts(text), ctx()).score < HOLD, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who let this clown near a keyboard?",
+        "I swear these gamers are the dumbest creatures on earth.",
+        "Hey genius, maybe learn to spell.",
+        "Nice try, Einstein.",
+        "You are the human equivalent of a participation trophy.",
+        "Your parents must be so disappointed.",
+        "Your face could curdle milk.",
+        "Nice try, go back to your cave.",
+    ],
+)
+def test_sarcastic_names_and_insults_by_comparison(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That clown was amazing at my son's party.",
+        "Hey genius question: does this work with gluten-free flour?",
+        "Well done, Professor Smith, a brilliant lecture.",
+        "Go back to your village and vote, it matters.",
+        "Your parents must be so proud of you!",
+        "My face could use some sun after this winter.",
+    ],
+)
+def test_clowns_questions_professors_and_villages_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eat shit and die",
+        "Do everyone a favour and disappear permanently.",
+        "People like you need a good slap.",
+    ],
+)
+def test_die_disappear_and_a_good_slap(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The migraine made me want to curl up and die, but the tips helped.",
+        "Just disappear for a weekend in the Lakes, it's magic.",
+        "Your kids need a good breakfast before exams.",
+    ],
+)
+def test_migraines_weekends_and_breakfasts_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

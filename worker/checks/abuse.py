@@ -479,7 +479,17 @@ _SCORN = re.compile(
     r"|(?:listen|look)\s+here,?\s+(?:little|sweetie|sweetheart|honey|hun|son|sonny|kid|boy"
     r"|girl|princess|missy|pal|buddy|snowflake)\b"
     # one's place in the world denied: "go back to the kitchen", "go back where you came from"
-    r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from))"
+    r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
+    r"|go\s+back\s+to\s+(?:your|ur|their)\s+(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
+    r"|trailer)\b"
+    # sarcasm at the reader: "hey genius", "nice try, Einstein"
+    r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
+    r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
+    r"(?=\s*[,.!?]|\s*$)"
+    r"|\b(?:your|ur)\s+parents\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
+    r"|ashamed|proud\s+lol)"
+    r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
+    r"|face\s+only\s+a\s+mother\s+could\s+love)"
 )
 # Belittling comparisons: a person's mind or character likened to a thing's or
 # found wanting against one ("the IQ of a damp sponge", "the backbone of a wet
@@ -500,6 +510,7 @@ _BELITTLED = re.compile(
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
+    r"|\bhuman\s+equivalent\s+of\s+an?\b"
 )
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
@@ -623,7 +634,19 @@ def _ends_at(words: list[str], k: int) -> bool:
 
 def _a_person(word: str) -> bool:
     """A word for a person ("man", "voter") or people ("yokels")."""
-    return word in _A_PERSON or word in person_words() or _is_people(word)
+    return (
+        word in _A_PERSON
+        or word.removesuffix("s") in _A_PERSON
+        or word in person_words()
+        or _is_people(word)
+    )
+
+
+# What follows a person pointed at, never a thing's name ("this clown show"):
+# the verbs and places of someone doing something.
+_AFTER_A_PERSON = frozenset(
+    "near from into off over like needs wants thinks wrote writes keeps".split()
+)
 
 
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
@@ -634,7 +657,8 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     adjective = None
     for k in range(at + 1, min(at + 5, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None
-        ends = nxt is None or nxt in _PHRASE_ENDS
+        # "who let this clown near a keyboard", "this idiot thinks…"
+        ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
@@ -1127,6 +1151,30 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             _phrase("die in a fire|drop dead|get cancer and die|get aids and die"),
         ),
         (
+            "wishes death on someone",
+            "eat shit and die",
+            _phrase("eat shit|crawl off|crawl away|go off", "and die|and rot"),
+        ),
+        (
+            "tells someone to kill themselves",
+            "disappear permanently",
+            _phrase(
+                "you|u|and|just|please|pls",
+                "~",
+                "disappear permanently|disappear forever|disappear for good|vanish permanently",
+            ),
+        ),
+        (
+            "says someone should be hurt",
+            "people like you need a good slap",
+            _phrase(
+                _SOMEONE + "|people like you|people like him|people like her|you people",
+                "need|needs|deserve|deserves",
+                "a good slap|a slap|a good kicking|a kicking|a good hiding|a beating"
+                "|a punch in the face|a smack",
+            ),
+        ),
+        (
             "tells someone to kill themselves",
             "delete yourself",
             _phrase("delete|uninstall", "~3", "yourself|urself"),
@@ -1388,7 +1436,7 @@ def _threat_words() -> re.Pattern:
         "|stabbed|shot|knifed|glassed|jumped|beaten|battered|smacked|kneecapped|kicked|pay"
         "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
-        "|leg|neck|injured|over|see"
+        "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -92,9 +92,7 @@ HELD_BY_THE_MODEL = {
     "You're so stupid it hurts.",
     "Women belong in the kitchen, not in tech.",
     "Fat people like you disgust me.",
-    "I swear I will beat the crap out of you.",
     "Leftists are mentally ill.",
-    "Democrats are brain-dead zombies.",
 }
 KNOWN_MISSES: set[str] = set()
 ABUSIVE = [r for r in rows("abusive") if r["text"] not in KNOWN_MISSES | HELD_BY_THE_MODEL]
@@ -559,3 +557,329 @@ def test_scorn_at_a_readers_words_denied_humanity_and_fillers(text):
 )
 def test_fillers_rich_mice_and_data_are_not_scorn(text):
     assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+# --- blind round 5 (devset/abuse_blind5.csv): classes fixed by general means ---------------
+
+
+def attack_or_threat(text: str) -> float:
+    return max(r.score for r in abuse_results(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You pathetic little man.",
+        "Shut up, you sad little troll.",
+        "The councillor is a slimy little weasel.",
+        "You spineless rat.",
+        "The mayor is a greasy toad.",
+        "Nice try, you tool.",
+    ],
+)
+def test_little_people_animals_and_names_said_to_someones_face(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You poor little thing, I hope you feel better soon.",
+        "My daughter is a sweet little girl.",
+        "These rats in my garden are driving me mad.",
+        "My son is a little monkey at bath time.",
+        "You lucky dog, I wish I had tickets.",
+        "You need a tool for this, a torx screwdriver.",
+        "Python is a snake and a language.",
+        "You little ripper, Australia win the Ashes!",
+        "My husband is a pig when it comes to leaving dishes, lol.",
+    ],
+)
+def test_fond_little_ones_real_animals_and_tools_are_not(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You mouth-breathing clown.",
+        "What a pea-brained idiot.",
+        "The author is a knuckle-dragging halfwit.",
+        "you gormless, witless cretin",  # WordNet's adjectives for the stupid
+        "Boomers are thick-headed hicks.",  # WordNet: a hick is a person first
+        "The commenters here are a bunch of slack-jawed yokels.",
+    ],
+)
+def test_hyphenated_insults_and_wordnet_words_for_people(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a basement-dwelling nerd and proud of it.",
+        "The pensioners are struggling with their bills.",
+        "The judges are clueless about scoring, the system is broken.",
+        "Honestly the docs are useless for the new version.",
+        "The women in my running club are amazing.",
+        "You are as tall as your dad now.",
+        "Niger is a landlocked country in West Africa.",
+    ],
+)
+def test_people_and_pages_described_and_as_is_not_a_fold_of_ass(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_a_word_typed_plain_is_not_the_term_a_fold_makes_of_another():
+    from worker.checks.abuse import _folded_word, lexicon
+
+    assert "as" in lexicon().plain and "niger" in lexicon().plain
+    assert _folded_word("as") not in lexicon().forms
+    assert _folded_word("ass") in lexicon().forms
+    assert personal_attack(facts("You dumb ass."), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Typical woman, can't park to save her life.",
+        "Jews control the media, open your eyes.",
+        "Go back to the kitchen, love.",
+        "Go back where you came from.",
+        "Let the grown-ups talk, sweetie.",
+        "Isn't it past your bedtime?",
+        "Just go touch grass.",
+        "These people are human garbage.",
+    ],
+)
+def test_identity_scorn_and_talking_down(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Typical British summer, rain all week.",
+        "A typical Muslim family in Bradford eats late in Ramadan.",
+        "Go back to the first chapter, it explains this.",
+        "Let the dough rest for an hour.",
+        "Touch grass is my favourite meme honestly.",
+        "That old sofa is a waste of space in the garage.",
+        "Human trafficking is a terrible crime.",
+    ],
+)
+def test_typical_weather_going_back_and_grass_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope you lose your job over this.",
+        "I hope he gets fired and ends up homeless.",
+        "I hope your husband leaves you.",
+        "Keep it up and you're getting stabbed.",
+        "Someone is going to make you pay for this article.",
+        "Found your facebook. Nice family.",
+        "Would be a shame if something happened to your car.",
+        "Why don't you just end it all.",
+        "k i l l  y o u r s e l f",
+    ],
+)
+def test_harm_short_of_death_menace_and_spaced_out_incitement(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope he gets fired up for the second half.",
+        "I hope they lose on Sunday, come on you Spurs.",
+        "You're going to get shot down if you ask for a raise now.",
+        "Be a shame if the rain ruins the fete this weekend.",
+        "Found your blog through Reddit, love it.",
+        "Don't end it all over one bad review.",
+        "He was jailed for telling a councillor 'I'll find you'. Good.",
+    ],
+)
+def test_games_weather_blogs_and_quoted_menace_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+def test_letters_spelled_out_are_segmented_into_words():
+    assert personal_attack(facts("what a d u m b i d i o t"), ctx()).score >= HOLD
+    assert personal_attack(facts("a b c d e"), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sod off, you gobshite.",
+        "What an utter cockwomble.",
+        "The editor is a smug, self-important prick.",
+        "Rishi is a spineless worm.",
+        "The author clearly has a room temperature IQ.",
+        "You write like a ten year old.",
+        "Imagine being this stupid.",
+        "Are you actually this thick?",
+        "Your mother should have swallowed you.",
+        "Blacks are genetically inferior.",
+        "All these refugees are freeloading rapists.",
+        "Indians are dirty scammers.",
+        "The trans freaks want your kids.",
+        "Another brain fart from our resident village idiot.",
+    ],
+)
+def test_british_names_group_slander_and_belittling_without_a_lexicon_word(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refugees are fleeing violent regimes.",
+        "Immigrants are not lazy, they work harder than anyone.",
+        "The gay men's choir was wonderful tonight.",
+        "A trans woman won the local election.",
+        "She reads like a child would, with wonder.",
+        "He writes like a poet.",
+        "Imagine being this happy on a Monday.",
+        "The launch should have been aborted when the weather turned.",
+        "The black sheep of the family came home for Christmas.",
+        "The filthy rich keep getting richer.",
+    ],
+)
+def test_groups_described_and_comparisons_of_praise_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drink bleach.",
+        "get cancer and die",
+        "Delete your account, then yourself.",
+        "I'd slap you if I met you.",
+        "You deserve everything bad that happens to you.",
+        "Someone needs to shut that woman up permanently.",
+        "People like you should be sterilised.",
+        "Your kind shouldn't be allowed to breed.",
+        "I'll be waiting outside your office tomorrow.",
+        "We know where you park, mate.",
+        "I will beat you up after the match.",
+    ],
+)
+def test_orders_to_die_slaps_eugenics_and_waiting_outside(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trump said to drink bleach, remember?",
+        "Drink plenty of water and keep bleach away from food.",
+        "Delete your old backups and free up space.",
+        "We will beat them on Sunday, mark my words.",
+        "We'll batter them on Saturday.",
+        "I'd kill for a pint right now.",
+        "Feral cats are a problem here; they should be neutered.",
+        "Dogs with hip dysplasia shouldn't be allowed to breed.",
+        "You deserve everything good that happens to you this year.",
+        "I was waiting outside your shop for 20 minutes, the hours online are wrong.",
+    ],
+)
+def test_reported_bleach_backups_matches_and_pets_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd love to see this councillor get what's coming to him.",
+        "I hope the striker breaks his leg next week.",
+        "Cyclists are a menace and deserve to get run over.",
+    ],
+)
+def test_harm_wished_on_anyone_named(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope he doesn't get injured before the final.",
+        "Nobody deserves to suffer like that.",
+        "I hope she breaks the world record!",
+        "The patients deserve to die with dignity, that's the point of the bill.",
+    ],
+)
+def test_harm_hoped_away_or_denied_is_no_wish(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+def test_a_group_denied_a_place_but_not_one_spared():
+    assert personal_attack(facts("Women shouldn't be in charge of anything."), ctx()).score >= HOLD
+    for text in (
+        "Women shouldn't have to put up with harassment at work.",
+        "Refugees shouldn't be turned away at the border.",
+        "Immigrants cannot vote in general elections, only local ones.",
+        "Typical teenager, sleeps till noon. Love him though.",
+    ):
+        assert personal_attack(facts(text), ctx()).score < HOLD, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who let this clown near a keyboard?",
+        "I swear these gamers are the dumbest creatures on earth.",
+        "Hey genius, maybe learn to spell.",
+        "Nice try, Einstein.",
+        "You are the human equivalent of a participation trophy.",
+        "Your parents must be so disappointed.",
+        "Your face could curdle milk.",
+        "Nice try, go back to your cave.",
+    ],
+)
+def test_sarcastic_names_and_insults_by_comparison(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That clown was amazing at my son's party.",
+        "Hey genius question: does this work with gluten-free flour?",
+        "Well done, Professor Smith, a brilliant lecture.",
+        "Go back to your village and vote, it matters.",
+        "Your parents must be so proud of you!",
+        "My face could use some sun after this winter.",
+    ],
+)
+def test_clowns_questions_professors_and_villages_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eat shit and die",
+        "Do everyone a favour and disappear permanently.",
+        "People like you need a good slap.",
+    ],
+)
+def test_die_disappear_and_a_good_slap(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The migraine made me want to curl up and die, but the tips helped.",
+        "Just disappear for a weekend in the Lakes, it's magic.",
+        "Your kids need a good breakfast before exams.",
+    ],
+)
+def test_migraines_weekends_and_breakfasts_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

@@ -46,12 +46,18 @@ _INSULT_NOUNS = (
     # in the profanity list, but they only ever name a person
     "moron dumbass jackass asshole prick dipshit retard "
     "twit creep pervert freak lunatic snowflake sheep sheeple bigot psycho cow pig "
-    "weasel muppet fraud traitor manchild"
+    "weasel muppet fraud traitor manchild "
+    # British and Irish English, and the political name-calling of comment threads
+    "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
+    "libtard retardican bastard"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
     "incompetent idiotic moronic disgusting delusional garbage trash dense brainwashed "
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
+    "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
+    "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
+    "smug selfimportant "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -81,11 +87,29 @@ _REMOVAL = frozenset(
     "deported expelled exterminated gassed eradicated purged sterilized sterilised".split()
 )
 _SPECIFIC = frozenset("the these those this that my our his her their some two three".split())
+_OWNERS = frozenset("your its ur".split())
+# A group denied a place ("women shouldn't vote"), not spared one ("shouldn't have to").
+_DENIED_RIGHTS = re.compile(
+    r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
+    r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
+    r"|comment\b|breed\b)"
+)
+# Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
+_IDENTITY_ADJECTIVES = frozenset(
+    "gay trans jewish muslim islamic feminist lesbian queer asian mexican indian "
+    "arab african chinese catholic christian hindu sikh migrant immigrant refugee foreign".split()
+)
+# What a whole group is said to control in the oldest conspiracy tales.
+_CONTROLLED = frozenset("banks media world government governments money hollywood press".split())
 _GROUP_SLANDER = frozenset(
     "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
-    "disease inferior subhuman".split()
+    "disease inferior subhuman scammers thieves invaders scroungers freeloaders groomers "
+    "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
+    "primitive hysterical irrational".split()
 )
-_GROUP_WORDS = _GROUP_SLANDER | _REMOVAL  # what the prefilter looks for
+_GROUP_WORDS = (
+    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never"}
+)  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
 # not an attack, and respectful talk about identity must not be held.
@@ -106,7 +130,7 @@ _NOT_INSULTS = frozenset(
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
     "utter real right such so very really truly big biggest little massive huge this that "
-    "too always".split()
+    "too always actually".split()
 )
 
 
@@ -124,14 +148,30 @@ _WORDNET_ARTIFACT = Path(__file__).resolve().parents[1] / "artifacts" / "wordnet
 
 
 @lru_cache(maxsize=1)
+def _wordnet() -> dict:
+    return json.loads(_WORDNET_ARTIFACT.read_text(encoding="utf-8"))
+
+
 def wordnet_contempt() -> dict[str, bool]:
     """WordNet's words for a person held in contempt ("windbag", "nincompoop",
     "blowhard"), each with whether it can only mean a person: built by
     ``python -m worker.build_wordnet`` from the Debian package wordnet-base."""
-    return json.loads(_WORDNET_ARTIFACT.read_text(encoding="utf-8"))["nouns"]
+    return _wordnet()["nouns"]
 
 
-caches.declare("patterns.wordnet_contempt", wordnet_contempt.cache_clear)
+@lru_cache(maxsize=1)
+def person_words() -> frozenset[str]:
+    """WordNet's words that are a person first ("vegan", "voter", "yokel")."""
+    return frozenset(_wordnet()["persons"])
+
+
+caches.declare("patterns.wordnet_contempt", _wordnet.cache_clear)
+caches.declare("patterns.person_words", person_words.cache_clear)
+
+# Animals a person is likened to in contempt besides WordNet's ("the mayor is a
+# greasy little toad"): not the ones said fondly or in praise ("you lucky dog",
+# "a beast on the pitch", "my little monkeys").
+_BEASTS = "toad snake weasel slug maggot leech cockroach swine vulture hyena jackal baboon".split()
 
 
 @dataclass(frozen=True)
@@ -141,12 +181,17 @@ class Lexicon:
     dehumanizing: frozenset[str]
     # folded: nouns that can only mean a person ("this idiot"; "this shit" is a thing)
     people: frozenset[str] = frozenset()
+    # folded: animals a person is likened to in contempt ("you rat", "he is a toad")
+    beasts: frozenset[str] = frozenset()
+    # folded: terms the writer typed as an ordinary word that only a fold made a
+    # term ("as" is "ass" folded, "Niger" is a slur folded): not terms when typed plain
+    plain: frozenset[str] = frozenset()
 
     @cached_property
     def forms(self) -> frozenset[str]:
         """Every folded word ``kind_of`` or ``is_person`` knows, as it may be written
         (plurals, compared adjectives): one set lookup tells most words apart."""
-        terms = self.nouns | self.adjectives | self.dehumanizing | self.people
+        terms = self.nouns | self.adjectives | self.dehumanizing | self.people | self.beasts
         compared = {a + end for a in self.adjectives for end in ("est", "er")}
         return frozenset(terms | {t + "s" for t in terms} | compared)
 
@@ -167,6 +212,9 @@ class Lexicon:
                 return "noun"
         return None
 
+    def is_beast(self, word: str) -> bool:
+        return word in self.beasts or word.removesuffix("s") in self.beasts
+
     def is_person(self, word: str) -> bool:
         # Not the dehumanizing words: "those poor animals" are animals.
         return word in self.people or word.removesuffix("s") in self.people
@@ -174,17 +222,30 @@ class Lexicon:
 
 @lru_cache(maxsize=16)
 def lexicon(added: tuple[str, ...] = (), allowed: tuple[str, ...] = ()) -> Lexicon:
-    """The demeaning terms for one site's ``abuse_terms`` and ``abuse_allowed_terms``."""
+    """The demeaning terms for one site's ``abuse_terms`` and ``abuse_allowed_terms``
+    (the default one is ``lexicon((), ())``: one cache entry with a site's that adds none)."""
     drop = {fold(w) for w in (*_NOT_INSULTS, *allowed)}
-    profane = {fold(w) for w in _profanity_words() if w and " " not in w and "*" not in w}
     wordnet = wordnet_contempt()
-    nouns = (profane | {fold(w) for w in (*_INSULT_NOUNS, *wordnet, *added)}) - drop
-    adjectives = {fold(w) for w in _INSULT_ADJECTIVES} - drop
+    raw_nouns = [w for w in _profanity_words() if w and " " not in w and "*" not in w]
+    raw_nouns += [*_INSULT_NOUNS, *wordnet, *added]
+    nouns = {fold(w) for w in raw_nouns} - drop
+    raw_adjectives = [*_INSULT_ADJECTIVES, *_wordnet()["adjectives"]]
+    adjectives = {fold(w) for w in raw_adjectives} - drop
     dehumanizing = {fold(w) for w in _DEHUMANIZING} - drop
     person_only = (w for w, only in wordnet.items() if only)
     people = {fold(w) for w in (*_INSULT_NOUNS, *person_only, *added)} - drop
+    beasts = {fold(w) for w in (*_wordnet()["animals"], *_BEASTS)} - drop
+    # A term that folding made out of another spelling ("ass" -> "as", "boob" ->
+    # "bob"), when the folded form is not itself a term as typed.
+    typed = {w.lower() for w in (*raw_nouns, *raw_adjectives, *_DEHUMANIZING, *_BEASTS)}
+    plain = {fold(w) for w in typed if fold(w) != w} - {fold(w) for w in typed if fold(w) == w}
     return Lexicon(
-        frozenset(nouns - {""}), frozenset(adjectives), frozenset(dehumanizing), frozenset(people)
+        frozenset(nouns - {""}),
+        frozenset(adjectives),
+        frozenset(dehumanizing),
+        frozenset(people),
+        frozenset(beasts),
+        frozenset(plain),
     )
 
 
@@ -203,8 +264,9 @@ def _site_lexicon(ctx: CheckContext) -> Lexicon:
 
 _QUOTED = (
     re.compile(r'["“”«»„][^"“”«»„\n]{0,300}["“”«»„]'),
-    # Single quotes, but not apostrophes: the quote opens and closes outside a word.
-    re.compile(r"(?<!\w)['‘][^'‘’\n]{1,300}['’](?!\w)"),
+    # Single quotes, but not apostrophes: the quote opens and closes outside a word,
+    # and may hold apostrophes within its words ("'I'll find you'").
+    re.compile(r"(?<!\w)['‘](?:[^'‘’\n]|(?<=\w)['’](?=\w)){1,300}['’](?!\w)"),
     re.compile(r"(?m)^\s*>.*$"),  # a Markdown block quote
     re.compile(r"(?<!\w)#\w+"),  # a hashtag names a topic ("#GTFO"), it says nothing
     _REPORTED := re.compile(
@@ -247,37 +309,72 @@ _VOWELS = "aeiou"
 
 @lru_cache(maxsize=8192)
 def _folded_word(word: str) -> str:
+    folded = fold(word)
+    if folded == word and folded in lexicon((), ()).plain:
+        # Typed as the ordinary word ("as", "Niger"), not a term's disguise ("ass", "a$$").
+        return word + "_"
     if 0 < word.count("*") <= 2:
         # Masked vowels: "st*pid", "f*cking", "id**t" are the word they hide.
-        known = lexicon().forms
+        known = lexicon((), ()).forms
         parts = word.split("*")
         for vowels in product(_VOWELS, repeat=len(parts) - 1):
             unmasked = fold("".join(p + v for p, v in zip(parts, (*vowels, ""), strict=True)))
             if unmasked in known:
                 return unmasked
-    return fold(word)
+    return folded
 
 
-# Letters spelled out one by one ("m o r o n", "i.d.i.o.t", "m-o-r-o-n") are one word.
+# Letters spelled out one by one ("m o r o n", "i.d.i.o.t", "m-o-r-o-n") are one word;
+# a short piece may come first ("st u p i d").
 _SPELLED_OUT = re.compile(
-    r"(?<![^\W_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W_])"
+    r"(?<![^\W_])(?:[^\W\d_]{2,3} )?(?:[^\W\d_] ){2,}[^\W\d_](?![^\W_])"
     r"|(?<![^\W_])(?:[^\W\d_][.\-·]){2,}[^\W\d_](?![^\W_])"
 )
+# Words that may stand between the terms in a run of spelled-out letters.
+_SMALL_WORDS = frozenset("a an you u ur are r is so such what the ya".split())
+# Two words joined by a hyphen are one term when they spell one: "brain-dead",
+# "knuckle-dragging", "slack-jawed".
+_HYPHENATED = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
+
+
+def _segmented(letters: str, known: frozenset[str]) -> list[str] | None:
+    """``letters`` as known words, at least one of them a term ("stupidbitch")."""
+    best: list[list[str] | None] = [[]] + [None] * len(letters)
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 16), end):
+            piece = letters[start:end]
+            if best[start] is not None and (piece in _SMALL_WORDS or fold(piece) in known):
+                best[end] = [*best[start], piece]
+                break
+    found = best[-1]
+    return found if found and any(w not in _SMALL_WORDS for w in found) else None
 
 
 def _joined(text: str) -> str:
+    if "-" in text:
+        known = lexicon((), ()).forms
+        text = _HYPHENATED.sub(
+            lambda m: (
+                m.group(1) + m.group(2) if fold(m.group(1) + m.group(2)) in known else m.group(0)
+            ),
+            text,
+        )
     if _SPELLED_OUT.search(text) is None:
         return text
 
     def join(m: re.Match) -> str:
-        # Only when the letters spell a known term; "what a m o r o n": the
+        # Only when the letters spell known terms; "what a m o r o n": the
         # article stays a word of its own.
         letters = re.split(r"[ .\-·]", m.group(0))
-        known = lexicon().forms
-        for drop in (0, 1):
+        known = lexicon((), ()).forms
+        for drop in (0, 1, 2):
             word = "".join(letters[drop:])
             if fold(word) in known:
                 return " ".join([*letters[:drop], word])
+        for drop in (0, 1):
+            words = _segmented("".join(letters[drop:]).lower(), known)
+            if words:
+                return " ".join([*letters[:drop], *words])
         return m.group(0)
 
     return _SPELLED_OUT.sub(join, text)
@@ -365,7 +462,34 @@ _SCORN = re.compile(
     r"|(?:you|u|he|she|they)\s+(?:are|is|re|r)\s+not\s+even\s+(?:a\s+)?human\b"
     # sent back where vermin live: "crawl back under your rock"
     r"|(?:crawl|slither|scurry|slink)\s+back\s+(?:in)?(?:to|under|in)\s+(?:\w+\s+){0,3}?"
-    r"(?:rock|hole|cave|swamp|sewer|gutter|pit|basement|bridge)s?\b)"
+    r"(?:rock|hole|cave|swamp|sewer|gutter|pit|basement|bridge)s?\b"
+    # "imagine being this stupid"; a life wished away: "should have been aborted"
+    r"|imagine\s+being\s+(?:this|that|so)\s+(?:stupid|dumb|thick|dense|ignorant|clueless"
+    r"|brainless|pathetic|gullible)\b"
+    r"|\b(?:you|u|he|she|they)\s+should\s+have\s+been\s+aborted\b"
+    r"|\b(?:your|ur|his|her|their)\s+(?:mother|mom|mum|parents|dad|father)\s+should\s+have"
+    r"\s+(?:swallowed|aborted)\b"
+    # people as refuse: "human garbage", "a waste of space"
+    r"|human\s+(?:garbage|trash|filth|waste|scum|refuse|excrement|debris|vermin)\b"
+    r"|waste\s+of\s+(?:space|a\s+life|sperm)\b(?!\s+(?:in|on|at|for|under|inside|behind))"
+    # talked down to as a child: "let the grown-ups talk", "did your mum let you"
+    r"|let\s+the\s+(?:grown[\s-]?ups|adults|big\s+boys)\s+(?:talk|speak|handle)"
+    r"|past\s+(?:your|ur)\s+bedtime"
+    r"|(?:go|just|outside\s+and|please|pls)\s+touch\s+(?:some\s+)?grass"
+    r"|(?:listen|look)\s+here,?\s+(?:little|sweetie|sweetheart|honey|hun|son|sonny|kid|boy"
+    r"|girl|princess|missy|pal|buddy|snowflake)\b"
+    # one's place in the world denied: "go back to the kitchen", "go back where you came from"
+    r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
+    r"|go\s+back\s+to\s+(?:your|ur|their)\s+(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
+    r"|trailer)\b"
+    # sarcasm at the reader: "hey genius", "nice try, Einstein"
+    r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
+    r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
+    r"(?=\s*[,.!?]|\s*$)"
+    r"|\b(?:your|ur)\s+parents\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
+    r"|ashamed|proud\s+lol)"
+    r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
+    r"|face\s+only\s+a\s+mother\s+could\s+love)"
 )
 # Belittling comparisons: a person's mind or character likened to a thing's or
 # found wanting against one ("the IQ of a damp sponge", "the backbone of a wet
@@ -379,6 +503,14 @@ _BELITTLED = re.compile(
     r"|personality|wit|integrity|spine|backbone)\s+than\s+(?:you|u|him|her|them|this|that|the)\b"
     r"|\b(?:your|his|her|their|ur)\s+(?:brain|brains|iq|skull|head)\s+(?:\w+\s+){0,3}?"
     r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than)\b"
+    # "writes like a twelve year old", "argues like a toddler"
+    r"|\b(?:writes?|talks?|thinks?|argues?|sounds?|spells?|types?|acts?|behaves?)\s+"
+    r"like\s+an?\s+(?:\w+\s+){0,2}?(?:child|toddler|kid|(?:\w+[\s-])?years?[\s-]old|monkey"
+    r"|chimp|caveman|drunk|lunatic|dunce)\b(?!\s+(?:would|does|did|might|can))"
+    r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
+    r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
+    r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
+    r"|\bhuman\s+equivalent\s+of\s+an?\b"
 )
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
@@ -404,6 +536,7 @@ def _head(
     kinds: set[str],
     people_only: bool = False,
     modifiers: int = 2,
+    beasts: bool = False,
 ):
     """The demeaning words a phrase starting at ``start`` ends in, if it ends in any.
 
@@ -412,30 +545,48 @@ def _head(
     ``modifiers`` other words may come before a demeaning noun that can only
     mean a person ("a corrupt lying scumbag", not "awesome as fuck"), never
     before an adjective alone. ``people_only``: a noun counts only if it can
-    mean nothing but a person ("morons", not "shit").
+    mean nothing but a person ("morons", not "shit"). ``beasts``: said of a
+    person, an animal of contempt is a name ("the mayor is a greasy little toad").
     """
     found: list[str] = []
     nouns = 0
     other = 0
     person = False  # the last term can only mean a person
+    scorned = None  # an insulting adjective the kinds asked for leave out
+    insulted = False  # an insulting adjective came first: "a spineless worm" is no animal
     for k in range(start, min(start + 6, len(words))):
         word = words[k]
         kind = lex.kind_of(folded[k])
+        if scorned and not found and _a_person(word) and _ends_at(words, k + 1):
+            # "a bunch of slack-jawed yokels", "they are inbred hicks"
+            return f"{scorned} {word}", 1
+        if kind == "adjective" and "adjective" not in kinds:
+            scorned = word
+        beast = (beasts or insulted) and lex.is_beast(folded[k])
+        insulted = insulted or kind == "adjective"
         if kind == "noun" and people_only and not lex.is_person(folded[k]):
             kind = None
+        if beast and kind is None:
+            kind = "noun"
         if kind in kinds:
             found.append(word)
             nouns += kind != "adjective"
             # "a piece of shit": said of someone, the piece is the person
             piece = k > 1 and words[k - 1] == "of" and words[k - 2] in ("piece", "sack")
-            person = piece or (kind == "noun" and lex.is_person(folded[k]))
+            person = piece or beast or (kind == "noun" and lex.is_person(folded[k]))
             continue
         if found:
-            if word not in _PHRASE_ENDS:
+            # "you are thick as two short planks", "vermin breeding like rats": the
+            # phrase goes on in a comparison or a participle, not in a thing it names
+            last = lex.kind_of(folded[k - 1])
+            goes_on = (word == "as" and last == "adjective") or (
+                last != "adjective" and word.endswith("ing") and len(word) > 4
+            )
+            if word not in _PHRASE_ENDS and not goes_on:
                 # "a stupid little man (with a keyboard)": insulting adjectives
                 # before a word for a person are said of the person.
                 person_at = next(
-                    (j for j in range(k, min(k + 3, len(words))) if words[j] in _A_PERSON), None
+                    (j for j in range(k, min(k + 3, len(words))) if _a_person(words[j])), None
                 )
                 if nouns or person_at is None:
                     return None
@@ -443,6 +594,7 @@ def _head(
                 if after and after[0] not in _PHRASE_ENDS:
                     return None
                 found.append(words[person_at])
+                nouns += 1
                 person = True
             break
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
@@ -454,6 +606,49 @@ def _head(
     return " ".join(found), nouns
 
 
+def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
+    """What a group is said to be, if slander ends the phrase: "all criminals", "dirty
+    scammers", "a disease" (not "fleeing violent regimes")."""
+    k = rest
+    while k < min(rest + 3, len(words)) and words[k] not in _GROUP_SLANDER:
+        # "genetically inferior", "freeloading rapists"
+        manner = words[k].endswith(("ly", "ing")) and len(words[k]) > 4
+        if words[k] not in _DETERMINERS and words[k] not in _INTENSIFIERS and not manner:
+            return None
+        k += 1
+    end = k
+    while end < len(words) and words[end] in _GROUP_SLANDER:
+        end += 1
+    if end == k or not _ends_at(words, end):
+        return None
+    return " ".join(words[k:end]), 1
+
+
+def _fold_last(words: str) -> str:
+    return _folded_word(words.split()[-1]).removesuffix("s")
+
+
+def _ends_at(words: list[str], k: int) -> bool:
+    return k >= len(words) or words[k] in _PHRASE_ENDS
+
+
+def _a_person(word: str) -> bool:
+    """A word for a person ("man", "voter") or people ("yokels")."""
+    return (
+        word in _A_PERSON
+        or word.removesuffix("s") in _A_PERSON
+        or word in person_words()
+        or _is_people(word)
+    )
+
+
+# What follows a person pointed at, never a thing's name ("this clown show"):
+# the verbs and places of someone doing something.
+_AFTER_A_PERSON = frozenset(
+    "near from into off over like needs wants thinks wrote writes keeps".split()
+)
+
+
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
     """ "this cheating scum", "what a pathetic little man": a phrase ending in a
     noun that can only mean a person, or in a person after an insulting adjective."""
@@ -462,12 +657,13 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     adjective = None
     for k in range(at + 1, min(at + 5, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None
-        ends = nxt is None or nxt in _PHRASE_ENDS
+        # "who let this clown near a keyboard", "this idiot thinks…"
+        ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
             return Attack(words[k], " ".join(words[at : k + 1])) if ends or kind_of else None
-        if adjective and words[k] in _A_PERSON:
+        if adjective and (words[k] in _A_PERSON or (ends and lex.kind_of(folded[k]) == "noun")):
             return Attack(f"{adjective} {words[k]}", " ".join(words[at : k + 1])) if ends else None
         if lex.kind_of(folded[k]) == "adjective":
             adjective = words[k]
@@ -477,6 +673,9 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
 def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | None:
     """A clause that only calls someone a name: "Get a life, loser.", ", you absolute
     moron", "Typical brainwashed sheep". Never with an article: "Me, an idiot" is not."""
+    for tail in (["the", "lot", "of", "them"], ["the", "lot", "of", "you"], ["all", "of", "them"]):
+        if words[-len(tail) :] == tail and len(words) > len(tail):
+            words, folded = words[: -len(tail)], folded[: -len(tail)]
     if not words or len(words) > 4:
         return None
     if not lex.is_person(folded[-1]) and not (
@@ -543,13 +742,34 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             found.append(Attack(shown[i], "you"))
             covered = i + 2
             continue
-        # A whole identity group, not some of its people ("the men who robbed the bank").
+        # An identity made an insult: "the trans freaks", "some feminist whale".
+        if word in _IDENTITY_ADJECTIVES and i + 1 < len(words):
+            after = folded[i + 1]
+            if lex.is_person(after) or lex.is_beast(after):
+                found.append(Attack(" ".join(shown[i : i + 2]), shown[i]))
+                continue
+        # A whole identity group, not some of its people ("the men who robbed the bank"),
+        # unless it is all of them ("all these refugees").
         group = (
             word in _IDENTITY_GROUPS
-            and (i == 0 or words[i - 1] not in _SPECIFIC)
+            and (i == 0 or words[i - 1] not in _SPECIFIC or words[i - 2 : i - 1] == ["all"])
             and words[i + 1 : i + 2] not in (["who"], ["that"], ["which"])
         )
-        subject = word in _PEOPLE or group or word.endswith("s")
+        # "Typical woman, …": a whole identity as the reason for what is scorned.
+        if word == "typical" and len(words) == i + 2 and _identity(words[i + 1]):
+            found.append(Attack(" ".join(shown[i:]), shown[i + 1]))
+            continue
+        # People by what they are ("vegans", "voters", "the referee"): WordNet's
+        # words that are a person first, said of a group, or of one with a determiner.
+        crowd = not group and word not in _PEOPLE and _is_people(word)
+        role = (
+            not crowd
+            and i > 0
+            and words[i - 1] in _SPECIFIC
+            and word in person_words()
+            and word not in _PEOPLE
+        )
+        subject = word in _PEOPLE or group or word.endswith("s") or role
         if not subject and not named:
             continue
         # Up to a few words between subject and verb: "you guys really are",
@@ -572,23 +792,52 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             negated = any(w in _NEGATIONS for w in words[i + 1 : rest]) or any(
                 w in _DENIALS for w in words[max(0, i - 4) : i]
             )
-            people_only = False
-            if word in _PEOPLE or group:
+            people_only, beasts = False, True
+            # "Vegans are stupid" of all of them; "the docs are useless" may be pages
+            bare = crowd and (i == 0 or words[i - 1] not in _SPECIFIC | _OWNERS)
+            if word in _PEOPLE or group or bare:
                 kinds = {"noun", "adjective", "dehumanizing"}
+            elif crowd:
+                kinds = {"noun", "dehumanizing"}
+            elif role:
+                kinds = {"noun", "dehumanizing"}  # "the ref is useless" criticises a job
+                # "my husband is a pig", "my son is a little monkey": family banter
+                beasts = words[i - 1] not in ("my", "our")
+                people_only = not beasts
             elif named:
-                kinds = {"noun"}  # "Rust is stupid" is about a thing
+                # "Rust is stupid", "Python is a snake": about a thing
+                kinds, beasts = {"noun"}, False
             else:
                 # A plural subject: "immigrants are vermin", "vegans are morons"
                 # (not "these bugs are shit": a thing is no moron).
-                kinds, people_only = {"noun", "dehumanizing"}, True
-            head = _head(words, folded, lex, rest, kinds, people_only)
+                kinds, people_only, beasts = {"noun", "dehumanizing"}, True, False
+            head = _head(words, folded, lex, rest, kinds, people_only, beasts=beasts)
             if not head and group:
-                slander = next((w for w in words[rest : rest + 4] if w in _GROUP_SLANDER), None)
-                head = (slander, 1) if slander else None
+                head = _slander(words, rest)
+            family = role and words[i - 1] in ("my", "our")
+            if head and family and _fold_last(head[0]) in _ANIMALS:
+                head = None  # "my husband is a pig": an animal of one's own family
             if head:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
                 continue
+        if group and words[i + 1 : i + 2] in (["control"], ["controls"]):
+            # "Jews control the banks": a group cast as a secret power
+            end = next(
+                (
+                    k
+                    for k in range(i + 2, i + 5)
+                    if words[k : k + 1][0:1] and words[k] in _CONTROLLED
+                ),
+                None,
+            )
+            if end is not None:
+                found.append(Attack(" ".join(shown[i + 1 : end + 1]), _target(shown[i])))
+                continue
+        if group and _DENIED_RIGHTS.match(" ".join(words[i + 1 : i + 8])):
+            # "women shouldn't be in charge of anything": a group denied a place
+            found.append(Attack(" ".join(shown[i + 1 : i + 6]), _target(shown[i])))
+            continue
         if group:
             # "Muslims should all be deported": a whole group's removal wished for.
             removal = next((w for w in words[i + 1 : i + 6] if w in _REMOVAL), None)
@@ -599,12 +848,78 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # an adjective is enough: "are you stupid?".
         if word in ("you", "u", "ya"):
             head = _head(
-                words, folded, lex, i + 1, {"noun", "adjective", "dehumanizing"}, modifiers=0
+                words,
+                folded,
+                lex,
+                i + 1,
+                {"noun", "adjective", "dehumanizing"},
+                modifiers=0,
+                beasts=True,
             )
             asked = i > 0 and words[i - 1] in _COPULAS
             if head and (head[1] or asked):
                 found.append(Attack(head[0], word))
+            else:
+                called = _called(words[i + 1 :], folded[i + 1 :], lex)
+                if called:
+                    found.append(Attack(called, word))
     return found
+
+
+def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
+    """What ends a clause after "you" when it calls the reader a name: "you
+    knuckle-dragging neanderthal", "you sad little man", "Said no one ever, you tool"."""
+    if not 1 <= len(words) <= 4 or words[-1] in _INTENSIFIERS:
+        return None
+    last = folded[-1]
+    if len(words) == 1:
+        return words[0] if words[0] in _YOU_ONLY else None
+    before = folded[:-1]
+    # Only names come between "you" and the name: "you want ignorant schlock" is a verb.
+    unknown = [
+        w
+        for w, f in zip(words[:-1], before, strict=True)
+        if not (
+            lex.kind_of(f) == "adjective"
+            or w in _INTENSIFIERS
+            or (w.endswith(("ing", "ed")) and len(w) > 5)
+        )
+    ]
+    if len(unknown) > ("little" in words[:-1]):
+        return None
+    scorned = any(lex.kind_of(f) == "adjective" for f in before)
+    # "you sad little man", not "you little ripper" (praise, a person too)
+    little = "little" in words[:-1] and (
+        words[-1] in _A_PERSON or lex.kind_of(last) or lex.is_beast(last)
+    )
+    if (scorned and lex.kind_of(last) != "adjective" and words[-1] not in _PHRASE_ENDS) or little:
+        return " ".join(words)
+    return None
+
+
+# Names said only to someone's face, in British English mostly: as nouns
+# they also name things ("a handy tool", "a plank of wood").
+_YOU_ONLY = frozenset(
+    "tool plank prat plonker pillock wally muppet melt donkey knob bellend wazzock berk "
+    "twonk numpty".split()
+)
+
+
+# Words the prefilter lets through besides the lexicon's: "you tool", "Typical woman".
+_CALLING = _YOU_ONLY | {"typical", "little"}
+
+
+def _identity(word: str) -> bool:
+    """An identity group's name, one of them or all ("woman", "muslims")."""
+    return word in _IDENTITY_GROUPS or word + "s" in _IDENTITY_GROUPS or word in ("man", "woman")
+
+
+def _is_people(word: str) -> bool:
+    """A plural of a word that is a person first ("vegans", "voters", "yokels")."""
+    if len(word) < 4 or not word.endswith("s"):
+        return word in ("men", "women", "folk", "folks")
+    persons = person_words()
+    return word[:-1] in persons or (word.endswith("es") and word[:-2] in persons)
 
 
 # Names that mean nothing but a person held in contempt: wherever the writer
@@ -622,6 +937,8 @@ _CONTEMPT = frozenset(
 
 
 _SENTENCES = re.compile(r"[.!?\n]+")
+# "barely literate" says what "illiterate" does (of a person: of "the author", not "my dad").
+_HALF_LITERATE = re.compile(r"\b(?:barely|functionally|semi)[\s-]?literate\b", re.IGNORECASE)
 
 
 def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
@@ -629,7 +946,7 @@ def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
     found: list[Attack] = []
     for sentence in _SENTENCES.split(own):
         words = [w.lower() for w in _WORD.findall(sentence)]
-        if any(w in _FIRST_PERSON or w in ("my", "our") for w in words):
+        if any(w in _FIRST_PERSON or w == "my" for w in words):
             continue  # "my idiot brain", "Me, an idiot: …": the writer's own
         for k, word in enumerate(words):
             folded = _folded_word(word)
@@ -676,17 +993,21 @@ def _expanded(text: str) -> str:
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     own = _expanded(_joined(_own_words(facts.body or facts.text or "")))
+    if "litera" in own:
+        own = _HALF_LITERATE.sub("illiterate", own)
     lex = _site_lexicon(ctx)
     # Every attack holds a demeaning term or a curse at "you": most comments
     # have neither, and are done with one look at each word.
     lower = own.lower()
     scorn = _SCORN.search(lower)
+    seen = _WORD.findall(lower)
     if (
         not scorn
+        and _CALLING.isdisjoint(seen)
+        and _GROUP_WORDS.isdisjoint(seen)
         and not _BELITTLED.search(lower)
         and not _AT_YOU.search(lower)
-        and lex.forms.isdisjoint(map(_folded_word, _WORD.findall(lower)))
-        and _GROUP_WORDS.isdisjoint(_WORD.findall(lower))
+        and lex.forms.isdisjoint(map(_folded_word, seen))
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
@@ -750,7 +1071,8 @@ _BODY = (
 )
 _POSSESSIVE = "your|ur|his|her|their"
 _HARM = (
-    "kill|hurt|shoot|stab|murder|beat|strangle|punch|rape|hang|lynch|burn|behead"
+    "kill|hurt|shoot|stab|murder|strangle|punch|rape|hang|lynch|burn|behead|slap|smack"
+    "|deck"
     "|put a bullet in|break the legs of"
 )
 
@@ -767,17 +1089,39 @@ _DESERVED = (
     "|be gassed|be tortured|be stoned to death|be burned alive|be burnt alive|be thrown off"
 )
 _WILL = (
-    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll"
+    "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll|d"
     "|d love to|would love to|d like to|d happily|would happily|d gladly|would gladly"
 )
 _MUST = "should|ought to|needs to|need to|must|gotta|has to|have to"
+# People a writer would stop from having children ("dogs with bad hips" are bred with care).
+_BREEDERS = (
+    "you|u|your kind|their kind|his kind|her kind|people like you|people like them|you people"
+    "|those people|these people|idiots like you|morons like you"
+)
 # Menace without a word of harm: the idioms that say "you will be hurt".
 _VEILED = (
     "watch your back|you will regret|you ll regret|you re going to regret"
     "|make you regret|what s coming to you|what is coming to you"
     "|meet you in a dark alley|catch you in a dark alley|your days are numbered"
     "|we know who you are|we know where you work|i know where you work"
-    "|sleep with one eye open"
+    "|sleep with one eye open|enjoy your last day"
+    "|be a shame if something happened|be a shame if anything happened|be a shame if people saw"
+    "|be a shame if someone|be a shame if your|be a pity if something happened"
+    "|found your facebook|found your address|found your house|found your kids|found your family"
+    "|found your instagram|found your profile|found your linkedin|found your employer"
+    "|know where your kids|know where your children|know where your family"
+    "|know where you park|know where you sleep|know what car you drive|know where you drink"
+    "|i ll be waiting outside your|i will be waiting outside your|we ll be waiting outside your"
+)
+# Misfortune wished on someone short of death: "I hope you lose your job".
+_MISFORTUNE = (
+    "lose your job|loses his job|loses her job|lose their job|lose your house|lose your home"
+    "|lose your kids|lose your family|lose everything|loses everything|lose your career"
+    "|get fired|gets fired|get sacked|gets sacked|go bankrupt|goes bankrupt|end up homeless"
+    "|ends up homeless|end up alone|die alone|dies alone|get evicted|gets evicted"
+    "|get what you deserve|get what s coming|choke|chokes|rot in|breaks his leg|break his leg"
+    "|breaks her leg|break her leg|break your leg|break your neck|breaks his neck|get injured"
+    "|gets injured|get hit by a|gets hit by a|get run over|gets run over"
 )
 
 
@@ -801,7 +1145,126 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "go die",
             _phrase("go", "die|drink bleach|jump off a bridge"),
         ),
-        ("wishes death on someone", "die in a fire", _phrase("die in a fire|drop dead")),
+        (
+            "wishes death on someone",
+            "die in a fire",
+            _phrase("die in a fire|drop dead|get cancer and die|get aids and die"),
+        ),
+        (
+            "wishes death on someone",
+            "eat shit and die",
+            _phrase("eat shit|crawl off|crawl away|go off", "and die|and rot"),
+        ),
+        (
+            "tells someone to kill themselves",
+            "disappear permanently",
+            _phrase(
+                "you|u|and|just|please|pls",
+                "~",
+                "disappear permanently|disappear forever|disappear for good|vanish permanently",
+            ),
+        ),
+        (
+            "says someone should be hurt",
+            "people like you need a good slap",
+            _phrase(
+                _SOMEONE + "|people like you|people like him|people like her|you people",
+                "need|needs|deserve|deserves",
+                "a good slap|a slap|a good kicking|a kicking|a good hiding|a beating"
+                "|a punch in the face|a smack",
+            ),
+        ),
+        (
+            "tells someone to kill themselves",
+            "delete yourself",
+            _phrase("delete|uninstall", "~3", "yourself|urself"),
+        ),
+        (
+            "wishes harm on someone",
+            "you deserve everything bad that happens to you",
+            _phrase(
+                "you|u|he|she|they",
+                "deserve|deserves",
+                "everything bad|everything that happens|whatever happens|all the bad|to suffer"
+                "|to rot|to be miserable",
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "shut him up for good",
+            _phrase(
+                "shut",
+                _SOMEONE + "|that woman|that man|this woman|this man",
+                "up for good|up permanently",
+            ),
+        ),
+        (
+            "wishes a group could not have children",
+            "they should be sterilised",
+            # people, not "they" (feral cats are neutered)
+            _phrase(
+                _BREEDERS,
+                "should be|need to be|needs to be|ought to be|must be|should all be",
+                "sterilised|sterilized|neutered|castrated|spayed",
+            ),
+        ),
+        (
+            "wishes a group could not have children",
+            "your kind shouldn't be allowed to breed",
+            _phrase(
+                _BREEDERS,
+                "should not|shouldn t|should never|must not|mustn t",
+                "be allowed to",
+                "breed|reproduce|procreate|have children|have kids",
+            ),
+        ),
+        (
+            "wishes harm on someone",
+            "I hope you lose your job",
+            _phrase("hope|wish|love to see|like to see|wait to see|want to see", "~", _MISFORTUNE)
+            + "(?! up)",
+        ),
+        (
+            "wishes harm on someone",
+            "they deserve to be homeless",
+            _phrase(
+                "deserve to|deserves to|deserve to get|deserves to get",
+                "be homeless|suffer|rot|get run over|be run over|be shot|be beaten|be raped"
+                "|get raped|get cancer|lose everything",
+            ),
+        ),
+        (
+            "tells someone to kill themselves",
+            "end it all",
+            _phrase(
+                "you|u|just|go|please|pls|why not",
+                "~",
+                "end it all|end it already|end your life|end your miserable life"
+                "|top yourself|unalive yourself",
+            ),
+        ),
+        (
+            "says someone will be hurt",
+            "you're getting stabbed",
+            _phrase(
+                "you|u|he|she|they",
+                "are|re|r|is|s|will|ll|are going to|re going to|re gonna|is going to",
+                "getting|get|gonna get|going to get|be",
+                "stabbed|shot|knifed|glassed|jumped|beaten up|battered|smacked up|kneecapped"
+                "|your head kicked in|his head kicked in|your teeth kicked in",
+            )
+            + "(?! down| at| up| out| in the foot)",
+        ),
+        (
+            "says they will hurt someone",
+            "someone is going to make you pay",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|is going to|s going to|is gonna|s gonna",
+                "~",
+                "make you pay|make him pay|make her pay|make them pay",
+            ),
+        ),
         (
             "wishes death or harm on someone",
             "I hope you die",
@@ -827,6 +1290,31 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 _HARM,
                 _SOMEONE
                 + "|your family|your kids|your face|that face|your smug face|that smug face",
+            ),
+        ),
+        (
+            # not "we will beat them on Sunday": a match is won, not a body hurt
+            "says they will hurt someone",
+            "I will beat you up",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~3",
+                "beat",
+                _SOMEONE,
+                "up|to death|senseless|to a pulp|black and blue|within an inch of",
+            ),
+        ),
+        (
+            "says they will hurt someone",
+            "I'll beat the crap out of you",
+            _phrase(
+                "i|we|someone|somebody",
+                _WILL + "|" + _MUST,
+                "~3",
+                "beat|kick|knock|punch",
+                "the crap out of|the shit out of|the hell out of|the living daylights out of",
+                _SOMEONE,
             ),
         ),
         (
@@ -858,7 +1346,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "house|home|family|kids|children|wife|husband|mother|mom|dog",
                 "~",
                 "burns|burn|dies|die|gets hurt|get hurt|gets raped|get raped|gets cancer"
-                "|get cancer",
+                "|get cancer|leaves you|leave you|hates you|hate you",
             ),
         ),
         (
@@ -943,7 +1431,12 @@ def _threat_words() -> re.Pattern:
         "|address|find|kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs|hits|burns"
         "|miss|beaten|punched|put|world|meet|regret|alley|numbered"
         f"|{_BODY_HARM}|throw|push|toss|shove|teach|breathing|exist|existing|strung|lynched"
-        "|executed|hunted|gassed|tortured|stoned|burned|burnt"
+        "|executed|hunted|gassed|tortured|stoned|burned|burnt|lose|loses|fired|sacked|bankrupt"
+        "|homeless|alone|evicted|deserve|coming|choke|chokes|rot|end|leaves"
+        "|stabbed|shot|knifed|glassed|jumped|beaten|battered|smacked|kneecapped|kicked|pay"
+        "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
+        "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
+        "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -962,18 +1455,37 @@ def _veiled() -> re.Pattern:
 caches.declare("patterns.veiled_threats", _veiled.cache_clear)
 
 # "Don't kill yourself over it" is advice, not incitement.
-_ADVICE = re.compile(r"(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
+_WISH_DENIED = frozenset("not don doesn didn won never no".split())
+_DENIERS = frozenset("nobody noone no one".split())
+# "Why don't you just…" is no advice.
+_ADVICE = re.compile(r"(?<!why )(?:don t|dont|do not|never|not|no need to|shouldn t) (?:\w+ )?$")
+
+
+# Told, not reported ("Trump said to drink bleach"): a sentence that starts with the order.
+_BLEACH = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+|go\s+|pls\s+|please\s+)?(?:drink|chug|swallow)\s+(?:some\s+)?"
+    r"bleach\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @check("threat", kind="abuse", version="2")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
-    text = fold(_own_words(facts.body or facts.text or ""))
+    own = _own_words(facts.body or facts.text or "")
+    if "bleach" in own.lower() and _BLEACH.search(own.strip()):
+        return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    text = fold(own)
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):
+                continue
+            # "I hope he doesn't get injured", "nobody deserves to suffer"
+            before = text[: m.start()].split()[-3:]
+            denied = _WISH_DENIED.intersection(m.group(0).split())
+            if what.startswith("wishes") and (denied or _DENIERS.intersection(before)):
                 continue
             # The text is folded ("k1ll" is "ki"): the reason quotes the plain form.
             return 0.9, f"threat: {what} (like '{example}')"

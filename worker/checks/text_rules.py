@@ -211,10 +211,11 @@ _LEET = str.maketrans(
 )
 # "v.i.a.g.r.a", "f-r-e-e", then "v i a g r a": three or more single characters
 # with separators between them are one word. Punctuation goes first, so in
-# "b.u.y v-i-a-g-r-a" the space still parts the two words.
+# "b.u.y v-i-a-g-r-a" the space still parts the two words; letters spelled out
+# with one space between them and two between words ("k i l l  y o u") are words.
 _SPELLED = (
     re.compile(r"(?<!\w)(?:\w[.\-_*·]+){2,}\w(?!\w)"),
-    re.compile(r"(?<!\w)(?:\w\s+){2,}\w(?!\w)"),
+    re.compile(r"(?<!\w)(?:\w(?: (?! )|\s*\n\s*)){2,}\w(?!\w)"),
 )
 
 _SEPARATORS = re.compile(r"[\s.\-_*·]+")

@@ -573,3 +573,77 @@ def test_pitches_in_blind_3_wordings_with_a_link_are_spam(judge, text):
 def test_recovery_addresses_plain_numbers_and_dm_asks_are_contact_channels(judge, text):
     _, results = judge(text, off=("spam_model",))
     assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+
+
+# --- classes found by blind batch 4 (devset/spam_blind4.csv) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Free tip: salt the pasta water more than you think, it makes a big difference.",
+        "Made it with a sugar-free syrup and honestly nobody noticed.",
+        "Ethereum is just another bubble, wake me when it pops",
+        "The whole course is free online and better than the paid ones.",
+    ],
+)
+def test_free_and_coin_talk_with_nowhere_to_go_is_published(judge, text):
+    """A free offer or a coin named with no link to an unvouched site and no contact
+    sends readers nowhere: the YouTube-trained model alone does not hold it."""
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+    assert results["spam_model"].score < HOLD
+
+
+def test_a_free_offer_with_a_link_or_a_handle_is_still_the_models(judge):
+    for spam in (
+        "free gift cards for everyone at http://giftz.example",
+        "free robux, message @robuxking on insta",
+    ):
+        assert not points_nowhere(spam), spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Same crash on 3.13, the upstream bug is https://github.com/python/cpython/issues/98765 "
+        "and it's worth subscribing to.",
+        "I subscribed to the issue on GitHub, will post here when it's fixed.",
+    ],
+)
+def test_subscribing_to_an_issue_is_a_reader(judge, text):
+    assert "subtok" not in model_text(text, spam_cues=True).split()
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We moved the billing service from Java to .NET and the cold starts got worse.",
+        "Does this work on ASP.NET Core or only the old framework?",
+        "Is the VB.NET version still maintained?",
+    ],
+)
+def test_dotnet_in_capitals_is_the_framework_not_a_link(judge, text):
+    from worker.text.links import linked_text
+
+    assert not linked_text(text).links
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["free hd football streams at sportzhub .to", "my private pics on kinky-chat4u . online"],
+)
+def test_a_dot_set_apart_before_a_suffix_is_a_disguised_link(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["obfuscated_link"].score >= HOLD, results["obfuscated_link"].reason
+
+
+def test_a_full_stop_before_a_word_is_prose(judge):
+    for text in ("It was fine . Online it looked worse", "we got 2 . to be fair it rained"):
+        _, results = judge(text)
+        assert results["obfuscated_link"].score < HOLD, text

@@ -42,6 +42,7 @@ from worker.checks.abuse import (
     reports_name_calling,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
+from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import linked_text, vouched
 from worker.text.model_text import (
@@ -334,6 +335,9 @@ POINTLESS_MIN_WORDS = 2
 # caniuse.com/css-has", "Check out the talk at 12:45: youtu.be/…?t=765") is how
 # blog readers back up a point (``Link.cites``).
 _CITING_ASKS = frozenset("checkouttok videolink".split())
+# Free offers and prize draws name a topic as often ("bitcoin", "free"): an ask
+# only with somewhere to take it.
+_OFFERS = frozenset({"moneytok"})
 
 
 def points_nowhere(body: str) -> bool:
@@ -352,10 +356,17 @@ def points_nowhere(body: str) -> bool:
         return False
     if unvouched:
         asking -= _CITING_ASKS
+    else:
+        # A free offer with no link to an unvouched site and no contact (no @, no
+        # number: below) leaves readers nowhere to take it; the words are a
+        # reader's ("free tip:", "gluten-free flour", "bitcoin is a bubble").
+        asking -= _OFFERS
     if asking:
         return False
-    # The words of promotion in the comment's own text; a cited link's URL is not its words.
-    return _PROMOTION_WORDS.search(linked.prose if unvouched else linked.clean) is None
+    # The words of promotion in the comment's own text; a cited link's URL is not its
+    # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
+    own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if unvouched else linked.clean).lower())
+    return _PROMOTION_WORDS.search(own) is None
 
 
 # A comment that is little more than links gives the model only the links to

@@ -41,7 +41,9 @@ URL_RE = re.compile(
     r"(?:\b(?:https?|ftp)://[^\s<>\"'\[\]]+"
     r"|\bwww\d?\.[^\s<>\"'\[\]]+"
     # A bare domain, not the end of an email address ("jane@example.org").
-    rf"|(?<![@\w.-])\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_alternation(BARE_TLDS)})\b"
+    # Not "ASP.NET", "VB.NET", "ADO.NET": Microsoft's frameworks, written in capitals.
+    rf"|(?<![@\w.-])\b(?!(?-i:[A-Z]{{2,3}}\.NET)\b)(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+"
+    rf"(?:{_alternation(BARE_TLDS)})\b"
     r"(?:/[^\s<>\"']*)?)",
     re.IGNORECASE,
 )
@@ -50,10 +52,23 @@ URL_RE = re.compile(
 # "example(dot)com", "example [.] com". The separator must hold a space or a
 # spelled-out/bracketed dot, so a plain "example.com" is a link, not an
 # obfuscated one.
+# A dot written against the suffix after a space ("flixhub .to", "hotgirls-cams
+# .online") is no sentence's full stop, so more suffixes are believed there, and
+# with spaces both sides after a name no word has ("cams-4u . online"). ".NET"
+# in capitals is Microsoft's framework ("from Java to .NET", "ASP .NET"), not a
+# link.
+SPACED_DOT_TLDS = OBFUSCATION_TLDS | frozenset(
+    """to me tv cc online site shop store club live vip fun icu buzz space website top
+    pro app bet casino""".split()
+)
+_NOT_DOTNET = r"(?!(?-i:NET)\b)"
 OBFUSCATED_LINK_RE = re.compile(
     r"\b([a-z0-9][a-z0-9-]{1,62})"
-    r"(?:\s+\.\s*|\.\s+|\s*[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]\s*|\s+dot\s+)"
-    rf"({_alternation(OBFUSCATION_TLDS)})\b",
+    rf"(?:\s+\.(?:\s+|{_NOT_DOTNET})|\.\s+|\s*[\(\[\{{]\s*(?:dot|\.)\s*[\)\]\}}]\s*|\s+dot\s+)"
+    rf"({_alternation(OBFUSCATION_TLDS)})\b"
+    rf"|\b([a-z0-9][a-z0-9-]{{1,62}})\s+\.{_NOT_DOTNET}({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])"
+    rf"|\b(?=[a-z0-9-]{{0,62}}[-\d])([a-z0-9][a-z0-9-]{{1,62}})\s+\.\s+"
+    rf"({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])",
     re.IGNORECASE,
 )
 
@@ -305,7 +320,7 @@ def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
     if _WWW.search(text):  # a literal scan first: the pattern starts with \b
         text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
-    return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+    return OBFUSCATED_LINK_RE.sub(lambda m: ".".join(g for g in m.groups() if g), text)
 
 
 @dataclass(frozen=True)

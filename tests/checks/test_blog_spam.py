@@ -647,3 +647,79 @@ def test_a_full_stop_before_a_word_is_prose(judge):
     for text in ("It was fine . Online it looked worse", "we got 2 . to be fair it rained"):
         _, results = judge(text)
         assert results["obfuscated_link"].score < HOLD, text
+
+
+def test_recommending_a_known_thing_without_a_link_is_a_reader(judge):
+    text = (
+        "Check out the Aeropress if you want decent coffee on a budget, ours has lasted a decade."
+    )
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+    # The writer's own work, a video or a song is still the model's to hold.
+    for spam in (
+        "Check out the new remix of this song on my page, guys, it took me weeks to finish it",
+        "check out my new cover, it is on my channel and I worked really hard on it for weeks",
+    ):
+        assert not points_nowhere(spam), spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plumbing repair plumber near me emergency plumbing best plumbers plumbing services",
+        "dog grooming groomers near me best dog groomer mobile grooming grooming prices",
+    ],
+)
+def test_one_word_in_its_forms_over_and_over_is_stuffing(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["keyword_stuffing"].score >= HOLD, results["keyword_stuffing"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great guide! For affordable boiler servicing in Leeds see https://leedsboilerfix.co.uk",
+        "Good points. Anyone needing cheap van hire in Bristol try https://www.bristolvanhire.com",
+    ],
+)
+def test_a_shop_named_for_the_words_around_it_is_a_pitch(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I use Obsidian for this, the sync is worth it: https://obsidian.md/",
+        "Home Assistant runs all of this for us: https://www.home-assistant.io/",
+        "Our Leeds running club meets Sundays, details at https://leedsrunningclub.org",
+    ],
+)
+def test_a_product_or_club_named_once_is_no_pitch(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+
+
+def test_an_affiliate_link_is_held_and_a_source_tag_is_not(judge):
+    _, results = judge(
+        "This stroller saved our sanity, we got it here: https://strollerhub.example/?aff=2231"
+    )
+    assert results["link_reputation"].score >= HOLD, results["link_reputation"].reason
+    _, results = judge("Found this via the newsletter: https://lwn.example/Articles/9/?ref=hn")
+    assert results["link_reputation"].score < HOLD, results["link_reputation"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ganhe dinheiro em casa sem sair do sofá, clique aqui: https://renda.example",
+        "Préstamos rápidos sin buró, solicita ya en https://credito.example",
+        "My cousin's salary was $12000 last month from home, read more on this site",
+    ],
+)
+def test_pitches_in_blind_4_wordings_are_held(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED

@@ -46,6 +46,7 @@ from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import linked_text, vouched
 from worker.text.model_text import (
+    BRIEF_WORDS,
     cached_model_text_parts,
     model_text,
     own_words,
@@ -361,12 +362,36 @@ def points_nowhere(body: str) -> bool:
         # number: below) leaves readers nowhere to take it; the words are a
         # reader's ("free tip:", "gluten-free flour", "bitcoin is a bubble").
         asking -= _OFFERS
+        if asking == {"checkouttok"} and _recommends_a_known_thing(text, linked):
+            asking = set()
     if asking:
         return False
     # The words of promotion in the comment's own text; a cited link's URL is not its
     # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
     own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if unvouched else linked.clean).lower())
     return _PROMOTION_WORDS.search(own) is None
+
+
+# "Check out the Casio F-91W if you want a watch that lasts": a reader recommending
+# a thing by name, in a sentence of their own, with no link. YouTube's "check out"
+# spam points at the writer's work ("check out my remix", "check out this video",
+# "check out <song title>"), never with the definite article in the four videos.
+_CHECK_OUT_THE = re.compile(r"\b(?:check\s+out|take\s+a\s+look\s+at|look\s+up)\s+the\s+\w")
+_MEDIA_WORDS = re.compile(
+    r"\b(?:songs?|music|raps?|rappers?|videos?|vids?|remix\w*|covers?|tracks?|albums?|lyrics"
+    r"|beats?|mixtapes?|playlists?|singers?|band|you\s*tube|yt|parody|trailer|listen)\b"
+)
+
+
+def _recommends_a_known_thing(text: str, linked) -> bool:
+    lower = linked.clean.lower()
+    return (
+        not linked.links
+        and "selfpromotok" not in text
+        and own_words(text) >= BRIEF_WORDS
+        and _CHECK_OUT_THE.search(lower) is not None
+        and _MEDIA_WORDS.search(lower) is None
+    )
 
 
 # A comment that is little more than links gives the model only the links to

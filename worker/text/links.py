@@ -253,6 +253,31 @@ def _run_together(name: str) -> list[str]:
     return [w for w in words if len(w) >= 2]
 
 
+# A word's common endings, cut so that its forms compare equal: "roofing" and
+# "roof", "rental" and "rent", "loans" and "loan".
+_ENDINGS = ("ings", "ing", "als", "al", "ers", "er", "s")
+
+
+def stem(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=512)
+def name_words(domain: Domain) -> tuple[str, ...]:
+    """The words a domain's name is made of ("rentacar-dubai-cheap" -> rent, car,
+    dubai, cheap), fillers left out."""
+    words: list[str] = []
+    for part in filter(None, re.split(r"[-\d]+", domain.name)):
+        words += _segmenter().split(part) if len(part) >= 6 else [part]
+    return tuple(w for w in words if len(w) >= 3 and w not in _NAME_FILLERS)
+
+
+caches.declare("links.name_words", name_words.cache_clear)
+
+
 @lru_cache(maxsize=512)
 def standing(domain: Domain) -> Standing:
     """How a domain's own name reads (not where it is linked from)."""
@@ -355,6 +380,11 @@ class Link:
         return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
 
     @property
+    def pays_referrals(self) -> bool:
+        """An affiliate or invite link: the writer is paid for each reader who follows it."""
+        return bool(_PAID_REFERRAL.search(self.url))
+
+    @property
     def is_profile(self) -> bool:
         """A page of one person or seller: a single path segment that is a user name
         ("fiverr.com/seo_rank_master", "instagram.com/lifestyle_by_mia", "/@jane").
@@ -418,6 +448,14 @@ _DATED = re.compile(r"^(?:19|20)\d\d-\d\d-")
 _DOCUMENT = re.compile(r"\.(?:html?|pdf|png|jpe?g|gif|webp|svg|txt|md)$", re.IGNORECASE)
 _REFERRAL = re.compile(
     r"[?&#](?:ref|r|aff|affiliate|affid|partner|invite|friend|rb)\w*=|/(?:ref|aff)/", re.I
+)
+# A referral that pays the writer: an affiliate or invite code with a number in it
+# ("?ref=mom22", "?aff=1043", "/ref/99"), or an Amazon associate's tag ("tag=jane-20");
+# not where a reader came from ("?ref=hn", "?ref=blog").
+_PAID_REFERRAL = re.compile(
+    r"[?&#](?:ref|aff|affiliate|affid|partner|invite|rb)\w*=[^&\s#]*\d"
+    r"|[?&]tag=[\w.-]+-2\d\b|/(?:ref|aff)/[^/\s]*\d",
+    re.I,
 )
 
 

@@ -723,3 +723,29 @@ def test_pitches_in_blind_4_wordings_are_held(judge, text):
     decision, results = judge(text, off=("spam_model",))
     assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Try https://jsonlint.example/ when it fails like that, it points at the exact line.",
+        "If you want to see the difference for yourself, the playground is at https://play.example",
+    ],
+)
+def test_a_sentence_around_a_sites_front_page_is_a_reader(judge, text):
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Today is your lucky day, to find out why it is you log onto https://prize.example",
+        "Купить дешевые таблетки без рецепта на нашем сайте https://apteka.example",
+        "New token presale, get in before it is listed on the exchanges: https://moon.example",
+        "I made this site for people like you and it is the best https://mysite.example",
+    ],
+)
+def test_a_front_page_with_scam_sales_or_foreign_words_is_still_the_models(text):
+    assert not points_nowhere(text)

@@ -123,16 +123,13 @@ def stuffing(prose: str) -> tuple[float, str]:
     # One word over and over with almost nothing else: "seo tips seo tricks seo guide seo
     # tools", "roof repair roofing contractor roof replacement roofing company" (a word's
     # forms counted as one).
-    if len(words) >= 8:
+    if (
+        len(words) >= 8
+        and sum(w in _FUNCTION_WORDS for w in words) / len(words) < 0.15
+        and _SELLING.intersection(words)
+    ):
         word, n = Counter(stem(w) for w in words).most_common(1)[0]
-        function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
-        if (
-            n >= 4
-            and n / len(words) >= 0.3
-            and function_share < 0.15
-            and word not in _FUNCTION_WORDS
-            and _SELLING.intersection(words)
-        ):
+        if n >= 4 and n / len(words) >= 0.3 and word not in _FUNCTION_WORDS:
             return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
     if len(_SEGMENTS.findall(prose)) < 3:

@@ -54,7 +54,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="2")
+@check("link_reputation", kind="spam", version="3")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -161,7 +161,7 @@ def stuffing(prose: str) -> tuple[float, str]:
 caches.declare("texts.stuffing", stuffing.cache_clear)
 
 
-@check("keyword_stuffing", kind="spam", version="3")
+@check("keyword_stuffing", kind="spam", version="4")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
     return stuffing(linked_text(facts.body or facts.text).prose)
@@ -208,7 +208,7 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="3")
+@check("praise_link", kind="spam", version="4")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
@@ -431,7 +431,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="2")
+@check("sales_pitch", kind="spam", version="3")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 

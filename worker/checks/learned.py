@@ -42,9 +42,19 @@ from worker.checks.abuse import (
     reports_name_calling,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
+from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
-from worker.text.links import linked_text, vouched
+from worker.text.links import (
+    PROMOTION_PLATFORMS,
+    SALES_TERMS,
+    SPAM_TERMS,
+    domain_matches,
+    linked_text,
+    standing,
+    vouched,
+)
 from worker.text.model_text import (
+    BRIEF_WORDS,
     cached_model_text_parts,
     model_text,
     own_words,
@@ -334,6 +344,9 @@ POINTLESS_MIN_WORDS = 2
 # caniuse.com/css-has", "Check out the talk at 12:45: youtu.be/…?t=765") is how
 # blog readers back up a point (``Link.cites``).
 _CITING_ASKS = frozenset("checkouttok videolink".split())
+# Free offers and prize draws name a topic as often ("bitcoin", "free"): an ask
+# only with somewhere to take it.
+_OFFERS = frozenset({"moneytok"})
 
 
 def points_nowhere(body: str) -> bool:
@@ -348,14 +361,96 @@ def points_nowhere(body: str) -> bool:
     # Only "check out"/"go to"/a video moment may point at a cited page; any other
     # comment with a link the rules do not vouch for is the model's to judge.
     moments = all(link.is_video and link.cites for link in unvouched)
-    if unvouched and not ((_CITING_ASKS & asking or moments) and all(x.cites for x in unvouched)):
+    if unvouched and _recommends_a_site(text, tokens, linked, unvouched):
+        asking = set()
+    elif unvouched and not ((_CITING_ASKS & asking or moments) and all(x.cites for x in unvouched)):
         return False
     if unvouched:
         asking -= _CITING_ASKS
+    else:
+        # A free offer with no link to an unvouched site and no contact (no @, no
+        # number: below) leaves readers nowhere to take it; the words are a
+        # reader's ("free tip:", "gluten-free flour", "bitcoin is a bubble").
+        asking -= _OFFERS
+        if asking == {"checkouttok"} and _recommends_a_known_thing(text, linked):
+            asking = set()
     if asking:
         return False
-    # The words of promotion in the comment's own text; a cited link's URL is not its words.
-    return _PROMOTION_WORDS.search(linked.prose if unvouched else linked.clean) is None
+    # The words of promotion in the comment's own text; a cited link's URL is not its
+    # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
+    own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if unvouched else linked.clean).lower())
+    return _PROMOTION_WORDS.search(own) is None
+
+
+# "Check out the Casio F-91W if you want a watch that lasts": a reader recommending
+# a thing by name, in a sentence of their own, with no link. YouTube's "check out"
+# spam points at the writer's work ("check out my remix", "check out this video",
+# "check out <song title>"), never with the definite article in the four videos.
+_CHECK_OUT_THE = re.compile(r"\b(?:check\s+out|take\s+a\s+look\s+at|look\s+up)\s+the\s+\w")
+_MEDIA_WORDS = re.compile(
+    r"\b(?:songs?|music|raps?|rappers?|videos?|vids?|remix\w*|covers?|tracks?|albums?|lyrics"
+    r"|beats?|mixtapes?|playlists?|singers?|band|you\s*tube|yt|parody|trailer|listen)\b"
+)
+
+
+def _recommends_a_known_thing(text: str, linked) -> bool:
+    lower = linked.clean.lower()
+    return (
+        not linked.links
+        and "selfpromotok" not in text
+        and own_words(text) >= BRIEF_WORDS
+        and _CHECK_OUT_THE.search(lower) is not None
+        and _MEDIA_WORDS.search(lower) is None
+    )
+
+
+# "Try https://regex101.com/ to debug it, it explains each part": a sentence of the
+# reader's own around a site's front page. The model reads a brief comment with a
+# home page as channel spam (``brieflinktok``); with eight or more words of its own,
+# nothing sold (no sales word, no "share"), nothing asked, and a name the link rules
+# have nothing against, it matches no YouTube comment.
+RECOMMENDING_MIN_WORDS = 8
+_PROSE_WORDS = re.compile(r"[a-z]+")
+# What text-message and prize scams say around a front page ("today is your lucky
+# day! find out why, log onto …"), and "share".
+_SCAM_WORDS = re.compile(
+    r"\b(?:share|urgent|lucky|winners?|won|prizes?|claim|congratulations|selected|reply|txt"
+    r"|call|log\s*onto|charged|subscription|renew\w*|dates?|singles|pin|credits?"
+    r"|presale|tokens?|coins?|invest\w*|whitelist|nfts?|mint)\b"
+)
+
+
+def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
+    return (
+        own_words(text) >= RECOMMENDING_MIN_WORDS
+        and set(tokens) <= {"brieflinktok"}
+        and "selfpromotok" not in text
+        and all(
+            link.is_promotion
+            and not (link.is_profile or link.is_shortener or link.pays_referrals or link.is_video)
+            and not domain_matches(link.domain, PROMOTION_PLATFORMS)
+            and standing(link.site).score == 0.0
+            for link in unvouched
+        )
+        and _SCAM_WORDS.search(linked.prose) is None
+        and linked.prose.isascii()
+        and _sentence_words(_PROSE_WORDS.findall(linked.prose))
+    )
+
+
+# Sales words are known in English only, so the reading is for an English sentence:
+# three of its function words ("to", "it", "the"...), and no sales or spam word.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at for with from is are was it this that if i you".split()
+)
+
+
+def _sentence_words(words: list[str]) -> bool:
+    return (
+        sum(w in _ENGLISH_FUNCTION_WORDS for w in words) >= 3
+        and not SALES_TERMS.intersection(words)
+        and not SPAM_TERMS.intersection(words)
+    )
 
 
 # A comment that is little more than links gives the model only the links to

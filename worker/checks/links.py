@@ -37,8 +37,10 @@ from worker.text.links import (
     Domain,
     domain_of,
     linked_text,
+    name_words,
     parse_link,
     standing,
+    stem,
     vouched,
 )
 from worker.text.model_text import cached_model_text_parts
@@ -52,7 +54,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="2")
+@check("link_reputation", kind="spam", version="3")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -65,9 +67,19 @@ def link_reputation(facts: CommentFacts, ctx: CheckContext):
         names = ", ".join(dict.fromkeys(d.registrable for d, _ in domains))
         return 0.0, f"links only to trusted or reference sites ({names})"
     found, domain, where = worst
+    if found.score < REFERRAL_SCORE:
+        hosts = vouched_hosts(facts, ctx)
+        for link in linked_text(facts.body or facts.text).links:
+            if link.pays_referrals and not vouched(link.site, hosts):
+                return REFERRAL_SCORE, f"an affiliate or invite link to {link.site.registrable}"
     if found.score == 0.0:
         return 0.0, f"{where} {domain.registrable}: nothing known against it"
     return found.score, f"{where} {domain.registrable}: {found.why}"
+
+
+# A reader who cites a page has no code in its address; an affiliate or invite
+# code ("?ref=mom22", "tag=jane-20") pays the writer for every click: held.
+REFERRAL_SCORE = 0.6
 
 
 # --- keyword stuffing -------------------------------------------------------------------
@@ -108,17 +120,16 @@ def stuffing(prose: str) -> tuple[float, str]:
         if n >= 3 and n / max(content, 1) >= share:
             score = min(0.95, 0.6 + 0.1 * (n - 3) + (0.2 if term in SPAM_TERMS else 0.0))
             return round(score, 2), f"'{term}' {n} times in {len(words)} words"
-    # One word over and over with almost nothing else: "seo tips seo tricks seo guide seo tools".
-    if len(words) >= 8:
-        word, n = Counter(words).most_common(1)[0]
-        function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
-        if (
-            n >= 4
-            and n / len(words) >= 0.3
-            and function_share < 0.15
-            and word not in _FUNCTION_WORDS
-            and _SELLING.intersection(words)
-        ):
+    # One word over and over with almost nothing else: "seo tips seo tricks seo guide seo
+    # tools", "roof repair roofing contractor roof replacement roofing company" (a word's
+    # forms counted as one).
+    if (
+        len(words) >= 8
+        and sum(w in _FUNCTION_WORDS for w in words) / len(words) < 0.15
+        and _SELLING.intersection(words)
+    ):
+        word, n = Counter(stem(w) for w in words).most_common(1)[0]
+        if n >= 4 and n / len(words) >= 0.3 and word not in _FUNCTION_WORDS:
             return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
     if len(_SEGMENTS.findall(prose)) < 3:
@@ -150,7 +161,7 @@ def stuffing(prose: str) -> tuple[float, str]:
 caches.declare("texts.stuffing", stuffing.cache_clear)
 
 
-@check("keyword_stuffing", kind="spam", version="3")
+@check("keyword_stuffing", kind="spam", version="4")
 def keyword_stuffing(facts: CommentFacts, ctx: CheckContext):
     """The same commercial term repeated, or a bare list of keywords."""
     return stuffing(linked_text(facts.body or facts.text).prose)
@@ -173,7 +184,7 @@ _FILLER = frozenset(
     please again come back here such also quite truly indeed definitely way regards
     subject details detail effort time author admin thing things found many people
     learn learned knowledge point points looking forward next one following follow
-    now today blogger""".split()
+    now today blogger check mine too out sites blogs""".split()
 )
 _GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
 
@@ -197,7 +208,7 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="3")
+@check("praise_link", kind="spam", version="4")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
@@ -306,7 +317,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|mois|jour|semaine|dia|día|semana)\b"
             r"|\b\d[\d\s,.]*\s?(?:руб\w*|₽|грн|\$)\s+в\s+(?:день|час|неделю|месяц)"
             r"|\bgeld\s+verdienen|\bganh(?:e|ar|a)\s+dinheiro|\bganar?\s+dinero|\bgagne[rz]?\s+de\s+l'argent"
-            r"|\bguadagna(?:re)?\s+soldi|\bzarabia\w*\s+pieni|\bзаработ\w*|赚钱",
+            r"|\bguadagna(?:re)?\s+soldi|\bzarabia\w*\s+pieni|\bзаработ\w*|赚钱"
+            r"|\b(?:pay\s?checks?|salary|wages?|income)\s+(?:was|is|of|were|last\s+month\s+was)\s+"
+            r"(?:\$|usd\s?|€|£)\s?\d",
         ),
         (
             "a business speaking",
@@ -336,6 +349,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:apply|join|register|sign\s+up)\s+here\b"
             r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
+            r"|\bread\s+more\s+(?:on|at)\s+(?:this|my|our)\s+(?:web\s*)?(?:site|page|link)\b"
+            r"|\bclique\s+aqui\b|\bhaga\s+clic\b|\bklik\s+(?:di\s+)?sini\b"
+            r"|\binbox\s+(?:để|ngay|shop|mình)"
             r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
             r"code\s+[a-z]*\d[a-z0-9]*\b",
         ),
@@ -356,6 +372,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:withdrawals?|payouts?|cash\s*outs?)\s+(?:in|within)\s+\d+\s*(?:min|minutes|hours?|h)\b"
             r"|\bohne\s+vorkenntnisse|\bsin\s+experiencia|\bsem\s+experi[êe]ncia"
             r"|\bsans\s+exp[ée]rience"
+            r"|\bsin\s+(?:bur[oó]|aval|checar\s+bur[oó])\b|\baprobaci[oó]n\s+(?:inmediata|en\s+minutos"
+            r"|r[aá]pida|garantizada)|\baprova[cç][aã]o\s+(?:imediata|r[aá]pida)|\bchính\s+hãng"
             r"|\bno\s+(?:interview|experience|skills?|degree)\s+(?:needed|required)"
             r"|\b(?:anyone|everyone|anybody)\s+can\s+do\s+(?:it|this)\b"
             r"|\b24\s*/\s*7\s+(?:support|service|customer)|\bon[\s-]time\s+delivery"
@@ -375,6 +393,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|digital\s+marketing\s+(?:agency|company|services)|web\s+(?:design|development)\s+"
             r"(?:agency|company|services)|followers\s+(?:and|&)\s+likes|replica"
             r"|weight\s+loss\s+pills|diet\s+pills|work(?:ing)?\s+from\s+home|online\s+jobs?"
+            r"|giảm\s+cân|dinheiro\s+em\s+casa|em\s+casa\s+trabalh\w+|pr[eé]stamos?\s+r[aá]pidos?"
             r"|trading\s+(?:bot|signals|platform)|crypto\s+(?:investment|recovery|trading)"
             r"|recovery\s+(?:expert|hacker|specialist)|spell\s*caster"
             r"|казино|кредит\w*|займ\w*|赌场|博彩|贷款|nhà\s+cái|pinjaman|préstamos?|prêt\s+entre"
@@ -412,24 +431,63 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="2")
+@check("sales_pitch", kind="spam", version="3")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 
     With a link to a site nobody vouches for it is filed as spam; without one it
     is held (the pitch may ask to be contacted, which ``contact_channel`` reads).
     """
-    prose = linked_text(facts.body or facts.text).prose
+    linked = linked_text(facts.body or facts.text)
+    prose = linked.prose
     signs = pitch_signs(prose)
+    hosts = vouched_hosts(facts, ctx)
+    echo = echoed_name(linked, hosts)
+    if echo:
+        signs += (echo,)
+        # A shop's front door named for the words around it, with a word of
+        # trade: "cheap airport parking at Heathrow … heathrowparkingdeals.co.uk".
+        if len(signs) == 1:
+            return 0.6, f"a sales pitch ({echo})"
     if len(signs) < 2:
         return 0.0, f"{signs[0]}, no other sales talk" if signs else "no two kinds of sales talk"
     said = ", ".join(signs)
-    unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, vouched_hosts(facts, ctx))]
+    unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, hosts)]
     if unvouched:
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
     if len(signs) >= 3:
         return 0.8, f"a sales pitch ({said})"
     return 0.6, f"a sales pitch ({said})"
+
+
+# Words of trade: with a shop's name echoing the comment, it is a shop's pitch;
+# not "best" or "online", which readers say of anything.
+_TRADE_WORDS = SPAM_TERMS | frozenset(
+    """cheap cheapest affordable discount discounts deal deals price prices rate rates
+    sale buy offer offers promo coupon coupons service services hire rental rentals""".split()
+)
+_PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def echoed_name(linked, hosts) -> str:
+    """A link to the home page (or a referral) of an unvouched site whose name is made of
+    two or more of the comment's own words, with a word of trade in either: SEO for the
+    name ("kitchen remodeling in Austin … austinkitchenremodelpros.com"). "" if none.
+    A reader recommending a product names it once ("I use Obsidian: obsidian.md")."""
+    if not linked.links:
+        return ""
+    said = {stem(w) for w in _PROSE_WORD.findall(linked.prose)}
+    if not said:
+        return ""
+    trade = bool(_TRADE_WORDS.intersection(_PROSE_WORD.findall(linked.prose)))
+    for link in linked.links:
+        if not link.is_promotion or link.is_shortener or vouched(link.site, hosts):
+            continue
+        words = name_words(link.site)
+        shared = [w for w in words if stem(w) in said and w not in _FUNCTION_WORDS]
+        if len(set(shared)) >= 2 and (trade or _TRADE_WORDS.intersection(words)):
+            return f"a link named for its words: {link.site.registrable} ({', '.join(shared)})"
+    return ""
 
 
 # --- anchor text -----------------------------------------------------------------------------

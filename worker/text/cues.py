@@ -88,8 +88,15 @@ _POINTING_AT_REFERENCE = (
 # Subscribing to a feed or a newsletter is how readers follow a blog.
 _READER_SUBSCRIPTION = (
     r"\bsub\w*\s+(?:to\s+)?(?:the|your|this|their|a|an|our)?\s*(?:\w+\s+){0,2}?"
-    r"(?:newsletter|feed|rss|atom|mailing\s+list|list|podcast|blog|magazine|digest|plan|tier)s?\b"
+    r"(?:newsletter|feed|rss|atom|mailing\s+list|list|podcast|blog|magazine|digest|plan|tier"
+    # Following a bug tracker's item: "subscribe to the issue", "worth subscribing to."
+    r"|issue|ticket|bug|pr|pull\s+request|thread|discussion|repo|releases?)s?\b"
+    r"|\bsubscrib(?:ed|ing)\s+to(?:\s+(?:it|that))?\s*(?:[.!]|$)"
 )
+
+# The same, compiled: ``worker.checks.learned.points_nowhere`` leaves a reader's
+# subscription out before it looks for the words of channel promotion.
+READER_SUBSCRIPTION_RE = re.compile(_READER_SUBSCRIPTION)
 
 
 # Spam cues beyond self-promotion, each added to the model text as one token
@@ -192,7 +199,9 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 r"\bfor\s+free\b",
                 r"\bfree\s+(?!(?:now|today|tonight|tomorrow|time|next|this|then|later|to|for|of"
                 r"|and|or|at|in|on|as|from|with|when|if|so|but|tier|plan|version|edition|trial"
-                r"|account|software|license|licence|speech|will|market|space|memory|disk)\b)[a-z$]",
+                r"|account|software|license|licence|speech|will|market|space|memory|disk"
+                # Free to read or to know, not an offer: "free tip:", "free online".
+                r"|tips?|advice|online|reading|resources?)\b)[a-z$]",
                 r"\bgift\s*cards?\b",
                 r"\bbitcoins?\b",
                 r"\bpay\s*pal\b",

@@ -41,7 +41,9 @@ URL_RE = re.compile(
     r"(?:\b(?:https?|ftp)://[^\s<>\"'\[\]]+"
     r"|\bwww\d?\.[^\s<>\"'\[\]]+"
     # A bare domain, not the end of an email address ("jane@example.org").
-    rf"|(?<![@\w.-])\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_alternation(BARE_TLDS)})\b"
+    # Not "ASP.NET", "VB.NET", "ADO.NET": Microsoft's frameworks, written in capitals.
+    rf"|(?<![@\w.-])\b(?!(?-i:[A-Z]{{2,3}}\.NET)\b)(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+"
+    rf"(?:{_alternation(BARE_TLDS)})\b"
     r"(?:/[^\s<>\"']*)?)",
     re.IGNORECASE,
 )
@@ -50,10 +52,23 @@ URL_RE = re.compile(
 # "example(dot)com", "example [.] com". The separator must hold a space or a
 # spelled-out/bracketed dot, so a plain "example.com" is a link, not an
 # obfuscated one.
+# A dot written against the suffix after a space ("flixhub .to", "hotgirls-cams
+# .online") is no sentence's full stop, so more suffixes are believed there, and
+# with spaces both sides after a name no word has ("cams-4u . online"). ".NET"
+# in capitals is Microsoft's framework ("from Java to .NET", "ASP .NET"), not a
+# link.
+SPACED_DOT_TLDS = OBFUSCATION_TLDS | frozenset(
+    """to me tv cc online site shop store club live vip fun icu buzz space website top
+    pro app bet casino""".split()
+)
+_NOT_DOTNET = r"(?!(?-i:NET)\b)"
 OBFUSCATED_LINK_RE = re.compile(
     r"\b([a-z0-9][a-z0-9-]{1,62})"
-    r"(?:\s+\.\s*|\.\s+|\s*[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]\s*|\s+dot\s+)"
-    rf"({_alternation(OBFUSCATION_TLDS)})\b",
+    rf"(?:\s+\.(?:\s+|{_NOT_DOTNET})|\.\s+|\s*[\(\[\{{]\s*(?:dot|\.)\s*[\)\]\}}]\s*|\s+dot\s+)"
+    rf"({_alternation(OBFUSCATION_TLDS)})\b"
+    rf"|\b([a-z0-9][a-z0-9-]{{1,62}})\s+\.{_NOT_DOTNET}({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])"
+    rf"|\b(?=[a-z0-9-]{{0,62}}[-\d])([a-z0-9][a-z0-9-]{{1,62}})\s+\.\s+"
+    rf"({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])",
     re.IGNORECASE,
 )
 
@@ -238,6 +253,31 @@ def _run_together(name: str) -> list[str]:
     return [w for w in words if len(w) >= 2]
 
 
+# A word's common endings, cut so that its forms compare equal: "roofing" and
+# "roof", "rental" and "rent", "loans" and "loan".
+_ENDINGS = ("ings", "ing", "als", "al", "ers", "er", "s")
+
+
+def stem(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=512)
+def name_words(domain: Domain) -> tuple[str, ...]:
+    """The words a domain's name is made of ("rentacar-dubai-cheap" -> rent, car,
+    dubai, cheap), fillers left out."""
+    words: list[str] = []
+    for part in filter(None, re.split(r"[-\d]+", domain.name)):
+        words += _segmenter().split(part) if len(part) >= 6 else [part]
+    return tuple(w for w in words if len(w) >= 3 and w not in _NAME_FILLERS)
+
+
+caches.declare("links.name_words", name_words.cache_clear)
+
+
 @lru_cache(maxsize=512)
 def standing(domain: Domain) -> Standing:
     """How a domain's own name reads (not where it is linked from)."""
@@ -305,7 +345,7 @@ def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
     if _WWW.search(text):  # a literal scan first: the pattern starts with \b
         text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
-    return OBFUSCATED_LINK_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+    return OBFUSCATED_LINK_RE.sub(lambda m: ".".join(g for g in m.groups() if g), text)
 
 
 @dataclass(frozen=True)
@@ -338,6 +378,11 @@ class Link:
         if not urlsplit_path(self.url).strip("/") and not _PAGE_STATE.search(self.url):
             return True
         return domain_matches(self.domain, PROMOTION_PLATFORMS) and not self.is_article
+
+    @property
+    def pays_referrals(self) -> bool:
+        """An affiliate or invite link: the writer is paid for each reader who follows it."""
+        return bool(_PAID_REFERRAL.search(self.url))
 
     @property
     def is_profile(self) -> bool:
@@ -403,6 +448,14 @@ _DATED = re.compile(r"^(?:19|20)\d\d-\d\d-")
 _DOCUMENT = re.compile(r"\.(?:html?|pdf|png|jpe?g|gif|webp|svg|txt|md)$", re.IGNORECASE)
 _REFERRAL = re.compile(
     r"[?&#](?:ref|r|aff|affiliate|affid|partner|invite|friend|rb)\w*=|/(?:ref|aff)/", re.I
+)
+# A referral that pays the writer: an affiliate or invite code with a number in it
+# ("?ref=mom22", "?aff=1043", "/ref/99"), or an Amazon associate's tag ("tag=jane-20");
+# not where a reader came from ("?ref=hn", "?ref=blog").
+_PAID_REFERRAL = re.compile(
+    r"[?&#](?:ref|aff|affiliate|affid|partner|invite|rb)\w*=[^&\s#]*\d"
+    r"|[?&]tag=[\w.-]+-2\d\b|/(?:ref|aff)/[^/\s]*\d",
+    re.I,
 )
 
 

@@ -170,7 +170,7 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="3")
+@check("obfuscated_link", kind="spam", version="4")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""

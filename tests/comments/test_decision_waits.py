@@ -25,12 +25,13 @@ def _wait_in_thread(client, cid: int, key: str, seconds: float, answers: dict) -
 
 def test_many_waits_hold_one_subscription_and_each_gets_its_own_decision(client, post, drain, rt):
     created = [post(f"Waiting together, comment {i}").get_json() for i in range(6)]
+    patterns_before = rt.redis.pubsub_numpat()
     answers: dict = {}
     threads = [_wait_in_thread(client, c["comment"]["id"], c["key"], 5, answers) for c in created]
     assert wait_until(lambda: len(rt.decisions._waiting) == 6, timeout=5)
     # One pattern subscription for every wait of the process, no channel per comment.
-    assert rt.redis.pubsub_numpat() == 1
-    assert rt.redis.pubsub_channels() == []
+    assert rt.redis.pubsub_numpat() <= patterns_before + 1
+    assert not [c for c in rt.redis.pubsub_channels() if c.startswith(b"parley:comment:")]
     drain()
     for thread in threads:
         thread.join(10)

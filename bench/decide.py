@@ -30,8 +30,6 @@ import os
 import random
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,14 +38,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.processes import command_line, descendants, stop_group, wait_ready
+from bench.local_stack import BENCH_ORIGIN as ORIGIN
+from bench.local_stack import bench_postgres, parley_run
+from bench.processes import command_line, descendants
 from bench.processes import cpu_seconds as process_cpu
 from bench.run import _PARTS
-from service.embedded import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
-ORIGIN = "http://127.0.0.1:8080"
-FLOOD_OFF = json.dumps({"checks": {"flood": {"enabled": False}}})
 SECRET = "bench-decide-secret-key-0123456789"
 ROLES = {"web": "gunicorn", "worker": "cli_entry worker", "redis": "redis-server"}
 
@@ -219,54 +215,28 @@ def summarize(recs: list[dict], took: float, cpu: dict[str, float], server: list
 
 
 def measure(args, directory: Path, database_url: str | None) -> list[dict]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
-    env.update(
-        PARLEY_PORT=str(port),
-        PARLEY_DATA_DIR=str(directory / "data"),
-        PARLEY_SUBMIT_RATE="0",
-        PARLEY_DEMO_PORT=str(free_port()),
-        PARLEY_SECRET_KEY=SECRET,
-        PARLEY_WEB_WORKERS=str(args.web_workers),
-        PARLEY_WEB_THREADS="64",
-        **dict(kv.split("=", 1) for kv in args.env),
-    )
-    if database_url:
-        env["PARLEY_DATABASE_URL"] = database_url
-    else:
-        database_url = f"sqlite:///{directory / 'data' / 'parley.db'}"
-    parley = [sys.executable, "-m", "worker.cli_entry"]
-    cli = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 120}
-    subprocess.run([*parley, "db", "upgrade"], **cli)
-    site = ["sites", "create", "bench", "--origin", ORIGIN, "--policy", FLOOD_OFF]
-    subprocess.run([*parley, *site], **cli)
-    log = open(directory / "parley.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [*parley, "run", "--workers", "1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    results = []
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
-        drive(port, 20, 2, 30, 8)  # warm-up: imports, models, connections
+    with parley_run(
+        directory, SECRET, web_workers=args.web_workers, workers=1,
+        database_url=database_url, overrides=args.env,
+    ) as parley:  # fmt: skip
+        drive(parley.port, 20, 2, 30, 8)  # warm-up: imports, models, connections
         time.sleep(2)
+        results = []
         for i in range(args.repeats):
-            before = role_cpu(proc.pid)
+            before = role_cpu(parley.process.pid)
             started = time.monotonic()
-            recs = drive(port, args.rate, args.seconds, args.cap, args.threads)
+            recs = drive(parley.port, args.rate, args.seconds, args.cap, args.threads)
             took = time.monotonic() - started
-            after = role_cpu(proc.pid)
+            after = role_cpu(parley.process.pid)
             cpu = {k: after[k] - before[k] for k in after}
-            server = server_side(database_url, [r["id"] for r in recs if "id" in r])
+            server = server_side(parley.database_url, [r["id"] for r in recs if "id" in r])
             out = summarize(recs, took, cpu, server)
             out.update(run=i + 1, rate=args.rate, seconds=args.seconds)
             out["database"] = "postgresql" if args.postgres else "sqlite"
             print(json.dumps(out), flush=True)
             results.append(out)
             time.sleep(2)
-    finally:
-        stop_group(proc, wait=60)
-    return results
+        return results
 
 
 def main() -> None:
@@ -283,18 +253,7 @@ def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="parley-bench-decide-"))
     try:
         with contextlib.ExitStack() as stack:
-            url = None
-            if args.postgres:
-                from tests.support.servers import postgres_server
-
-                maintenance = stack.enter_context(postgres_server())
-                maintenance = maintenance.replace("postgresql://", "postgresql+psycopg://", 1)
-                engine = sa.create_engine(maintenance, isolation_level="AUTOCOMMIT")
-                with engine.connect() as conn:
-                    conn.execute(sa.text("CREATE DATABASE parley_bench"))
-                engine.dispose()
-                url = sa.engine.make_url(maintenance).set(database="parley_bench")
-                url = url.render_as_string(hide_password=False)
+            url = stack.enter_context(bench_postgres()) if args.postgres else None
             results = measure(args, directory, url)
         if len(results) > 1:
             keys = ("client_p50_ms", "client_p99_ms", "server_p50_ms", "server_p99_ms")

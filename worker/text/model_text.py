@@ -40,6 +40,15 @@ _WORD = re.compile(r"\w+")
 # (about one sentence), not chosen on the YouTube data, where every length of
 # linked comment is mostly spam: a longer cut-off scores better there and
 # holds readers' comments that cite their own post (docs/checks.md).
+# English words of a sentence (articles, pronouns, auxiliaries...): a list of keywords has
+# almost none of them, and a sentence in another language none at all.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but of to in on at for with from by is are was were be been it
+    this that these those i you he she we they my your our their me him her us them
+    not no so if as do does did have has had can could would should will just
+    what which who how when where why there here than then very really""".split()
+)
+
 BRIEF_WORDS = 12
 
 

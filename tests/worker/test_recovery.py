@@ -142,11 +142,12 @@ def test_a_job_started_by_a_worker_that_died_is_re_enqueued(post, rt, drain):
     worker.prepare_job_execution(job)  # RQ's own bookkeeping: started, with a heartbeat
     assert job.get_status() == JobStatus.STARTED
     # ...and here the worker is killed: nothing touches the job again.
-    _age_past(rt, cid, 1)
+    # A delay of 3 s: a slow box must not let the fresh heartbeat go stale before the sweep.
+    _age_past(rt, cid, 3)
     job.heartbeat(utcnow(), ttl=60)  # while the worker lived, its heartbeat kept the job
-    assert sweep_pending(rt, older_than_seconds=1).alive == 1
-    wait_until(lambda: (utcnow() - job.last_heartbeat).total_seconds() > 1.2, timeout=5)
-    assert sweep_pending(rt, older_than_seconds=1).enqueued == [cid]
+    assert sweep_pending(rt, older_than_seconds=3).alive == 1
+    wait_until(lambda: (utcnow() - job.last_heartbeat).total_seconds() > 3.2, timeout=10)
+    assert sweep_pending(rt, older_than_seconds=3).enqueued == [cid]
     drain()
     assert status_of(rt, cid) == "published"
 
@@ -155,15 +156,18 @@ def test_a_retry_no_scheduler_moves_is_re_enqueued(post, rt, drain):
     """A retry waits for a scheduler; when none runs, the sweeper is the retry."""
     cid = post("my retry is stuck").get_json()["comment"]["id"]
     job = Job.fetch(moderation_job_id(cid), connection=rt.redis, serializer=SERIALIZER)
-    # As RQ schedules a retry: into the scheduled registry, due in a second.
-    rt.queue.schedule_job(job, utcnow() + timedelta(seconds=1))
+    # As RQ schedules a retry: into the scheduled registry, due later. Far enough ahead
+    # that a slow box cannot make it overdue before the first sweep looks.
+    rt.queue.schedule_job(job, utcnow() + timedelta(seconds=30))
     rt.queue.remove(job)
     assert job.get_status() == JobStatus.SCHEDULED
     _age_past(rt, cid, 1)
     assert sweep_pending(rt, older_than_seconds=1).alive == 1  # not overdue yet
+    # Time passes and no scheduler moved it: the retry is now overdue by more than the delay.
+    rt.queue.schedule_job(job, utcnow() - timedelta(seconds=5))
     registry = ScheduledJobRegistry(queue=rt.queue)
     due = registry.get_scheduled_time(job).replace(tzinfo=UTC)
-    wait_until(lambda: (utcnow() - due).total_seconds() > 1.2, timeout=5)
+    assert (utcnow() - due).total_seconds() > 1
     assert sweep_pending(rt, older_than_seconds=1).enqueued == [cid]
     drain()
     assert status_of(rt, cid) == "published"

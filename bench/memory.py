@@ -8,9 +8,15 @@ thread and counts read from 32 connections at once), then reads every process's 
 (``/proc/PID/status``) and ``Pss`` (``/proc/PID/smaps_rollup``: shared pages divided among
 the processes sharing them) and prints them per process and summed by role, the way the
 harness sums them: ``web`` is the gunicorn master and its workers, ``worker`` the RQ worker
-and anything it forked; the harness's headline is web + worker.
+and anything it forked; the harness's headline is web + worker. As the harness does, a sampler
+sums web + worker once a second while the stack is warmed and read, and the peak of those sums
+is printed too (the harness's "peak RSS, web + worker").
+
+``--source DIR`` measures another checkout with this interpreter (a ``git archive`` of another
+commit: before and after in one session, on the same box).
 
     python -m bench.memory [--comments 30] [--reads 2000] [--connections 32] [--json]
+    python -m bench.memory --source /tmp/main   # git archive main | tar -x -C /tmp/main
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -79,6 +86,37 @@ def processes(root: int) -> list[dict]:
         p["pss_kib"] = _kib(p["pid"], "smaps_rollup", "Pss:")
         p["hwm_kib"] = _kib(p["pid"], "status", "VmHWM:")
     return out
+
+
+HEADLINE = ("web", "worker")
+
+
+class PeakSampler:
+    """Once a second, web + worker summed (RSS and PSS, KiB), as the harness's sampler does
+    (``../shared/peers/parley/procstat.py sample``); ``peak`` is the largest of each."""
+
+    def __init__(self, root: int, interval: float = 1.0):
+        self.root, self.interval = root, interval
+        self.peak = [0, 0]
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            procs = [p for p in processes(self.root) if p["role"] in HEADLINE]
+            self.peak[0] = max(self.peak[0], sum(p["rss_kib"] for p in procs))
+            self.peak[1] = max(self.peak[1], sum(p["pss_kib"] for p in procs))
+            self.samples += 1
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 class Client:
@@ -159,8 +197,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--web-workers", default="2")
     parser.add_argument("--web-threads", default="64")
     parser.add_argument("--json", action="store_true", help="print the processes as JSON")
+    parser.add_argument(
+        "--source", type=Path, default=None, help="the checkout to run (default: this one)"
+    )
     args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parents[1]
+    root = (args.source or Path(__file__).resolve().parents[1]).resolve()
     with tempfile.TemporaryDirectory(prefix="parley-mem-") as tmp:
         port = free_port()
         demo_port = free_port()
@@ -197,20 +238,22 @@ def main(argv: list[str] | None = None) -> None:
             cli("sites", "create", SITE, "--origin", ORIGIN)
             token = cli("tokens", "create", "--site", SITE, "--role", "moderator").split()[-1]
             started = time.monotonic()
-            decided = warm(Client(port, token), args.comments)
-            read_concurrently(Client(port, token), args.reads, args.connections)
-            warm_s = time.monotonic() - started
-            time.sleep(2)
+            with PeakSampler(proc.pid) as sampler:
+                decided = warm(Client(port, token), args.comments)
+                read_concurrently(Client(port, token), args.reads, args.connections)
+                warm_s = time.monotonic() - started
+                time.sleep(2)
             procs = processes(proc.pid)
         finally:
             stop_group(proc)
             log.close()
+    peak = dict(rss_kib=sampler.peak[0], pss_kib=sampler.peak[1], samples=sampler.samples)
     if args.json:
-        print(json.dumps(dict(decided=decided, processes=procs), indent=1))
+        print(json.dumps(dict(decided=decided, processes=procs, peak=peak, source=str(root))))
         return
     print(
-        f"warmed in {warm_s:.1f} s: {args.comments} comments ({decided}), {args.reads} thread "
-        f"reads and {args.reads} counts from {args.connections} connections"
+        f"{root}: warmed in {warm_s:.1f} s: {args.comments} comments ({decided}), "
+        f"{args.reads} thread reads and {args.reads} counts from {args.connections} connections"
     )
     print(f"{'role':8} {'pid':>8} {'RSS MiB':>8} {'PSS MiB':>8} {'peak RSS':>9}  command")
     for p in procs:
@@ -228,6 +271,10 @@ def main(argv: list[str] | None = None) -> None:
     ))  # fmt: skip
     ww = [sum(sums.get(r, [0, 0])[i] for r in ("web", "worker")) / 1024 for i in (0, 1)]
     print(f"web + worker (the harness's headline): RSS {ww[0]:.0f} MiB, PSS {ww[1]:.0f} MiB")
+    print(
+        f"web + worker, peak of {peak['samples']} samples a second apart while warming and "
+        f"reading: RSS {peak['rss_kib'] / 1024:.0f} MiB, PSS {peak['pss_kib'] / 1024:.0f} MiB"
+    )
     stack = [sum(v[i] for r, v in sums.items() if r not in ("run", "demo")) / 1024 for i in (0, 1)]
     print(f"web + worker + sweeper + redis: RSS {stack[0]:.0f} MiB, PSS {stack[1]:.0f} MiB")
 

@@ -98,8 +98,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install_security_headers(app)
 
-    from service.metrics import bp as metrics_bp
-    from service.metrics import install_request_metrics
+    from service.metrics_views import bp as metrics_bp
+    from service.metrics_views import install_request_metrics
 
     app.register_blueprint(metrics_bp)
     install_request_metrics(app)

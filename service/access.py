@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, request
-from flask import session as cookie_session
 from sqlalchemy.orm import Session
 
+# Flask is imported inside the functions that read the request (a plain ``import flask``, cheap
+# once loaded): the worker imports this module through its checks and runs without Flask.
 from service.auth.identities import find_identity
 from service.errors import ApiError
 from service.models import ApiToken, Identity, SignInSession, Site, SiteMember, utcnow
@@ -206,7 +206,9 @@ def revoke_token(session: Session, token_id: int, actor_label: str = "cli") -> A
 
 def bearer_token() -> str | None:
     """The request's ``Authorization: Bearer`` token: a moderator's API token or a reader's."""
-    header = request.headers.get("Authorization", "")
+    import flask
+
+    header = flask.request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
@@ -453,13 +455,17 @@ def end_all_sessions(session: Session, identity_id: int) -> int:
 
 
 def _settings():
-    return current_app.extensions["parley"].settings
+    import flask
+
+    return flask.current_app.extensions["parley"].settings
 
 
 def _touch(touch, row_id: int) -> None:
     # A separate short transaction: the request's own session may never commit (a GET).
+    import flask
+
     try:
-        with current_app.extensions["parley"].session() as own:
+        with flask.current_app.extensions["parley"].session() as own:
             touch(own, row_id)
     except sa.exc.SQLAlchemyError as error:
         log.warning("could not record a use: %s", type(error).__name__)
@@ -467,14 +473,16 @@ def _touch(touch, row_id: int) -> None:
 
 def session_identity(session: Session) -> Identity | None:
     """The moderator signed in on this browser by a live server-side session, if any."""
-    session_id = cookie_session.get(SESSION_KEY)
+    import flask
+
+    session_id = flask.session.get(SESSION_KEY)
     if not isinstance(session_id, str):
         return None
     row = live_session(session, session_id, _settings().auth.session_idle_timeout)
     if row is None:
         return None
-    if "parley_session_touched" not in g:
-        g.parley_session_touched = True
+    if "parley_session_touched" not in flask.g:
+        flask.g.parley_session_touched = True
         _touch(touch_session, row.id)
     return session.get(Identity, row.identity_id)
 
@@ -493,18 +501,20 @@ def check_same_origin() -> None:
     sends neither. Missing all three is refused: OWASP's "verifying origin with standard
     headers" treats no header as a failure.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    import flask
+
+    if flask.request.method in ("GET", "HEAD", "OPTIONS"):
         return
     own = origin_of(_settings().web.base_url)
-    origin = request.headers.get("Origin")
+    origin = flask.request.headers.get("Origin")
     if origin is not None:
         if _same_origin(origin, own):
             return
         raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
-    if _same_origin(request.headers.get("Referer"), own):
+    if _same_origin(flask.request.headers.get("Referer"), own):
         return
-    sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
-    expected = cookie_session.get(CSRF_KEY)
+    sent = flask.request.form.get("csrf") or flask.request.headers.get("X-CSRF-Token") or ""
+    expected = flask.session.get(CSRF_KEY)
     if expected and same_secret(str(expected), sent):
         return
     raise ApiError("forbidden", "signed-in moderators may act only from Parley's own pages")
@@ -512,7 +522,9 @@ def check_same_origin() -> None:
 
 def session_actor(session: Session) -> Actor | None:
     """The moderator signed in on this browser, if any."""
-    if SESSION_KEY not in cookie_session:
+    import flask
+
+    if SESSION_KEY not in flask.session:
         return None
     check_same_origin()
     identity = session_identity(session)
@@ -530,8 +542,10 @@ def session_actor(session: Session) -> Actor | None:
 
 def current_actor(session: Session) -> Actor:
     """A bearer token, when one is sent, else the signed-in session; 401 for neither."""
-    if "parley_actor" in g:
-        return g.parley_actor
+    import flask
+
+    if "parley_actor" in flask.g:
+        return flask.g.parley_actor
     token = bearer_token()
     if token is not None:
         row = find_live_token(session, token)
@@ -551,7 +565,7 @@ def current_actor(session: Session) -> Actor:
         actor = session_actor(session)
     if actor is None:
         raise ApiError("unauthorized", "moderation needs a moderator token or sign-in")
-    g.parley_actor = actor
+    flask.g.parley_actor = actor
     return actor
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import click
 
-from service.access import DEFAULT_TOKEN_LIFETIME as DEMO_TOKEN_LIFETIME
 from service.embedded import die_with_parent
 from service.settings import Settings, data_dir_of
 
@@ -50,6 +49,7 @@ def demo_token(settings: Settings, data_dir: Path) -> tuple[str, bool]:
     the stack does not mint a token at every start and leave the old ones working; an expired or
     revoked one, or one from another database, is replaced.
     """
+    from service.access import DEFAULT_TOKEN_LIFETIME as DEMO_TOKEN_LIFETIME
     from service.access import create_token, find_live_token
     from service.models import Site
     from service.runtime import Runtime

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 import sqlalchemy.exc
-from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask is imported where an answer is built, not here: the worker and the sweeper raise and
+# catch ApiError (and read UNAVAILABLE) without a web app.
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +81,9 @@ RETRY_AFTER_SECONDS = 5
 
 
 def error_response(error: ApiError):
-    response = jsonify(error.body())
+    import flask  # a plain import: no from-list to resolve on every call
+
+    response = flask.jsonify(error.body())
     response.status_code = error.status
     if error.code == "rate_limited" and "retry_after" in error.extra:
         response.headers["Retry-After"] = str(error.extra["retry_after"])
@@ -95,6 +101,9 @@ def where_raised(error: BaseException) -> str:
 
 
 def _matches_any(app: Flask, methods) -> bool:
+    from flask import request
+    from werkzeug.exceptions import HTTPException
+
     adapter = app.url_map.bind_to_environ(request.environ)
     for method in methods or ():
         try:
@@ -106,6 +115,9 @@ def _matches_any(app: Flask, methods) -> bool:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from flask import request
+    from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
         return error_response(error)

@@ -23,11 +23,15 @@ worker_class = "service.gunicorn_worker.StreamingWorker"
 worker_connections = 4000
 workers = _web.workers
 threads = _web.threads
+# No control socket (gunicorn ≥ 25): its default path ($HOME/.gunicorn/gunicorn.ctl) is one for
+# every gunicorn of the user, so a second instance takes it over, and it runs an asyncio loop on a
+# thread of the master. Parley's processes are managed by signals (as the Isso harness runs too).
+control_socket_disable = True
 # PARLEY_ACCESS_LOG=off drops gunicorn's line per request (see service.settings.operations).
 accesslog = "-" if _settings.operations.access_log else None
 # Tokens and codes in addresses (OAuth callbacks, mail links, ?key=) never reach the log; the
 # default line is formatted without gunicorn's every-header dictionary.
-logger_class = "service.redaction.RedactingLogger"
+logger_class = "service.gunicorn_logger.RedactingLogger"
 if _settings.operations.log_format == "json":
     # The app logs each request as one JSON line (service/logs.py); gunicorn's own lines are
     # JSON too.

@@ -17,10 +17,12 @@ import re
 import sys
 import time
 import uuid
-
-from flask import Flask, g, request
+from typing import TYPE_CHECKING
 
 from service.redaction import redact_target
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 REQUEST_LOGGER = "parley.request"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -60,11 +62,16 @@ def configure_logging(log_format: str) -> None:
 
 
 def request_id() -> str:
-    return g.get("parley_request_id") or ""
+    # Flask on first use: the worker and the sweeper configure logging without a web app.
+    import flask  # a plain import: no from-list to resolve on every call
+
+    return flask.g.get("parley_request_id") or ""
 
 
 def install_request_log(app: Flask, log_format: str) -> None:
     """Give every request an id; in JSON mode, log it once when it is answered."""
+    from flask import g, request
+
     log = logging.getLogger(REQUEST_LOGGER)
 
     @app.before_request

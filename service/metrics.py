@@ -1,4 +1,4 @@
-"""Prometheus metrics: the series, ``GET /metrics``, and the worker's own port.
+"""Prometheus metrics: the series, the exposition, and the worker's own port.
 
 Every series is declared once, in ``Metrics``, built on first use (no state at import time).
 Under gunicorn (several worker processes) and in the RQ worker (a forked work-horse per job)
@@ -7,22 +7,18 @@ the values live in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiproces
 every process. What the database knows (queue depth, the oldest pending comment) is read at
 scrape time instead of counted.
 
-``GET /metrics`` wants ``Authorization: Bearer $PARLEY_METRICS_TOKEN`` when that is set, and
+``GET /metrics`` (``service.metrics_views``, apart so that the worker and the sweeper import no
+Flask) wants ``Authorization: Bearer $PARLEY_METRICS_TOKEN`` when that is set, and
 otherwise answers only loopback and private addresses (a scraper inside the cluster). The
 worker and the sweeper serve theirs on ``PARLEY_METRICS_PORT``.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import threading
-import time
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, g, request
 
-from service.errors import ApiError
 from service.multiproc import multiprocess
 
 # Submit -> decision, and requests: from a few milliseconds to minutes (a queue backlog).
@@ -169,54 +165,6 @@ def exposition(rt=None) -> bytes:
         extra.register(DatabaseCollector(rt))
         text += generate_latest(extra)
     return text
-
-
-def _internal(address: str | None) -> bool:
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    return ip.is_loopback or ip.is_private
-
-
-bp = Blueprint("metrics", __name__)
-
-
-@bp.get("/metrics")
-def metrics_view():
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    from service.runtime import current_runtime
-
-    rt = current_runtime()
-    token = rt.settings.operations.metrics_token
-    if token:
-        sent = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
-            raise ApiError("unauthorized", "metrics need the metrics token as a bearer token")
-    elif not _internal(request.remote_addr):
-        raise ApiError(
-            "forbidden", "metrics answer internal addresses only, or set PARLEY_METRICS_TOKEN"
-        )
-    return Response(exposition(rt), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
-
-
-def install_request_metrics(app: Flask) -> None:
-    """Count and time every request by its route (the rule, never the raw path)."""
-
-    @app.before_request
-    def _start() -> None:
-        g.parley_started = time.perf_counter()
-
-    @app.after_request
-    def _observe(response):
-        started = g.pop("parley_started", None)
-        if started is not None:
-            route = request.url_rule.rule if request.url_rule else "(unmatched)"
-            m = metrics()
-            m.requests.labels(route, request.method, str(response.status_code)).inc()
-            m.request_seconds.labels(route, request.method).observe(time.perf_counter() - started)
-        return response
 
 
 def serve_metrics_port(port: int, rt=None) -> None:

@@ -8,6 +8,7 @@ processes and serves no request, so it stays small.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,10 +30,11 @@ def prepare_multiprocess(directory: str | Path | None = None, *, wipe: bool = Fa
         for old in path.glob("*.db"):
             old.unlink(missing_ok=True)
     os.environ[MULTIPROC_ENV] = str(path)
-    import prometheus_client.values as values
-
-    # prometheus-client picks its value store when imported; pick again now the directory is set.
-    values.ValueClass = values.get_value_class()
+    values = sys.modules.get("prometheus_client.values")
+    if values is not None:
+        # prometheus-client picks its value store when imported: pick again now the directory
+        # is set. Not imported yet (gunicorn's master): it will read the variable when it is.
+        values.ValueClass = values.get_value_class()
     return str(path)
 
 

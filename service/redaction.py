@@ -4,24 +4,17 @@ Several addresses carry one: the OAuth callback (``code``, ``state``), one-click
 unsubscribe links (the token is the last path segment), a comment's ``key``, any ``token``. The
 access log keeps the route and the other parameters, which is what an operator reads it for,
 and writes ``[redacted]`` for those values, as Sentry's and Rails' default scrubbers do.
-``service.gunicorn_conf`` installs it for gunicorn; ``install_werkzeug_filter`` for the
-development server.
+``service.gunicorn_logger`` applies it to gunicorn's access log, ``install_werkzeug_filter`` to
+the development server's.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import sys
-import time
 from urllib.parse import urlsplit
 
-import gunicorn.config
-import gunicorn.glogging
-
 REDACTED = "[redacted]"
-_DEFAULT_ACCESS_FORMAT = gunicorn.config.AccessLogFormat.default
 # Lowercased query parameter names whose values are credentials.
 SECRET_PARAMS = frozenset(
     {
@@ -68,81 +61,6 @@ def redact_url(url: str) -> str:
     return parts._replace(
         netloc=netloc, path=redact_path(parts.path), query=redact_query(parts.query)
     ).geturl()
-
-
-class RedactingLogger(gunicorn.glogging.Logger):
-    """gunicorn's logger, with the request line, path, query and Referer redacted.
-
-    With gunicorn's default ``access_log_format`` (Parley's), a line is built from the few
-    values it shows: gunicorn's own ``atoms`` first copies every request header, response
-    header and environ entry into a dictionary, on every request."""
-
-    _stamp: tuple[int, str] = (0, "")
-
-    def access(self, resp, req, environ, request_time):
-        if not self.access_log_enabled or self.cfg.access_log_format != _DEFAULT_ACCESS_FORMAT:
-            return super().access(resp, req, environ, request_time)
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        sent = getattr(resp, "sent", None)
-        target = redact_target(environ.get("RAW_URI", ""))
-        line = '{} - {} {} "{} {} {}" {} {} "{}" "{}"'.format(
-            environ.get("REMOTE_ADDR", "-"),
-            self._get_user(environ) or "-",
-            self._now(),
-            environ.get("REQUEST_METHOD"),
-            target,
-            environ.get("SERVER_PROTOCOL"),
-            status,
-            str(sent) if sent is not None else "-",
-            redact_url(environ.get("HTTP_REFERER", "-")),
-            environ.get("HTTP_USER_AGENT", "-"),
-        )
-        try:
-            fd = self._raw_stdout()
-            if fd is None:
-                self.access_log.info(line)
-            else:
-                # One write(2) per line, no lock: the logging module's handler lock, taken by
-                # 64 threads, was 5-24 % of a cached read's samples. A line is one system call,
-                # as atomic between threads and processes as the handler's write and flush.
-                os.write(fd, (line + "\n").encode("utf-8", "backslashreplace"))
-        except Exception:
-            self.exception("could not write the access log")
-
-    def _raw_stdout(self) -> int | None:
-        """stdout's descriptor when the access log is gunicorn's one handler on it ("-")."""
-        handlers = self.access_log.handlers
-        if (
-            self.cfg.accesslog != "-"
-            or len(handlers) != 1
-            or not getattr(handlers[0], "_gunicorn", False)
-            or getattr(handlers[0], "stream", None) is not sys.stdout
-        ):
-            return None
-        try:
-            return sys.stdout.fileno()
-        except (AttributeError, OSError, ValueError):
-            return None
-
-    def _now(self) -> str:
-        second = int(time.time())
-        if self._stamp[0] != second:
-            self._stamp = (second, time.strftime("[%d/%b/%Y:%H:%M:%S %z]"))
-        return self._stamp[1]
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        target = redact_target(environ.get("RAW_URI", ""))
-        atoms["r"] = f"{environ.get('REQUEST_METHOD')} {target} {environ.get('SERVER_PROTOCOL')}"
-        atoms["U"] = redact_path(environ.get("PATH_INFO", ""))
-        atoms["q"] = redact_query(environ.get("QUERY_STRING", ""))
-        atoms["f"] = redact_url(environ.get("HTTP_REFERER", "-"))
-        for name in ("{referer}i", "{authorization}i", "{cookie}i"):
-            if name in atoms:
-                atoms[name] = REDACTED if name != "{referer}i" else atoms["f"]
-        return atoms
 
 
 class _WerkzeugFilter(logging.Filter):

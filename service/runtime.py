@@ -17,7 +17,6 @@ from pathlib import Path
 
 import redis
 import sqlalchemy as sa
-from flask import current_app
 from rq import Queue
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -181,4 +180,7 @@ class Runtime:
 
 
 def current_runtime() -> Runtime:
-    return current_app.extensions["parley"]
+    # Flask here only: the worker, the sweeper and the CLI build a Runtime without a web app.
+    import flask  # a plain import: no from-list to resolve on every call
+
+    return flask.current_app.extensions["parley"]

@@ -5,14 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-
-import nh3
-from markdown_it import MarkdownIt
-
-# Commonmark without raw HTML: a reader's "<script>" stays text. nh3 then
-# enforces the allow-list whatever markdown produced.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable(["strikethrough"])
+from functools import cache
 
 ALLOWED_TAGS = {
     "p",
@@ -35,14 +28,29 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _TAGS = re.compile(r"<[^>]+>")
 
 
+@cache
+def _markdown():
+    # Built on first use, with its library: the worker and the sweeper import this module for
+    # its small helpers and never render (~3 MB a process with nh3).
+    from markdown_it import MarkdownIt
+
+    # Commonmark without raw HTML: a reader's "<script>" stays text. nh3 then
+    # enforces the allow-list whatever markdown produced.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["strikethrough"])
+    return md
+
+
 def render_markdown(source: str) -> str:
-    return clean_html(_markdown.render(source))
+    return clean_html(_markdown().render(source))
 
 
 def clean_html(html: str) -> str:
     """``html`` reduced to the comment allow-list: what submitting stores, and what the
     dashboard applies again to stored HTML (an old row, or a bug, must not reach a moderator's
     page as markup)."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

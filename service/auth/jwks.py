@@ -19,8 +19,6 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-import urllib3
-
 from service import caches
 from service.notifications.destinations import (
     Destination,
@@ -107,6 +105,8 @@ def key_set(url: str, allow_private: bool, *, kid: str | None = None) -> KeySet:
 
 
 def _get(place: Destination) -> bytes:
+    import urllib3  # on first use: most web processes never fetch a key set
+
     options = {
         "port": place.port,
         "timeout": urllib3.Timeout(connect=TIMEOUT, read=TIMEOUT),

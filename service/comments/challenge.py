@@ -28,7 +28,6 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
-import altcha
 import sqlalchemy as sa
 from flask import request
 from sqlalchemy.exc import IntegrityError
@@ -57,6 +56,8 @@ def _key(secret_key: str) -> str:
 
 
 def new_challenge(secret_key: str, site: Site) -> dict:
+    import altcha  # on first use: sites without the challenge never load it
+
     expires = datetime.now(UTC) + timedelta(minutes=CHALLENGE_MINUTES)
     challenge = altcha.create_challenge_v1(
         hmac_key=_key(secret_key),
@@ -209,6 +210,8 @@ def _refuse(why: str, message: str) -> ApiError:
 def spend_solution(session: Session, secret_key: str, site: Site, payload: str | None) -> None:
     """Check the ALTCHA payload and spend it in the caller's transaction; 403 if it is missing,
     wrong, for another site, expired or used."""
+    import altcha
+
     if not payload:
         raise _refuse("required", "solve the challenge before posting (GET /api/v1/challenge)")
     try:

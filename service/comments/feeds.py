@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING, Annotated
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, request
@@ -26,6 +25,10 @@ from service.schemas import Slug, Strict, ThreadKey
 from service.sites import get_site
 from service.status import Status
 from service.urls import safe_url
+
+# ElementTree on first use (feeds are read rarely), not in every web process.
+if TYPE_CHECKING:
+    from xml.etree import ElementTree as ET
 
 bp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -46,6 +49,8 @@ def _text(value: str | None) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    from xml.etree import ElementTree as ET
+
     el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _text(v) for k, v in attrs.items()})
     if text is not None:
         el.text = _text(text)
@@ -57,6 +62,8 @@ def _stamp(when: datetime | None) -> str:
 
 
 def render_feed(base_url: str, site, thread: Thread | None, comments: list[Comment]) -> bytes:
+    from xml.etree import ElementTree as ET
+
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     scope = f"thread {thread.key}" if thread else "site"

@@ -21,8 +21,6 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import urllib3
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64 (RFC 6052) translates the last 32 bits to an IPv4 host.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -114,6 +112,8 @@ def post_to(
     A urllib3 pool opened on the address itself is the pin: nothing between the
     check and the connect looks the name up again.
     """
+    import urllib3  # on first use: most web processes never call out
+
     pool_options = {
         "port": place.port,
         "timeout": urllib3.Timeout(connect=timeout, read=timeout),

@@ -31,7 +31,6 @@ import time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-import urllib3
 from sqlalchemy.orm import Session
 
 from service.errors import ApiError
@@ -188,6 +187,8 @@ def deliver(hook: Webhook, event: str, delivery: str, data: dict, settings: Sett
     The host is checked again here: its DNS may have changed since the webhook
     was added, and the connection goes to the address this check accepted.
     """
+    import urllib3  # on first use: most processes never deliver a webhook
+
     ws = settings.webhooks
     try:
         place = destination(hook.url, ws.allow_private)

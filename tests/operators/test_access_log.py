@@ -68,7 +68,7 @@ def test_the_default_access_line_is_gunicorns_own_redacted_line():
     import gunicorn.glogging
     from gunicorn.config import Config
 
-    from service.redaction import RedactingLogger
+    from service.gunicorn_logger import RedactingLogger
 
     cfg = Config()
     cfg.set("accesslog", "-")

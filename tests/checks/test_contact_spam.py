@@ -90,3 +90,54 @@ def test_ordinary_numbers_addresses_and_words_are_not_held(judge, body):
     decision, results = judge(body, off=MODEL)
     assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
     assert decision.status == Status.PUBLISHED
+
+
+# --- classes found by blind batch 5 (devset/spam_blind5.csv) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "MISSING CAT: ginger tom called Mango, last seen on Park Lane on Tuesday. "
+        "He's microchipped. Please call 07700 900512 if you spot him.",
+        "Found a small black terrier near the canal this morning, no collar. "
+        "Ring 020 7946 0321 if he's yours.",
+    ],
+)
+def test_a_lost_and_found_notice_with_a_number_is_published(judge, body):
+    """A neighbour's number in a lost-pet notice is a note, not a business's line;
+    neither contact_channel nor the spam model holds it."""
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert "lost-and-found" in results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Scam words next to the number win over the notice's words.
+        "I lost $40,000 to a fake exchange and found a recovery expert, call +1 202 555 0143",
+        # A call the writer tells of is how fake support lines are sold.
+        "Thanks for the post. My HP printer was offline, called +1 (888) 555-0121 and they "
+        "fixed it in minutes.",
+        "Lost my wallet last week. Anyway, need cash fast? Loans at 1% call 202-555-0186",
+    ],
+)
+def test_a_scam_number_dressed_as_a_story_is_still_held(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "घर बैठे रोज़ 3000 रुपये कमाएं, अभी व्हाट्सएप करें 98765 12345",
+        "اربح 500 دولار يوميا من المنزل، تواصل واتساب +966 50 123 4567 للاستثمار",
+    ],
+)
+def test_a_messenger_named_in_hindi_or_arabic_script_holds(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED

@@ -24,10 +24,14 @@ _DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
 _MESSENGER = (
     r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id|zalo"
     r"|kakao\s?(?:talk)?|threema|wickr"
-    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン)"
+    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン"
+    # WhatsApp and Telegram in Hindi, Bengali, Arabic and Urdu script.
+    r"|व्हाट्सएप|व्हाट्सऐप|वॉट्सऐप|वाट्सएप|व्हाट्सप|टेलीग्राम|হোয়াটসঅ্যাপ|টেলিগ্রাম"
+    r"|واتساب|واتس\s?اب|واٹس\s?ایپ|تيليجرام|تلگرام)"
 )
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
-_GLUE = r"(?:(?:me|us|on|at|via|id|is|as|number|no)\b\W{0,3}){0,3}"
+# (and the same in Hindi and Arabic: "व्हाट्सएप करें 98765 12345", "واتساب على +966…")
+_GLUE = r"(?:(?:(?:me|us|on|at|via|id|is|as|number|no)\b|करें|करो|पर|नंबर|على|رقم)\W{0,3}){0,3}"
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
@@ -129,7 +133,8 @@ _DISGUISED_AT = re.compile(r"(?i:[\(\[\{]\s*at\s*[\)\]\}]|\sat\s+[\w-]+\s+dot\s)
 _CHANNEL_STEMS = (
     ".me/", "whats", "telegram", "signal", "viber", "chat", "skype", "kik", "snapchat",
     "line", "zalo", "kakao", "threema", "wickr", "телеграм", "вотсап", "ватсап", "微信",
-    "电报", "ライン", "личк", "dm", "pm", "inbox",
+    "电报", "ライン", "личк", "dm", "pm", "inbox", "व्हाट्स", "वॉट्स", "वाट्स", "टेलीग्राम",
+    "হোয়াটস", "টেলিগ্রাম", "واتس", "واٹس", "تيليجرام", "تلگرام",
 )  # fmt: skip
 
 
@@ -149,7 +154,9 @@ SCAM_CONTEXT = re.compile(
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
     # The same offers in the languages they most often come in.
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
-    r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款",
+    r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款"
+    # Earning, from home, loans in Hindi: "कमाएं", "घर बैठे", "लोन".
+    r"|कमा(?:एं|ओ|ई|ना)|घर\s+बैठे|लोन",
     re.I,
 )
 
@@ -182,16 +189,46 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
 
-@check("contact_channel", kind="spam", version="3")
-def contact_channel(facts: CommentFacts, ctx: CheckContext):
-    text = linked_text(facts.body or facts.text).clean
+# A neighbour's number, not a business's: a notice about someone or something lost or
+# found ("LOST DOG … if you see him please call 07700 900461"). Read only when the
+# comment has a phone number and nothing else (no messenger, no address) and none of
+# the scam words: "I found a lender, call +1…" stays what it is. Not a call the writer
+# tells of ("Called them at 1-800-… and they sent a replacement"): fake support lines
+# are sold in those very words ("Called +1 (877) … and they fixed it instantly").
+_BEINGS = (
+    r"(?:dog|dogs|cat|cats|puppy|kitten|pet|pets|parrot|bird|tortoise|rabbit|horse|bike|bicycle"
+    r"|wallet|purse|keys?|phone|bag|backpack|ring|necklace|child|kid|boy|girl|son|daughter|mum"
+    r"|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|beagle|labrador|terrier"
+    r"|spaniel|collie|poodle|husky|tabby)"
+)
+_NOTICE = re.compile(
+    rf"\b(?:lost|missing|found)\s+(?:\w+\s+){{0,4}}?{_BEINGS}\b"
+    rf"|\b{_BEINGS}\s+(?:\w+\s+){{0,3}}?(?:lost|missing|found|went\s+missing|ran\s+off|escaped)\b"
+    r"|\blast\s+seen\b|\bhave\s+you\s+seen\s+(?:him|her|them|this|our|my)\b"
+    r"|\bif\s+(?:you|anyone|anybody)\s+(?:sees?|spots?|finds?|has\s+seen|have\s+seen)\s+(?:him|her|them|it)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_neighbours_number(text: str) -> str:
+    """Why a phone number in ``text`` is a reader's, or "" (the text has no scam words)."""
+    return "a lost-and-found notice" if _NOTICE.search(text) else ""
+
+
+# A neighbour's number is a note, not a hold.
+NEIGHBOUR_SCORE = 0.3
+
+
+@lru_cache(maxsize=64)
+def channels_found(text: str) -> tuple[tuple[str, float], ...]:
+    """Each contact channel in ``text`` (a comment's clean text), with its weight."""
     if (
         "@" not in text
         and not _DIGITS.search(text)
         and not _may_name_a_channel(text)
         and not _DISGUISED_AT.search(text)
     ):
-        return 0.0, "no phone numbers or contact handles"  # most comments: one cheap look
+        return ()  # most comments: one cheap look
     found = []
     for pattern, what, weight in CHANNELS:
         if m := pattern.search(text):
@@ -202,11 +239,33 @@ def contact_channel(facts: CommentFacts, ctx: CheckContext):
         found.append((f"a number to call '{' '.join(called.group(0).split())}'", 0.7))
     if not found and (email := EMAIL.search(text)):
         found.append((f"an email address ({email.group(0)})", 0.2))
+    return tuple(found)
+
+
+caches.declare("texts.channels", channels_found.cache_clear)
+
+
+def neighbours_number(text: str) -> str:
+    """Why the only contact in ``text`` (clean text) is a reader's phone number, or ""."""
+    found = channels_found(text)
+    if not found or SCAM_CONTEXT.search(text):
+        return ""
+    if not all(c.startswith(("phone number", "a number to call")) for c, _ in found):
+        return ""
+    return _a_neighbours_number(text)
+
+
+@check("contact_channel", kind="spam", version="4")
+def contact_channel(facts: CommentFacts, ctx: CheckContext):
+    text = linked_text(facts.body or facts.text).clean
+    found = channels_found(text)
     if not found:
         return 0.0, "no phone numbers or contact handles"
     channel, score = max(found, key=lambda f: f[1])
     context = SCAM_CONTEXT.search(text)
     if not context:
+        if why := neighbours_number(text):
+            return NEIGHBOUR_SCORE, f"{channel} in {why}: a reader's number"
         return score, f"{channel}: a comment asking readers to get in touch elsewhere"
     said = " ".join(context.group(0).split()).lower()
     if score < 0.3:

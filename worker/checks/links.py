@@ -168,7 +168,7 @@ _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
     love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
-    inspirational terrific marvelous marvellous""".split()
+    inspirational terrific marvelous marvellous wow insightful""".split()
 )
 _FILLER = frozenset(
     """post posts article articles blog blogs content information info share sharing
@@ -177,7 +177,10 @@ _FILLER = frozenset(
     please again come back here such also quite truly indeed definitely way regards
     subject details detail effort time author admin thing things found many people
     learn learned knowledge point points looking forward next one following follow
-    now today blogger check mine too out sites blogs""".split()
+    now today blogger check mine too out sites blogs bookmarking bookmarks am glad
+    stumbled upon recommend recommended friends worth quality highly extremely keep
+    updates update waiting eagerly regularly returning insight insights detailed
+    researched explained blogging""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 
@@ -339,7 +342,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
             r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
             # "use code WIN50": a promo code carries digits.
-            r"|\b(?:apply|join|register|sign\s+up)\s+here\b"
+            r"|\b(?:apply|join|register|sign\s+up)\s+here\b|\bapply\s+(?:at|via)\b"
             r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
             r"|\bread\s+more\s+(?:on|at)\s+(?:this|my|our)\s+(?:web\s*)?(?:site|page|link)\b"
@@ -370,7 +373,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bno\s+(?:interview|experience|skills?|degree)\s+(?:needed|required)"
             r"|\b(?:anyone|everyone|anybody)\s+can\s+do\s+(?:it|this)\b"
             r"|\b24\s*/\s*7\s+(?:support|service|customer)|\bon[\s-]time\s+delivery"
-            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within)"
+            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within"
+            r"|in\s+(?:minutes|seconds|hours|an\s+hour))"
             r"|\bбез\s+(?:отказа|проверок|справок|залога|предоплаты)|\bза\s+\d+\s+минут"
             # Crypto "doubling": send some, get more back.
             r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
@@ -401,7 +405,10 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
             r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills|gummies)"
             r"|работ\w*\s+на\s+дому|\bна\s+дому"
-            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
+            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework)"
+            r"|(?:cash|instant|quick|fast|easy|emergency|urgent|mobile)\s+loans?|plagiarism[\s-]free)\b"
+            # Earning from home in Hindi: "घर बैठे" (sitting at home).
+            r"|घर\s+बैठे",
         ),
     )
 )
@@ -494,7 +501,10 @@ _ANCHORS = re.compile(
 )
 _ANCHOR_SELLING = re.compile(
     r"\b(?:cheap|cheapest|buy|best|discount|wholesale|online|services?|company|agency|experts?"
-    r"|near\s+me|in\s+[A-Z][a-z]+|for\s+sale|prices?|deals?|shop|store|loans?|casino|pills?)\b"
+    r"|near\s+me|in\s+[A-Z][a-z]+|for\s+sale|prices?|deals?|shop|store|loans?|casino|pills?"
+    r"|courses?|training|institute|coaching|classes)\b"
+    # A place after the keywords, written in lower case: "digital marketing course in delhi".
+    r"|\bin\s+[a-z]{3,}\s*$"
 )
 
 

@@ -31,7 +31,8 @@ SELF_PROMOTION_RE = re.compile(
     |\bcheck\s+(?:me|us)\s+out\b
     |\bsu\w{0,3}cri[bp]e?\s+(?:to\s+|for\s+|2\s+)?(?:me|my|us|our)\b
     |\b(?:on|to|visit|in|at)\s+my\s+(?:new\s+|youtube\s+|yt\s+)?chann?el\b
-    |\b(?:made|started|have|got)\s+(?:a|my)\s+(?:new\s+|own\s+)?(?:\w+\s+)?chann?el\b
+    |(?<!they\s)(?<!\bit\s)(?<!\bhe\s)(?<!she\s)(?<!who\s)(?<!which\s)(?<!that\s)
+      \b(?:made|started|have|got)\s+(?:a|my)\s+(?:new\s+|own\s+)?(?:\w+\s+)?chann?el\b
     |\bcheck(?:ing)?\s+(?:out\s+)?my\s+(?:\w+\s+){0,2}?
       (?:sound|beats?|mix|art|work|stories|story|book)\b""",
     re.VERBOSE,  # matched against lower-cased text, as SPAM_CUES are
@@ -221,7 +222,8 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 # Not "I'd vote for option B": an ask, or a vote for the writer.
                 r"\bvote\s+(?:for\s+(?:me|us|my|our)|daily|now|here)\b",
                 r"\b(?:please|plz|pls|go)\s+vote\b",
-                r"\bvote\s*[:!]",
+                # "Vote: <link>", not "an account of the vote:".
+                r"(?<!the\s)(?<!\ba\s)(?<!this\s)(?<!that\s)(?<!their\s)\bvote\s*[:!]",
                 r"\b(?:please|plz|pls)\s+donate\b",
                 r"\bdonat(?:e|ions?)\s+(?:to\s+)?(?:me|us|my|our)\b",
                 r"\bsign\s+(?:the|this|my|our)\s+petition\b",

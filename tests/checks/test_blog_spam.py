@@ -910,3 +910,15 @@ def test_near_me_and_a_spam_trade_with_a_word_of_service_count_against_a_name(do
 def test_more_words_of_generic_praise_with_a_home_page(judge, text):
     _, results = judge(text, off=("spam_model",))
     assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+def test_free_in_a_sentence_around_a_front_page_is_where_it_is_not_a_sale(judge):
+    text = (
+        "Try https://www.excalidraw.example/ for the diagrams, it runs in the browser and is free."
+    )
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+    assert not points_nowhere(
+        "Get free stuff online at https://www.freestuffzone.example/ it is the best"
+    )

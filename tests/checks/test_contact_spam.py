@@ -141,3 +141,36 @@ def test_a_messenger_named_in_hindi_or_arabic_script_holds(judge, body):
     decision, results = judge(body, off=MODEL)
     assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We had Greenway Roofing fix our gutters, they were quick and tidy and didn't "
+        "overcharge. Ring them on 0161 496 0734.",
+        "Our school PTA is collecting books for the library, call Priya on 07700 900877 and "
+        "she'll pick them up.",
+    ],
+)
+def test_a_neighbours_local_number_is_published(judge, body):
+    """A local number in a recommendation from experience or a community notice."""
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Toll-free: the fake support desk's line, in a testimonial's words.
+        "I had the same problem with my router, called 1-888-555-0147 and they sorted it.",
+        # International: the spell caster's or lender's testimonial.
+        "I found Dr Ubaka, he brought my ex back in 3 days, call him on +234 810 555 0199",
+        # A business speaking is no neighbour.
+        "Our club offers the best rates in town, call 0161 496 0999 today",
+    ],
+)
+def test_a_testimonial_or_a_business_number_is_still_held(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED

@@ -17,6 +17,7 @@ import phonenumbers
 
 from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
+from worker.checks.links import pitch_signs
 from worker.text.links import linked_text
 
 # Seven digits or more, however spaced: the only texts worth a phone-number search.
@@ -152,6 +153,8 @@ SCAM_CONTEXT = re.compile(
     r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
+    # What spell-caster and miracle-cure testimonials promise.
+    r"|spells?|(?:ex|lover|husband|wife|boyfriend|girlfriend)\s+back|herbal\s+(?:cure|medicine|remedy)"
     # The same offers in the languages they most often come in.
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
     r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款"
@@ -209,10 +212,42 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 
+# A local number in a neighbour's words: someone the writer used and recommends ("we had
+# Pete's Plumbing out, they were honest, their number is 0113…"), or a club, church or
+# school's notice ("call Jean on 07700 900123 with questions"). Written as dialled at
+# home: not a toll-free line, what fake support desks advertise in these very words,
+# nor an international "+234 …", what spell-caster and loan testimonials give.
+_FROM_EXPERIENCE = re.compile(
+    r"\b(?:we|i)\s+(?:\w+\s+)?(?:used|hired|had|got|booked|bought|went\s+to|found)\b"
+    r"(?=.*\b(?:they|their|them|he|his|she|her)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMUNITY = re.compile(
+    r"\b(?:our|my|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
+    r"|pta|scouts|guides|brownies|food\s+bank|fundraiser|bake\s+sale|jumble\s+sale|litter\s+pick"
+    r"|allotments?|playgroup|nursery|library|choir)\b",
+    re.IGNORECASE,
+)
+_TOLL_FREE = re.compile(r"^(?:\+?1)?8(?:00|33|44|55|66|77|88)|^0?80[08]|^1800")
 
-def _a_neighbours_number(text: str) -> str:
+
+def _local(channel: str) -> bool:
+    """A number written as dialled at home (no "+"), not toll-free. ``channel``: how it was
+    found ("phone number 1-800-…"); its only digits are the number's."""
+    return "+" not in channel and _TOLL_FREE.match(re.sub(r"\D", "", channel)) is None
+
+
+def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
     """Why a phone number in ``text`` is a reader's, or "" (the text has no scam words)."""
-    return "a lost-and-found notice" if _NOTICE.search(text) else ""
+    if _NOTICE.search(text):
+        return "a lost-and-found notice"
+    if not all(_local(n) for n in numbers) or pitch_signs(text.lower()):
+        return ""
+    if _FROM_EXPERIENCE.search(text):
+        return "a recommendation from experience"
+    if _COMMUNITY.search(text):
+        return "a community notice"
+    return ""
 
 
 # A neighbour's number is a note, not a hold.
@@ -252,7 +287,7 @@ def neighbours_number(text: str) -> str:
         return ""
     if not all(c.startswith(("phone number", "a number to call")) for c, _ in found):
         return ""
-    return _a_neighbours_number(text)
+    return _a_neighbours_number(text, tuple(c for c, _ in found))
 
 
 @check("contact_channel", kind="spam", version="4")

@@ -497,7 +497,7 @@ _DEFINITE_SUBJECT = re.compile(
 def _sentence_words(words: list[str]) -> bool:
     return (
         sum(w in FUNCTION_WORDS for w in words) >= 3
-        and not SALES_TERMS.intersection(words)
+        and not (SALES_TERMS - _WHERE_WORDS).intersection(words)
         and not SPAM_TERMS.intersection(words)
     )
 

@@ -922,3 +922,51 @@ def test_free_in_a_sentence_around_a_front_page_is_where_it_is_not_a_sale(judge)
     assert not points_nowhere(
         "Get free stuff online at https://www.freestuffzone.example/ it is the best"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Really useful post, thank you. Our team has put together a guide to the best "
+        "budget monitors here: https://screenpicks.example/best-budget-monitors",
+        "Great read! We have also published a checklist for first-time landlords on "
+        "https://www.lettingpros.example/landlord-checklist",
+    ],
+)
+def test_generic_praise_wrapping_a_business_page_is_held(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Praise that says something, then the company's write-up.
+        "The part about retry storms matches what we saw. Our postmortem has the graphs: "
+        "https://eng.acme.example/blog/retry-storm",
+        # The writer's own post, not a business's.
+        "Great post! I wrote about the same bug on my blog: https://jane.example/posts/flaky-dns",
+    ],
+)
+def test_praise_with_a_readers_or_engineers_page_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score < HOLD, results["praise_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_praise_with_an_article_on_a_throwaway_suffix_is_held(judge):
+    text = "Nice article. You may also want to read https://www.dietnewsnow.xyz/7-fat-burning-teas"
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sign up on the exchange and use my referral code KX7731 to get 50 USDT bonus",
+        "Great info! I just got approved for a $25,000 loan in a day, no credit check.",
+    ],
+)
+def test_referral_codes_and_loan_testimonials_are_pitches(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason

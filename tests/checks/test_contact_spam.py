@@ -174,3 +174,16 @@ def test_a_testimonial_or_a_business_number_is_still_held(judge, body):
     decision, results = judge(body, off=MODEL)
     assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Call girls in Pune available tonight, call 98220 54321",
+        "Need a fake diploma or passport? Contact papersplug@protonmail.com",
+    ],
+)
+def test_escorts_and_forged_papers_are_filed(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
+    assert decision.status == Status.SPAM

@@ -153,7 +153,9 @@ SCAM_CONTEXT = re.compile(
     r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
-    # What spell-caster and miracle-cure testimonials promise.
+    # Escorts, forged papers, and what spell-caster and miracle-cure testimonials promise.
+    r"|escorts?|call\s+girls?|fake\s+(?:degrees?|diplomas?|passports?|ids?|documents|certificates?)"
+    r"|counterfeit|cvv|cloned?\s+cards?"
     r"|spells?|(?:ex|lover|husband|wife|boyfriend|girlfriend)\s+back|herbal\s+(?:cure|medicine|remedy)"
     # The same offers in the languages they most often come in.
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
@@ -172,7 +174,9 @@ _CALL_NUMBER = re.compile(
     r"|llam[ae]\w*|ll[áa]manos|marca|ligue|liga|chiama(?:re|te)?|ruf(?:en)?\s+sie(?:\s+uns)?"
     r"|anrufen|bel|zadzwo[ńn]|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
     r"|電話|电话|致电)\b\W{0,3}(?:\w+\W{1,3}){0,2}?"
-    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2})\b",
+    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2}"
+    # An Indian mobile number as written there: "98200 12345", "9820012345".
+    r"|[6-9]\d{4}[\s-]?\d{5})\b",
     re.IGNORECASE,
 )
 

@@ -67,12 +67,17 @@ OBFUSCATED_LINK_RE = re.compile(
     r"\b([a-z0-9][a-z0-9-]{1,62})"
     rf"(?:\s+\.(?:\s+|{_NOT_DOTNET})|\.\s+|\s*[\(\[\{{]\s*(?:dot|\.)\s*[\)\]\}}]\s*|\s+dot\s+)"
     rf"({_alternation(OBFUSCATION_TLDS)})\b"
-    # A bracketed dot is no sentence's: "moviezz [dot] club", "cash(.)online".
-    rf"|\b([a-z0-9][a-z0-9-]{{1,62}})\s*[\(\[\{{]\s*(?:dot|\.)\s*[\)\]\}}]\s*"
-    rf"({_alternation(SPACED_DOT_TLDS | BARE_TLDS)})\b"
     rf"|\b([a-z0-9][a-z0-9-]{{1,62}})\s+\.{_NOT_DOTNET}({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])"
     rf"|\b(?=[a-z0-9-]{{0,62}}[-\d])([a-z0-9][a-z0-9-]{{1,62}})\s+\.\s+"
     rf"({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])",
+    re.IGNORECASE,
+)
+
+# A bracketed dot is no sentence's, so any suffix is believed after one: "moviezz [dot]
+# club", "cash(.)online" (run only on a text with a bracket).
+BRACKETED_DOT_RE = re.compile(
+    r"\b([a-z0-9][a-z0-9-]{1,62})\s*[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]\s*"
+    rf"({_alternation(SPACED_DOT_TLDS | BARE_TLDS)})\b",
     re.IGNORECASE,
 )
 
@@ -367,6 +372,8 @@ def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
     if _WWW.search(text):  # a literal scan first: the pattern starts with \b
         text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
+    if "(" in text or "[" in text or "{" in text:
+        text = BRACKETED_DOT_RE.sub(_rebuilt, text)
     return OBFUSCATED_LINK_RE.sub(_rebuilt, text)
 
 

@@ -970,3 +970,16 @@ def test_praise_with_an_article_on_a_throwaway_suffix_is_held(judge):
 def test_referral_codes_and_loan_testimonials_are_pitches(judge, text):
     _, results = judge(text, off=("spam_model",))
     assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "สล็อตเว็บตรง ฝากถอนไม่มีขั้นต่ำ สมัครเลย https://slot-thai.example",
+        "Honestly this keto gummy works, I lost 9 kg! Order here: https://slimfast-keto.example",
+    ],
+)
+def test_thai_slots_and_diet_gummy_testimonials_are_pitches(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED

@@ -187,3 +187,31 @@ def test_escorts_and_forged_papers_are_filed(judge, body):
     decision, results = judge(body, off=MODEL)
     assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
     assert decision.status == Status.SPAM
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi admin, I'm an SEO expert and can rank your site on the first page of Google. "
+        "Email me: toprank.agency@gmail.com",
+        "Hacking services: grade changes, social media recovery. Contact fixit@protonmail.com",
+        "Real TikTok followers 5k for $10, DM @boostkingz",
+    ],
+)
+def test_seo_hacking_and_follower_sellers_with_an_address_are_filed(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
+    assert decision.status == Status.SPAM
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Lost: grey whippet, answers to Olive, near the rec. Reward. Call 07700 900650.",
+        "FOUND - a child's bike outside the Co-op on Friday. Text 07700 900781 to claim.",
+    ],
+)
+def test_a_notice_written_as_a_heading_is_a_neighbours(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)

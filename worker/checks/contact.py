@@ -94,7 +94,7 @@ CHANNELS = (
     ),
     (
         re.compile(
-            r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
+            r"\b(?:dm|pm|inbox)\s+(?:me|us|@[\w.]{3,})|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
             r"|\b(?:пиши(?:те)?|напиши(?:те)?)\s+в\s+(?:личку|лс|личные)",
             re.I,
         ),
@@ -150,12 +150,15 @@ SCAM_CONTEXT = re.compile(
     r"\b(?:(?:customer|tech|technical)\s+(?:care|service|support)|support\s+(?:number|line|team|desk)"
     r"|helpline|help\s+line|hotline|toll[\s-]?free"
     r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover\w*|stolen|scammed|usdt"
-    r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
+    r"|hack(?:er|ers|ing|s)?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
     # Escorts, forged papers, and what spell-caster and miracle-cure testimonials promise.
     r"|escorts?|call\s+girls?|fake\s+(?:degrees?|diplomas?|passports?|ids?|documents|certificates?)"
     r"|counterfeit|cvv|cloned?\s+cards?"
+    # Search-engine services sold to site owners.
+    r"|seo\s+(?:experts?|services?|agency|company|specialists?)|rank\s+your\s+(?:site|website|blog)"
+    r"|first\s+page\s+(?:of|on)\s+google|guest\s+posts?|backlinks?"
     r"|spells?|(?:ex|lover|husband|wife|boyfriend|girlfriend)\s+back|herbal\s+(?:cure|medicine|remedy)"
     # The same offers in the languages they most often come in.
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
@@ -209,8 +212,11 @@ _BEINGS = (
     r"|spaniel|collie|poodle|husky|tabby)"
 )
 _NOTICE = re.compile(
-    rf"\b(?:lost|missing|found)\s+(?:\w+\s+){{0,4}}?{_BEINGS}\b"
-    rf"|\b{_BEINGS}\s+(?:\w+\s+){{0,3}}?(?:lost|missing|found|went\s+missing|ran\s+off|escaped)\b"
+    rf"\b(?:lost|missing|found)\b[\s:,-]+(?:\w+[\s,-]+){{0,4}}?{_BEINGS}\b"
+    rf"|\b{_BEINGS}[\s,-]+(?:\w+[\s,-]+){{0,3}}?(?:lost|missing|found|went\s+missing|ran\s+off"
+    r"|escaped)\b"
+    # A notice's heading ("LOST: …", "FOUND - …"), and how a pet is named in one.
+    r"|^\s*(?:lost|found|missing)\s*[:!-]|\banswers\s+to\s+(?:the\s+name\s+)?(?-i:[A-Z])"
     r"|\blast\s+seen\b|\bhave\s+you\s+seen\s+(?:him|her|them|this|our|my)\b"
     r"|\bif\s+(?:you|anyone|anybody)\s+(?:sees?|spots?|finds?|has\s+seen|have\s+seen)\s+(?:him|her|them|it)\b",
     re.IGNORECASE,

@@ -382,7 +382,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
             r"|\bread\s+more\s+(?:on|at)\s+(?:this|my|our)\s+(?:web\s*)?(?:site|page|link)\b"
             r"|\bclique\s+aqui\b|\bhaga\s+clic\b|\bklik\s+(?:di\s+)?sini\b"
-            r"|\binbox\s+(?:để|ngay|shop|mình)"
+            r"|\binbox\s+(?:để|ngay|shop|mình)|สมัครเลย|สมัครสมาชิก"
             r"|\b(?:use|enter|with|apply)\s+(?:the\s+|my\s+|our\s+)?(?:promo\s+|bonus\s+|coupon\s+"
             r"|referral\s+|invite\s+)?"
             r"code\s+[a-z]*\d[a-z0-9]*\b",
@@ -440,13 +440,15 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
             r"|(?:custom|term|research)\s+(?:essays?|papers?)|papers?\s+for\s+sale"
             r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
-            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills|gummies)"
+            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills?|gumm(?:y|ies))"
             r"|работ\w*\s+на\s+дому|\bна\s+дому"
             r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework)"
             r"|(?:cash|instant|quick|fast|easy|emergency|urgent|mobile)\s+loans?|plagiarism[\s-]free)\b"
             r"|(?:\$|£|€|₹)\s?[\d,.]+k?\s+(?:personal\s+|business\s+)?loan\b"
             # Earning from home in Hindi: "घर बैठे" (sitting at home).
-            r"|घर\s+बैठे",
+            r"|घर\s+बैठे"
+            # Online slots, baccarat, casinos and football betting in Thai.
+            r"|สล็อต|บาคาร่า|คาสิโน|แทงบอล",
         ),
     )
 )

@@ -192,7 +192,7 @@ def url_shortener(facts: CommentFacts, ctx: CheckContext):
     return 0.7, f"link through a URL shortener ({_domains(short)}) hides where it leads"
 
 
-@check("self_promotion", kind="spam", version="1")
+@check("self_promotion", kind="spam", version="2")
 def self_promotion(facts: CommentFacts, ctx: CheckContext):
     """ "Subscribe to my channel", "check out my page", "sub4sub" and the like."""
     m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean.lower())

@@ -749,3 +749,237 @@ def test_a_sentence_around_a_sites_front_page_is_a_reader(judge, text):
 )
 def test_a_front_page_with_scam_sales_or_foreign_words_is_still_the_models(text):
     assert not points_nowhere(text)
+
+
+# --- classes found by blind batch 5 (devset/spam_blind5.csv) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The paper is free online: https://www.causalinferencebook.example/",
+        "The game has a browser version too: https://www.chessvariants.example/",
+        "Their app is open source and the site has the APK: https://antennapod.example/",
+    ],
+)
+def test_a_short_sentence_naming_a_sites_front_page_is_a_reader(judge, text):
+    """A sentence about the thing the site is ("The book is free online: <home page>"),
+    in a reader's voice and with a name that sells nothing: the YouTube-trained model's
+    brief-link token alone does not hold it."""
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Watch movies free online: https://www.moviesfree.example/",
+        "this is the song https://www.katysong.example/",
+        "The best deals are here: https://www.dealhub.example/",
+        "Our book is free online: https://www.ourbook.example/",
+    ],
+)
+def test_a_short_front_page_link_that_sells_or_promotes_is_still_the_models(text):
+    assert not points_nowhere(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Rust Discord is friendly, they have a beginners channel for exactly this.",
+        "The BBC's account of the vote: https://www.bbc.co.uk/news/articles/c0000000000o",
+    ],
+)
+def test_a_channel_someone_else_has_and_the_vote_are_no_asks(judge, text):
+    tokens = model_text(text, spam_cues=True).split()
+    assert "selfpromotok" not in tokens and "votetok" not in tokens and "asktok" not in tokens
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+def test_a_vote_plea_and_the_writers_channel_are_still_asks():
+    assert "votetok" in model_text("VOTE: http://awards.example/katy", spam_cues=True).split()
+    assert "selfpromotok" in model_text("I have a new channel, come see", spam_cues=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I published a small crate for this, https://crates.io/crates/tiny-backoff, "
+        "feedback welcome!",
+        "I made a gem that wraps it: https://rubygems.org/gems/retry_kit",
+        "The app is on https://f-droid.org/packages/org.example.notes/ and it's what I use.",
+    ],
+)
+def test_a_package_registry_is_a_code_host(judge, text):
+    """Package registries are where readers' own libraries live, like GitHub."""
+    decision, results = judge(text)
+    assert results["ask_link"].score < HOLD, results["ask_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("Same-day loans approved in minutes, apply at quick-cash-today.loan", "sales_pitch"),
+        ("stream every new episode in HD at showbox4u [dot] club", "obfuscated_link"),
+        ("free films at filmzone(.)live, no account needed", "obfuscated_link"),
+    ],
+)
+def test_cheap_suffixes_and_bracketed_dots_are_links(judge, text, check):
+    from worker.text.links import linked_text
+
+    assert linked_text(text).links, text
+    decision, results = judge(text, off=("spam_model",))
+    assert results[check].score >= HOLD, results[check].reason
+    assert decision.status != Status.PUBLISHED
+
+
+def test_a_typo_before_an_english_word_is_not_a_link():
+    from worker.text.links import linked_text
+
+    for text in ("see you at the pub quiz.win or lose", "what a day.life goes on"):
+        assert not linked_text(text).links, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Very informative post, thanks. <a href="https://www.bestieltscoachingpune.example">'
+        "ielts coaching in pune</a>",
+        "Helpful article. [url=https://acmovers-hyderabad.example]packers and movers in "
+        "hyderabad[/url]",
+    ],
+)
+def test_a_keyword_anchor_with_a_place_in_lower_case_is_seo(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["anchor_text"].score >= SPAM, results["anchor_text"].reason
+
+
+def test_an_anchor_a_reader_writes_is_not_seo(judge):
+    text = 'I wrote it up <a href="https://jane.example/posts/retry">on my blog</a> last year.'
+    _, results = judge(text, off=("spam_model",))
+    assert results["anchor_text"].score < HOLD, results["anchor_text"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I always order from them when I'm busy, 100% plagiarism free and delivered on time! "
+        "https://thesis-helpers.example",
+        "Need money today? Instant cash loan in 5 minutes, download the app "
+        "https://loanapp.example/",
+    ],
+)
+def test_essay_and_cash_loan_pitches_are_filed(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= SPAM, results["sales_pitch"].reason
+    assert decision.status == Status.SPAM
+
+
+def test_a_reader_talking_about_loans_and_deadlines_is_no_pitch(judge):
+    text = "The cash loan apps in Kenya are a disaster, my cousin delivered on time and still owes."
+    _, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    ("domain", "held"),
+    [
+        ("dentistnearmeaustin.com", True),
+        ("essay-writers-pro.com", True),
+        ("essayhelpexperts.com", True),
+        ("essaysbyorwell.com", False),
+        ("nearmeandfar.com", False),
+    ],
+)
+def test_near_me_and_a_spam_trade_with_a_word_of_service_count_against_a_name(domain, held):
+    from worker.text.links import domain_of, standing
+
+    assert (standing(domain_of(domain)).score >= HOLD) is held, standing(domain_of(domain))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wow, such a helpful post, bookmarking it! http://roofrepairpros.example",
+        "Insightful article, glad I stumbled upon it. https://bestcarrentals.example",
+    ],
+)
+def test_more_words_of_generic_praise_with_a_home_page(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+def test_free_in_a_sentence_around_a_front_page_is_where_it_is_not_a_sale(judge):
+    text = (
+        "Try https://www.excalidraw.example/ for the diagrams, it runs in the browser and is free."
+    )
+    assert points_nowhere(text)
+    decision, results = judge(text)
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+    assert not points_nowhere(
+        "Get free stuff online at https://www.freestuffzone.example/ it is the best"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Really useful post, thank you. Our team has put together a guide to the best "
+        "budget monitors here: https://screenpicks.example/best-budget-monitors",
+        "Great read! We have also published a checklist for first-time landlords on "
+        "https://www.lettingpros.example/landlord-checklist",
+    ],
+)
+def test_generic_praise_wrapping_a_business_page_is_held(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Praise that says something, then the company's write-up.
+        "The part about retry storms matches what we saw. Our postmortem has the graphs: "
+        "https://eng.acme.example/blog/retry-storm",
+        # The writer's own post, not a business's.
+        "Great post! I wrote about the same bug on my blog: https://jane.example/posts/flaky-dns",
+    ],
+)
+def test_praise_with_a_readers_or_engineers_page_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score < HOLD, results["praise_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_praise_with_an_article_on_a_throwaway_suffix_is_held(judge):
+    text = "Nice article. You may also want to read https://www.dietnewsnow.xyz/7-fat-burning-teas"
+    _, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sign up on the exchange and use my referral code KX7731 to get 50 USDT bonus",
+        "Great info! I just got approved for a $25,000 loan in a day, no credit check.",
+    ],
+)
+def test_referral_codes_and_loan_testimonials_are_pitches(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "สล็อตเว็บตรง ฝากถอนไม่มีขั้นต่ำ สมัครเลย https://slot-thai.example",
+        "Honestly this keto gummy works, I lost 9 kg! Order here: https://slimfast-keto.example",
+    ],
+)
+def test_thai_slots_and_diet_gummy_testimonials_are_pitches(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED

@@ -17,6 +17,7 @@ import phonenumbers
 
 from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
+from worker.checks.links import pitch_signs
 from worker.text.links import linked_text
 
 # Seven digits or more, however spaced: the only texts worth a phone-number search.
@@ -24,10 +25,14 @@ _DIGITS = re.compile(r"(?:\d[\s().\-+]{0,3}){7,}")
 _MESSENGER = (
     r"(?:whats\s?app|telegram|signal|viber|we\s?chat|skype|kik|snapchat|line\s+id|zalo"
     r"|kakao\s?(?:talk)?|threema|wickr"
-    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン)"
+    r"|телеграмм?|вотсап|ватсап|微信|电报|ライン"
+    # WhatsApp and Telegram in Hindi, Bengali, Arabic and Urdu script.
+    r"|व्हाट्सएप|व्हाट्सऐप|वॉट्सऐप|वाट्सएप|व्हाट्सप|टेलीग्राम|হোয়াটসঅ্যাপ|টেলিগ্রাম"
+    r"|واتساب|واتس\s?اب|واٹس\s?ایپ|تيليجرام|تلگرام)"
 )
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
-_GLUE = r"(?:(?:me|us|on|at|via|id|is|as|number|no)\b\W{0,3}){0,3}"
+# (and the same in Hindi and Arabic: "व्हाट्सएप करें 98765 12345", "واتساب على +966…")
+_GLUE = r"(?:(?:(?:me|us|on|at|via|id|is|as|number|no)\b|करें|करो|पर|नंबर|على|رقم)\W{0,3}){0,3}"
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
@@ -89,7 +94,7 @@ CHANNELS = (
     ),
     (
         re.compile(
-            r"\b(?:dm|pm|inbox)\s+(?:me|us)\b|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
+            r"\b(?:dm|pm|inbox)\s+(?:me|us|@[\w.]{3,})|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
             r"|\b(?:пиши(?:те)?|напиши(?:те)?)\s+в\s+(?:личку|лс|личные)",
             re.I,
         ),
@@ -129,7 +134,8 @@ _DISGUISED_AT = re.compile(r"(?i:[\(\[\{]\s*at\s*[\)\]\}]|\sat\s+[\w-]+\s+dot\s)
 _CHANNEL_STEMS = (
     ".me/", "whats", "telegram", "signal", "viber", "chat", "skype", "kik", "snapchat",
     "line", "zalo", "kakao", "threema", "wickr", "телеграм", "вотсап", "ватсап", "微信",
-    "电报", "ライン", "личк", "dm", "pm", "inbox",
+    "电报", "ライン", "личк", "dm", "pm", "inbox", "व्हाट्स", "वॉट्स", "वाट्स", "टेलीग्राम",
+    "হোয়াটস", "টেলিগ্রাম", "واتس", "واٹس", "تيليجرام", "تلگرام",
 )  # fmt: skip
 
 
@@ -144,12 +150,21 @@ SCAM_CONTEXT = re.compile(
     r"\b(?:(?:customer|tech|technical)\s+(?:care|service|support)|support\s+(?:number|line|team|desk)"
     r"|helpline|help\s+line|hotline|toll[\s-]?free"
     r"|24\s*[/x]\s*7|refund|airlines?|booking|reservations?|recover\w*|stolen|scammed|usdt"
-    r"|hack(?:er)?s?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
+    r"|hack(?:er|ers|ing|s)?|invest(?:ment|ing|or)?s?|profits?|earn(?:ed|ing)?|income|loans?|credit"
     r"|crypto|bitcoin|forex|trading|lottery|prize|spell\s*caster|urgent(?:ly)?|guaranteed"
     r"|call\s+(?:now|us|today)|cheap|followers|wholesale"
+    # Escorts, forged papers, and what spell-caster and miracle-cure testimonials promise.
+    r"|escorts?|call\s+girls?|fake\s+(?:degrees?|diplomas?|passports?|ids?|documents|certificates?)"
+    r"|counterfeit|cvv|cloned?\s+cards?"
+    # Search-engine services sold to site owners.
+    r"|seo\s+(?:experts?|services?|agency|company|specialists?)|rank\s+your\s+(?:site|website|blog)"
+    r"|first\s+page\s+(?:of|on)\s+google|guest\s+posts?|backlinks?"
+    r"|spells?|(?:ex|lover|husband|wife|boyfriend|girlfriend)\s+back|herbal\s+(?:cure|medicine|remedy)"
     # The same offers in the languages they most often come in.
     r"|prêts?|préstamos?|kredite?|pinjaman|pinjol|займ\w*|кредит\w*|empréstimos?|dinheiro"
-    r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款",
+    r"|ganhar|zarabiaj\w*|investi\w*)\b|\$\s?\d|贷款|借款|放款"
+    # Earning, from home, loans in Hindi: "कमाएं", "घर बैठे", "लोन".
+    r"|कमा(?:एं|ओ|ई|ना)|घर\s+बैठे|लोन",
     re.I,
 )
 
@@ -162,7 +177,9 @@ _CALL_NUMBER = re.compile(
     r"|llam[ae]\w*|ll[áa]manos|marca|ligue|liga|chiama(?:re|te)?|ruf(?:en)?\s+sie(?:\s+uns)?"
     r"|anrufen|bel|zadzwo[ńn]|звоните|позвоните|звонить|telefon|li[êe]n\s+h[ệe]|g[ọo]i|hubungi"
     r"|電話|电话|致电)\b\W{0,3}(?:\w+\W{1,3}){0,2}?"
-    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2})\b",
+    r"(?:\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|[1-9]\d{2}(?:[\s.-]\d{3}){2}"
+    # An Indian mobile number as written there: "98200 12345", "9820012345".
+    r"|[6-9]\d{4}[\s-]?\d{5})\b",
     re.IGNORECASE,
 )
 
@@ -182,16 +199,81 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
 
-@check("contact_channel", kind="spam", version="3")
-def contact_channel(facts: CommentFacts, ctx: CheckContext):
-    text = linked_text(facts.body or facts.text).clean
+# A neighbour's number, not a business's: a notice about someone or something lost or
+# found ("LOST DOG … if you see him please call 07700 900461"). Read only when the
+# comment has a phone number and nothing else (no messenger, no address) and none of
+# the scam words: "I found a lender, call +1…" stays what it is. Not a call the writer
+# tells of ("Called them at 1-800-… and they sent a replacement"): fake support lines
+# are sold in those very words ("Called +1 (877) … and they fixed it instantly").
+_BEINGS = (
+    r"(?:dog|dogs|cat|cats|puppy|kitten|pet|pets|parrot|bird|tortoise|rabbit|horse|bike|bicycle"
+    r"|wallet|purse|keys?|phone|bag|backpack|ring|necklace|child|kid|boy|girl|son|daughter|mum"
+    r"|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|beagle|labrador|terrier"
+    r"|spaniel|collie|poodle|husky|tabby)"
+)
+_NOTICE = re.compile(
+    rf"\b(?:lost|missing|found)\b[\s:,-]+(?:\w+[\s,-]+){{0,4}}?{_BEINGS}\b"
+    rf"|\b{_BEINGS}[\s,-]+(?:\w+[\s,-]+){{0,3}}?(?:lost|missing|found|went\s+missing|ran\s+off"
+    r"|escaped)\b"
+    # A notice's heading ("LOST: …", "FOUND - …"), and how a pet is named in one.
+    r"|^\s*(?:lost|found|missing)\s*[:!-]|\banswers\s+to\s+(?:the\s+name\s+)?(?-i:[A-Z])"
+    r"|\blast\s+seen\b|\bhave\s+you\s+seen\s+(?:him|her|them|this|our|my)\b"
+    r"|\bif\s+(?:you|anyone|anybody)\s+(?:sees?|spots?|finds?|has\s+seen|have\s+seen)\s+(?:him|her|them|it)\b",
+    re.IGNORECASE,
+)
+
+# A local number in a neighbour's words: someone the writer used and recommends ("we had
+# Pete's Plumbing out, they were honest, their number is 0113…"), or a club, church or
+# school's notice ("call Jean on 07700 900123 with questions"). Written as dialled at
+# home: not a toll-free line, what fake support desks advertise in these very words,
+# nor an international "+234 …", what spell-caster and loan testimonials give.
+_FROM_EXPERIENCE = re.compile(
+    r"\b(?:we|i)\s+(?:\w+\s+)?(?:used|hired|had|got|booked|bought|went\s+to|found)\b"
+    r"(?=.*\b(?:they|their|them|he|his|she|her)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMUNITY = re.compile(
+    r"\b(?:our|my|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
+    r"|pta|scouts|guides|brownies|food\s+bank|fundraiser|bake\s+sale|jumble\s+sale|litter\s+pick"
+    r"|allotments?|playgroup|nursery|library|choir)\b",
+    re.IGNORECASE,
+)
+_TOLL_FREE = re.compile(r"^(?:\+?1)?8(?:00|33|44|55|66|77|88)|^0?80[08]|^1800")
+
+
+def _local(channel: str) -> bool:
+    """A number written as dialled at home (no "+"), not toll-free. ``channel``: how it was
+    found ("phone number 1-800-…"); its only digits are the number's."""
+    return "+" not in channel and _TOLL_FREE.match(re.sub(r"\D", "", channel)) is None
+
+
+def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
+    """Why a phone number in ``text`` is a reader's, or "" (the text has no scam words)."""
+    if _NOTICE.search(text):
+        return "a lost-and-found notice"
+    if not all(_local(n) for n in numbers) or pitch_signs(text.lower()):
+        return ""
+    if _FROM_EXPERIENCE.search(text):
+        return "a recommendation from experience"
+    if _COMMUNITY.search(text):
+        return "a community notice"
+    return ""
+
+
+# A neighbour's number is a note, not a hold.
+NEIGHBOUR_SCORE = 0.3
+
+
+@lru_cache(maxsize=64)
+def channels_found(text: str) -> tuple[tuple[str, float], ...]:
+    """Each contact channel in ``text`` (a comment's clean text), with its weight."""
     if (
         "@" not in text
         and not _DIGITS.search(text)
         and not _may_name_a_channel(text)
         and not _DISGUISED_AT.search(text)
     ):
-        return 0.0, "no phone numbers or contact handles"  # most comments: one cheap look
+        return ()  # most comments: one cheap look
     found = []
     for pattern, what, weight in CHANNELS:
         if m := pattern.search(text):
@@ -202,11 +284,33 @@ def contact_channel(facts: CommentFacts, ctx: CheckContext):
         found.append((f"a number to call '{' '.join(called.group(0).split())}'", 0.7))
     if not found and (email := EMAIL.search(text)):
         found.append((f"an email address ({email.group(0)})", 0.2))
+    return tuple(found)
+
+
+caches.declare("texts.channels", channels_found.cache_clear)
+
+
+def neighbours_number(text: str) -> str:
+    """Why the only contact in ``text`` (clean text) is a reader's phone number, or ""."""
+    found = channels_found(text)
+    if not found or SCAM_CONTEXT.search(text):
+        return ""
+    if not all(c.startswith(("phone number", "a number to call")) for c, _ in found):
+        return ""
+    return _a_neighbours_number(text, tuple(c for c, _ in found))
+
+
+@check("contact_channel", kind="spam", version="4")
+def contact_channel(facts: CommentFacts, ctx: CheckContext):
+    text = linked_text(facts.body or facts.text).clean
+    found = channels_found(text)
     if not found:
         return 0.0, "no phone numbers or contact handles"
     channel, score = max(found, key=lambda f: f[1])
     context = SCAM_CONTEXT.search(text)
     if not context:
+        if why := neighbours_number(text):
+            return NEIGHBOUR_SCORE, f"{channel} in {why}: a reader's number"
         return score, f"{channel}: a comment asking readers to get in touch elsewhere"
     said = " ".join(context.group(0).split()).lower()
     if score < 0.3:

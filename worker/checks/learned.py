@@ -42,6 +42,7 @@ from worker.checks.abuse import (
     reports_name_calling,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
+from worker.checks.contact import neighbours_number
 from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import (
@@ -50,7 +51,9 @@ from worker.text.links import (
     SPAM_TERMS,
     domain_matches,
     linked_text,
+    name_words,
     standing,
+    stem,
     vouched,
 )
 from worker.text.model_text import (
@@ -380,7 +383,14 @@ def points_nowhere(body: str) -> bool:
     # The words of promotion in the comment's own text; a cited link's URL is not its
     # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
     own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if unvouched else linked.clean).lower())
+    if neighbours_number(linked.clean):
+        # A lost-dog notice's number or a call the writer made: no business's line
+        # (``contact_channel`` reads it), so not a number to send readers to.
+        own = _NUMBER_RUN.sub(" ", own)
     return _PROMOTION_WORDS.search(own) is None
+
+
+_NUMBER_RUN = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
 # "Check out the Casio F-91W if you want a watch that lasts": a reader recommending
@@ -423,7 +433,7 @@ _SCAM_WORDS = re.compile(
 
 def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
     return (
-        own_words(text) >= RECOMMENDING_MIN_WORDS
+        (own_words(text) >= RECOMMENDING_MIN_WORDS or _names_the_site(text, linked, unvouched))
         and set(tokens) <= {"brieflinktok"}
         and "selfpromotok" not in text
         and all(
@@ -435,8 +445,49 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
         )
         and _SCAM_WORDS.search(linked.prose) is None
         and linked.prose.isascii()
-        and _sentence_words(_PROSE_WORDS.findall(linked.prose))
+        and (
+            _sentence_words(_PROSE_WORDS.findall(linked.prose))
+            or _names_the_site(text, linked, unvouched)
+        )
     )
+
+
+# "The book is free online: https://www.deeplearningbook.org/": a shorter sentence that
+# names what the site is (a word of its own in the site's name), in a reader's voice (two
+# function words, no "my"/"our"), with a name that sells nothing. Of YouTube's brief
+# comments with a front page, all spam, only "facebook account hack!!" names its site,
+# and in three words. "Free" and "online" say where a thing is, not that it is sold.
+NAMING_MIN_WORDS = 4
+_WHERE_WORDS = frozenset({"free", "online"})
+
+
+def _names_the_site(text: str, linked, unvouched) -> bool:
+    words = _PROSE_WORDS.findall(linked.prose)
+    if (
+        own_words(text) < NAMING_MIN_WORDS
+        or sum(w in FUNCTION_WORDS for w in words) < 2
+        or {"my", "our", "we", "us"}.intersection(words)
+        or (SALES_TERMS - _WHERE_WORDS).intersection(words)
+        or SPAM_TERMS.intersection(words)
+        or _MEDIA_WORDS.search(linked.prose)
+    ):
+        return False
+    said = {stem(w) for w in words if len(w) >= 4 and w not in FUNCTION_WORDS}
+    about = _DEFINITE_SUBJECT.match(linked.prose) is not None
+    for link in unvouched:
+        named = name_words(link.site)
+        if SALES_TERMS.intersection(named) or SPAM_TERMS.intersection(named):
+            return False
+        if not (about or said.intersection(stem(w) for w in named if len(w) >= 4)):
+            return False
+    return True
+
+
+# Or a sentence about a thing the discussion already has: "The book is free online:",
+# "Their tool has a web version:", not "This is the song" or an imperative.
+_DEFINITE_SUBJECT = re.compile(
+    r"\s*(?:the|his|her|their|its|this|that)\s+(?:[a-z-]+\s+){1,3}?(?:is|are|was|were|has|have)\b"
+)
 
 
 # Sales words are known in English only, so the reading is for an English sentence:
@@ -446,7 +497,7 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
 def _sentence_words(words: list[str]) -> bool:
     return (
         sum(w in FUNCTION_WORDS for w in words) >= 3
-        and not SALES_TERMS.intersection(words)
+        and not (SALES_TERMS - _WHERE_WORDS).intersection(words)
         and not SPAM_TERMS.intersection(words)
     )
 

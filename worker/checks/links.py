@@ -31,6 +31,7 @@ from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.text_rules import vouched_hosts
 from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
+    CHEAP_SUFFIXES,
     NEVER_LINKED_TERMS,
     SALES_TERMS,
     SPAM_TERMS,
@@ -54,7 +55,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="3")
+@check("link_reputation", kind="spam", version="4")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -168,7 +169,7 @@ _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
     love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
-    inspirational terrific marvelous marvellous""".split()
+    inspirational terrific marvelous marvellous wow insightful""".split()
 )
 _FILLER = frozenset(
     """post posts article articles blog blogs content information info share sharing
@@ -177,7 +178,10 @@ _FILLER = frozenset(
     please again come back here such also quite truly indeed definitely way regards
     subject details detail effort time author admin thing things found many people
     learn learned knowledge point points looking forward next one following follow
-    now today blogger check mine too out sites blogs""".split()
+    now today blogger check mine too out sites blogs bookmarking bookmarks am glad
+    stumbled upon recommend recommended friends worth quality highly extremely keep
+    updates update waiting eagerly regularly returning insight insights detailed
+    researched explained blogging may might want""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 
@@ -201,28 +205,62 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="4")
+@check("praise_link", kind="spam", version="5")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
     # referral link: ``Link.is_promotion``); praise followed by an article or a
     # document is a reader adding a source ("Great write-up! One more: ...").
-    promoting = {link.site for link in linked_text(facts.body or facts.text).links if link.promotes}
+    # An article on a throw-away suffix (.xyz, .top...) is no source a reader cites.
+    linked = linked_text(facts.body or facts.text)
+    promoting = {
+        link.site for link in linked.links if link.promotes or link.site.suffix in CHEAP_SUFFIXES
+    }
+    hosts = vouched_hosts(facts, ctx)
     domains = [
         (d, where)
         for d, where in linked_domains(facts)
-        if not vouched(d, vouched_hosts(facts, ctx)) and (where != "linked" or d in promoting)
+        if not vouched(d, hosts) and (where != "linked" or d in promoting)
     ]
-    if not domains:
-        return 0.0, "no link to promote"
-    praise = generic_praise(linked_text(facts.body or facts.text).prose)
+    praise = generic_praise(linked.prose) if domains else ""
     if not praise:
-        return 0.0, "says something about the post"
+        return _praise_wrapping_a_business(linked, hosts)
     domain, where = domains[0]
     # A link in the body is the point of the comment; an author website is
     # what the form offers everyone, so it only holds.
     score = 0.75 if where == "linked" else 0.6
     return score, f"generic praise ({praise}) with {where} {domain.registrable}"
+
+
+# "Wonderful explanation of the topic. Readers may also find our roundup of the best
+# standing desks useful: <link>": a sentence of praise that fits any page, then the
+# writer's business's own page. A reader's "I wrote about this too" is theirs ("my"),
+# and a company's engineer who shares a write-up says something about the post first.
+_BUSINESS_PAGE = re.compile(
+    r"\bour\s+(?:[\w-]+\s+){0,2}?(?:guides?|roundups?|round-ups?|reviews?|lists?|comparisons?"
+    r"|checklists?|articles?|posts?|blog|site|website|page|tips|services?|products?|store|shop"
+    r"|clinic|agency|company|courses?)\b"
+    r"|\b(?:we|our\s+(?:team|company|agency|experts?|writers?|editors?)(?:\s+has)?)\s+"
+    r"(?:have\s+|'ve\s+)?(?:also\s+)?(?:published|wrote|written|created|put\s+together"
+    r"|compiled)\b"
+)
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+PRAISE_WRAP_SCORE = 0.6
+
+
+def _praise_wrapping_a_business(linked, hosts) -> tuple[float, str]:
+    unvouched = [link for link in linked.links if not vouched(link.site, hosts)]
+    if not unvouched:
+        return 0.0, "says something about the post"
+    opener, *rest = _FIRST_SENTENCE.split(linked.prose.strip(), maxsplit=1)
+    if not rest or not generic_praise(opener) or not _BUSINESS_PAGE.search(rest[0]):
+        return 0.0, "says something about the post"
+    said = " ".join(_BUSINESS_PAGE.search(rest[0]).group(0).split())
+    return (
+        PRAISE_WRAP_SCORE,
+        f"generic praise ({generic_praise(opener)}) wrapping '{said}', "
+        f"linking {unvouched[0].site.registrable}",
+    )
 
 
 # --- an ask with a link ---------------------------------------------------------------
@@ -339,13 +377,14 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:go\s+to|visit|copy|open|using|use|try)\s+this\s+(?:site|website|link|page)\b"
             r"|\bevery(?:body|one)\s+(?:must|can|should)\s+try\b"
             # "use code WIN50": a promo code carries digits.
-            r"|\b(?:apply|join|register|sign\s+up)\s+here\b"
+            r"|\b(?:apply|join|register|sign\s+up)\s+here\b|\bapply\s+(?:at|via)\b"
             r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
             r"|\bread\s+more\s+(?:on|at)\s+(?:this|my|our)\s+(?:web\s*)?(?:site|page|link)\b"
             r"|\bclique\s+aqui\b|\bhaga\s+clic\b|\bklik\s+(?:di\s+)?sini\b"
-            r"|\binbox\s+(?:để|ngay|shop|mình)"
-            r"|\b(?:use|enter|with|apply)\s+(?:the\s+)?(?:promo\s+|bonus\s+|coupon\s+|referral\s+)?"
+            r"|\binbox\s+(?:để|ngay|shop|mình)|สมัครเลย|สมัครสมาชิก"
+            r"|\b(?:use|enter|with|apply)\s+(?:the\s+|my\s+|our\s+)?(?:promo\s+|bonus\s+|coupon\s+"
+            r"|referral\s+|invite\s+)?"
             r"code\s+[a-z]*\d[a-z0-9]*\b",
         ),
         (
@@ -362,6 +401,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:first|1st)\s+(?:order|deposit|purchase)\b|\bprimeiro\s+dep[oó]sito"
             r"|\bprimer\s+dep[oó]sito|\bpremier\s+d[ée]p[oô]t|\berste\s+einzahlung"
             r"|\b(?:b[ôo]nus|bono)\s+(?:de\s+)?(?:r\$|\$|€|£)\s?\d"
+            r"|\b\d[\d,.]*\s?(?:usdt|btc|eth|dollars?|\$)\s+(?:bonus|free)\b"
             r"|\b(?:withdrawals?|payouts?|cash\s*outs?)\s+(?:in|within)\s+\d+\s*(?:min|minutes|hours?|h)\b"
             r"|\bohne\s+vorkenntnisse|\bsin\s+experiencia|\bsem\s+experi[êe]ncia"
             r"|\bsans\s+exp[ée]rience"
@@ -370,7 +410,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bno\s+(?:interview|experience|skills?|degree)\s+(?:needed|required)"
             r"|\b(?:anyone|everyone|anybody)\s+can\s+do\s+(?:it|this)\b"
             r"|\b24\s*/\s*7\s+(?:support|service|customer)|\bon[\s-]time\s+delivery"
-            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within)"
+            r"|\b(?:deposited|approved|funded|paid\s+out)\s+(?:today|same\s+day|in\s+\d+|within"
+            r"|in\s+(?:minutes|seconds|hours|an\s+hour))"
             r"|\bбез\s+(?:отказа|проверок|справок|залога|предоплаты)|\bза\s+\d+\s+минут"
             # Crypto "doubling": send some, get more back.
             r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
@@ -399,9 +440,15 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|(?:coursework|homework|assignments?|essays?|thesis|dissertations?)\s+(?:done|written)"
             r"|(?:custom|term|research)\s+(?:essays?|papers?)|papers?\s+for\s+sale"
             r"|send\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)"
-            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills|gummies)"
+            r"|testosterone\s+boosters?|male\s+enhancement|(?:keto|diet|slimming)\s+(?:pills?|gumm(?:y|ies))"
             r"|работ\w*\s+на\s+дому|\bна\s+дому"
-            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework))\b",
+            r"|write\s+(?:your|my)\s+(?:\w+\s+){0,2}(?:essays?|papers?|assignments?|thesis|coursework)"
+            r"|(?:cash|instant|quick|fast|easy|emergency|urgent|mobile)\s+loans?|plagiarism[\s-]free)\b"
+            r"|(?:\$|£|€|₹)\s?[\d,.]+k?\s+(?:personal\s+|business\s+)?loan\b"
+            # Earning from home in Hindi: "घर बैठे" (sitting at home).
+            r"|घर\s+बैठे"
+            # Online slots, baccarat, casinos and football betting in Thai.
+            r"|สล็อต|บาคาร่า|คาสิโน|แทงบอล",
         ),
     )
 )
@@ -424,7 +471,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="3")
+@check("sales_pitch", kind="spam", version="4")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 
@@ -494,11 +541,14 @@ _ANCHORS = re.compile(
 )
 _ANCHOR_SELLING = re.compile(
     r"\b(?:cheap|cheapest|buy|best|discount|wholesale|online|services?|company|agency|experts?"
-    r"|near\s+me|in\s+[A-Z][a-z]+|for\s+sale|prices?|deals?|shop|store|loans?|casino|pills?)\b"
+    r"|near\s+me|in\s+[A-Z][a-z]+|for\s+sale|prices?|deals?|shop|store|loans?|casino|pills?"
+    r"|courses?|training|institute|coaching|classes)\b"
+    # A place after the keywords, written in lower case: "digital marketing course in delhi".
+    r"|\bin\s+[a-z]{3,}\s*$"
 )
 
 
-@check("anchor_text", kind="spam", version="1")
+@check("anchor_text", kind="spam", version="2")
 def anchor_text(facts: CommentFacts, ctx: CheckContext):
     """A link to an unvouched site written under keywords for search engines ("cheap jerseys")."""
     body = facts.body or ""

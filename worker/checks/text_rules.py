@@ -27,6 +27,7 @@ from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
+    BRACKETED_DOT_RE,
     OBFUSCATED_LINK_RE,
     URL_RE,
     WWW_SPELLED_RE,
@@ -59,6 +60,8 @@ def prepare(body: str) -> Prepared:
     linked = linked_text(body)
     clean, links = linked.clean, linked.links
     obfuscated = [m.group(0) for m in OBFUSCATED_LINK_RE.finditer(clean)]
+    if "(" in clean or "[" in clean or "{" in clean:
+        obfuscated += [m.group(0) for m in BRACKETED_DOT_RE.finditer(clean)]
     if "www" in clean.lower():
         obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
     # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
@@ -170,7 +173,7 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="4")
+@check("obfuscated_link", kind="spam", version="5")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""
@@ -189,7 +192,7 @@ def url_shortener(facts: CommentFacts, ctx: CheckContext):
     return 0.7, f"link through a URL shortener ({_domains(short)}) hides where it leads"
 
 
-@check("self_promotion", kind="spam", version="1")
+@check("self_promotion", kind="spam", version="2")
 def self_promotion(facts: CommentFacts, ctx: CheckContext):
     """ "Subscribe to my channel", "check out my page", "sub4sub" and the like."""
     m = SELF_PROMOTION_RE.search(prepare(_body(facts)).clean.lower())

@@ -17,7 +17,7 @@ from typing import NamedTuple
 # page or account ("sucscribe to me" and other misspellings too), and
 # "sub4sub"-style trades. Hand-written, generic phrasing; it matches no ham
 # comment in the YouTube data and ~33% of its spam.
-SELF_PROMOTION_RE = re.compile(
+_SELF_PROMOTION = re.compile(
     r"""\b(?:check(?:ing)?|visit|watch|see|view|look\s+at|listen\s+to|hear|go\s+to
         |sub(?:scribe|scrib|cribe|sribe|s)?\w*\s*(?:to|2)?|follow|like|share|support
         |come\s+(?:to|and\s+\w+))
@@ -36,6 +36,26 @@ SELF_PROMOTION_RE = re.compile(
       (?:sound|beats?|mix|art|work|stories|story|book)\b""",
     re.VERBOSE,  # matched against lower-cased text, as SPAM_CUES are
 )
+# "They have a help channel", "it has a channel": someone else's channel, described.
+_THIRD_PERSON_HAS = re.compile(r"(?:\bthey|\bit|\bhe|\bshe|\bwho|\bwhich|\bthat)\s+$")
+_HAS_A_CHANNEL = re.compile(r"(?:made|started|have|got)\s")
+
+
+class _SelfPromotionPattern:
+    """``_SELF_PROMOTION`` less a channel someone else has. Checked after a match rather
+    than by look-behinds in the pattern, which cost at every position of every comment."""
+
+    def search(self, lower: str) -> re.Match[str] | None:
+        for m in _SELF_PROMOTION.finditer(lower):
+            if not (
+                _HAS_A_CHANNEL.match(m.group(0))
+                and _THIRD_PERSON_HAS.search(lower, max(0, m.start() - 8), m.start())
+            ):
+                return m
+        return None
+
+
+SELF_PROMOTION_RE = _SelfPromotionPattern()
 
 # A pattern that starts with a literal is found by a fast scan for it; one that
 # starts with \b or a lookbehind is tried at every position, ten times slower.
@@ -221,7 +241,8 @@ SPAM_CUES: tuple[Cue, ...] = tuple(
                 # Not "I'd vote for option B": an ask, or a vote for the writer.
                 r"\bvote\s+(?:for\s+(?:me|us|my|our)|daily|now|here)\b",
                 r"\b(?:please|plz|pls|go)\s+vote\b",
-                r"\bvote\s*[:!]",
+                # "Vote: <link>", not "an account of the vote:".
+                r"(?<!the\s)(?<!\ba\s)(?<!this\s)(?<!that\s)(?<!their\s)\bvote\s*[:!]",
                 r"\b(?:please|plz|pls)\s+donate\b",
                 r"\bdonat(?:e|ions?)\s+(?:to\s+)?(?:me|us|my|our)\b",
                 r"\bsign\s+(?:the|this|my|our)\s+petition\b",

@@ -25,7 +25,8 @@ from worker.text.readable import clean_text
 BARE_TLDS = frozenset(
     """com net org info biz io ly gl gd tv ru uk de br xyz top site online club
     tk ml ga cf gq pw ws su cc cn pl fr nl es ws vn ph ng ke za mx ar tr
-    co ca au eu pro shop store vip bet""".split()
+    co ca au eu pro shop store vip bet
+    loan loans bid icu buzz cyou sbs guru""".split()
 )
 # Spelled-out or spaced-out domains are only believed with these (unambiguous
 # in running text: "song . it" and "me dot in" stay prose).
@@ -69,6 +70,14 @@ OBFUSCATED_LINK_RE = re.compile(
     rf"|\b([a-z0-9][a-z0-9-]{{1,62}})\s+\.{_NOT_DOTNET}({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])"
     rf"|\b(?=[a-z0-9-]{{0,62}}[-\d])([a-z0-9][a-z0-9-]{{1,62}})\s+\.\s+"
     rf"({_alternation(SPACED_DOT_TLDS)})\b(?![.\w-])",
+    re.IGNORECASE,
+)
+
+# A bracketed dot is no sentence's, so any suffix is believed after one: "moviezz [dot]
+# club", "cash(.)online" (run only on a text with a bracket).
+BRACKETED_DOT_RE = re.compile(
+    r"\b([a-z0-9][a-z0-9-]{1,62})\s*[\(\[\{]\s*(?:dot|\.)\s*[\)\]\}]\s*"
+    rf"({_alternation(SPACED_DOT_TLDS | BARE_TLDS)})\b",
     re.IGNORECASE,
 )
 
@@ -121,7 +130,15 @@ REFERENCE_DOMAINS = frozenset(
     bbc.co.uk bbc.com nytimes.com theguardian.com reuters.com apnews.com npr.org
     washingtonpost.com wsj.com ft.com economist.com bloomberg.com arstechnica.com
     lwn.net theverge.com wired.com theatlantic.com newyorker.com aljazeera.com
-    spiegel.de lemonde.fr elpais.com cbc.ca abc.net.au news.ycombinator.com""".split()
+    spiegel.de lemonde.fr elpais.com cbc.ca abc.net.au news.ycombinator.com
+    crates.io docs.rs rubygems.org packagist.org nuget.org pkg.go.dev hex.pm pub.dev
+    cran.r-project.org r-project.org hackage.haskell.org haskell.org maven.org
+    f-droid.org flathub.org gnu.org freebsd.org archlinux.org fedoraproject.org
+    openstreetmap.org gutenberg.org britannica.com jstor.org plos.org
+    cnn.com nbcnews.com cbsnews.com abcnews.go.com usatoday.com latimes.com
+    independent.co.uk telegraph.co.uk thetimes.co.uk dw.com france24.com politico.com
+    axios.com propublica.org theconversation.com snopes.com time.com
+    nhs.uk cdc.gov""".split()
 )
 # Public suffixes only institutions can register under.
 REFERENCE_SUFFIXES = ("gov", "edu", "mil", "int", "ac.uk", "gov.uk", "edu.au", "gov.au")
@@ -223,6 +240,12 @@ def _terms(name: str) -> tuple[list[str], list[str]]:
     return spam, sales
 
 
+# Words of service a spam trade's shop is named with ("essay-writers", "loanexperts").
+_SERVICE_NAME_WORDS = frozenset(
+    """writer writers help helper helpers expert experts pro pros hub king master masters
+    guru""".split()
+)
+
 # A name this long without hyphens may be keywords run together
 # ("bestroofingcontractorsdallas"); shorter ones are brands ("bestbuy", "caniuse").
 _SEGMENTED_MIN_LETTERS = 14
@@ -294,9 +317,13 @@ def standing(domain: Domain) -> Standing:
         # "bestpracticesforlife" (a title: one selling word among three).
         words = _run_together(domain.name)
         keywords = [w for w in words if w not in _NAME_FILLERS]
-        selling = sum(w in SALES_TERMS for w in keywords)
+        # "near me" is how people search for a trade, so a name ends with it for search engines.
+        selling = sum(w in SALES_TERMS for w in keywords) + ("nearme" in "".join(keywords))
         if (len(keywords) >= 4 and selling) or (len(keywords) >= 3 and selling >= 2):
             stuffed = words
+    if spam and not sales:
+        # A spam trade with a word of service: "essaypro-writers", "assignment-help".
+        sales = [w for w in _run_together(domain.name) if w in _SERVICE_NAME_WORDS]
     if domain.suffix in GAMBLING_SUFFIXES and sales and not spam:
         spam = [f".{domain.suffix}"]
     terms = ", ".join(dict.fromkeys(spam + sales))
@@ -345,7 +372,15 @@ def deobfuscate_links(text: str) -> str:
     """Rewrite "example . com" / "example dot com" / "www dot example dot shop" as a link."""
     if _WWW.search(text):  # a literal scan first: the pattern starts with \b
         text = WWW_SPELLED_RE.sub(lambda m: f"www.{m.group(1)}.{m.group(2)}", text)
-    return OBFUSCATED_LINK_RE.sub(lambda m: ".".join(g for g in m.groups() if g), text)
+    if "(" in text or "[" in text or "{" in text:
+        text = BRACKETED_DOT_RE.sub(_rebuilt, text)
+    return OBFUSCATED_LINK_RE.sub(_rebuilt, text)
+
+
+def _rebuilt(m: re.Match[str]) -> str:
+    name, suffix = (g for g in m.groups() if g)
+    # A suffix a bare domain is not believed with ("to", "live") is a link from its "www."
+    return f"{name}.{suffix}" if suffix.lower() in BARE_TLDS else f"www.{name}.{suffix}"
 
 
 @dataclass(frozen=True)

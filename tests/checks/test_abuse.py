@@ -883,3 +883,102 @@ def test_die_disappear_and_a_good_slap(text):
 )
 def test_migraines_weekends_and_breakfasts_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+# --- blind round 6 (devset/abuse_blind6.csv): classes fixed by general means ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the stock pictures of a dim mind, aimed at someone
+        "Honestly, he's not the sharpest knife in the drawer.",
+        "You are one brick short of a load, mate.",
+        "The lights are on but no one is home with that commenter.",
+        "If brains were petrol he couldn't run a lawnmower.",
+        "You're as thick as two short planks.",
+        "There's nothing but sawdust between his ears.",
+        "Your mother must have dropped you on your head.",
+        "ur skull must be thicker than a brick",
+        "Your wife must be so ashamed of you.",
+        "The guy who wrote this has never even spoken to a woman.",
+        # measured against the reader, a list of insults, an exclamation about a person
+        "Only someone as clueless as you",
+        "What a gutless, two-faced coward that senator is.",
+        "This ref is biased, clueless and useless.",
+        "The author is lazy, dishonest and incompetent.",
+        # a stereotype's name as the put-down; sent back to a country; a group sent out
+        "Ok boomer, go yell at a cloud.",
+        "Typical Karen behaviour, demanding a refund for a free sample.",
+        "Go back to Mexico if you don't like it.",
+        "Go back to Nigeria already.",
+        "Too many migrants in this town. Send them all home.",
+        # nobody cares what someone like you thinks
+        "Nobody cares what a bitter old troll like you thinks.",
+        # an old hag is no thing
+        "She is a nasty old hag.",
+    ],
+)
+def test_dim_mind_idioms_lists_stereotypes_and_sent_back_to_a_country(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not the sharpest tool in the shed but even I can see this is wrong.",
+        "Me before coffee: the lights are on but nobody's home.",
+        "feel like a complete idiot, the answer was in the docs all along",
+        "This phone is dumb as a box of rocks.",
+        "It's not as dumb as you think.",
+        "He is just as clueless as you are about crypto, which is fine.",
+        "The docs are outdated, incomplete and useless.",
+        "The food was cold, bland and overpriced.",
+        "My son is loud, messy and useless at chores but I love him.",
+        "The villain is evil, cruel and brilliantly written.",
+        "What a stupid, pointless meeting that was.",
+        "What a lovely, thoughtful piece this is.",
+        "Typical British summer, rain again.",
+        "Thanks Karen, great recipe!",
+        "My mum is a boomer and she loves this app.",
+        "I can't wait to go back to Italy next summer.",
+        "You should go back to Japan in spring, the blossoms are unreal.",
+        "Go back to Settings and turn off the toggle.",
+        "Please send them back the faulty parts and ask for a refund.",
+        "The refugees were sent back to Greece, which the court ruled unlawful.",
+        "Nobody cares what the critics think, go and see the film.",
+        "Your kids must be so proud of you!",
+        "I never touched grass in 2020, lockdown was brutal.",
+        "They are ugly but comfortable shoes.",
+    ],
+)
+def test_my_own_dim_moments_things_listed_trips_and_fond_names_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone should give that ref a good kicking in the car park.",
+        "I'll give you a black eye if I see you.",
+        "Everyone would be better off if you just died.",
+        "This place would be a better place if he had never been born.",
+    ],
+)
+def test_beatings_given_and_better_off_if_someone_died(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will give them a good hiding on Sunday.",
+        "They gave us a good beating last season.",
+        "Someone should give the ref a medal for that call.",
+        "Somebody needs to give the team a good talking to.",
+        "The world would be better off if we all recycled.",
+        "Things would be better if he stopped tweeting.",
+    ],
+)
+def test_matches_won_medals_and_better_if_someone_changed_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

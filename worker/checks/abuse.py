@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard"
+    "libtard retardican bastard hag"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -57,7 +57,7 @@ _INSULT_ADJECTIVES = (
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
-    "smug selfimportant "
+    "smug selfimportant twofaced backstabbing "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination"
 ).split()
@@ -123,7 +123,9 @@ _NOT_INSULTS = frozenset(
         "jerk pee poop potty fart fat hump napalm negro hitler nazi nazism reich "
         "prude junkie junky masochist sadist schizo playboy pms herpes hiv "
         "vulva vagina penis testicle testis uterus womb anus rectum rectal scrotum "
-        "labia pubic hymen menses menstruation menstruate prostitute"
+        "labia pubic hymen menses menstruation menstruate prostitute "
+        # looks, said of shoes and buildings more than of people ("an ugly old hag" is the hag)
+        "ugly"
     ).split()
 )
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
@@ -423,7 +425,7 @@ _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
 _FILLERS = frozenset(
     "really clearly obviously just must all seriously truly still always honestly literally "
-    "genuinely simply officially".split()
+    "genuinely simply officially here".split()
 )
 
 
@@ -450,6 +452,9 @@ _SCORN = re.compile(
     r"\b(?:(?:nobody|no\s+one|noone)\s+(?:here\s+)?(?:wants|likes|cares\s+about|asked)\s+(?:you|u)\b"
     r"(?!\s+to\b)"
     r"|(?:nobody|no\s+one|noone)\s+cares\s+(?:what\s+(?:you|u)\s+think|about\s+your\s+opinions?)"
+    # "nobody cares what a washed up has-been like you thinks"
+    r"|(?:nobody|no\s+one|noone)\s+cares\s+what\s+(?:[\w-]+\s+){1,6}?(?:like\s+)?(?:you|u)"
+    r"\s+(?:think|thinks|say|says)\b"
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
@@ -486,8 +491,12 @@ _SCORN = re.compile(
     r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
     r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
     r"(?=\s*[,.!?]|\s*$)"
-    r"|\b(?:your|ur)\s+parents\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
-    r"|ashamed|proud\s+lol)"
+    r"|\b(?:your|ur)\s+(?:parents|kids|children|family|mum|mom|mother|dad|father|wife"
+    r"|husband|partner)\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
+    r"|ashamed|embarrassed|proud\s+lol)"
+    # a stereotype's name as the whole put-down: "ok karen", "Typical boomer, …"
+    r"|(?:^|[.!?,]\s*)(?:ok|okay|typical|such\s+a|what\s+a|total|absolute|classic)\s+"
+    r"(?:karen|boomer)s?(?=\s*[,.!?]|\s*$|\s+(?:behaviou?r|energy|move|attitude|logic))"
     r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
     r"|face\s+only\s+a\s+mother\s+could\s+love)"
 )
@@ -511,6 +520,22 @@ _BELITTLED = re.compile(
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
     r"|\bhuman\s+equivalent\s+of\s+an?\b"
+    r"|\bdrop(?:ped)?\s+(?:you|u|him|her|them)\s+on\s+(?:your|his|her|their|ur)\s+heads?\b"
+    # the stock pictures of a dim mind: "the lights are on but nobody's home", "a few
+    # sandwiches short of a picnic", "not the sharpest tool in the shed", "if brains were …"
+    r"|\blights\s+are\s+on\s+but\s+(?:nobody|no\s+one|noone)(?:\s+is|'s|s)?\s+home\b"
+    r"|\b(?:a\s+few|one|a\s+couple|two|several)\s+(?:\w+\s+){1,2}short\s+of\s+an?\s+"
+    r"(?:\w+\s+)?(?:picnic|load|meal|six[\s-]?pack|deck|full\s+\w+|sandwich|biscuit|pack)\b"
+    r"|\bnot\s+the\s+(?:sharpest|brightest)\s+(?:tool|knife|bulb|crayon|pencil|spoon|light)\b"
+    r"|\bif\s+brains\s+were\s+\w+"
+    r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:box|bag|sack)\s+of\s+(?:rocks|hammers|bricks)"
+    r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:rock|brick|post|doorknob|mince|two\s+short"
+    r"\s+planks|pigshit|a\s+plank)\b"
+    r"|\b(?:nothing|air|sawdust|cotton\s+wool)\s+between\s+(?:your|his|her|their|ur)\s+ears\b"
+    r"|\b(?:zero|no|two|one|a\s+single|three|\d)\s+(?:functioning\s+|working\s+)?brain[\s-]cells?\b"
+    # "has never touched grass or a woman": a life outside a screen denied
+    r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
+    r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
 )
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
@@ -647,6 +672,8 @@ def _a_person(word: str) -> bool:
 _AFTER_A_PERSON = frozenset(
     "near from into off over like needs wants thinks wrote writes keeps".split()
 )
+# Who an exclamation is about, said after it: "what a weasel this minister is".
+_EXCLAIMED = frozenset("this that the you u he she they".split())
 
 
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
@@ -659,6 +686,8 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
         nxt = words[k + 1] if k + 1 < len(words) else None
         # "who let this clown near a keyboard", "this idiot thinks…"
         ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
+        # "what a two-faced weasel this minister is", "what an idiot you are"
+        ends = ends or (words[at] == "what" and nxt in _EXCLAIMED)
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
@@ -722,6 +751,20 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(pointed)
                 covered = i + len(pointed.target.split()) - 1
                 continue
+        # "a parent as dense as you", "as thick as him": measured against the reader
+        if (
+            word == "as"
+            and words[i + 2 : i + 3] == ["as"]
+            and words[i + 3 : i + 4] in (["you"], ["u"], ["him"], ["her"], ["them"])
+            and lex.kind_of(folded[i + 1]) == "adjective"
+            and (
+                i + 4 == len(words) or (words[i + 4] in ("are", "is", "r") and i + 5 == len(words))
+            )
+        ):
+            negated = words[i - 1 : i] == ["not"]
+            found.append(Attack(" ".join(shown[i : i + 4]), words[i + 3], negated))
+            covered = i + 3
+            continue
         # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
         if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
             head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
@@ -937,6 +980,8 @@ _CONTEMPT = frozenset(
 
 
 _SENTENCES = re.compile(r"[.!?\n]+")
+# A sentence about the writer with its "I" left out: "feel like a total moron, …"
+_MY_FEELINGS = (["feel"], ["felt"], ["feeling"], ["am"])
 # "barely literate" says what "illiterate" does (of a person: of "the author", not "my dad").
 _HALF_LITERATE = re.compile(r"\b(?:barely|functionally|semi)[\s-]?literate\b", re.IGNORECASE)
 
@@ -946,7 +991,7 @@ def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
     found: list[Attack] = []
     for sentence in _SENTENCES.split(own):
         words = [w.lower() for w in _WORD.findall(sentence)]
-        if any(w in _FIRST_PERSON or w == "my" for w in words):
+        if any(w in _FIRST_PERSON or w == "my" for w in words) or words[:1] in _MY_FEELINGS:
             continue  # "my idiot brain", "Me, an idiot: …": the writer's own
         for k, word in enumerate(words):
             folded = _folded_word(word)
@@ -978,8 +1023,106 @@ def _belittled(own: str) -> list[Attack]:
     return found
 
 
+# A list of what someone is: "the ref is blind, bent and useless", "he is lazy,
+# arrogant and dishonest". Three items or more, one of them an insult, or two insults.
+_LISTED = re.compile(
+    r"(?<![\w'])(?P<before>\w+\s+)?(?P<subject>[a-z]+)\s+(?:here\s+|there\s+)?"
+    r"(?:is|are|was|were|r)\s+(?:just\s+|so\s+|really\s+|clearly\s+|completely\s+"
+    r"|utterly\s+|both\s+)?(?P<items>[a-z-]+(?:\s*,\s*[a-z-]+)*,?\s+and\s+[a-z-]+)\b"
+)
+
+
+def _listed(own: str, lex: Lexicon) -> list[Attack]:
+    found: list[Attack] = []
+    for m in _LISTED.finditer(own.lower()):
+        subject, before = m.group("subject"), (m.group("before") or "").strip()
+        # a person by role with its determiner ("the ref"), not a plural that may be
+        # things ("the docs are outdated, incomplete and useless")
+        role = before in _SPECIFIC and subject in person_words()
+        person = subject in _PEOPLE or role or subject in _IDENTITY_GROUPS
+        if not person or before in ("my", "our") or subject in _FIRST_PERSON:
+            continue  # "my son is loud, messy and tired": family, or the writer's own
+        items = [w for w in re.split(r"\s*,\s*|\s+and\s+", m.group("items")) if w]
+        insults = [w for w in items if lex.kind_of(_folded_word(w)) == "adjective"]
+        if (
+            len(items) >= 2
+            and all(" " not in w for w in items)
+            and (len(insults) >= 2 or (insults and len(items) >= 3))
+        ):
+            found.append(Attack(m.group("items"), subject))
+    return found
+
+
+# Readers told to leave for a country: "go back to Pakistan if you hate it here".
+_GO_BACK = re.compile(
+    r"\bgo\s+(?:back|home)\s+to\s+(?P<place>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s*(?:[.!?,;]|$|then\b|already\b|where\b|and\s+(?:take|stay)\b"
+    r"|if\s+(?:you|u|they)\s+(?:hate|don\s*'?t\s+like|do\s+not\s+like|dislike|can\s*'?t"
+    r"\s+stand|love\s+it|like\s+it|miss\s+it|are\s+so|want\s+to\s+(?:complain|moan|whine))))"
+)
+# ... or a group sent out: "another immigrant leeching off us, send them back".
+_SENT_BACK = re.compile(
+    r"(?:^|[.!?,;]\s*)(?:just\s+|and\s+|so\s+)?(?:send|ship|kick|deport|throw)\s+"
+    r"(?:them|em|the\s+lot|all\s+of\s+them|these\s+people|those\s+people)\s+(?:all\s+)?"
+    r"(?:back|home|out)\b"
+)
+_MIGRANTS = re.compile(
+    r"\b(?:immigrants?|migrants?|refugees?|foreigners?|asylum\s+seekers?|illegals|muslims?"
+    r"|mexicans?|africans?|arabs?|asians?|indians?|pakistanis?|romanians?|poles|gypsies"
+    r"|travell?ers)\b"
+)
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Countries' and continents' English names, lowercased: from ``phonenumbers``'
+    region names (a dependency already), so no list of our own."""
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    names = set()
+    for names_of in LOCALE_DATA.values():
+        name = names_of.get("en")
+        while name and name.startswith("*"):
+            name = names_of.get(name[1:])
+        if name:
+            names.add(name.lower())
+    return frozenset(names | {"africa", "asia", "europe", "the middle east", "the third world"})
+
+
+caches.declare("patterns.countries", countries.cache_clear)
+
+
+def _sent_away(own: str) -> list[Attack]:
+    lower = own.lower()
+    found: list[Attack] = []
+    for sentence in _SENTENCES.split(lower):
+        if not ({"go", "send", "ship", "kick", "deport", "throw"} & set(sentence.split())):
+            continue
+        mine = set(_WORD.findall(sentence)) & (_FIRST_PERSON | {"my", "our"})
+        # "I can't wait to go back to Italy" (but "our benefits … send them back" is no trip)
+        for m in () if mine else _GO_BACK.finditer(sentence):
+            place = m.group("place").removeprefix("the ")
+            if place in countries() or f"the {place}" in countries():
+                found.append(Attack(" ".join(m.group(0).split()), "you"))
+        sent = _SENT_BACK.search(sentence.strip())
+        if sent and _MIGRANTS.search(lower):
+            found.append(Attack(" ".join(sent.group(0).strip(" .!?,;").split()), "them"))
+    return found
+
+
 def _target(word: str) -> str:
     return word.lower() if word.lower() in _PEOPLE else word
+
+
+# "a spineless, two-faced weasel": insulting adjectives in a list are one phrase.
+_ADJECTIVE_LIST = re.compile(r"(?<![\w-])([^\W\d_]+),\s+(?=([^\W\d_]+))")
+
+
+def _one_phrase(m: re.Match, lex: Lexicon) -> str:
+    both = (_folded_word(m.group(1).lower()), _folded_word(m.group(2).lower()))
+    if all(lex.kind_of(w) == "adjective" for w in both):
+        return m.group(1) + " "
+    return m.group(0)
 
 
 def _expanded(text: str) -> str:
@@ -992,7 +1135,8 @@ def _expanded(text: str) -> str:
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
-    own = _expanded(_joined(_own_words(facts.body or facts.text or "")))
+    said = _joined(_own_words(facts.body or facts.text or ""))
+    own = _expanded(said)
     if "litera" in own:
         own = _HALF_LITERATE.sub("illiterate", own)
     lex = _site_lexicon(ctx)
@@ -1005,12 +1149,16 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         not scorn
         and _CALLING.isdisjoint(seen)
         and _GROUP_WORDS.isdisjoint(seen)
-        and not _BELITTLED.search(lower)
+        and not _BELITTLED.search(said.lower())
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, seen))
+        and not _GO_BACK.search(lower)
+        and not _SENT_BACK.search(lower)
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
+    if "," in own:
+        own = _ADJECTIVE_LIST.sub(lambda m: _one_phrase(m, lex), own)
     for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())
@@ -1020,8 +1168,13 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks += _named_anywhere(own, lex)
     if scorn:
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
+    if not attacks and " and " in lower:
+        attacks += _listed(own, lex)
+    if not attacks and (_GO_BACK.search(lower) or _SENT_BACK.search(lower)):
+        attacks += _sent_away(own)
     if not attacks:
-        attacks += _belittled(own)
+        # before "ur" is read as "you are": "ur brain must be the size of a pea"
+        attacks += _belittled(said)
     meant = [a for a in attacks if not a.negated]
     if meant:
         first = meant[0]
@@ -1062,6 +1215,8 @@ _SOMEONE = (
     "|this journalist|that journalist|the journalist|this judge|that judge|the judge"
     "|this man|that man|this woman|that woman|this idiot|that idiot|the mayor|that mayor"
     "|the senator|that senator|the editor|that editor|that politician|this politician"
+    "|the ref|that ref|this ref|the referee|that referee|this referee|the umpire|that umpire"
+    "|the mod|the mods|that mod|this mod|the op|the coach|that coach"
 )
 # Violence done to a body ("smash your face in", "break every bone in his body").
 _BODY_HARM = "break|smash|punch|kick|bash|snap|slit|cut|stab|knock|cave in|rip|crush|stomp|slap"
@@ -1406,6 +1561,32 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
+            # not "we gave them a hiding on Sunday": a match is won, "them" is a team
+            "urges others to hurt someone",
+            "someone needs to give him a good beating",
+            _phrase(
+                "i|we|someone|somebody|people|they|you all|yall|y all|anyone",
+                _WILL + "|" + _MUST,
+                "~",
+                "give",
+                _SOMEONE.replace("|them|", "|"),
+                "a good beating|a beating|a good kicking|a kicking|a good hiding|a good slap"
+                "|a slap|a smack|a black eye|a bloody nose|a thrashing|a good thrashing",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "the world would be better off if you ended it",
+            _phrase(
+                "better off if|better place if|better if|happier if",
+                _SOMEONE,
+                "~",
+                "ended it|ended it all|died|were dead|was dead|dropped dead|killed yourself"
+                "|killed himself|killed herself|killed themselves|did not exist|didn t exist"
+                "|stopped breathing|were never born|was never born|had never been born",
+            ),
+        ),
+        (
             "urges others to hurt someone",
             "someone should hurt him",
             _phrase(
@@ -1437,6 +1618,7 @@ def _threat_words() -> re.Pattern:
         "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
+        "|give|better"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -982,3 +982,96 @@ def test_beatings_given_and_better_off_if_someone_died(text):
 )
 def test_matches_won_medals_and_better_if_someone_changed_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # told they should not exist, scorned as a child, sent off
+        "This site doesn't need any more people like you.",
+        "He's not worth the air he breathes.",
+        "Idiots like you are the reason we can't have nice things.",
+        "Were you raised by wolves or what?",
+        "Run home to your mummy.",
+        "Keep crying, snowflake.",
+        "Pipe down, kiddo.",
+        "Shh, the grown-ups are talking.",
+        "Kindly shut your cakehole.",
+        "Remove yourself from the gene pool.",
+        # belittling comparisons, in new words
+        "You have the emotional maturity of a toddler.",
+        "Nothing is thicker than your skull.",
+        "Every comment you post lowers the average IQ of this site.",
+        "Your argument is as shallow as your personality.",
+        "Hey, you with the intellect of a turnip.",
+        # names: "X of a person", a daft name, a new noun, a cancer on a place
+        "Snake of a columnist, this one.",
+        "Look at this total spanner arguing with the ref.",
+        "Go away, you troglodyte.",
+        "She's a cancer on this forum.",
+        # a group told it has no place, a group's rights blamed
+        "Immigrants have no place in this country.",
+        "That's what you get when you let immigrants in.",
+        "The women in that office are hysterical idiots.",
+    ],
+)
+def test_scorn_comparisons_and_names_in_new_words(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The world doesn't need more smartphones, it needs repairable ones.",
+        "People like you are the reason I keep reading this blog, thanks!",
+        "Who raised you to cook like this? Your nan must be proud.",
+        "My kids were raised by wolves apparently, the way they eat.",
+        "Calm down, love, it's only a game.",
+        "Sit down, sweetheart, dinner is ready.",
+        "The adults are talking about budgets in the next room.",
+        "Cry more is a meme from 2008.",
+        "He has the reading comprehension of a professor, honestly impressive.",
+        "The sequel is as bad as the first one.",
+        "My brain is emptier than my fridge on a Sunday.",
+        "She's a beast of a player and a giant of a woman.",
+        "The absolute tool for this job is a torque wrench.",
+        "Cancer is a cruel disease, my mum fought it for years.",
+        "Racism has no place in our club.",
+        "Immigrants do not belong in detention centres.",
+        "This is what happens when you let women lead, the company tripled revenue.",
+    ],
+)
+def test_praise_family_things_and_sympathy_in_the_same_shapes_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You deserve to be punched.",
+        "Somebody should run the councillor over.",
+        "Just off yourself.",
+        "Go play in traffic.",
+        "Those rioters should all be hanged.",
+        "I'll make sure you never work in this industry again.",
+    ],
+)
+def test_deserved_blows_run_over_go_play_in_traffic_and_groups_doomed(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You deserve to be paid more, honestly.",
+        "Someone should run the numbers again.",
+        "Take care of yourself and of your family.",
+        "Please go play in the park, it's sunny.",
+        "These scenes should be shot at night for the mood.",
+        "The defenders should be hung out to dry after that.",
+        "The villains should all die in the finale, that's the trope.",
+        "I'll make sure you never miss an update.",
+    ],
+)
+def test_pay_numbers_parks_scenes_and_fiction_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

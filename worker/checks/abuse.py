@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -59,7 +59,7 @@ _INSULT_ADJECTIVES = (
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
     "smug selfimportant twofaced backstabbing "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
-    "disgrace joke embarrassment abomination"
+    "disgrace joke embarrassment abomination cancer blight"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
@@ -93,6 +93,11 @@ _DENIED_RIGHTS = re.compile(
     r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
     r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
     r"|comment\b|breed\b)"
+    # or told they have none: "Muslims have no place in a civilised society"
+    r"|(?:(?:have|has)\s+no\s+place|(?:do|does)\s+not\s+belong|are\s+not\s+welcome"
+    r"|should\s+not\s+be)\s+(?:here\b|in\s+(?:this|our|a|any|the)\s+(?:\w+\s+)?(?:country"
+    r"|society|nation|town|city|neighbou?rhood|world|continent)\b|in\s+(?:europe|britain"
+    r"|england|america|the\s+uk|the\s+us|the\s+west)\b)"
 )
 # Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
 _IDENTITY_ADJECTIVES = frozenset(
@@ -108,7 +113,7 @@ _GROUP_SLANDER = frozenset(
     "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never"}
+    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -438,7 +443,7 @@ _PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
-    "person man woman guy people human being kid child individual lol lmao haha".split()
+    "person man woman guy people human being kid child individual lol lmao haha it its".split()
 )
 # What a pointed-at phrase may end in when an insulting adjective comes before it
 # ("what a pathetic little man").
@@ -455,7 +460,30 @@ _SCORN = re.compile(
     # "nobody cares what a washed up has-been like you thinks"
     r"|(?:nobody|no\s+one|noone)\s+cares\s+what\s+(?:[\w-]+\s+){1,6}?(?:like\s+)?(?:you|u)"
     r"\s+(?:think|thinks|say|says)\b"
-    r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
+    r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s*hole|gob|cake\s*hole|yap)"
+    # told they should not exist: "the world doesn't need more people like you"
+    r"|(?:world|country|planet|internet|site|thread)\s+(?:does\s+not|doesn\s*'?t|do\s+not)\s+need"
+    r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
+    r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
+    r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
+    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
+    r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
+    r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
+    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
+    r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
+    r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
+    r"\s+the\s+gene\s+pool"
+    # sent off as a child: "go cry to your mommy", "cry more", "sit down and shut up, grandpa"
+    r"|(?:go|run)\s+(?:and\s+)?(?:cry|whine|run|home)\s+to\s+(?:your|ur)\s+(?:mommy|mummy|mommie"
+    r"|mama|momma)\b"
+    r"|(?:^|[.!?,]\s*)(?:cry|keep\s+crying|cope|seethe)\s+(?:more|harder|some\s+more)"
+    r"(?=\s*[,.!?]|\s*$|\s+(?:snowflake|loser|lol|lmao|kid|baby|little))"
+    r"|(?:shut\s+up|pipe\s+down|run\s+along|calm\s+down|simmer\s+down|off\s+you\s+go)"
+    r"\s*,?\s+(?:grandpa|grandma|gramps|sweetie|princess|kiddo|little\s+boy|little\s+girl"
+    r"|snowflake|boomer|sonny|buttercup)\b"
+    r"|the\s+(?:adults|grown[\s-]?ups|big\s+boys)\s+are\s+(?:talking|speaking)(?=\s*[,.!?]|\s*$)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
@@ -507,11 +535,21 @@ _SCORN = re.compile(
 _BELITTLED = re.compile(
     r"\b(?:ha[sd]|have|having|got|with)\s+(?:\w+\s+)?the\s+(?:\w+\s+)?"
     r"(?:iq|brains?|intelligence|backbone|spine|morals|personality|charisma|attention\s+span"
-    r"|manners|wits?|common\s+sense|sense|emotional\s+range|self-awareness)\s+of\s+an?\s+"
+    r"|manners|wits?|common\s+sense|sense|emotional\s+range|self-awareness|(?:reading\s+)?"
+    r"comprehension|maturity|logic|critical\s+thinking|intellect)\s+of\s+an?\s+"
+    r"(?!(?:\w+\s+)?(?:professor|genius|saint|scholar|lawyer|poet|pro|surgeon|hawk|lion|champion"
+    r"|master|philosopher|scientist|detective|grandmaster|sage)\b)"
     r"|\b(?:more|less|fewer)\s+(?:\w+\s+)?(?:sense|brains?|brain\s+cells|intelligence|iq"
     r"|personality|wit|integrity|spine|backbone)\s+than\s+(?:you|u|him|her|them|this|that|the)\b"
     r"|\b(?:your|his|her|their|ur)\s+(?:brain|brains|iq|skull|head)\s+(?:\w+\s+){0,3}?"
-    r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than)\b"
+    r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than|lower\s+than"
+    r"|denser\s+than|dumber\s+than)\b"
+    # "the only thing emptier than your head", "lowers the IQ of this thread"
+    r"|\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
+    r"|their|ur)\s+(?:head|skull|brain|brains|iq|mind)\b"
+    r"|\blowers?\s+the\s+(?:collective\s+|average\s+)?iq\s+of\b"
+    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile)\s+as\s+(?:your"
+    r"|his|her|their|ur)\s+(?:personality|face|character|soul|attitude|brain|mind)\b"
     # "writes like a twelve year old", "argues like a toddler"
     r"|\b(?:writes?|talks?|thinks?|argues?|sounds?|spells?|types?|acts?|behaves?)\s+"
     r"like\s+an?\s+(?:\w+\s+){0,2}?(?:child|toddler|kid|(?:\w+[\s-])?years?[\s-]old|monkey"
@@ -520,6 +558,10 @@ _BELITTLED = re.compile(
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
     r"|\bhuman\s+equivalent\s+of\s+an?\b"
+    # "a pathetic excuse for a journalist": a person found short of being one
+    r"|\bexcuse\s+for\s+an?\s+(?:\w+\s+)?(?:human|person|man|woman|journalist|writer|reporter"
+    r"|parent|father|mother|referee|ref|moderator|politician|mp|mayor|author|adult|teacher"
+    r"|coach|player|president|leader|columnist|editor)\b"
     r"|\bdrop(?:ped)?\s+(?:you|u|him|her|them)\s+on\s+(?:your|his|her|their|ur)\s+heads?\b"
     # the stock pictures of a dim mind: "the lights are on but nobody's home", "a few
     # sandwiches short of a picnic", "not the sharpest tool in the shed", "if brains were …"
@@ -765,6 +807,31 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             found.append(Attack(" ".join(shown[i : i + 4]), words[i + 3], negated))
             covered = i + 3
             continue
+        # "a clown of a writer", "fat pig of a presenter": the person is the name
+        if (
+            words[i + 1 : i + 2] == ["of"]
+            and words[i + 2 : i + 3] in (["a"], ["an"])
+            and i + 3 < len(words)
+            and _a_person(words[i + 3])
+            and (lex.is_person(folded[i]) or lex.is_beast(folded[i]))
+        ):
+            found.append(Attack(" ".join(shown[i : i + 4]), shown[i + 3]))
+            covered = i + 3
+            continue
+        # "absolute melt", "this total walnut trying to…": a daft name said of someone
+        if (
+            word in ("absolute", "total", "utter", "complete")
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _YOU_ONLY
+            and (
+                i + 2 == len(words)
+                or words[i + 2] in _PHRASE_ENDS - {"for", "of", "to", "in", "on", "with"}
+                or (words[i + 2].endswith("ing") and len(words[i + 2]) > 4)
+            )
+        ):
+            found.append(Attack(" ".join(shown[i : i + 2]), "someone"))
+            covered = i + 1
+            continue
         # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
         if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
             head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
@@ -818,7 +885,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # Up to a few words between subject and verb: "you guys really are",
         # "people who write this are", "the guy in the video is".
         relative = words[i + 1 : i + 2] in (["who"], ["that"], ["like"])
-        placed = word in _PEOPLE and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+        placed = (
+            # "the women on this panel are…" (not "the villain in the film was…": a role)
+            (word in _PEOPLE or crowd) and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+        )
         reach = 8 if relative else 6 if placed else 4
         verb = next(
             (j for j in range(i + 1, min(i + reach, len(words))) if words[j] in _COPULAS), None
@@ -944,7 +1014,7 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
 # they also name things ("a handy tool", "a plank of wood").
 _YOU_ONLY = frozenset(
     "tool plank prat plonker pillock wally muppet melt donkey knob bellend wazzock berk "
-    "twonk numpty".split()
+    "twonk numpty walnut spanner melon".split()
 )
 
 
@@ -1060,6 +1130,15 @@ _GO_BACK = re.compile(
     r"|if\s+(?:you|u|they)\s+(?:hate|don\s*'?t\s+like|do\s+not\s+like|dislike|can\s*'?t"
     r"\s+stand|love\s+it|like\s+it|miss\s+it|are\s+so|want\s+to\s+(?:complain|moan|whine))))"
 )
+# ... or a group's rights called the cause of what is wrong: "this is what happens
+# when you let women vote"
+_LET_IN = re.compile(
+    r"what\s+(?:happens|you\s+get)\s+when\s+(?:you|we|they|u|people)\s+(?:let|allow)\s+"
+    r"(?:the\s+)?(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    # said as the sentence's point, not "…, the company tripled revenue"
+    + r")\b(?=(?:\s+[\w']+){0,4}\s*(?:[.!?\n]|$))"
+)
 # ... or a group sent out: "another immigrant leeching off us, send them back".
 _SENT_BACK = re.compile(
     r"(?:^|[.!?,;]\s*)(?:just\s+|and\s+|so\s+)?(?:send|ship|kick|deport|throw)\s+"
@@ -1096,7 +1175,10 @@ def _sent_away(own: str) -> list[Attack]:
     lower = own.lower()
     found: list[Attack] = []
     for sentence in _SENTENCES.split(lower):
-        if not ({"go", "send", "ship", "kick", "deport", "throw"} & set(sentence.split())):
+        if not (
+            {"go", "send", "ship", "kick", "deport", "throw", "let", "allow"}
+            & set(sentence.split())
+        ):
             continue
         mine = set(_WORD.findall(sentence)) & (_FIRST_PERSON | {"my", "our"})
         # "I can't wait to go back to Italy" (but "our benefits … send them back" is no trip)
@@ -1104,10 +1186,54 @@ def _sent_away(own: str) -> list[Attack]:
             place = m.group("place").removeprefix("the ")
             if place in countries() or f"the {place}" in countries():
                 found.append(Attack(" ".join(m.group(0).split()), "you"))
+        let_in = _LET_IN.search(sentence)
+        if let_in:
+            found.append(Attack(" ".join(let_in.group(0).split()), let_in.group(0).split()[-1]))
         sent = _SENT_BACK.search(sentence.strip())
         if sent and _MIGRANTS.search(lower):
             found.append(Attack(" ".join(sent.group(0).strip(" .!?,;").split()), "them"))
     return found
+
+
+# "What a stupid decision by the council": an insulting adjective said of a thing
+# (a decision, an idea, a rule) rather than of a person. The adjective, and the
+# word after it that it describes, and the one after that (not "an excuse for").
+_DESCRIBED = re.compile(r"(?<![\w'])([^\W\d_]+)(?=\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?)")
+# What an adjective may stand before that is no thing: a verb's or a phrase's word.
+_NOT_A_THING = frozenset(
+    "and or but to as enough of for than that who which you your he she they it is are was "
+    "were be been like about when if so too very haha hahaha lol lmao lmfao omg smh af tho "
+    "though bro".split()
+)
+
+
+def without_things_criticised(body: str) -> str | None:
+    """The comment's own words without the insulting adjectives it says of things
+    ("a stupid decision", "this idiotic rule"), if it says any; else None."""
+    lex = lexicon((), ())
+    cut = False
+
+    def drop(m: re.Match) -> str:
+        nonlocal cut
+        adjective, thing, after = (g.lower() if g else "" for g in m.groups())
+        if lex.kind_of(_folded_word(adjective)) != "adjective":
+            return m.group(0)
+        folded = _folded_word(thing)
+        if (
+            thing in _NOT_A_THING
+            or thing in _PEOPLE
+            or thing in _INTENSIFIERS
+            or _a_person(thing)
+            or folded in lex.forms
+            or lex.kind_of(folded) is not None
+            or after in ("of", "for")  # "a pathetic excuse for a human", "stupid piece of"
+        ):
+            return m.group(0)
+        cut = True
+        return " "
+
+    own = _DESCRIBED.sub(drop, _own_words(body))
+    return own if cut else None
 
 
 def _target(word: str) -> str:
@@ -1154,6 +1280,7 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         and lex.forms.isdisjoint(map(_folded_word, seen))
         and not _GO_BACK.search(lower)
         and not _SENT_BACK.search(lower)
+        and not _LET_IN.search(lower)
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
@@ -1170,7 +1297,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
     if not attacks and " and " in lower:
         attacks += _listed(own, lex)
-    if not attacks and (_GO_BACK.search(lower) or _SENT_BACK.search(lower)):
+    if not attacks and (
+        _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
+    ):
         attacks += _sent_away(own)
     if not attacks:
         # before "ur" is read as "you are": "ur brain must be the size of a pea"
@@ -1217,6 +1346,14 @@ _SOMEONE = (
     "|the senator|that senator|the editor|that editor|that politician|this politician"
     "|the ref|that ref|this ref|the referee|that referee|this referee|the umpire|that umpire"
     "|the mod|the mods|that mod|this mod|the op|the coach|that coach"
+    + "".join(
+        f"|{d} {role}"
+        for d in ("the", "that", "this")
+        for role in (
+            "councillor councilor presenter host minister mp candidate mayor judge referee "
+            "manager owner chairman streamer influencer professor teacher cop officer"
+        ).split()
+    )
 )
 # Violence done to a body ("smash your face in", "break every bone in his body").
 _BODY_HARM = "break|smash|punch|kick|bash|snap|slit|cut|stab|knock|cave in|rip|crush|stomp|slap"
@@ -1242,6 +1379,8 @@ _DESERVED = (
     "be lined up and shot|be put down|and beaten|and shot|and hanged|and killed"
     "|be strung up|strung up|be lynched|be executed|be hunted down|hunted down|be shot dead"
     "|be gassed|be tortured|be stoned to death|be burned alive|be burnt alive|be thrown off"
+    "|be slapped|get slapped|be punched|get punched|be smacked|get smacked|be kicked|get kicked"
+    "|be run over|get run over|be beaten up|get beaten up|be stabbed|get stabbed"
 )
 _WILL = (
     "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll|d"
@@ -1267,6 +1406,7 @@ _VEILED = (
     "|know where your kids|know where your children|know where your family"
     "|know where you park|know where you sleep|know what car you drive|know where you drink"
     "|i ll be waiting outside your|i will be waiting outside your|we ll be waiting outside your"
+    "|never work in this town again|never work in this industry again|make sure you never work"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
 _MISFORTUNE = (
@@ -1561,6 +1701,35 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
+            "tells someone to kill themselves",
+            "go play in traffic",
+            _phrase(
+                "go|just|please|pls",
+                "play in traffic|play in the traffic|play on the motorway|play on the freeway"
+                "|play on the highway|play on the railway|play on the train tracks"
+                "|take a long walk off a short pier|jump in front of a train"
+                "|jump in front of a bus",
+            ),
+        ),
+        (
+            # "off yourself" is folded to "of yourself": only where "of" cannot stand
+            "tells someone to kill themselves",
+            "just off yourself",
+            _phrase("just|please|pls|gonna|wanna", "of yourself|of urself|of yourselves"),
+        ),
+        (
+            "urges others to hurt someone",
+            "someone should run him over",
+            _phrase(
+                "i|we|someone|somebody|people",
+                _WILL + "|" + _MUST,
+                "~",
+                "run",
+                _SOMEONE,
+                "over|down with",
+            ),
+        ),
+        (
             # not "we gave them a hiding on Sunday": a match is won, "them" is a team
             "urges others to hurt someone",
             "someone needs to give him a good beating",
@@ -1618,6 +1787,8 @@ def _threat_words() -> re.Pattern:
         "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
+        "|traffic|motorway|freeway|highway|railway|tracks|pier|train|bus|slapped|punched|run"
+        "|hanged|hung|exterminated|killed"
         "|give|better"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
@@ -1651,6 +1822,24 @@ _BLEACH = re.compile(
 )
 
 
+# A group of people doomed: "these protesters should all be shot" (not "these scenes
+# should be shot at night", "the defence should be hung out to dry").
+_GROUP_DOOMED = re.compile(
+    r"\b(?:these|those|the|all)\s+([a-z]+)\s+(?:should|must|need\s+to|needs\s+to|ought\s+to"
+    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed"
+    r"|exterminated|lynched|strung\s+up|put\s+down|lined\s+up\s+and\s+shot|hunted\s+down"
+    r"|die(?=\s*[,.!?]|\s*$|\s+(?:already|now|slowly|painfully|horribly|in\s+a\s+fire)))"
+    r"\b(?!\s+(?:out|at|on|in\s+(?:colou?r|black|daylight|the\s+studio)))"
+)
+
+
+def _group_doomed(own: str) -> str | None:
+    for m in _GROUP_DOOMED.finditer(own.lower()):
+        if _is_people(m.group(1)) or m.group(1) in _IDENTITY_GROUPS:
+            return m.group(0)
+    return None
+
+
 @check("threat", kind="abuse", version="2")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
@@ -1660,6 +1849,8 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     text = fold(own)
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
+    if _group_doomed(own):
+        return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     for what, example, pattern in threat_patterns():
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):

@@ -1203,7 +1203,7 @@ _DESCRIBED = re.compile(r"(?<![\w'])([^\W\d_]+)(?=\s+([^\W\d_]+)(?:\s+([^\W\d_]+
 _NOT_A_THING = frozenset(
     "and or but to as enough of for than that who which you your he she they it is are was "
     "were be been like about when if so too very haha hahaha lol lmao lmfao omg smh af tho "
-    "though bro".split()
+    "though bro wow tbh fr rn yo ngl imo honestly ever af".split()
 )
 
 

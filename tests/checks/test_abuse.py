@@ -1075,3 +1075,76 @@ def test_deserved_blows_run_over_go_play_in_traffic_and_groups_doomed(text):
 )
 def test_pay_numbers_parks_scenes_and_fiction_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stick your opinion up your backside.",
+        "I wouldn't spit on him if he was on fire.",
+        "Honestly, she is beneath contempt.",
+        "Now go away and don't come back.",
+        "Get back to your swamp.",
+        "Ur a clown m8",
+        "Such an absolute nob.",
+        "Sit down, caveman.",
+        "You're a parasite.",
+        "Gypsies are all thieves.",
+        "Muslims are behind every terror attack.",
+        "Gay people shouldn't be allowed to adopt.",
+        "That so-called reporter needs a brain transplant.",
+    ],
+)
+def test_curses_contempt_groups_blamed_and_people_by_who_they_are(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wish this cough would go away and never come back.",
+        "Stick it in the freezer overnight.",
+        "Get back to your cave painting, it's lovely.",
+        "Back to your question: yes, it works on Linux.",
+        "Jews are behind every menorah display in this town, lovely tradition.",
+        "Fat people deserve respect like everyone else.",
+        "Gay people shouldn't have to hide who they are.",
+        "The engine needs a brain transplant, it keeps stalling.",
+        "My brain is fried after this week.",
+        "Sorry bro, you're right.",
+    ],
+)
+def test_coughs_freezers_traditions_and_respect_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd love to slap that smirk off her face.",
+        "This referee needs shooting.",
+        "We know where you are, we're coming for your kids.",
+        "You're lucky this is the internet.",
+        "These vermin need to be wiped out.",
+        "Hang the traitors!",
+        "Shoot all the protesters, starting with this one.",
+    ],
+)
+def test_grins_slapped_off_wanting_shooting_and_killing_ordered(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kill all the weeds before planting.",
+        "Hang the pictures at eye level.",
+        "Kill the process and restart it.",
+        "Kill all the lawyers is a line from Shakespeare.",
+        "Hang the traitors was chanted at the rally, which the article condemns.",
+        "This photo wants shooting again with better light.",
+        "Wipe that pan off with a paper towel.",
+    ],
+)
+def test_weeds_pictures_processes_and_reported_chants_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

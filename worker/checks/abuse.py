@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -64,7 +64,8 @@ _INSULT_ADJECTIVES = (
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
 _DEHUMANIZING = (
-    "vermin subhuman subhumans parasites cockroaches rats animals savages filth scum "
+    "vermin subhuman subhumans parasites parasite cockroaches cockroach rats animals savages filth "
+    "scum "
     "plague infestation leeches"
 ).split()
 # Groups of people by identity: what they are called is identity hate where the
@@ -74,7 +75,7 @@ _IDENTITY_GROUPS = frozenset(
     (
         "muslims jews christians catholics hindus sikhs atheists immigrants migrants "
         "refugees foreigners blacks whites asians latinos hispanics mexicans arabs africans "
-        "indians chinese gays lesbians homosexuals trans transgenders women men females "
+        "gypsies indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
     ).split()
 )
@@ -99,6 +100,14 @@ _DENIED_RIGHTS = re.compile(
     r"|society|nation|town|city|neighbou?rhood|world|continent)\b|in\s+(?:europe|britain"
     r"|england|america|the\s+uk|the\s+us|the\s+west)\b)"
 )
+# What a group is said to be secretly behind: "Jews are behind every war".
+_EVILS = frozenset(
+    "war wars crisis crime crimes problem problems attack attacks terror conflict conflicts "
+    "plot plots scam scams riot riots pandemic evil disaster disasters".split()
+)
+# "Fat people", "gay people": a group by who they are (not "old people": age is a fact
+# a sentence may well turn on, "old people shouldn't have to queue").
+_AS_PEOPLE = [[w] for w in "fat gay trans black white disabled jewish muslim".split()]
 # Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
 _IDENTITY_ADJECTIVES = frozenset(
     "gay trans jewish muslim islamic feminist lesbian queer asian mexican indian "
@@ -113,7 +122,7 @@ _GROUP_SLANDER = frozenset(
     "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place"}
+    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place", "behind"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -443,7 +452,8 @@ _PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
-    "person man woman guy people human being kid child individual lol lmao haha it its".split()
+    "person man woman guy people human being kid child individual lol lmao haha it its mate m8 "
+    "bro pal buddy dude".split()
 )
 # What a pointed-at phrase may end in when an insulting adjective comes before it
 # ("what a pathetic little man").
@@ -484,6 +494,11 @@ _SCORN = re.compile(
     r"\s*,?\s+(?:grandpa|grandma|gramps|sweetie|princess|kiddo|little\s+boy|little\s+girl"
     r"|snowflake|boomer|sonny|buttercup)\b"
     r"|the\s+(?:adults|grown[\s-]?ups|big\s+boys)\s+are\s+(?:talking|speaking)(?=\s*[,.!?]|\s*$)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|now\s+)?go\s+away\s+and\s+(?:never|do\s+not|don\s*'?t)\s+come"
+    r"\s+back"
+    r"|(?:shove|stick)\s+(?:it|that|them|your\s+\w+)\s+(?:up\s+your|where\s+the\s+sun)"
+    r"|(?:would\s+not|wouldn\s*'?t|would\s+n't)\s+(?:piss|spit|pee)\s+on\s+(?:you|u|him|her|them)\b"
+    r"|(?:you|u|he|she|they)\s+(?:are|is|r)\s+(?:\w+\s+)?beneath\s+contempt"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
@@ -513,7 +528,8 @@ _SCORN = re.compile(
     r"|girl|princess|missy|pal|buddy|snowflake)\b"
     # one's place in the world denied: "go back to the kitchen", "go back where you came from"
     r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
-    r"|go\s+back\s+to\s+(?:your|ur|their)\s+(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
+    r"|(?:go\s+|get\s+)?back\s+to\s+(?:your|ur|their)\s+(?=(?:\w+)\s*(?:[,.!?]|$|and\b"
+    r"|where\b|you\b))(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
     r"|trailer)\b"
     # sarcasm at the reader: "hey genius", "nice try, Einstein"
     r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
@@ -562,7 +578,7 @@ _BELITTLED = re.compile(
 _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
-    "character soul attitude mind".split()
+    "character soul attitude mind transplant brain brains".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -586,6 +602,9 @@ _IDIOMS = re.compile(
     r"|\b(?:zero|no|two|one|a\s+single|three|\d)\s+(?:functioning\s+|working\s+)?brain[\s-]cells?\b"
     r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
     r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
+    r"|\bneeds?\s+a\s+brain\s+transplant\b"
+    r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
+    r"|rotten|damaged|missing|smooth)\b"
 )
 
 
@@ -599,7 +618,7 @@ def _belittling(lower: str, words=None) -> re.Match | None:
 
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
-    r"|(?<![\w@])(?:the|this|that)\s+(?:\w+\s+)?(?:author|writer|reporter|journalist|editor"
+    r"|(?<![\w@])(?:the|this|that)\s+(?:[\w-]+\s+)?(?:author|writer|reporter|journalist|editor"
     r"|columnist|mp|senator|mayor|minister|president|politician|judge|guy|man|woman|commenter"
     r"|poster|moderator|ceo|governor|official)s?(?!\w)",
     re.IGNORECASE,
@@ -879,7 +898,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # A whole identity group, not some of its people ("the men who robbed the bank"),
         # unless it is all of them ("all these refugees").
         group = (
-            word in _IDENTITY_GROUPS
+            (word in _IDENTITY_GROUPS or (word == "people" and words[i - 1 : i] in _AS_PEOPLE))
             and (i == 0 or words[i - 1] not in _SPECIFIC or words[i - 2 : i - 1] == ["all"])
             and words[i + 1 : i + 2] not in (["who"], ["that"], ["which"])
         )
@@ -952,6 +971,15 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
                 continue
+        if (
+            group
+            and words[i + 1 : i + 4] in (["are", "behind", "every"], ["are", "behind", "all"])
+            and words[i + 4 : i + 5]
+            and words[i + 4] in _EVILS
+        ):
+            # "Jews are behind every war": a group cast as the hidden cause
+            found.append(Attack(" ".join(shown[i + 1 : i + 5]), _target(shown[i])))
+            continue
         if group and words[i + 1 : i + 2] in (["control"], ["controls"]):
             # "Jews control the banks": a group cast as a secret power
             end = next(
@@ -1032,7 +1060,7 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
 # they also name things ("a handy tool", "a plank of wood").
 _YOU_ONLY = frozenset(
     "tool plank prat plonker pillock wally muppet melt donkey knob bellend wazzock berk "
-    "twonk numpty walnut spanner melon".split()
+    "twonk numpty walnut spanner melon nob".split()
 )
 
 
@@ -1425,6 +1453,10 @@ _VEILED = (
     "|know where you park|know where you sleep|know what car you drive|know where you drink"
     "|i ll be waiting outside your|i will be waiting outside your|we ll be waiting outside your"
     "|never work in this town again|never work in this industry again|make sure you never work"
+    "|coming for you and your family|coming for your family|coming for your kids"
+    "|coming for your children|coming after your family"
+    "|lucky i don t know where you live|lucky i do not know where you live|lucky i can t reach you"
+    "|lucky we re not face to face|lucky we are not face to face|lucky this is the internet"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
 _MISFORTUNE = (
@@ -1719,6 +1751,28 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
+            "says they would hurt someone",
+            "I'd love to punch that smug grin off his face",
+            _phrase(
+                "punch|slap|smack|knock|wipe",
+                "that|the|this",
+                "~",
+                "grin|smile|smirk|look",
+                "off|right off",
+                _POSSESSIVE,
+                "face",
+            ),
+        ),
+        (
+            "says someone should be hurt",
+            "this ref wants shooting",
+            _phrase(
+                _SOMEONE,
+                "wants|needs|deserves|want|need|deserve",
+                "shooting|hanging|stringing up|a bullet|putting down|a kicking|a good kicking",
+            ),
+        ),
+        (
             "tells someone to kill themselves",
             "go play in traffic",
             _phrase(
@@ -1806,7 +1860,8 @@ def _threat_words() -> re.Pattern:
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|tracks|pier|train|bus|slapped|punched|run"
-        "|hanged|hung|exterminated|killed"
+        "|hanged|hung|exterminated|killed|wiped|eradicated|eliminated|purged|grin|smile|smirk"
+        "|shooting|hanging|gas|lynch|execute|string"
         "|give|better"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
@@ -1846,15 +1901,33 @@ _GROUP_DOOMED = re.compile(
     r"\b(?:these|those|the|all)\s+([a-z]+)\s+(?:should|must|need\s+to|needs\s+to|ought\s+to"
     r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed"
     r"|exterminated|lynched|strung\s+up|put\s+down|lined\s+up\s+and\s+shot|hunted\s+down"
+    r"|wiped\s+out|eradicated|eliminated|purged|wiped\s+off\s+the\s+face"
     r"|die(?=\s*[,.!?]|\s*$|\s+(?:already|now|slowly|painfully|horribly|in\s+a\s+fire)))"
     r"\b(?!\s+(?:out|at|on|in\s+(?:colou?r|black|daylight|the\s+studio)))"
 )
 
 
+# Killing people ordered: "Hang the traitors", "Kill all the lawyers" (not "kill all
+# the processes", "shoot the messenger").
+_ORDERED_DEATH = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+)?(?:kill|hang|shoot|lynch|execute|gas|exterminate|string\s+up)"
+    r"\s+(?:all\s+)?(?:of\s+)?(?:the|these|those|all)\s+([a-z]+)\b"
+    r"(?=\s*(?:[,.!?;]|$)|\s+(?:starting|first|now|already|and\s+their|all\b))",
+    re.MULTILINE,
+)
+
+
 def _group_doomed(own: str) -> str | None:
-    for m in _GROUP_DOOMED.finditer(own.lower()):
-        if _is_people(m.group(1)) or m.group(1) in _IDENTITY_GROUPS:
-            return m.group(0)
+    lower = own.lower()
+    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH):
+        for m in pattern.finditer(lower if pattern is _GROUP_DOOMED else lower.strip()):
+            who = m.group(1)
+            people = _is_people(who) or who in _IDENTITY_GROUPS
+            if (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing") and who not in (
+                "messengers",
+                "messenger",
+            ):
+                return " ".join(m.group(0).strip(" .!?").split())
     return None
 
 

@@ -1144,6 +1144,7 @@ def test_grins_slapped_off_wanting_shooting_and_killing_ordered(text):
         "Hang the traitors was chanted at the rally, which the article condemns.",
         "This photo wants shooting again with better light.",
         "Wipe that pan off with a paper towel.",
+        "Just play in traffic mode in the game settings.",
     ],
 )
 def test_weeds_pictures_processes_and_reported_chants_are_not_threats(text):

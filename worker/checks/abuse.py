@@ -1198,17 +1198,26 @@ _MIGRANTS = re.compile(
 )
 
 
+_LOCALE_NAME = re.compile(r"'([a-z]{2})':'([^'\\]*)'")
+
+
 @lru_cache(maxsize=1)
 def countries() -> frozenset[str]:
-    """Countries' and continents' English names, lowercased: from ``phonenumbers``'
-    region names (a dependency already), so no list of our own."""
-    from phonenumbers.geodata.locale import LOCALE_DATA
-
+    """Countries' and continents' English names, lowercased: the region names that
+    ``phonenumbers`` (a dependency already) ships, so no list of our own. Its
+    ``geodata`` package loads every city of the world on import (seconds, tens of
+    MB), so the one file of names is read as text, not imported."""
+    spec = importlib.util.find_spec("phonenumbers")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("phonenumbers is not installed (pip install parley)")
+    source = Path(next(iter(spec.submodule_search_locations))) / "geodata" / "locale.py"
     names = set()
-    for names_of in LOCALE_DATA.values():
-        name = names_of.get("en")
+    for line in source.read_text(encoding="utf-8").splitlines():
+        # "  'AD': {'aa':'Andorra','ab':'*aa',…,'en':'*aa',…},"
+        by_language = dict(_LOCALE_NAME.findall(line))
+        name = by_language.get("en")
         while name and name.startswith("*"):
-            name = names_of.get(name[1:])
+            name = by_language.get(name[1:])
         if name:
             names.add(name.lower())
     return frozenset(names | {"africa", "asia", "europe", "the middle east", "the third world"})
@@ -1781,7 +1790,8 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "|play on the highway|play on the railway|play on the train tracks"
                 "|take a long walk off a short pier|jump in front of a train"
                 "|jump in front of a bus",
-            ),
+            )
+            + "(?! mode| setting| option| jam| light| sim)",
         ),
         (
             # "off yourself" is folded to "of yourself": only where "of" cannot stand
@@ -1859,10 +1869,8 @@ def _threat_words() -> re.Pattern:
         "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
-        "|traffic|motorway|freeway|highway|railway|tracks|pier|train|bus|slapped|punched|run"
-        "|hanged|hung|exterminated|killed|wiped|eradicated|eliminated|purged|grin|smile|smirk"
-        "|shooting|hanging|gas|lynch|execute|string"
-        "|give|better"
+        "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
+        "|shooting|hanging|thrashing|eye|nose|ended|died|born"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -1917,6 +1925,14 @@ _ORDERED_DEATH = re.compile(
 )
 
 
+# The words one of those two needs (a set lookup before either search).
+_DOOMING = frozenset(
+    "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
+    "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
+    "string".split()
+)
+
+
 def _group_doomed(own: str) -> str | None:
     lower = own.lower()
     for pattern in (_GROUP_DOOMED, _ORDERED_DEATH):
@@ -1937,11 +1953,11 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     own = _own_words(facts.body or facts.text or "")
     if "bleach" in own.lower() and _BLEACH.search(own.strip()):
         return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    if not _DOOMING.isdisjoint(_WORD.findall(own.lower())) and _group_doomed(own):
+        return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     text = fold(own)
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
-    if _group_doomed(own):
-        return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     for what, example, pattern in threat_patterns():
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):

@@ -1149,3 +1149,80 @@ def test_grins_slapped_off_wanting_shooting_and_killing_ordered(text):
 )
 def test_weeds_pictures_processes_and_reported_chants_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are exactly what's wrong with this country.",
+        "People like you should be banned from voting.",
+        "Do us all a favour and log off.",
+        "Just delete your account.",
+        "Honestly, I have seen smarter cats than you.",
+        "I've met brighter lamp posts than you.",
+        "You'd lose an argument with a brick.",
+        "The only brain cell you have must be lonely.",
+        "Keep your vile opinions to yourself.",
+        "Get a life, loser.",
+        "Economics is clearly not your strong suit, sweetie.",
+        "lol ok boomer, enjoy your pension",
+        "Look at him. Disgusting slob.",
+        "shut it you old windbag nobody asked",
+        "Calm down, you hysterical woman",
+        "This referee is a disgrace and needs banning.",
+        "That so-called expert is a clown.",
+        "You lot are all the same, smug and useless.",
+        "Another Muslim terrorist, what a surprise.",
+        "Send the migrants back where they came from.",
+    ],
+)
+def test_scorn_in_long_comments_sneers_and_roles_said_to_be_a_disgrace(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not surprised at all, the results are slow and disappointing.",
+        "You are what makes this community great.",
+        "Do us all a favour and share this recipe with everyone.",
+        "Get a life insurance quote before you buy the house.",
+        "I need to get a life, I spent all weekend on this puzzle.",
+        "Crows are smarter birds than you think.",
+        "You'd lose a lot of money on that trade.",
+        "The only brain cell I have left is for coffee.",
+        "My dog is a slob, sheds everywhere.",
+        "The referee is a former player and a good one.",
+        "This so-called update broke my printer.",
+        "Another Muslim charity raised 10k for the food bank.",
+        "Send these back to the shop if they are faulty.",
+        "Send the refugees back? That's cruel and illegal.",
+        "You old softie, crying at the finale.",
+    ],
+)
+def test_things_praise_trade_pets_and_charity_are_not_scorn(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I see you again you're getting a slap.",
+        "I hope someone doxxes this reporter.",
+        "Hope the next storm flattens your house.",
+    ],
+)
+def test_slaps_coming_doxxing_and_storms_wished(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're getting a raise? Congrats!",
+        "I hope the next storm doesn't take your fence again, stay safe.",
+        "Hope the flood missed your house!",
+    ],
+)
+def test_raises_and_storms_hoped_away_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD

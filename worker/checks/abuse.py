@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -99,6 +99,10 @@ _DENIED_RIGHTS = re.compile(
     r"|should\s+not\s+be)\s+(?:here\b|in\s+(?:this|our|a|any|the)\s+(?:\w+\s+)?(?:country"
     r"|society|nation|town|city|neighbou?rhood|world|continent)\b|in\s+(?:europe|britain"
     r"|england|america|the\s+uk|the\s+us|the\s+west)\b)"
+)
+_CRIMINAL = frozenset(
+    "terrorist criminal rapist thief scrounger invader groomer paedo pedo paedophile pedophile "
+    "thug scammer".split()
 )
 # What a group is said to be secretly behind: "Jews are behind every war".
 _EVILS = frozenset(
@@ -499,6 +503,24 @@ _SCORN = re.compile(
     r"|(?:shove|stick)\s+(?:it|that|them|your\s+\w+)\s+(?:up\s+your|where\s+the\s+sun)"
     r"|(?:would\s+not|wouldn\s*'?t|would\s+n't)\s+(?:piss|spit|pee)\s+on\s+(?:you|u|him|her|them)\b"
     r"|(?:you|u|he|she|they)\s+(?:are|is|r)\s+(?:\w+\s+)?beneath\s+contempt"
+    r"|(?:you|u|people\s+like\s+you|your\s+kind)\s+(?:are|is|r)\s+(?:exactly\s+)?"
+    r"(?:what\s*'?s|what\s+is|whats)\s+wrong\s+with\s+(?:this|the|our)\b"
+    r"|(?:people|folks|idiots|morons)\s+like\s+(?:you|u)\s+(?:should|need\s+to|ought\s+to|must)"
+    r"\s+(?:be\s+|not\s+be\s+)?(?:banned|locked\s+up|removed|put\s+away|kept\s+away|allowed"
+    r"|deported|silenced)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|please\s+|pls\s+)?delete\s+your\s+(?:account|profile)"
+    r"|do\s+(?:us|everyone|the\s+world)\s+(?:all\s+)?a\s+favou?r\s*,?\s+(?:and\s+)?(?:leave|go"
+    r"|disappear|shut\s+up|log\s+off|stop\s+posting|delete)"
+    r"|(?:smarter|brighter|cleverer|more\s+intelligent|wiser)\s+(?:[\w-]+\s+){1,3}than\s+(?:you|u)"
+    r"\b(?!\s+(?:think|d|would|might|realise|realize|expect|know|imagine))"
+    r"|(?:you|u)(?:\s+would|\s+could|'d|\s+d)\s+lose\s+(?:a|an)\s+(?:debate|argument|battle\s+of\s+wits"
+    r"|game\s+of\s+chess)\s+(?:with|to|against)\s+an?\s+"
+    r"|keep\s+your\s+(?:filthy|stupid|dumb|vile|disgusting|ignorant|idiotic|racist|moronic|garbage)"
+    r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
+    r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
+    r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
+    r"|,\s*(?:sweetie|princess|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
+    r"\s*[.!?]*\s*$"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
@@ -539,7 +561,8 @@ _SCORN = re.compile(
     r"|husband|partner)\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
     r"|ashamed|embarrassed|proud\s+lol)"
     # a stereotype's name as the whole put-down: "ok karen", "Typical boomer, …"
-    r"|(?:^|[.!?,]\s*)(?:ok|okay|typical|such\s+a|what\s+a|total|absolute|classic)\s+"
+    r"|(?:^|[.!?,]\s*)(?:(?:lol|lmao|haha)\s+)?(?:ok|okay|typical|such\s+a|what\s+a|total"
+    r"|absolute|classic)\s+"
     r"(?:karen|boomer)s?(?=\s*[,.!?]|\s*$|\s+(?:behaviou?r|energy|move|attitude|logic))"
     r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
     r"|face\s+only\s+a\s+mother\s+could\s+love)"
@@ -578,7 +601,7 @@ _BELITTLED = re.compile(
 _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
-    "character soul attitude mind transplant brain brains".split()
+    "character soul attitude mind transplant brain brains cell".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -602,7 +625,7 @@ _IDIOMS = re.compile(
     r"|\b(?:zero|no|two|one|a\s+single|three|\d)\s+(?:functioning\s+|working\s+)?brain[\s-]cells?\b"
     r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
     r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
-    r"|\bneeds?\s+a\s+brain\s+transplant\b"
+    r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
 )
@@ -889,6 +912,17 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             found.append(Attack(shown[i], "you"))
             covered = i + 2
             continue
+        # "Another Muslim terrorist, what a surprise": one of a group made the group's crime
+        if (
+            word in ("another", "typical")
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _IDENTITY_ADJECTIVES
+            and words[i + 2 : i + 3]
+            and words[i + 2] in _CRIMINAL
+        ):
+            found.append(Attack(" ".join(shown[i : i + 3]), shown[i + 1]))
+            covered = i + 2
+            continue
         # An identity made an insult: "the trans freaks", "some feminist whale".
         if word in _IDENTITY_ADJECTIVES and i + 1 < len(words):
             after = folded[i + 1]
@@ -954,6 +988,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 # "my husband is a pig", "my son is a little monkey": family banter
                 beasts = words[i - 1] not in ("my", "our")
                 people_only = not beasts
+                if beasts and words[rest : rest + 1] in (["a"], ["an"]):
+                    # "this referee is a disgrace", "the mayor is a joke": what the person is
+                    kinds = {"noun", "adjective", "dehumanizing"}
             elif named:
                 # "Rust is stupid", "Python is a snake": about a thing
                 kinds, beasts = {"noun"}, False
@@ -1022,6 +1059,12 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 called = _called(words[i + 1 :], folded[i + 1 :], lex)
                 if called:
                     found.append(Attack(called, word))
+                elif words[i + 1 : i + 2] and words[i + 1] in _SNEERING and i + 2 < len(words):
+                    # "you old windbag nobody asked…", "get a grip, you hysterical woman"
+                    name, after = words[i + 2], words[i + 3 : i + 4]
+                    person = lex.is_person(folded[i + 2]) or name in _A_PERSON
+                    if person and (not after or after[0] not in ("who", "that", "s")):
+                        found.append(Attack(" ".join(shown[i + 1 : i + 3]), word))
     return found
 
 
@@ -1056,6 +1099,11 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
     return None
 
 
+# Words of scorn that make "you … woman" a name: "you hysterical woman", "you old windbag".
+_SNEERING = frozenset(
+    "old silly sad bitter miserable hysterical shrill nasty pompous arrogant smug lying fat "
+    "ugly dirty stupid dumb ignorant".split()
+)
 # Names said only to someone's face, in British English mostly: as nouns
 # they also name things ("a handy tool", "a plank of wood").
 _YOU_ONLY = frozenset(
@@ -1090,7 +1138,7 @@ _CONTEMPT = frozenset(
     fold(w)
     for w in (
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
-        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild"
+        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild slob"
     ).split()
 )
 
@@ -1148,8 +1196,22 @@ _LISTED = re.compile(
 )
 
 
+# ... or the list alone, said of whoever the comment addresses: "You lot are all the
+# same, smug and useless."
+_LISTED_ALONE = re.compile(
+    r"(?:^|[,.;!?]\s*)(?P<items>(?:[a-z-]+\s*,\s*)*[a-z-]+,?\s+and\s+[a-z-]+)\s*(?:[.!?]|$)"
+)
+
+
 def _listed(own: str, lex: Lexicon) -> list[Attack]:
     found: list[Attack] = []
+    lower = own.lower()
+    for m in _LISTED_ALONE.finditer(lower):
+        items = [w for w in re.split(r"\s*,\s*|\s+and\s+", m.group("items")) if w]
+        insults = [w for w in items if lex.kind_of(_folded_word(w)) == "adjective"]
+        named = _SOMEONE_NAMED.search(lower)
+        if len(insults) >= 2 and len(insults) == len(items) and named is not None:
+            found.append(Attack(m.group("items"), named.group(0)))
     for m in _LISTED.finditer(own.lower()):
         subject, before = m.group("subject"), (m.group("before") or "").strip()
         # a person by role with its determiner ("the ref"), not a plural that may be
@@ -1188,8 +1250,8 @@ _LET_IN = re.compile(
 # ... or a group sent out: "another immigrant leeching off us, send them back".
 _SENT_BACK = re.compile(
     r"(?:^|[.!?,;]\s*)(?:just\s+|and\s+|so\s+)?(?:send|ship|kick|deport|throw)\s+"
-    r"(?:them|em|the\s+lot|all\s+of\s+them|these\s+people|those\s+people)\s+(?:all\s+)?"
-    r"(?:back|home|out)\b"
+    r"(?:them|em|the\s+lot|all\s+of\s+them|(?:all\s+)?(?:the|these|those)\s+[a-z]+)\s+(?:all\s+)?"
+    r"(?:back|home|out)\b(?!\s*\?)"
 )
 _MIGRANTS = re.compile(
     r"\b(?:immigrants?|migrants?|refugees?|foreigners?|asylum\s+seekers?|illegals|muslims?"
@@ -1306,6 +1368,9 @@ def _one_phrase(m: re.Match, lex: Lexicon) -> str:
     return m.group(0)
 
 
+_SO_CALLED = re.compile(r"\b(?:so|self)[\s-](?:called|proclaimed|styled)\s+", re.IGNORECASE)
+
+
 def _expanded(text: str) -> str:
     # All but the last rewrite need an apostrophe; most comments have none.
     for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
@@ -1318,6 +1383,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
     own = _expanded(said)
+    if "-" in own or "self" in own:
+        # "this so-called expert is a clown": the role is still who is meant
+        own = _SO_CALLED.sub("", own)
     if "litera" in own:
         own = _HALF_LITERATE.sub("illiterate", own)
     lex = _site_lexicon(ctx)
@@ -1330,6 +1398,7 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         not scorn
         and _CALLING.isdisjoint(seen)
         and _GROUP_WORDS.isdisjoint(seen)
+        and _CRIMINAL.isdisjoint(seen)
         and not _belittling(said.lower())
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, seen))
@@ -1605,6 +1674,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "are|re|r|is|s|will|ll|are going to|re going to|re gonna|is going to",
                 "getting|get|gonna get|going to get|be",
                 "stabbed|shot|knifed|glassed|jumped|beaten up|battered|smacked up|kneecapped"
+                "|a slap|a smack|a kicking|a beating|a hiding|slapped|punched|decked|a punch"
                 "|your head kicked in|his head kicked in|your teeth kicked in",
             )
             + "(?! down| at| up| out| in the foot)",
@@ -1687,7 +1757,8 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "hope|wish",
                 "someone|somebody|a truck|a bus|a car",
                 "~",
-                "kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs over|hits|runs",
+                "kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs over|hits|runs"
+                "|doxxes|doxes|swats",
                 _SOMEONE,
             ),
         ),
@@ -1759,6 +1830,19 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             _phrase("you|u|just|please|pls", "~", "stop breathing|cease to exist|stop existing"),
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
+        (
+            "wishes harm on someone",
+            "I hope the next flood takes your house",
+            _phrase(
+                "hope|wish",
+                "the|a|that",
+                "~",
+                "flood|fire|storm|tornado|hurricane|earthquake|truck|bus|train",
+                "takes|destroys|burns|wipes out|sweeps away|kills|hits|flattens",
+                "your|his|her|their",
+                "house|home|family|kids|children|wife|husband",
+            ),
+        ),
         (
             "says they would hurt someone",
             "I'd love to punch that smug grin off his face",
@@ -1870,7 +1954,7 @@ def _threat_words() -> re.Pattern:
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
-        "|shooting|hanging|thrashing|eye|nose|ended|died|born"
+        "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

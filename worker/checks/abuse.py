@@ -519,7 +519,7 @@ _SCORN = re.compile(
     r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
     r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
     r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
-    r"|,\s*(?:sweetie|princess|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
+    r"|,\s*(?:sweetie|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
     r"\s*[.!?]*\s*$"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
@@ -1138,7 +1138,7 @@ _CONTEMPT = frozenset(
     fold(w)
     for w in (
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
-        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild slob"
+        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild"
     ).split()
 )
 

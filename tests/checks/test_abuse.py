@@ -1226,3 +1226,42 @@ def test_slaps_coming_doxxing_and_storms_wished(text):
 )
 def test_raises_and_storms_hoped_away_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This journo should be named and shamed, absolute scum.",
+        "You are a stain on this website.",
+        "What a complete and utter tosspot.",
+        "Get off the internet, grandad.",
+        "Whoever approved this needs their head examined.",
+        "You're the human version of a wet blanket.",
+        "The youtuber is a lying grifter.",
+    ],
+)
+def test_named_and_shamed_stains_tosspots_and_online_roles(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The kids were named and shamed at assembly for being late, which I think is wrong.",
+        "Log off the internet for a week, it's great for your mental health.",
+        "The car needs its head gasket checked.",
+        "What a complete and utter delight this recipe is.",
+        "The streamer is a lovely person and raised 10k for charity.",
+        "The stain on the carpet came out with vinegar.",
+    ],
+)
+def test_assemblies_breaks_gaskets_and_delights_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_drown_yourself_is_an_order_and_a_warning_is_not():
+    assert threat(facts("Go drown yourself."), ctx()).score >= HOLD
+    assert threat(facts("Honestly hope you get hit by a bus."), ctx()).score >= HOLD
+    warning = "You'll poison yourself eating raw kidney beans, cook them properly."
+    assert threat(facts(warning), ctx()).score < HOLD
+    assert threat(facts("Careful not to burn yourself on the pan."), ctx()).score < HOLD

@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -59,7 +59,7 @@ _INSULT_ADJECTIVES = (
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
     "smug selfimportant twofaced backstabbing "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
-    "disgrace joke embarrassment abomination cancer blight"
+    "disgrace joke embarrassment abomination cancer blight stain"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
@@ -103,6 +103,10 @@ _DENIED_RIGHTS = re.compile(
 _CRIMINAL = frozenset(
     "terrorist criminal rapist thief scrounger invader groomer paedo pedo paedophile pedophile "
     "thug scammer".split()
+)
+# People by what they do online, newer than WordNet: "the streamer is a talentless leech".
+_NEW_ROLES = frozenset(
+    "streamer youtuber influencer journo tiktoker podcaster blogger vlogger".split()
 )
 # What a group is said to be secretly behind: "Jews are behind every war".
 _EVILS = frozenset(
@@ -295,7 +299,7 @@ _QUOTED = (
         r"\b(?:(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
         r"(?:me|you|him|her|them|us|my\s+\w+|people|others|someone|somebody|everyone)\b"
         r"|(?:was|were|is|are|be|been|being|get|got|gets|getting)\s+"
-        r"(?:called|labell?ed|branded|named)\b)[^.!?;\n]*",
+        r"(?:called|labell?ed|branded|named(?!\s+and\s+shamed))\b)[^.!?;\n]*",
         re.IGNORECASE,
     ),
 )
@@ -517,6 +521,8 @@ _SCORN = re.compile(
     r"|game\s+of\s+chess)\s+(?:with|to|against)\s+an?\s+"
     r"|keep\s+your\s+(?:filthy|stupid|dumb|vile|disgusting|ignorant|idiotic|racist|moronic|garbage)"
     r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
+    r"|(?:get|log)\s+off\s+the\s+internet"
+    r"(?=\s*(?:[,.!?]|$|you\b|grandad|grandpa|loser|mate|kid|already))"
     r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
     r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
     r"|,\s*(?:sweetie|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
@@ -590,7 +596,7 @@ _BELITTLED = re.compile(
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
-    r"|\bhuman\s+equivalent\s+of\s+an?\b"
+    r"|\bhuman\s+(?:equivalent|version)\s+of\s+an?\b"
 )
 # The stock pictures of a dim mind and a few more comparisons, looked for only when
 # one of their words is there (one set lookup instead of a long search per comment):
@@ -601,7 +607,8 @@ _BELITTLED = re.compile(
 _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
-    "character soul attitude mind transplant brain brains cell".split()
+    "character soul attitude mind transplant brain brains cell examined testing checking "
+    "checked".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -626,6 +633,7 @@ _IDIOMS = re.compile(
     r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
     r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
     r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
 )
@@ -784,7 +792,7 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
     adjective = None
-    for k in range(at + 1, min(at + 5, len(words))):
+    for k in range(at + 1, min(at + 6, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None
         # "who let this clown near a keyboard", "this idiot thinks…"
         ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
@@ -947,7 +955,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             not crowd
             and i > 0
             and words[i - 1] in _SPECIFIC
-            and word in person_words()
+            and (word in person_words() or word in _NEW_ROLES)
             and word not in _PEOPLE
         )
         subject = word in _PEOPLE or group or word.endswith("s") or role
@@ -1555,7 +1563,15 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "kill yourself",
-            _phrase("kill|hang|neck|end|unalive|shoot|cut", "yourself|urself|yourselves"),
+            # an order, not a warning ("you'll poison yourself eating raw beans")
+            "".join(
+                f"(?<!{re.escape(fold(w))} )"
+                for w in ("ll", "will", "could", "might", "may", "can", "would")
+            )
+            + _phrase(
+                "kill|hang|neck|end|unalive|shoot|cut|drown|poison|gas|stab",
+                "yourself|urself|yourselves",
+            ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
         (
@@ -1954,7 +1970,8 @@ def _threat_words() -> re.Pattern:
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
-        "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm"
+        "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
+        "|drown|poison"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -479,54 +479,6 @@ _SCORN = re.compile(
     r"|(?:nobody|no\s+one|noone)\s+cares\s+what\s+(?:[\w-]+\s+){1,6}?(?:like\s+)?(?:you|u)"
     r"\s+(?:think|thinks|say|says)\b"
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s*hole|gob|cake\s*hole|yap)"
-    # told they should not exist: "the world doesn't need more people like you"
-    r"|(?:world|country|planet|internet|site|thread)\s+(?:does\s+not|doesn\s*'?t|do\s+not)\s+need"
-    r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
-    r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
-    r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
-    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
-    r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
-    r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
-    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
-    r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
-    r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
-    r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
-    r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
-    r"\s+the\s+gene\s+pool"
-    # sent off as a child: "go cry to your mommy", "cry more", "sit down and shut up, grandpa"
-    r"|(?:go|run)\s+(?:and\s+)?(?:cry|whine|run|home)\s+to\s+(?:your|ur)\s+(?:mommy|mummy|mommie"
-    r"|mama|momma)\b"
-    r"|(?:^|[.!?,]\s*)(?:cry|keep\s+crying|cope|seethe)\s+(?:more|harder|some\s+more)"
-    r"(?=\s*[,.!?]|\s*$|\s+(?:snowflake|loser|lol|lmao|kid|baby|little))"
-    r"|(?:shut\s+up|pipe\s+down|run\s+along|calm\s+down|simmer\s+down|off\s+you\s+go)"
-    r"\s*,?\s+(?:grandpa|grandma|gramps|sweetie|princess|kiddo|little\s+boy|little\s+girl"
-    r"|snowflake|boomer|sonny|buttercup)\b"
-    r"|the\s+(?:adults|grown[\s-]?ups|big\s+boys)\s+are\s+(?:talking|speaking)(?=\s*[,.!?]|\s*$)"
-    r"|(?:^|[.!?,]\s*)(?:just\s+|now\s+)?go\s+away\s+and\s+(?:never|do\s+not|don\s*'?t)\s+come"
-    r"\s+back"
-    r"|(?:shove|stick)\s+(?:it|that|them|your\s+\w+)\s+(?:up\s+your|where\s+the\s+sun)"
-    r"|(?:would\s+not|wouldn\s*'?t|would\s+n't)\s+(?:piss|spit|pee)\s+on\s+(?:you|u|him|her|them)\b"
-    r"|(?:you|u|he|she|they)\s+(?:are|is|r)\s+(?:\w+\s+)?beneath\s+contempt"
-    r"|(?:you|u|people\s+like\s+you|your\s+kind)\s+(?:are|is|r)\s+(?:exactly\s+)?"
-    r"(?:what\s*'?s|what\s+is|whats)\s+wrong\s+with\s+(?:this|the|our)\b"
-    r"|(?:people|folks|idiots|morons)\s+like\s+(?:you|u)\s+(?:should|need\s+to|ought\s+to|must)"
-    r"\s+(?:be\s+|not\s+be\s+)?(?:banned|locked\s+up|removed|put\s+away|kept\s+away|allowed"
-    r"|deported|silenced)"
-    r"|(?:^|[.!?,]\s*)(?:just\s+|please\s+|pls\s+)?delete\s+your\s+(?:account|profile)"
-    r"|do\s+(?:us|everyone|the\s+world)\s+(?:all\s+)?a\s+favou?r\s*,?\s+(?:and\s+)?(?:leave|go"
-    r"|disappear|shut\s+up|log\s+off|stop\s+posting|delete)"
-    r"|(?:smarter|brighter|cleverer|more\s+intelligent|wiser)\s+(?:[\w-]+\s+){1,3}than\s+(?:you|u)"
-    r"\b(?!\s+(?:think|d|would|might|realise|realize|expect|know|imagine))"
-    r"|(?:you|u)(?:\s+would|\s+could|'d|\s+d)\s+lose\s+(?:a|an)\s+(?:debate|argument|battle\s+of\s+wits"
-    r"|game\s+of\s+chess)\s+(?:with|to|against)\s+an?\s+"
-    r"|keep\s+your\s+(?:filthy|stupid|dumb|vile|disgusting|ignorant|idiotic|racist|moronic|garbage)"
-    r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
-    r"|(?:get|log)\s+off\s+the\s+internet"
-    r"(?=\s*(?:[,.!?]|$|you\b|grandad|grandpa|loser|mate|kid|already))"
-    r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
-    r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
-    r"|,\s*(?:sweetie|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
-    r"\s*[.!?]*\s*$"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
@@ -573,6 +525,75 @@ _SCORN = re.compile(
     r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
     r"|face\s+only\s+a\s+mother\s+could\s+love)"
 )
+# More scorn, looked for only when one of its words is there (a set lookup
+# before a long search): told they should not exist, talked down to, cursed.
+_SCORN_WORDS = frozenset(
+    "need worth breathing wasting reason why wrong raised gene mommy mummy mommie mama momma "
+    "cry crying cope seethe grandpa grandma gramps sweetie kiddo boy girl snowflake boomer "
+    "sonny buttercup adults grown grownups big away shove stick piss spit pee contempt banned "
+    "locked removed deported silenced allowed delete favour favor smarter brighter cleverer "
+    "intelligent wiser lose keep internet life down along problem ruining".split()
+)
+_SCORN_MORE = re.compile(
+    # told they should not exist: "the world doesn't need more people like you"
+    r"(?:world|country|planet|internet|site|thread)\s+(?:does\s+not|doesn\s*'?t|do\s+not)\s+need"
+    r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
+    r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
+    r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
+    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
+    r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
+    r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
+    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
+    r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
+    r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
+    r"\s+the\s+gene\s+pool"
+    # sent off as a child: "go cry to your mommy", "cry more", "sit down and shut up, grandpa"
+    r"|(?:go|run)\s+(?:and\s+)?(?:cry|whine|run|home)\s+to\s+(?:your|ur)\s+(?:mommy|mummy|mommie"
+    r"|mama|momma)\b"
+    r"|(?:^|[.!?,]\s*)(?:cry|keep\s+crying|cope|seethe)\s+(?:more|harder|some\s+more)"
+    r"(?=\s*[,.!?]|\s*$|\s+(?:snowflake|loser|lol|lmao|kid|baby|little))"
+    r"|(?:shut\s+up|pipe\s+down|run\s+along|calm\s+down|simmer\s+down|off\s+you\s+go)"
+    r"\s*,?\s+(?:grandpa|grandma|gramps|sweetie|princess|kiddo|little\s+boy|little\s+girl"
+    r"|snowflake|boomer|sonny|buttercup)\b"
+    r"|the\s+(?:adults|grown[\s-]?ups|big\s+boys)\s+are\s+(?:talking|speaking)(?=\s*[,.!?]|\s*$)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|now\s+)?go\s+away\s+and\s+(?:never|do\s+not|don\s*'?t)\s+come"
+    r"\s+back"
+    r"|(?:shove|stick)\s+(?:it|that|them|your\s+\w+)\s+(?:up\s+your|where\s+the\s+sun)"
+    r"|(?:would\s+not|wouldn\s*'?t|would\s+n't)\s+(?:piss|spit|pee)\s+on\s+(?:you|u|him|her|them)\b"
+    r"|(?:you|u|he|she|they)\s+(?:are|is|r)\s+(?:\w+\s+)?beneath\s+contempt"
+    r"|(?:you|u|people\s+like\s+you|your\s+kind)\s+(?:are|is|r)\s+(?:exactly\s+)?"
+    r"(?:what\s*'?s|what\s+is|whats)\s+wrong\s+with\s+(?:this|the|our)\b"
+    r"|(?:people|folks|idiots|morons)\s+like\s+(?:you|u)\s+(?:should|need\s+to|ought\s+to|must)"
+    r"\s+(?:be\s+|not\s+be\s+)?(?:banned|locked\s+up|removed|put\s+away|kept\s+away|allowed"
+    r"|deported|silenced)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|please\s+|pls\s+)?delete\s+your\s+(?:account|profile)"
+    r"|do\s+(?:us|everyone|the\s+world)\s+(?:all\s+)?a\s+favou?r\s*,?\s+(?:and\s+)?(?:leave|go"
+    r"|disappear|shut\s+up|log\s+off|stop\s+posting|delete)"
+    r"|(?:smarter|brighter|cleverer|more\s+intelligent|wiser)\s+(?:[\w-]+\s+){1,3}than\s+(?:you|u)"
+    r"\b(?!\s+(?:think|d|would|might|realise|realize|expect|know|imagine))"
+    r"|(?:you|u)(?:\s+would|\s+could|'d|\s+d)\s+lose\s+(?:a|an)\s+(?:debate|argument|battle\s+of\s+wits"
+    r"|game\s+of\s+chess)\s+(?:with|to|against)\s+an?\s+"
+    r"|keep\s+your\s+(?:filthy|stupid|dumb|vile|disgusting|ignorant|idiotic|racist|moronic|garbage)"
+    r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
+    r"|(?:get|log)\s+off\s+the\s+internet"
+    r"(?=\s*(?:[,.!?]|$|you\b|grandad|grandpa|loser|mate|kid|already))"
+    r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
+    r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
+    r"|,\s*(?:sweetie|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
+    r"\s*[.!?]*\s*$"
+)
+
+
+def _scorned(lower: str, seen: list[str]) -> re.Match | None:
+    """Scorn aimed at the reader in lowercased text, if there is any."""
+    found = _SCORN.search(lower)
+    if found is None and not _SCORN_WORDS.isdisjoint(seen):
+        found = _SCORN_MORE.search(lower)
+    return found
+
+
 # Belittling comparisons: a person's mind or character likened to a thing's or
 # found wanting against one ("the IQ of a damp sponge", "the backbone of a wet
 # noodle", "rocks with more sense than you", "your brain must be the size of a
@@ -1400,8 +1421,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     # Every attack holds a demeaning term or a curse at "you": most comments
     # have neither, and are done with one look at each word.
     lower = own.lower()
-    scorn = _SCORN.search(lower)
     seen = _WORD.findall(lower)
+    scorn = _scorned(lower, seen)
     if (
         not scorn
         and _CALLING.isdisjoint(seen)

@@ -883,3 +883,385 @@ def test_die_disappear_and_a_good_slap(text):
 )
 def test_migraines_weekends_and_breakfasts_are_not_threats(text):
     assert threat(facts(text), ctx()).score < HOLD
+
+
+# --- blind round 6 (devset/abuse_blind6.csv): classes fixed by general means ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the stock pictures of a dim mind, aimed at someone
+        "Honestly, he's not the sharpest knife in the drawer.",
+        "You are one brick short of a load, mate.",
+        "The lights are on but no one is home with that commenter.",
+        "If brains were petrol he couldn't run a lawnmower.",
+        "You're as thick as two short planks.",
+        "There's nothing but sawdust between his ears.",
+        "Your mother must have dropped you on your head.",
+        "ur skull must be thicker than a brick",
+        "Your wife must be so ashamed of you.",
+        "The guy who wrote this has never even spoken to a woman.",
+        # measured against the reader, a list of insults, an exclamation about a person
+        "Only someone as clueless as you",
+        "What a gutless, two-faced coward that senator is.",
+        "This ref is biased, clueless and useless.",
+        "The author is lazy, dishonest and incompetent.",
+        # a stereotype's name as the put-down; sent back to a country; a group sent out
+        "Ok boomer, go yell at a cloud.",
+        "Typical Karen behaviour, demanding a refund for a free sample.",
+        "Go back to Mexico if you don't like it.",
+        "Go back to Nigeria already.",
+        "Too many migrants in this town. Send them all home.",
+        # nobody cares what someone like you thinks
+        "Nobody cares what a bitter old troll like you thinks.",
+        # an old hag is no thing
+        "She is a nasty old hag.",
+    ],
+)
+def test_dim_mind_idioms_lists_stereotypes_and_sent_back_to_a_country(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not the sharpest tool in the shed but even I can see this is wrong.",
+        "Me before coffee: the lights are on but nobody's home.",
+        "feel like a complete idiot, the answer was in the docs all along",
+        "This phone is dumb as a box of rocks.",
+        "It's not as dumb as you think.",
+        "He is just as clueless as you are about crypto, which is fine.",
+        "The docs are outdated, incomplete and useless.",
+        "The food was cold, bland and overpriced.",
+        "My son is loud, messy and useless at chores but I love him.",
+        "The villain is evil, cruel and brilliantly written.",
+        "What a stupid, pointless meeting that was.",
+        "What a lovely, thoughtful piece this is.",
+        "Typical British summer, rain again.",
+        "Thanks Karen, great recipe!",
+        "My mum is a boomer and she loves this app.",
+        "I can't wait to go back to Italy next summer.",
+        "You should go back to Japan in spring, the blossoms are unreal.",
+        "Go back to Settings and turn off the toggle.",
+        "Please send them back the faulty parts and ask for a refund.",
+        "The refugees were sent back to Greece, which the court ruled unlawful.",
+        "Nobody cares what the critics think, go and see the film.",
+        "Your kids must be so proud of you!",
+        "I never touched grass in 2020, lockdown was brutal.",
+        "They are ugly but comfortable shoes.",
+    ],
+)
+def test_my_own_dim_moments_things_listed_trips_and_fond_names_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone should give that ref a good kicking in the car park.",
+        "I'll give you a black eye if I see you.",
+        "Everyone would be better off if you just died.",
+        "This place would be a better place if he had never been born.",
+    ],
+)
+def test_beatings_given_and_better_off_if_someone_died(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will give them a good hiding on Sunday.",
+        "They gave us a good beating last season.",
+        "Someone should give the ref a medal for that call.",
+        "Somebody needs to give the team a good talking to.",
+        "The world would be better off if we all recycled.",
+        "Things would be better if he stopped tweeting.",
+    ],
+)
+def test_matches_won_medals_and_better_if_someone_changed_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # told they should not exist, scorned as a child, sent off
+        "This site doesn't need any more people like you.",
+        "He's not worth the air he breathes.",
+        "Idiots like you are the reason we can't have nice things.",
+        "Were you raised by wolves or what?",
+        "Run home to your mummy.",
+        "Keep crying, snowflake.",
+        "Pipe down, kiddo.",
+        "Shh, the grown-ups are talking.",
+        "Kindly shut your cakehole.",
+        "Remove yourself from the gene pool.",
+        # belittling comparisons, in new words
+        "You have the emotional maturity of a toddler.",
+        "Nothing is thicker than your skull.",
+        "Every comment you post lowers the average IQ of this site.",
+        "Your argument is as shallow as your personality.",
+        "Hey, you with the intellect of a turnip.",
+        # names: "X of a person", a daft name, a new noun, a cancer on a place
+        "Snake of a columnist, this one.",
+        "Look at this total spanner arguing with the ref.",
+        "Go away, you troglodyte.",
+        "She's a cancer on this forum.",
+        # a group told it has no place, a group's rights blamed
+        "Immigrants have no place in this country.",
+        "That's what you get when you let immigrants in.",
+        "The women in that office are hysterical idiots.",
+    ],
+)
+def test_scorn_comparisons_and_names_in_new_words(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The world doesn't need more smartphones, it needs repairable ones.",
+        "People like you are the reason I keep reading this blog, thanks!",
+        "Who raised you to cook like this? Your nan must be proud.",
+        "My kids were raised by wolves apparently, the way they eat.",
+        "Calm down, love, it's only a game.",
+        "Sit down, sweetheart, dinner is ready.",
+        "The adults are talking about budgets in the next room.",
+        "Cry more is a meme from 2008.",
+        "He has the reading comprehension of a professor, honestly impressive.",
+        "The sequel is as bad as the first one.",
+        "My brain is emptier than my fridge on a Sunday.",
+        "She's a beast of a player and a giant of a woman.",
+        "The absolute tool for this job is a torque wrench.",
+        "Cancer is a cruel disease, my mum fought it for years.",
+        "Racism has no place in our club.",
+        "Immigrants do not belong in detention centres.",
+        "This is what happens when you let women lead, the company tripled revenue.",
+    ],
+)
+def test_praise_family_things_and_sympathy_in_the_same_shapes_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You deserve to be punched.",
+        "Somebody should run the councillor over.",
+        "Just off yourself.",
+        "Go play in traffic.",
+        "Those rioters should all be hanged.",
+        "I'll make sure you never work in this industry again.",
+    ],
+)
+def test_deserved_blows_run_over_go_play_in_traffic_and_groups_doomed(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You deserve to be paid more, honestly.",
+        "Someone should run the numbers again.",
+        "Take care of yourself and of your family.",
+        "Please go play in the park, it's sunny.",
+        "These scenes should be shot at night for the mood.",
+        "The defenders should be hung out to dry after that.",
+        "The villains should all die in the finale, that's the trope.",
+        "I'll make sure you never miss an update.",
+    ],
+)
+def test_pay_numbers_parks_scenes_and_fiction_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stick your opinion up your backside.",
+        "I wouldn't spit on him if he was on fire.",
+        "Honestly, she is beneath contempt.",
+        "Now go away and don't come back.",
+        "Get back to your swamp.",
+        "Ur a clown m8",
+        "Such an absolute nob.",
+        "Sit down, caveman.",
+        "You're a parasite.",
+        "Gypsies are all thieves.",
+        "Muslims are behind every terror attack.",
+        "Gay people shouldn't be allowed to adopt.",
+        "That so-called reporter needs a brain transplant.",
+    ],
+)
+def test_curses_contempt_groups_blamed_and_people_by_who_they_are(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wish this cough would go away and never come back.",
+        "Stick it in the freezer overnight.",
+        "Get back to your cave painting, it's lovely.",
+        "Back to your question: yes, it works on Linux.",
+        "Jews are behind every menorah display in this town, lovely tradition.",
+        "Fat people deserve respect like everyone else.",
+        "Gay people shouldn't have to hide who they are.",
+        "The engine needs a brain transplant, it keeps stalling.",
+        "My brain is fried after this week.",
+        "Sorry bro, you're right.",
+    ],
+)
+def test_coughs_freezers_traditions_and_respect_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd love to slap that smirk off her face.",
+        "This referee needs shooting.",
+        "We know where you are, we're coming for your kids.",
+        "You're lucky this is the internet.",
+        "These vermin need to be wiped out.",
+        "Hang the traitors!",
+        "Shoot all the protesters, starting with this one.",
+    ],
+)
+def test_grins_slapped_off_wanting_shooting_and_killing_ordered(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kill all the weeds before planting.",
+        "Hang the pictures at eye level.",
+        "Kill the process and restart it.",
+        "Kill all the lawyers is a line from Shakespeare.",
+        "Hang the traitors was chanted at the rally, which the article condemns.",
+        "This photo wants shooting again with better light.",
+        "Wipe that pan off with a paper towel.",
+        "Just play in traffic mode in the game settings.",
+    ],
+)
+def test_weeds_pictures_processes_and_reported_chants_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are exactly what's wrong with this country.",
+        "People like you should be banned from voting.",
+        "Do us all a favour and log off.",
+        "Just delete your account.",
+        "Honestly, I have seen smarter cats than you.",
+        "I've met brighter lamp posts than you.",
+        "You'd lose an argument with a brick.",
+        "The only brain cell you have must be lonely.",
+        "Keep your vile opinions to yourself.",
+        "Get a life, loser.",
+        "Economics is clearly not your strong suit, sweetie.",
+        "lol ok boomer, enjoy your pension",
+        "Look at him. Disgusting slob.",
+        "shut it you old windbag nobody asked",
+        "Calm down, you hysterical woman",
+        "This referee is a disgrace and needs banning.",
+        "That so-called expert is a clown.",
+        "You lot are all the same, smug and useless.",
+        "Another Muslim terrorist, what a surprise.",
+        "Send the migrants back where they came from.",
+    ],
+)
+def test_scorn_in_long_comments_sneers_and_roles_said_to_be_a_disgrace(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not surprised at all, the results are slow and disappointing.",
+        "You are what makes this community great.",
+        "Do us all a favour and share this recipe with everyone.",
+        "Get a life insurance quote before you buy the house.",
+        "I need to get a life, I spent all weekend on this puzzle.",
+        "Crows are smarter birds than you think.",
+        "You'd lose a lot of money on that trade.",
+        "The only brain cell I have left is for coffee.",
+        "My dog is a slob, sheds everywhere.",
+        "The referee is a former player and a good one.",
+        "This so-called update broke my printer.",
+        "Another Muslim charity raised 10k for the food bank.",
+        "Send these back to the shop if they are faulty.",
+        "Send the refugees back? That's cruel and illegal.",
+        "You old softie, crying at the finale.",
+    ],
+)
+def test_things_praise_trade_pets_and_charity_are_not_scorn(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I see you again you're getting a slap.",
+        "I hope someone doxxes this reporter.",
+        "Hope the next storm flattens your house.",
+    ],
+)
+def test_slaps_coming_doxxing_and_storms_wished(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're getting a raise? Congrats!",
+        "I hope the next storm doesn't take your fence again, stay safe.",
+        "Hope the flood missed your house!",
+    ],
+)
+def test_raises_and_storms_hoped_away_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This journo should be named and shamed, absolute scum.",
+        "You are a stain on this website.",
+        "What a complete and utter tosspot.",
+        "Get off the internet, grandad.",
+        "Whoever approved this needs their head examined.",
+        "You're the human version of a wet blanket.",
+        "The youtuber is a lying grifter.",
+    ],
+)
+def test_named_and_shamed_stains_tosspots_and_online_roles(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The kids were named and shamed at assembly for being late, which I think is wrong.",
+        "Log off the internet for a week, it's great for your mental health.",
+        "The car needs its head gasket checked.",
+        "What a complete and utter delight this recipe is.",
+        "The streamer is a lovely person and raised 10k for charity.",
+        "The stain on the carpet came out with vinegar.",
+    ],
+)
+def test_assemblies_breaks_gaskets_and_delights_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+def test_drown_yourself_is_an_order_and_a_warning_is_not():
+    assert threat(facts("Go drown yourself."), ctx()).score >= HOLD
+    assert threat(facts("Honestly hope you get hit by a bus."), ctx()).score >= HOLD
+    warning = "You'll poison yourself eating raw kidney beans, cook them properly."
+    assert threat(facts(warning), ctx()).score < HOLD
+    assert threat(facts("Careful not to burn yourself on the pan."), ctx()).score < HOLD

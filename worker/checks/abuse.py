@@ -49,7 +49,7 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -57,14 +57,15 @@ _INSULT_ADJECTIVES = (
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
-    "smug selfimportant "
+    "smug selfimportant twofaced backstabbing "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
-    "disgrace joke embarrassment abomination"
+    "disgrace joke embarrassment abomination cancer blight stain"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
 _DEHUMANIZING = (
-    "vermin subhuman subhumans parasites cockroaches rats animals savages filth scum "
+    "vermin subhuman subhumans parasites parasite cockroaches cockroach rats animals savages filth "
+    "scum "
     "plague infestation leeches"
 ).split()
 # Groups of people by identity: what they are called is identity hate where the
@@ -74,7 +75,7 @@ _IDENTITY_GROUPS = frozenset(
     (
         "muslims jews christians catholics hindus sikhs atheists immigrants migrants "
         "refugees foreigners blacks whites asians latinos hispanics mexicans arabs africans "
-        "indians chinese gays lesbians homosexuals trans transgenders women men females "
+        "gypsies indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
     ).split()
 )
@@ -93,7 +94,28 @@ _DENIED_RIGHTS = re.compile(
     r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
     r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
     r"|comment\b|breed\b)"
+    # or told they have none: "Muslims have no place in a civilised society"
+    r"|(?:(?:have|has)\s+no\s+place|(?:do|does)\s+not\s+belong|are\s+not\s+welcome"
+    r"|should\s+not\s+be)\s+(?:here\b|in\s+(?:this|our|a|any|the)\s+(?:\w+\s+)?(?:country"
+    r"|society|nation|town|city|neighbou?rhood|world|continent)\b|in\s+(?:europe|britain"
+    r"|england|america|the\s+uk|the\s+us|the\s+west)\b)"
 )
+_CRIMINAL = frozenset(
+    "terrorist criminal rapist thief scrounger invader groomer paedo pedo paedophile pedophile "
+    "thug scammer".split()
+)
+# People by what they do online, newer than WordNet: "the streamer is a talentless leech".
+_NEW_ROLES = frozenset(
+    "streamer youtuber influencer journo tiktoker podcaster blogger vlogger".split()
+)
+# What a group is said to be secretly behind: "Jews are behind every war".
+_EVILS = frozenset(
+    "war wars crisis crime crimes problem problems attack attacks terror conflict conflicts "
+    "plot plots scam scams riot riots pandemic evil disaster disasters".split()
+)
+# "Fat people", "gay people": a group by who they are (not "old people": age is a fact
+# a sentence may well turn on, "old people shouldn't have to queue").
+_AS_PEOPLE = [[w] for w in "fat gay trans black white disabled jewish muslim".split()]
 # Who someone is, said as an adjective ("a trans woman"; "the trans freaks" is hate).
 _IDENTITY_ADJECTIVES = frozenset(
     "gay trans jewish muslim islamic feminist lesbian queer asian mexican indian "
@@ -108,7 +130,7 @@ _GROUP_SLANDER = frozenset(
     "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never"}
+    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place", "behind"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -123,7 +145,9 @@ _NOT_INSULTS = frozenset(
         "jerk pee poop potty fart fat hump napalm negro hitler nazi nazism reich "
         "prude junkie junky masochist sadist schizo playboy pms herpes hiv "
         "vulva vagina penis testicle testis uterus womb anus rectum rectal scrotum "
-        "labia pubic hymen menses menstruation menstruate prostitute"
+        "labia pubic hymen menses menstruation menstruate prostitute "
+        # looks, said of shoes and buildings more than of people ("an ugly old hag" is the hag)
+        "ugly"
     ).split()
 )
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
@@ -275,7 +299,7 @@ _QUOTED = (
         r"\b(?:(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
         r"(?:me|you|him|her|them|us|my\s+\w+|people|others|someone|somebody|everyone)\b"
         r"|(?:was|were|is|are|be|been|being|get|got|gets|getting)\s+"
-        r"(?:called|labell?ed|branded|named)\b)[^.!?;\n]*",
+        r"(?:called|labell?ed|branded|named(?!\s+and\s+shamed))\b)[^.!?;\n]*",
         re.IGNORECASE,
     ),
 )
@@ -423,7 +447,7 @@ _DETERMINERS = frozenset("a an the some of like one such".split())
 _ARTICLES = frozenset("a an the some one".split())
 _FILLERS = frozenset(
     "really clearly obviously just must all seriously truly still always honestly literally "
-    "genuinely simply officially".split()
+    "genuinely simply officially here".split()
 )
 
 
@@ -436,7 +460,8 @@ _PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
-    "person man woman guy people human being kid child individual lol lmao haha".split()
+    "person man woman guy people human being kid child individual lol lmao haha it its mate m8 "
+    "bro pal buddy dude".split()
 )
 # What a pointed-at phrase may end in when an insulting adjective comes before it
 # ("what a pathetic little man").
@@ -450,7 +475,10 @@ _SCORN = re.compile(
     r"\b(?:(?:nobody|no\s+one|noone)\s+(?:here\s+)?(?:wants|likes|cares\s+about|asked)\s+(?:you|u)\b"
     r"(?!\s+to\b)"
     r"|(?:nobody|no\s+one|noone)\s+cares\s+(?:what\s+(?:you|u)\s+think|about\s+your\s+opinions?)"
-    r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s+hole)"
+    # "nobody cares what a washed up has-been like you thinks"
+    r"|(?:nobody|no\s+one|noone)\s+cares\s+what\s+(?:[\w-]+\s+){1,6}?(?:like\s+)?(?:you|u)"
+    r"\s+(?:think|thinks|say|says)\b"
+    r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s*hole|gob|cake\s*hole|yap)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
@@ -480,17 +508,92 @@ _SCORN = re.compile(
     r"|girl|princess|missy|pal|buddy|snowflake)\b"
     # one's place in the world denied: "go back to the kitchen", "go back where you came from"
     r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
-    r"|go\s+back\s+to\s+(?:your|ur|their)\s+(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
+    r"|(?:go\s+|get\s+)?back\s+to\s+(?:your|ur|their)\s+(?=(?:\w+)\s*(?:[,.!?]|$|and\b"
+    r"|where\b|you\b))(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
     r"|trailer)\b"
     # sarcasm at the reader: "hey genius", "nice try, Einstein"
     r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
     r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
     r"(?=\s*[,.!?]|\s*$)"
-    r"|\b(?:your|ur)\s+parents\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
-    r"|ashamed|proud\s+lol)"
+    r"|\b(?:your|ur)\s+(?:parents|kids|children|family|mum|mom|mother|dad|father|wife"
+    r"|husband|partner)\s+must\s+be\s+(?:so\s+|very\s+|really\s+)?(?:disappointed"
+    r"|ashamed|embarrassed|proud\s+lol)"
+    # a stereotype's name as the whole put-down: "ok karen", "Typical boomer, …"
+    r"|(?:^|[.!?,]\s*)(?:(?:lol|lmao|haha)\s+)?(?:ok|okay|typical|such\s+a|what\s+a|total"
+    r"|absolute|classic)\s+"
+    r"(?:karen|boomer)s?(?=\s*[,.!?]|\s*$|\s+(?:behaviou?r|energy|move|attitude|logic))"
     r"|\bface\s+(?:could|would|that\s+could)\s+(?:curdle|stop|crack|sour)\b"
     r"|face\s+only\s+a\s+mother\s+could\s+love)"
 )
+# More scorn, looked for only when one of its words is there (a set lookup
+# before a long search): told they should not exist, talked down to, cursed.
+_SCORN_WORDS = frozenset(
+    "need worth breathing wasting reason why wrong raised gene mommy mummy mommie mama momma "
+    "cry crying cope seethe grandpa grandma gramps sweetie kiddo boy girl snowflake boomer "
+    "sonny buttercup adults grown grownups big away shove stick piss spit pee contempt banned "
+    "locked removed deported silenced allowed delete favour favor smarter brighter cleverer "
+    "intelligent wiser lose keep internet life down along problem ruining".split()
+)
+_SCORN_MORE = re.compile(
+    # told they should not exist: "the world doesn't need more people like you"
+    r"(?:world|country|planet|internet|site|thread)\s+(?:does\s+not|doesn\s*'?t|do\s+not)\s+need"
+    r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
+    r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
+    r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
+    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
+    r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
+    r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
+    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
+    r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
+    r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
+    r"\s+the\s+gene\s+pool"
+    # sent off as a child: "go cry to your mommy", "cry more", "sit down and shut up, grandpa"
+    r"|(?:go|run)\s+(?:and\s+)?(?:cry|whine|run|home)\s+to\s+(?:your|ur)\s+(?:mommy|mummy|mommie"
+    r"|mama|momma)\b"
+    r"|(?:^|[.!?,]\s*)(?:cry|keep\s+crying|cope|seethe)\s+(?:more|harder|some\s+more)"
+    r"(?=\s*[,.!?]|\s*$|\s+(?:snowflake|loser|lol|lmao|kid|baby|little))"
+    r"|(?:shut\s+up|pipe\s+down|run\s+along|calm\s+down|simmer\s+down|off\s+you\s+go)"
+    r"\s*,?\s+(?:grandpa|grandma|gramps|sweetie|princess|kiddo|little\s+boy|little\s+girl"
+    r"|snowflake|boomer|sonny|buttercup)\b"
+    r"|the\s+(?:adults|grown[\s-]?ups|big\s+boys)\s+are\s+(?:talking|speaking)(?=\s*[,.!?]|\s*$)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|now\s+)?go\s+away\s+and\s+(?:never|do\s+not|don\s*'?t)\s+come"
+    r"\s+back"
+    r"|(?:shove|stick)\s+(?:it|that|them|your\s+\w+)\s+(?:up\s+your|where\s+the\s+sun)"
+    r"|(?:would\s+not|wouldn\s*'?t|would\s+n't)\s+(?:piss|spit|pee)\s+on\s+(?:you|u|him|her|them)\b"
+    r"|(?:you|u|he|she|they)\s+(?:are|is|r)\s+(?:\w+\s+)?beneath\s+contempt"
+    r"|(?:you|u|people\s+like\s+you|your\s+kind)\s+(?:are|is|r)\s+(?:exactly\s+)?"
+    r"(?:what\s*'?s|what\s+is|whats)\s+wrong\s+with\s+(?:this|the|our)\b"
+    r"|(?:people|folks|idiots|morons)\s+like\s+(?:you|u)\s+(?:should|need\s+to|ought\s+to|must)"
+    r"\s+(?:be\s+|not\s+be\s+)?(?:banned|locked\s+up|removed|put\s+away|kept\s+away|allowed"
+    r"|deported|silenced)"
+    r"|(?:^|[.!?,]\s*)(?:just\s+|please\s+|pls\s+)?delete\s+your\s+(?:account|profile)"
+    r"|do\s+(?:us|everyone|the\s+world)\s+(?:all\s+)?a\s+favou?r\s*,?\s+(?:and\s+)?(?:leave|go"
+    r"|disappear|shut\s+up|log\s+off|stop\s+posting|delete)"
+    r"|(?:smarter|brighter|cleverer|more\s+intelligent|wiser)\s+(?:[\w-]+\s+){1,3}than\s+(?:you|u)"
+    r"\b(?!\s+(?:think|d|would|might|realise|realize|expect|know|imagine))"
+    r"|(?:you|u)(?:\s+would|\s+could|'d|\s+d)\s+lose\s+(?:a|an)\s+(?:debate|argument|battle\s+of\s+wits"
+    r"|game\s+of\s+chess)\s+(?:with|to|against)\s+an?\s+"
+    r"|keep\s+your\s+(?:filthy|stupid|dumb|vile|disgusting|ignorant|idiotic|racist|moronic|garbage)"
+    r"\s+(?:opinions?|comments?|views|takes?|mouth)\s+to\s+yourself"
+    r"|(?:get|log)\s+off\s+the\s+internet"
+    r"(?=\s*(?:[,.!?]|$|you\b|grandad|grandpa|loser|mate|kid|already))"
+    r"|(?:^|[.!?]\s*)(?:just\s+|go\s+|seriously\s+|please\s+)?get\s+a\s+life"
+    r"(?=\s*(?:[,.!?]|$|and\b|you\b|loser\b|mate\b|lol\b))"
+    r"|,\s*(?:sweetie|kiddo|snowflake|buttercup|sonny|little\s+boy|little\s+girl|grandpa)"
+    r"\s*[.!?]*\s*$"
+)
+
+
+def _scorned(lower: str, seen: list[str]) -> re.Match | None:
+    """Scorn aimed at the reader in lowercased text, if there is any."""
+    found = _SCORN.search(lower)
+    if found is None and not _SCORN_WORDS.isdisjoint(seen):
+        found = _SCORN_MORE.search(lower)
+    return found
+
+
 # Belittling comparisons: a person's mind or character likened to a thing's or
 # found wanting against one ("the IQ of a damp sponge", "the backbone of a wet
 # noodle", "rocks with more sense than you", "your brain must be the size of a
@@ -498,11 +601,15 @@ _SCORN = re.compile(
 _BELITTLED = re.compile(
     r"\b(?:ha[sd]|have|having|got|with)\s+(?:\w+\s+)?the\s+(?:\w+\s+)?"
     r"(?:iq|brains?|intelligence|backbone|spine|morals|personality|charisma|attention\s+span"
-    r"|manners|wits?|common\s+sense|sense|emotional\s+range|self-awareness)\s+of\s+an?\s+"
+    r"|manners|wits?|common\s+sense|sense|emotional\s+range|self-awareness|(?:reading\s+)?"
+    r"comprehension|maturity|logic|critical\s+thinking|intellect)\s+of\s+an?\s+"
+    r"(?!(?:\w+\s+)?(?:professor|genius|saint|scholar|lawyer|poet|pro|surgeon|hawk|lion|champion"
+    r"|master|philosopher|scientist|detective|grandmaster|sage)\b)"
     r"|\b(?:more|less|fewer)\s+(?:\w+\s+)?(?:sense|brains?|brain\s+cells|intelligence|iq"
     r"|personality|wit|integrity|spine|backbone)\s+than\s+(?:you|u|him|her|them|this|that|the)\b"
     r"|\b(?:your|his|her|their|ur)\s+(?:brain|brains|iq|skull|head)\s+(?:\w+\s+){0,3}?"
-    r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than)\b"
+    r"(?:the\s+size\s+of|smaller\s+than|thicker\s+than|emptier\s+than|lower\s+than"
+    r"|denser\s+than|dumber\s+than)\b"
     # "writes like a twelve year old", "argues like a toddler"
     r"|\b(?:writes?|talks?|thinks?|argues?|sounds?|spells?|types?|acts?|behaves?)\s+"
     r"like\s+an?\s+(?:\w+\s+){0,2}?(?:child|toddler|kid|(?:\w+[\s-])?years?[\s-]old|monkey"
@@ -510,11 +617,60 @@ _BELITTLED = re.compile(
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
-    r"|\bhuman\s+equivalent\s+of\s+an?\b"
+    r"|\bhuman\s+(?:equivalent|version)\s+of\s+an?\b"
 )
+# The stock pictures of a dim mind and a few more comparisons, looked for only when
+# one of their words is there (one set lookup instead of a long search per comment):
+# "the lights are on but nobody's home", "a few sandwiches short of a picnic", "not
+# the sharpest tool in the shed", "if brains were …", "the only thing emptier than
+# your head", "lowers the IQ of this thread", "a pathetic excuse for a journalist",
+# "has never touched grass or a woman" (a life outside a screen denied).
+_IDIOM_WORDS = frozenset(
+    "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
+    "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
+    "character soul attitude mind transplant brain brains cell examined testing checking "
+    "checked".split()
+)
+_IDIOMS = re.compile(
+    r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
+    r"|their|ur)\s+(?:head|skull|brain|brains|iq|mind)\b"
+    r"|\blowers?\s+the\s+(?:collective\s+|average\s+)?iq\s+of\b"
+    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile)\s+as\s+(?:your"
+    r"|his|her|their|ur)\s+(?:personality|face|character|soul|attitude|brain|mind)\b"
+    r"|\bexcuse\s+for\s+an?\s+(?:\w+\s+)?(?:human|person|man|woman|journalist|writer|reporter"
+    r"|parent|father|mother|referee|ref|moderator|politician|mp|mayor|author|adult|teacher"
+    r"|coach|player|president|leader|columnist|editor)\b"
+    r"|\bdrop(?:ped)?\s+(?:you|u|him|her|them)\s+on\s+(?:your|his|her|their|ur)\s+heads?\b"
+    r"|\blights\s+are\s+on\s+but\s+(?:nobody|no\s+one|noone)(?:\s+is|'s|s)?\s+home\b"
+    r"|\b(?:a\s+few|one|a\s+couple|two|several)\s+(?:\w+\s+){1,2}short\s+of\s+an?\s+"
+    r"(?:\w+\s+)?(?:picnic|load|meal|six[\s-]?pack|deck|full\s+\w+|sandwich|biscuit|pack)\b"
+    r"|\bnot\s+the\s+(?:sharpest|brightest)\s+(?:tool|knife|bulb|crayon|pencil|spoon|light)\b"
+    r"|\bif\s+brains\s+were\s+\w+"
+    r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:box|bag|sack)\s+of\s+(?:rocks|hammers|bricks)"
+    r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:rock|brick|post|doorknob|mince|two\s+short"
+    r"\s+planks|pigshit|a\s+plank)\b"
+    r"|\b(?:nothing|air|sawdust|cotton\s+wool)\s+between\s+(?:your|his|her|their|ur)\s+ears\b"
+    r"|\b(?:zero|no|two|one|a\s+single|three|\d)\s+(?:functioning\s+|working\s+)?brain[\s-]cells?\b"
+    r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
+    r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
+    r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
+    r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
+    r"|rotten|damaged|missing|smooth)\b"
+)
+
+
+def _belittling(lower: str, words=None) -> re.Match | None:
+    """A belittling comparison or picture in lowercased text, if there is one."""
+    found = _BELITTLED.search(lower)
+    if found is None and not _IDIOM_WORDS.isdisjoint(words or _WORD.findall(lower)):
+        found = _IDIOMS.search(lower)
+    return found
+
+
 _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
-    r"|(?<![\w@])(?:the|this|that)\s+(?:\w+\s+)?(?:author|writer|reporter|journalist|editor"
+    r"|(?<![\w@])(?:the|this|that)\s+(?:[\w-]+\s+)?(?:author|writer|reporter|journalist|editor"
     r"|columnist|mp|senator|mayor|minister|president|politician|judge|guy|man|woman|commenter"
     r"|poster|moderator|ceo|governor|official)s?(?!\w)",
     re.IGNORECASE,
@@ -647,6 +803,8 @@ def _a_person(word: str) -> bool:
 _AFTER_A_PERSON = frozenset(
     "near from into off over like needs wants thinks wrote writes keeps".split()
 )
+# Who an exclamation is about, said after it: "what a weasel this minister is".
+_EXCLAIMED = frozenset("this that the you u he she they".split())
 
 
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
@@ -655,10 +813,12 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
     adjective = None
-    for k in range(at + 1, min(at + 5, len(words))):
+    for k in range(at + 1, min(at + 6, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None
         # "who let this clown near a keyboard", "this idiot thinks…"
         ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
+        # "what a two-faced weasel this minister is", "what an idiot you are"
+        ends = ends or (words[at] == "what" and nxt in _EXCLAIMED)
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
@@ -722,6 +882,45 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(pointed)
                 covered = i + len(pointed.target.split()) - 1
                 continue
+        # "a parent as dense as you", "as thick as him": measured against the reader
+        if (
+            word == "as"
+            and words[i + 2 : i + 3] == ["as"]
+            and words[i + 3 : i + 4] in (["you"], ["u"], ["him"], ["her"], ["them"])
+            and lex.kind_of(folded[i + 1]) == "adjective"
+            and (
+                i + 4 == len(words) or (words[i + 4] in ("are", "is", "r") and i + 5 == len(words))
+            )
+        ):
+            negated = words[i - 1 : i] == ["not"]
+            found.append(Attack(" ".join(shown[i : i + 4]), words[i + 3], negated))
+            covered = i + 3
+            continue
+        # "a clown of a writer", "fat pig of a presenter": the person is the name
+        if (
+            words[i + 1 : i + 2] == ["of"]
+            and words[i + 2 : i + 3] in (["a"], ["an"])
+            and i + 3 < len(words)
+            and _a_person(words[i + 3])
+            and (lex.is_person(folded[i]) or lex.is_beast(folded[i]))
+        ):
+            found.append(Attack(" ".join(shown[i : i + 4]), shown[i + 3]))
+            covered = i + 3
+            continue
+        # "absolute melt", "this total walnut trying to…": a daft name said of someone
+        if (
+            word in ("absolute", "total", "utter", "complete")
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _YOU_ONLY
+            and (
+                i + 2 == len(words)
+                or words[i + 2] in _PHRASE_ENDS - {"for", "of", "to", "in", "on", "with"}
+                or (words[i + 2].endswith("ing") and len(words[i + 2]) > 4)
+            )
+        ):
+            found.append(Attack(" ".join(shown[i : i + 2]), "someone"))
+            covered = i + 1
+            continue
         # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
         if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
             head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
@@ -742,6 +941,17 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             found.append(Attack(shown[i], "you"))
             covered = i + 2
             continue
+        # "Another Muslim terrorist, what a surprise": one of a group made the group's crime
+        if (
+            word in ("another", "typical")
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _IDENTITY_ADJECTIVES
+            and words[i + 2 : i + 3]
+            and words[i + 2] in _CRIMINAL
+        ):
+            found.append(Attack(" ".join(shown[i : i + 3]), shown[i + 1]))
+            covered = i + 2
+            continue
         # An identity made an insult: "the trans freaks", "some feminist whale".
         if word in _IDENTITY_ADJECTIVES and i + 1 < len(words):
             after = folded[i + 1]
@@ -751,7 +961,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # A whole identity group, not some of its people ("the men who robbed the bank"),
         # unless it is all of them ("all these refugees").
         group = (
-            word in _IDENTITY_GROUPS
+            (word in _IDENTITY_GROUPS or (word == "people" and words[i - 1 : i] in _AS_PEOPLE))
             and (i == 0 or words[i - 1] not in _SPECIFIC or words[i - 2 : i - 1] == ["all"])
             and words[i + 1 : i + 2] not in (["who"], ["that"], ["which"])
         )
@@ -766,7 +976,7 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             not crowd
             and i > 0
             and words[i - 1] in _SPECIFIC
-            and word in person_words()
+            and (word in person_words() or word in _NEW_ROLES)
             and word not in _PEOPLE
         )
         subject = word in _PEOPLE or group or word.endswith("s") or role
@@ -775,7 +985,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # Up to a few words between subject and verb: "you guys really are",
         # "people who write this are", "the guy in the video is".
         relative = words[i + 1 : i + 2] in (["who"], ["that"], ["like"])
-        placed = word in _PEOPLE and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+        placed = (
+            # "the women on this panel are…" (not "the villain in the film was…": a role)
+            (word in _PEOPLE or crowd) and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+        )
         reach = 8 if relative else 6 if placed else 4
         verb = next(
             (j for j in range(i + 1, min(i + reach, len(words))) if words[j] in _COPULAS), None
@@ -804,6 +1017,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 # "my husband is a pig", "my son is a little monkey": family banter
                 beasts = words[i - 1] not in ("my", "our")
                 people_only = not beasts
+                if beasts and words[rest : rest + 1] in (["a"], ["an"]):
+                    # "this referee is a disgrace", "the mayor is a joke": what the person is
+                    kinds = {"noun", "adjective", "dehumanizing"}
             elif named:
                 # "Rust is stupid", "Python is a snake": about a thing
                 kinds, beasts = {"noun"}, False
@@ -821,6 +1037,15 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 found.append(Attack(head[0], _target(shown[i]), negated))
                 covered = verb
                 continue
+        if (
+            group
+            and words[i + 1 : i + 4] in (["are", "behind", "every"], ["are", "behind", "all"])
+            and words[i + 4 : i + 5]
+            and words[i + 4] in _EVILS
+        ):
+            # "Jews are behind every war": a group cast as the hidden cause
+            found.append(Attack(" ".join(shown[i + 1 : i + 5]), _target(shown[i])))
+            continue
         if group and words[i + 1 : i + 2] in (["control"], ["controls"]):
             # "Jews control the banks": a group cast as a secret power
             end = next(
@@ -863,6 +1088,12 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
                 called = _called(words[i + 1 :], folded[i + 1 :], lex)
                 if called:
                     found.append(Attack(called, word))
+                elif words[i + 1 : i + 2] and words[i + 1] in _SNEERING and i + 2 < len(words):
+                    # "you old windbag nobody asked…", "get a grip, you hysterical woman"
+                    name, after = words[i + 2], words[i + 3 : i + 4]
+                    person = lex.is_person(folded[i + 2]) or name in _A_PERSON
+                    if person and (not after or after[0] not in ("who", "that", "s")):
+                        found.append(Attack(" ".join(shown[i + 1 : i + 3]), word))
     return found
 
 
@@ -897,11 +1128,16 @@ def _called(words: list[str], folded: list[str], lex: Lexicon) -> str | None:
     return None
 
 
+# Words of scorn that make "you … woman" a name: "you hysterical woman", "you old windbag".
+_SNEERING = frozenset(
+    "old silly sad bitter miserable hysterical shrill nasty pompous arrogant smug lying fat "
+    "ugly dirty stupid dumb ignorant".split()
+)
 # Names said only to someone's face, in British English mostly: as nouns
 # they also name things ("a handy tool", "a plank of wood").
 _YOU_ONLY = frozenset(
     "tool plank prat plonker pillock wally muppet melt donkey knob bellend wazzock berk "
-    "twonk numpty".split()
+    "twonk numpty walnut spanner melon nob".split()
 )
 
 
@@ -937,6 +1173,8 @@ _CONTEMPT = frozenset(
 
 
 _SENTENCES = re.compile(r"[.!?\n]+")
+# A sentence about the writer with its "I" left out: "feel like a total moron, …"
+_MY_FEELINGS = (["feel"], ["felt"], ["feeling"], ["am"])
 # "barely literate" says what "illiterate" does (of a person: of "the author", not "my dad").
 _HALF_LITERATE = re.compile(r"\b(?:barely|functionally|semi)[\s-]?literate\b", re.IGNORECASE)
 
@@ -946,7 +1184,7 @@ def _named_anywhere(own: str, lex: Lexicon) -> list[Attack]:
     found: list[Attack] = []
     for sentence in _SENTENCES.split(own):
         words = [w.lower() for w in _WORD.findall(sentence)]
-        if any(w in _FIRST_PERSON or w == "my" for w in words):
+        if any(w in _FIRST_PERSON or w == "my" for w in words) or words[:1] in _MY_FEELINGS:
             continue  # "my idiot brain", "Me, an idiot: …": the writer's own
         for k, word in enumerate(words):
             folded = _folded_word(word)
@@ -963,7 +1201,7 @@ def _belittled(own: str) -> list[Attack]:
     """A belittling comparison in a sentence that names someone other than the writer."""
     found: list[Attack] = []
     for sentence in _SENTENCES.split(own):
-        compared = _BELITTLED.search(sentence.lower())
+        compared = _belittling(sentence.lower())
         if compared is None:
             continue
         words = {w.lower() for w in _WORD.findall(sentence)}
@@ -978,8 +1216,188 @@ def _belittled(own: str) -> list[Attack]:
     return found
 
 
+# A list of what someone is: "the ref is blind, bent and useless", "he is lazy,
+# arrogant and dishonest". Three items or more, one of them an insult, or two insults.
+_LISTED = re.compile(
+    r"(?<![\w'])(?P<before>\w+\s+)?(?P<subject>[a-z]+)\s+(?:here\s+|there\s+)?"
+    r"(?:is|are|was|were|r)\s+(?:just\s+|so\s+|really\s+|clearly\s+|completely\s+"
+    r"|utterly\s+|both\s+)?(?P<items>[a-z-]+(?:\s*,\s*[a-z-]+)*,?\s+and\s+[a-z-]+)\b"
+)
+
+
+# ... or the list alone, said of whoever the comment addresses: "You lot are all the
+# same, smug and useless."
+_LISTED_ALONE = re.compile(
+    r"(?:^|[,.;!?]\s*)(?P<items>(?:[a-z-]+\s*,\s*)*[a-z-]+,?\s+and\s+[a-z-]+)\s*(?:[.!?]|$)"
+)
+
+
+def _listed(own: str, lex: Lexicon) -> list[Attack]:
+    found: list[Attack] = []
+    lower = own.lower()
+    for m in _LISTED_ALONE.finditer(lower):
+        items = [w for w in re.split(r"\s*,\s*|\s+and\s+", m.group("items")) if w]
+        insults = [w for w in items if lex.kind_of(_folded_word(w)) == "adjective"]
+        named = _SOMEONE_NAMED.search(lower)
+        if len(insults) >= 2 and len(insults) == len(items) and named is not None:
+            found.append(Attack(m.group("items"), named.group(0)))
+    for m in _LISTED.finditer(own.lower()):
+        subject, before = m.group("subject"), (m.group("before") or "").strip()
+        # a person by role with its determiner ("the ref"), not a plural that may be
+        # things ("the docs are outdated, incomplete and useless")
+        role = before in _SPECIFIC and subject in person_words()
+        person = subject in _PEOPLE or role or subject in _IDENTITY_GROUPS
+        if not person or before in ("my", "our") or subject in _FIRST_PERSON:
+            continue  # "my son is loud, messy and tired": family, or the writer's own
+        items = [w for w in re.split(r"\s*,\s*|\s+and\s+", m.group("items")) if w]
+        insults = [w for w in items if lex.kind_of(_folded_word(w)) == "adjective"]
+        if (
+            len(items) >= 2
+            and all(" " not in w for w in items)
+            and (len(insults) >= 2 or (insults and len(items) >= 3))
+        ):
+            found.append(Attack(m.group("items"), subject))
+    return found
+
+
+# Readers told to leave for a country: "go back to Pakistan if you hate it here".
+_GO_BACK = re.compile(
+    r"\bgo\s+(?:back|home)\s+to\s+(?P<place>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s*(?:[.!?,;]|$|then\b|already\b|where\b|and\s+(?:take|stay)\b"
+    r"|if\s+(?:you|u|they)\s+(?:hate|don\s*'?t\s+like|do\s+not\s+like|dislike|can\s*'?t"
+    r"\s+stand|love\s+it|like\s+it|miss\s+it|are\s+so|want\s+to\s+(?:complain|moan|whine))))"
+)
+# ... or a group's rights called the cause of what is wrong: "this is what happens
+# when you let women vote"
+_LET_IN = re.compile(
+    r"what\s+(?:happens|you\s+get)\s+when\s+(?:you|we|they|u|people)\s+(?:let|allow)\s+"
+    r"(?:the\s+)?(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    # said as the sentence's point, not "…, the company tripled revenue"
+    + r")\b(?=(?:\s+[\w']+){0,4}\s*(?:[.!?\n]|$))"
+)
+# ... or a group sent out: "another immigrant leeching off us, send them back".
+_SENT_BACK = re.compile(
+    r"(?:^|[.!?,;]\s*)(?:just\s+|and\s+|so\s+)?(?:send|ship|kick|deport|throw)\s+"
+    r"(?:them|em|the\s+lot|all\s+of\s+them|(?:all\s+)?(?:the|these|those)\s+[a-z]+)\s+(?:all\s+)?"
+    r"(?:back|home|out)\b(?!\s*\?)"
+)
+_MIGRANTS = re.compile(
+    r"\b(?:immigrants?|migrants?|refugees?|foreigners?|asylum\s+seekers?|illegals|muslims?"
+    r"|mexicans?|africans?|arabs?|asians?|indians?|pakistanis?|romanians?|poles|gypsies"
+    r"|travell?ers)\b"
+)
+
+
+_LOCALE_NAME = re.compile(r"'([a-z]{2})':'([^'\\]*)'")
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Countries' and continents' English names, lowercased: the region names that
+    ``phonenumbers`` (a dependency already) ships, so no list of our own. Its
+    ``geodata`` package loads every city of the world on import (seconds, tens of
+    MB), so the one file of names is read as text, not imported."""
+    spec = importlib.util.find_spec("phonenumbers")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("phonenumbers is not installed (pip install parley)")
+    source = Path(next(iter(spec.submodule_search_locations))) / "geodata" / "locale.py"
+    names = set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        # "  'AD': {'aa':'Andorra','ab':'*aa',…,'en':'*aa',…},"
+        by_language = dict(_LOCALE_NAME.findall(line))
+        name = by_language.get("en")
+        while name and name.startswith("*"):
+            name = by_language.get(name[1:])
+        if name:
+            names.add(name.lower())
+    return frozenset(names | {"africa", "asia", "europe", "the middle east", "the third world"})
+
+
+caches.declare("patterns.countries", countries.cache_clear)
+
+
+def _sent_away(own: str) -> list[Attack]:
+    lower = own.lower()
+    found: list[Attack] = []
+    for sentence in _SENTENCES.split(lower):
+        if not (
+            {"go", "send", "ship", "kick", "deport", "throw", "let", "allow"}
+            & set(sentence.split())
+        ):
+            continue
+        mine = set(_WORD.findall(sentence)) & (_FIRST_PERSON | {"my", "our"})
+        # "I can't wait to go back to Italy" (but "our benefits … send them back" is no trip)
+        for m in () if mine else _GO_BACK.finditer(sentence):
+            place = m.group("place").removeprefix("the ")
+            if place in countries() or f"the {place}" in countries():
+                found.append(Attack(" ".join(m.group(0).split()), "you"))
+        let_in = _LET_IN.search(sentence)
+        if let_in:
+            found.append(Attack(" ".join(let_in.group(0).split()), let_in.group(0).split()[-1]))
+        sent = _SENT_BACK.search(sentence.strip())
+        if sent and _MIGRANTS.search(lower):
+            found.append(Attack(" ".join(sent.group(0).strip(" .!?,;").split()), "them"))
+    return found
+
+
+# "What a stupid decision by the council": an insulting adjective said of a thing
+# (a decision, an idea, a rule) rather than of a person. The adjective, and the
+# word after it that it describes, and the one after that (not "an excuse for").
+_DESCRIBED = re.compile(r"(?<![\w'])([^\W\d_]+)(?=\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?)")
+# What an adjective may stand before that is no thing: a verb's or a phrase's word.
+_NOT_A_THING = frozenset(
+    "and or but to as enough of for than that who which you your he she they it is are was "
+    "were be been like about when if so too very haha hahaha lol lmao lmfao omg smh af tho "
+    "though bro wow tbh fr rn yo ngl imo honestly ever af".split()
+)
+
+
+def without_things_criticised(body: str) -> str | None:
+    """The comment's own words without the insulting adjectives it says of things
+    ("a stupid decision", "this idiotic rule"), if it says any; else None."""
+    lex = lexicon((), ())
+    cut = False
+
+    def drop(m: re.Match) -> str:
+        nonlocal cut
+        adjective, thing, after = (g.lower() if g else "" for g in m.groups())
+        if lex.kind_of(_folded_word(adjective)) != "adjective":
+            return m.group(0)
+        folded = _folded_word(thing)
+        if (
+            thing in _NOT_A_THING
+            or thing in _PEOPLE
+            or thing in _INTENSIFIERS
+            or _a_person(thing)
+            or folded in lex.forms
+            or lex.kind_of(folded) is not None
+            or after in ("of", "for")  # "a pathetic excuse for a human", "stupid piece of"
+        ):
+            return m.group(0)
+        cut = True
+        return " "
+
+    own = _DESCRIBED.sub(drop, _own_words(body))
+    return own if cut else None
+
+
 def _target(word: str) -> str:
     return word.lower() if word.lower() in _PEOPLE else word
+
+
+# "a spineless, two-faced weasel": insulting adjectives in a list are one phrase.
+_ADJECTIVE_LIST = re.compile(r"(?<![\w-])([^\W\d_]+),\s+(?=([^\W\d_]+))")
+
+
+def _one_phrase(m: re.Match, lex: Lexicon) -> str:
+    both = (_folded_word(m.group(1).lower()), _folded_word(m.group(2).lower()))
+    if all(lex.kind_of(w) == "adjective" for w in both):
+        return m.group(1) + " "
+    return m.group(0)
+
+
+_SO_CALLED = re.compile(r"\b(?:so|self)[\s-](?:called|proclaimed|styled)\s+", re.IGNORECASE)
 
 
 def _expanded(text: str) -> str:
@@ -992,25 +1410,35 @@ def _expanded(text: str) -> str:
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
-    own = _expanded(_joined(_own_words(facts.body or facts.text or "")))
+    said = _joined(_own_words(facts.body or facts.text or ""))
+    own = _expanded(said)
+    if "-" in own or "self" in own:
+        # "this so-called expert is a clown": the role is still who is meant
+        own = _SO_CALLED.sub("", own)
     if "litera" in own:
         own = _HALF_LITERATE.sub("illiterate", own)
     lex = _site_lexicon(ctx)
     # Every attack holds a demeaning term or a curse at "you": most comments
     # have neither, and are done with one look at each word.
     lower = own.lower()
-    scorn = _SCORN.search(lower)
     seen = _WORD.findall(lower)
+    scorn = _scorned(lower, seen)
     if (
         not scorn
         and _CALLING.isdisjoint(seen)
         and _GROUP_WORDS.isdisjoint(seen)
-        and not _BELITTLED.search(lower)
+        and _CRIMINAL.isdisjoint(seen)
+        and not _belittling(said.lower())
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, seen))
+        and not _GO_BACK.search(lower)
+        and not _SENT_BACK.search(lower)
+        and not _LET_IN.search(lower)
     ):
         return 0.0, "no insult aimed at a person"
     attacks: list[Attack] = []
+    if "," in own:
+        own = _ADJECTIVE_LIST.sub(lambda m: _one_phrase(m, lex), own)
     for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())
@@ -1020,8 +1448,15 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks += _named_anywhere(own, lex)
     if scorn:
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
+    if not attacks and " and " in lower:
+        attacks += _listed(own, lex)
+    if not attacks and (
+        _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
+    ):
+        attacks += _sent_away(own)
     if not attacks:
-        attacks += _belittled(own)
+        # before "ur" is read as "you are": "ur brain must be the size of a pea"
+        attacks += _belittled(said)
     meant = [a for a in attacks if not a.negated]
     if meant:
         first = meant[0]
@@ -1062,6 +1497,16 @@ _SOMEONE = (
     "|this journalist|that journalist|the journalist|this judge|that judge|the judge"
     "|this man|that man|this woman|that woman|this idiot|that idiot|the mayor|that mayor"
     "|the senator|that senator|the editor|that editor|that politician|this politician"
+    "|the ref|that ref|this ref|the referee|that referee|this referee|the umpire|that umpire"
+    "|the mod|the mods|that mod|this mod|the op|the coach|that coach"
+    + "".join(
+        f"|{d} {role}"
+        for d in ("the", "that", "this")
+        for role in (
+            "councillor councilor presenter host minister mp candidate mayor judge referee "
+            "manager owner chairman streamer influencer professor teacher cop officer"
+        ).split()
+    )
 )
 # Violence done to a body ("smash your face in", "break every bone in his body").
 _BODY_HARM = "break|smash|punch|kick|bash|snap|slit|cut|stab|knock|cave in|rip|crush|stomp|slap"
@@ -1087,6 +1532,8 @@ _DESERVED = (
     "be lined up and shot|be put down|and beaten|and shot|and hanged|and killed"
     "|be strung up|strung up|be lynched|be executed|be hunted down|hunted down|be shot dead"
     "|be gassed|be tortured|be stoned to death|be burned alive|be burnt alive|be thrown off"
+    "|be slapped|get slapped|be punched|get punched|be smacked|get smacked|be kicked|get kicked"
+    "|be run over|get run over|be beaten up|get beaten up|be stabbed|get stabbed"
 )
 _WILL = (
     "will|am going to|m going to|are going to|re going to|m gonna|gonna|want to|wanna|would|ll|d"
@@ -1112,6 +1559,11 @@ _VEILED = (
     "|know where your kids|know where your children|know where your family"
     "|know where you park|know where you sleep|know what car you drive|know where you drink"
     "|i ll be waiting outside your|i will be waiting outside your|we ll be waiting outside your"
+    "|never work in this town again|never work in this industry again|make sure you never work"
+    "|coming for you and your family|coming for your family|coming for your kids"
+    "|coming for your children|coming after your family"
+    "|lucky i don t know where you live|lucky i do not know where you live|lucky i can t reach you"
+    "|lucky we re not face to face|lucky we are not face to face|lucky this is the internet"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
 _MISFORTUNE = (
@@ -1132,7 +1584,15 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "kill yourself",
-            _phrase("kill|hang|neck|end|unalive|shoot|cut", "yourself|urself|yourselves"),
+            # an order, not a warning ("you'll poison yourself eating raw beans")
+            "".join(
+                f"(?<!{re.escape(fold(w))} )"
+                for w in ("ll", "will", "could", "might", "may", "can", "would")
+            )
+            + _phrase(
+                "kill|hang|neck|end|unalive|shoot|cut|drown|poison|gas|stab",
+                "yourself|urself|yourselves",
+            ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
         (
@@ -1251,6 +1711,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "are|re|r|is|s|will|ll|are going to|re going to|re gonna|is going to",
                 "getting|get|gonna get|going to get|be",
                 "stabbed|shot|knifed|glassed|jumped|beaten up|battered|smacked up|kneecapped"
+                "|a slap|a smack|a kicking|a beating|a hiding|slapped|punched|decked|a punch"
                 "|your head kicked in|his head kicked in|your teeth kicked in",
             )
             + "(?! down| at| up| out| in the foot)",
@@ -1333,7 +1794,8 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "hope|wish",
                 "someone|somebody|a truck|a bus|a car",
                 "~",
-                "kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs over|hits|runs",
+                "kills|hurts|shoots|stabs|murders|beats|punches|rapes|runs over|hits|runs"
+                "|doxxes|doxes|swats",
                 _SOMEONE,
             ),
         ),
@@ -1406,6 +1868,97 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
+            "wishes harm on someone",
+            "I hope the next flood takes your house",
+            _phrase(
+                "hope|wish",
+                "the|a|that",
+                "~",
+                "flood|fire|storm|tornado|hurricane|earthquake|truck|bus|train",
+                "takes|destroys|burns|wipes out|sweeps away|kills|hits|flattens",
+                "your|his|her|their",
+                "house|home|family|kids|children|wife|husband",
+            ),
+        ),
+        (
+            "says they would hurt someone",
+            "I'd love to punch that smug grin off his face",
+            _phrase(
+                "punch|slap|smack|knock|wipe",
+                "that|the|this",
+                "~",
+                "grin|smile|smirk|look",
+                "off|right off",
+                _POSSESSIVE,
+                "face",
+            ),
+        ),
+        (
+            "says someone should be hurt",
+            "this ref wants shooting",
+            _phrase(
+                _SOMEONE,
+                "wants|needs|deserves|want|need|deserve",
+                "shooting|hanging|stringing up|a bullet|putting down|a kicking|a good kicking",
+            ),
+        ),
+        (
+            "tells someone to kill themselves",
+            "go play in traffic",
+            _phrase(
+                "go|just|please|pls",
+                "play in traffic|play in the traffic|play on the motorway|play on the freeway"
+                "|play on the highway|play on the railway|play on the train tracks"
+                "|take a long walk off a short pier|jump in front of a train"
+                "|jump in front of a bus",
+            )
+            + "(?! mode| setting| option| jam| light| sim)",
+        ),
+        (
+            # "off yourself" is folded to "of yourself": only where "of" cannot stand
+            "tells someone to kill themselves",
+            "just off yourself",
+            _phrase("just|please|pls|gonna|wanna", "of yourself|of urself|of yourselves"),
+        ),
+        (
+            "urges others to hurt someone",
+            "someone should run him over",
+            _phrase(
+                "i|we|someone|somebody|people",
+                _WILL + "|" + _MUST,
+                "~",
+                "run",
+                _SOMEONE,
+                "over|down with",
+            ),
+        ),
+        (
+            # not "we gave them a hiding on Sunday": a match is won, "them" is a team
+            "urges others to hurt someone",
+            "someone needs to give him a good beating",
+            _phrase(
+                "i|we|someone|somebody|people|they|you all|yall|y all|anyone",
+                _WILL + "|" + _MUST,
+                "~",
+                "give",
+                _SOMEONE.replace("|them|", "|"),
+                "a good beating|a beating|a good kicking|a kicking|a good hiding|a good slap"
+                "|a slap|a smack|a black eye|a bloody nose|a thrashing|a good thrashing",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "the world would be better off if you ended it",
+            _phrase(
+                "better off if|better place if|better if|happier if",
+                _SOMEONE,
+                "~",
+                "ended it|ended it all|died|were dead|was dead|dropped dead|killed yourself"
+                "|killed himself|killed herself|killed themselves|did not exist|didn t exist"
+                "|stopped breathing|were never born|was never born|had never been born",
+            ),
+        ),
+        (
             "urges others to hurt someone",
             "someone should hurt him",
             _phrase(
@@ -1437,6 +1990,9 @@ def _threat_words() -> re.Pattern:
         "|cancer|aids|delete|uninstall|deserve|suffer|shut|sterilised|sterilized"
         "|neutered|castrated|spayed|breed|reproduce|procreate|children|kids|outside|park|sleep|beat"
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
+        "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
+        "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
+        "|drown|poison"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -1469,12 +2025,58 @@ _BLEACH = re.compile(
 )
 
 
+# A group of people doomed: "these protesters should all be shot" (not "these scenes
+# should be shot at night", "the defence should be hung out to dry").
+_GROUP_DOOMED = re.compile(
+    r"\b(?:these|those|the|all)\s+([a-z]+)\s+(?:should|must|need\s+to|needs\s+to|ought\s+to"
+    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed"
+    r"|exterminated|lynched|strung\s+up|put\s+down|lined\s+up\s+and\s+shot|hunted\s+down"
+    r"|wiped\s+out|eradicated|eliminated|purged|wiped\s+off\s+the\s+face"
+    r"|die(?=\s*[,.!?]|\s*$|\s+(?:already|now|slowly|painfully|horribly|in\s+a\s+fire)))"
+    r"\b(?!\s+(?:out|at|on|in\s+(?:colou?r|black|daylight|the\s+studio)))"
+)
+
+
+# Killing people ordered: "Hang the traitors", "Kill all the lawyers" (not "kill all
+# the processes", "shoot the messenger").
+_ORDERED_DEATH = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+)?(?:kill|hang|shoot|lynch|execute|gas|exterminate|string\s+up)"
+    r"\s+(?:all\s+)?(?:of\s+)?(?:the|these|those|all)\s+([a-z]+)\b"
+    r"(?=\s*(?:[,.!?;]|$)|\s+(?:starting|first|now|already|and\s+their|all\b))",
+    re.MULTILINE,
+)
+
+
+# The words one of those two needs (a set lookup before either search).
+_DOOMING = frozenset(
+    "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
+    "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
+    "string".split()
+)
+
+
+def _group_doomed(own: str) -> str | None:
+    lower = own.lower()
+    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH):
+        for m in pattern.finditer(lower if pattern is _GROUP_DOOMED else lower.strip()):
+            who = m.group(1)
+            people = _is_people(who) or who in _IDENTITY_GROUPS
+            if (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing") and who not in (
+                "messengers",
+                "messenger",
+            ):
+                return " ".join(m.group(0).strip(" .!?").split())
+    return None
+
+
 @check("threat", kind="abuse", version="2")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
     own = _own_words(facts.body or facts.text or "")
     if "bleach" in own.lower() and _BLEACH.search(own.strip()):
         return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    if not _DOOMING.isdisjoint(_WORD.findall(own.lower())) and _group_doomed(own):
+        return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     text = fold(own)
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"

@@ -40,6 +40,7 @@ from worker.checks.abuse import (
     own_words_of,
     personal_attack,
     reports_name_calling,
+    without_things_criticised,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.checks.contact import neighbours_number
@@ -573,6 +574,8 @@ _NAMED = re.compile(
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:is|was)\s+(?:a|an|such|so|the|just|really|clearly)\b"
 )
 _SLUR = re.compile(r"(?<!\w)(?:" + _SLURS + r")(?!\w)", re.IGNORECASE)
+# A slur mentioned, not used: the word alone in quotes ("the word 'retard'").
+_MENTIONED = re.compile(r"(?<!\w)['‘\"“](?:" + _SLURS + r")['’\"”](?!\w)", re.IGNORECASE)
 # Sexually explicit words: crude, aimed at someone or not, so a person decides.
 _EXPLICIT = re.compile(
     r"(?<!\w)(?:puss(?:y|ies)|dicks?|cocks?|cum|cumming|porn\w*|tits|titties|boobs"
@@ -656,8 +659,10 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     if 0.0 < rule.score < hold - UNAIMED_BAND and "negated" in rule.reason:
         return Finding(unaimed_score(finding.score, hold), f"{finding.reason}; {rule.reason}")
     body = facts.body or facts.text or ""
-    if rule.score >= hold or _SLUR.search(body):
+    if rule.score >= hold or _SLUR.search(_MENTIONED.sub(" ", body)):
         # A slur stays the model's to weigh, reported or not: a person decides.
+        # Not a slur only mentioned, a word in quotes of its own ("calling
+        # someone a 'retard' is not OK"): that is read as reported name-calling is.
         return finding
     # Nor quotation: what it holds only for words the writer quotes or reports
     # ("he called me an idiot, which is not OK") is not the writer's attack.
@@ -673,6 +678,18 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     # for those words ("Queer people are part of this community") is not held
     # by it; with the identity words taken out it must still score as abuse
     # (counterfactual fairness, Garg et al. 2019).
+    # Nor what is said of things: "What a stupid decision by the council" insults
+    # the decision; the same sentence without the adjectives said of things must
+    # still score as abuse.
+    things = without_things_criticised(body)
+    if (
+        things is not None
+        and model.score(model.probability(model_text(things))) < hold - UNAIMED_BAND
+    ):
+        return Finding(
+            unaimed_score(finding.score, hold),
+            finding.reason + "; the insulting words are said of a thing, not a person",
+        )
     masked = _IDENTITY_WORDS.sub(" ", body)
     if masked != body and model.score(model.probability(model_text(masked))) < hold - UNAIMED_BAND:
         return Finding(

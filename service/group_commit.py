@@ -20,8 +20,9 @@ The promises stay those of one commit per comment:
   whole, so its rows are committed again one transaction each, and each thread gets its
   own row or its own error (a 503 when the database is down, a 409 when its parent or
   thread went away meanwhile);
-- threads of one thread key racing for its creation meet ``get_or_create_thread``'s
-  savepoint, as before.
+- requests of one thread key racing for its creation (in one batch, in two processes) meet
+  the ``INSERT … ON CONFLICT DO NOTHING`` of ``comments.submit.insert_rows``: one thread,
+  and every comment in it.
 """
 
 from __future__ import annotations

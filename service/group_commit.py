@@ -13,13 +13,16 @@ one committed).
 The promises stay those of one commit per comment:
 
 - **a 2xx only after its row's commit**: a thread returns once the transaction holding its
-  row committed; the enqueue runs after it (a lost enqueue is the sweeper's, as before);
+  row committed; the enqueue runs after it (a lost enqueue is the sweeper's, as before), in
+  the leader's thread once its batch's threads are woken and leadership is handed on, so
+  neither the answers nor the next batch's commit wait for Redis;
 - **nothing lost, nothing twice**: a batch whose insert or commit fails rolled back
   whole, so its rows are committed again one transaction each, and each thread gets its
   own row or its own error (a 503 when the database is down, a 409 when its parent or
   thread went away meanwhile);
-- threads of one thread key racing for its creation meet ``get_or_create_thread``'s
-  savepoint, as before.
+- requests of one thread key racing for its creation (in one batch, in two processes) meet
+  the ``INSERT … ON CONFLICT DO NOTHING`` of ``comments.submit.insert_rows``: one thread,
+  and every comment in it.
 """
 
 from __future__ import annotations
@@ -85,13 +88,14 @@ class GroupCommit:
         return me.result
 
     def _lead(self, rt, me: _Waiting, insert: Insert, after: After) -> None:
+        committed: list[list[Any]] = []
         try:
             while not me.done:
                 with self._cond:
                     batch = self._queue[: self.max_batch]
                     del self._queue[: self.max_batch]
                 try:
-                    self._commit(rt, batch, insert, after)
+                    self._commit(rt, batch, insert, committed)
                 finally:
                     with self._cond:
                         for waiting in batch:
@@ -107,8 +111,22 @@ class GroupCommit:
                 self._leading = False
                 # One of the threads still waiting leads the next batch.
                 self._cond.notify_all()
+        # After the commit, once for each batch (one Redis round trip for its jobs), once the
+        # batch's threads are answering and the next batch is committing: the rows are stored
+        # whatever happens here, and a failure is the sweeper's to make up for.
+        for results in committed:
+            try:
+                after(results)
+            except Exception as error:
+                log.warning(
+                    "after-commit step of a batch of %d failed (%s)",
+                    len(results),
+                    type(error).__name__,
+                )
 
-    def _commit(self, rt, batch: list[_Waiting], insert: Insert, after: After) -> None:
+    def _commit(
+        self, rt, batch: list[_Waiting], insert: Insert, committed: list[list[Any]]
+    ) -> None:
         try:
             results = _transaction(rt, [w.row for w in batch], insert)
         except Exception as error:
@@ -122,21 +140,14 @@ class GroupCommit:
                 type(error).__name__,
             )
             for waiting in batch:
-                self._commit(rt, [waiting], insert, after)
+                self._commit(rt, [waiting], insert, committed)
             return
         for waiting, result in zip(batch, results, strict=True):
             waiting.result = result
         with self._cond:
             self.batches += 1
             self.rows += len(batch)
-        # After the commit, once for the batch (one Redis round trip for its jobs). The rows
-        # are stored whatever happens here: a failure is the sweeper's to make up for.
-        try:
-            after(results)
-        except Exception as error:
-            log.warning(
-                "after-commit step of a batch of %d failed (%s)", len(batch), type(error).__name__
-            )
+        committed.append(results)
 
 
 def _transaction(rt, rows: list[Any], insert: Insert) -> list[Any]:

@@ -20,15 +20,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from service.models import Comment, Thread
-from service.notifications.dispatch import announce_after_commit
+from service.notifications.dispatch import announce_batch_after_commit
 from service.policy import Policy
 from service.sites import policy_of
 from service.status import Status
@@ -81,10 +81,23 @@ _LOAD = (
 )
 
 
-def decide_batch(rt, comment_ids: Sequence[int], timeout_seconds: float) -> BatchReport:
+def decide_batch(
+    rt,
+    comment_ids: Sequence[int],
+    timeout_seconds: float,
+    before: Callable[[Session], None] | None = None,
+) -> BatchReport:
+    """``before(session)``: run first in the batch's session (the label memories' refresh),
+    so a batch opens one session; its failure is logged, and the batch goes on."""
     report = BatchReport()
     planned: list[tuple[Comment, list[CheckResult], Decision]] = []
     with rt.session() as session:
+        if before is not None:
+            try:
+                before(session)
+            except Exception:
+                log.warning("could not refresh label memories", exc_info=True)
+                session.rollback()
         rows = {c.id: c for c in session.scalars(_LOAD, {"ids": list(comment_ids)}).unique()}
         policies: dict[int, Policy] = {}
         for comment_id in comment_ids:
@@ -110,6 +123,7 @@ def decide_batch(rt, comment_ids: Sequence[int], timeout_seconds: float) -> Batc
                 continue
             planned.append((comment, results, decide(results, policy)))
 
+        worker_metrics.flush_check_timings()  # the batch's check timings, together
         # The checks only read: end their read transaction, then queue with the web's
         # submits for the writer (``Runtime.writing``) for the writes and the commit alone.
         session.commit()
@@ -117,14 +131,21 @@ def decide_batch(rt, comment_ids: Sequence[int], timeout_seconds: float) -> Batc
             won = apply_decisions(
                 session, [(c.id, c.thread.site_id, results, d) for c, results, d in planned]
             )
+            changes = []
             for comment, _results, decision in planned:
                 if comment.id in won:
-                    announce_after_commit(
-                        session, rt, comment.id, comment.thread_id, decision.status
-                    )
+                    changes.append((comment.id, comment.thread_id, decision.status))
                     report.outcomes[comment.id] = decision.status
                 else:
                     report.outcomes[comment.id] = "decided by another run"
+            # The threads' keys are at hand (loaded with the rows): announcing them costs no
+            # session of its own after the commit.
+            announce_batch_after_commit(
+                session,
+                rt,
+                changes,
+                {c.thread_id: (c.thread.site.slug, c.thread.key) for c, _r, _d in planned},
+            )
             session.commit()
     for comment, _results, decision in planned:
         if report.outcomes[comment.id] == decision.status:

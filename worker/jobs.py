@@ -34,7 +34,10 @@ def moderate_comment(comment_id: int) -> str:
         site = comment.thread.site
         policy = policy_of(site)
         ctx = CheckContext(session=session, policy=policy, settings=rt.settings)
-        results = run_checks(facts_for(comment, site), ctx)
+        try:
+            results = run_checks(facts_for(comment, site), ctx)
+        finally:
+            worker_metrics.flush_check_timings()
         decision = decide(results, policy)
         submitted_at = comment.created_at
         won = apply_decision(session, comment.id, results, decision)

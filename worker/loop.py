@@ -211,11 +211,14 @@ class BatchingWorker(SimpleWorker):
         ]
         if not claimed:
             return  # deleted since it was dequeued
-        refresh_label_memories()
         rt = worker_runtime.get()
         try:
+            # The label memories are refreshed in the batch's own session (one session a batch).
             report = decide_batch(
-                rt, [comment_of(i) for i in claimed], rt.settings.jobs.timeout_seconds
+                rt,
+                [comment_of(i) for i in claimed],
+                rt.settings.jobs.timeout_seconds,
+                before=_refresh_memories,
             )
         except Exception as error:
             # The transaction rolled back (a database outage, a bug): nothing was
@@ -259,6 +262,12 @@ class BatchingWorker(SimpleWorker):
             except Exception:  # gone (deleted, expired): its comment, if pending, is the sweeper's
                 continue
             super().execute_job(job, queue)
+
+
+def _refresh_memories(session) -> None:
+    from worker.checks.labels import refresh_memories
+
+    refresh_memories(session)
 
 
 def refresh_label_memories() -> None:

@@ -6,6 +6,7 @@ must never fail a job, so each hook swallows its own errors.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import time
@@ -47,25 +48,57 @@ def decided(created_at, status: str, reason: str) -> None:
 
 
 def timed_check(check, facts, ctx):
-    """Run one check and record how long it took."""
+    """Run one check and record how long it took (kept in the process until
+    ``flush_check_timings``, at the latest ``FLUSH_S`` later)."""
     started = time.perf_counter()
     try:
         return check(facts, ctx)
     finally:
-        _observe_check(check.name, time.perf_counter() - started)
+        _PENDING.setdefault(check.name, []).append(time.perf_counter() - started)
+        if time.monotonic() - _flushed[0] >= FLUSH_S:
+            flush_check_timings()
 
 
+# Check timings not yet in the histogram. Every observation of a multiprocess histogram
+# writes its memory-mapped file twice under a lock (~5 % of the worker's CPU with one per
+# check per comment); a batch's timings go in together, one write per bucket touched.
+FLUSH_S = 1.0
+_PENDING: dict[str, list[float]] = {}
+_flushed = [time.monotonic()]
 # Each check's histogram child, looked up once: ``labels()`` costs as much as the
-# observation, and it runs for every check of every comment.
+# observation.
 _CHECK_TIMERS: dict[str, Any] = {}
 
 
 @_quiet
-def _observe_check(name: str, seconds: float) -> None:
-    timer = _CHECK_TIMERS.get(name)
-    if timer is None:
-        timer = _CHECK_TIMERS[name] = metrics().check_seconds.labels(name)
-    timer.observe(seconds)
+def flush_check_timings() -> None:
+    """Put the check timings kept so far into ``check_seconds`` (after each batch or job)."""
+    _flushed[0] = time.monotonic()
+    pending = dict(_PENDING)
+    _PENDING.clear()
+    for name, values in pending.items():
+        timer = _CHECK_TIMERS.get(name)
+        if timer is None:
+            timer = _CHECK_TIMERS[name] = metrics().check_seconds.labels(name)
+        _observe_many(timer, values)
+
+
+def _observe_many(timer, values: list[float]) -> None:
+    """``timer.observe`` of every value, summed per bucket first."""
+    bounds = getattr(timer, "_upper_bounds", None)
+    buckets = getattr(timer, "_buckets", None)
+    total = getattr(timer, "_sum", None)
+    if bounds is None or buckets is None or total is None:  # another prometheus_client
+        for value in values:
+            timer.observe(value)
+        return
+    counts = [0] * len(bounds)
+    for value in values:
+        counts[bisect.bisect_left(bounds, value)] += 1
+    total.inc(sum(values))
+    for index, count in enumerate(counts):
+        if count:
+            buckets[index].inc(count)
 
 
 @_quiet

@@ -195,6 +195,23 @@ def wait_for_decision(rt: Runtime, comment_id: int, wait: float) -> str | None:
     return rt.decisions.wait(comment_id, lambda: _status(rt, comment_id), wait)
 
 
+# Built once: a status wait reads the row at least once, and again every second it waits.
+_STATUS = sa.select(Comment.status).where(Comment.id == sa.bindparam("id"))
+
+
 def _status(rt: Runtime, comment_id: int) -> str | None:
     with rt.session() as session:
-        return session.scalar(sa.select(Comment.status).where(Comment.id == comment_id))
+        return session.scalar(_STATUS, {"id": comment_id})
+
+
+# A comment and its thread's key, in one query built once (``GET /api/v1/comments/{id}``).
+_WITH_THREAD_KEY = (
+    sa.select(Comment, Thread.key)
+    .join(Thread, Thread.id == Comment.thread_id)
+    .where(Comment.id == sa.bindparam("id"))
+)
+
+
+def comment_with_thread_key(session: Session, comment_id: int) -> tuple[Comment, str] | None:
+    found = session.execute(_WITH_THREAD_KEY, {"id": comment_id}).first()
+    return None if found is None else (found[0], found[1])

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +21,7 @@ from service.effects import after_commit
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.models import Comment, Identity, Site, Thread, utcnow
+from service.prepared import Prepared as PreparedStatement
 from service.runtime import Runtime
 from service.similarity import simhash
 from service.sites import policy_of
@@ -99,11 +105,38 @@ class Checked:
     signals: dict
 
 
+# The site of a submission and its thread (None: not started yet), in one query built once:
+# the two lookups every POST makes (``site_and_thread``).
+_SITE_AND_THREAD = (
+    sa.select(Site, Thread)
+    .outerjoin(Thread, sa.and_(Thread.site_id == Site.id, Thread.key == sa.bindparam("key")))
+    .where(Site.slug == sa.bindparam("slug"))
+)
+
+
+def site_and_thread(session: Session, slug: str, key: str) -> tuple[Site, Thread | None]:
+    """The site a submission names (the 422 ``get_site(..., field="site")`` gives for an
+    unknown one) and its thread of ``key`` if it exists."""
+    found = session.execute(_SITE_AND_THREAD, {"slug": slug, "key": key}).first()
+    if found is None:
+        raise ApiError("validation_failed", f"site: unknown site {slug!r}", field="site")
+    return found[0], found[1]
+
+
+_UNREAD = object()
+
+
 def check_submission(
-    rt: Runtime, session: Session, site: Site, data: CommentIn, who: Submitter
+    rt: Runtime,
+    session: Session,
+    site: Site,
+    data: CommentIn,
+    who: Submitter,
+    thread: Thread | None | object = _UNREAD,
 ) -> Checked:
     """Every check of a submission, reading only (and spending the render token last):
-    done before the write lock."""
+    done before the write lock. ``thread``: the submission's thread if the caller read it
+    already (``site_and_thread``)."""
     policy = policy_of(site, strict=False)
     if who.identity is None:
         if policy.require_signin:
@@ -112,7 +145,8 @@ def check_submission(
             raise ApiError(
                 "validation_failed", "author: guests must give a name and an email", field="author"
             )
-    thread = thread_of(session, site.id, data.thread)
+    if thread is _UNREAD:
+        thread = thread_of(session, site.id, data.thread)
     check_open(thread, policy)
     parent = _parent(session, thread, data.parent, policy.max_depth)
     # Read (and spent) only once the comment passed every check above.
@@ -179,29 +213,104 @@ def comment_row(
 
 
 def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
-    """Insert the comments of ``rows`` (and the threads they start): one INSERT … RETURNING
-    for all the comments (SQLAlchemy's insertmanyvalues), without the ORM's unit of work.
+    """Insert the comments of ``rows`` (and the threads they start) with statements compiled
+    once (``service.prepared``) on the session's connection: no ORM unit of work, no
+    statement compiled per batch.
 
     Returns each row as a ``Comment`` not attached to the session, holding what was
     inserted (its id, its timestamps): what the answer to the reader needs."""
-    threads: dict[tuple[int, str], int] = {}
+    connection = session.connection()
     now = utcnow()
+    started = {(row.site_id, row.thread_key): row for row in rows if row.thread_id is None}
+    threads = _start_threads(session, connection, list(started.values()), now)
     params = []
     for row in rows:
         thread_id = row.thread_id
         if thread_id is None:
-            key = (row.site_id, row.thread_key)
-            if key not in threads:
-                threads[key] = _thread_id(session, row)
-            thread_id = threads[key]
+            thread_id = threads[(row.site_id, row.thread_key)]
         params.append({**row.values, "thread_id": thread_id, "created_at": now, "updated_at": now})
-    ids = session.scalars(
-        sa.insert(Comment).returning(Comment.id, sort_by_parameter_order=True), params
-    ).all()
+    with _as_sqlalchemy_errors(connection):
+        ids = [_INSERT_COMMENT.scalar(connection, _plain({**values, **_NEW})) for values in params]
     return [
-        Comment(id=comment_id, votes_up=0, votes_down=0, pinned=False, **values)
+        Comment(id=comment_id, **_NEW, **values)
         for comment_id, values in zip(ids, params, strict=True)
     ]
+
+
+# The columns a submitted comment sets (``comment_row``, ``insert_rows`` and ``_NEW``); the
+# others stay NULL.
+_COLUMNS = (
+    "site_id", "thread_id", "parent_id", "depth", "identity_id", "author_name",
+    "author_email", "author_url", "body_source", "body_html", "simhash", "status",
+    "ip_hash", "user_agent", "client", "created_at", "updated_at",
+    "votes_up", "votes_down", "pinned",
+)  # fmt: skip
+_NEW = {"votes_up": 0, "votes_down": 0, "pinned": False}
+_INSERT_COMMENT = PreparedStatement(
+    sa.insert(Comment)
+    .values({name: sa.bindparam(name, type_=Comment.__table__.c[name].type) for name in _COLUMNS})
+    .returning(Comment.id)
+)
+_THREAD_ID = PreparedStatement(
+    sa.select(Thread.id).where(
+        Thread.site_id == sa.bindparam("site_id"), Thread.key == sa.bindparam("key")
+    )
+)
+_THREAD_COLUMNS = ("site_id", "key", "title", "url", "created_at")
+
+
+def _insert_thread(insert) -> PreparedStatement:
+    table = Thread.__table__
+    return PreparedStatement(
+        insert(Thread)
+        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in _THREAD_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["site_id", "key"])
+    )
+
+
+_INSERT_THREAD = {
+    "sqlite": _insert_thread(sqlite_insert),
+    "postgresql": _insert_thread(postgresql_insert),
+}
+
+
+def _plain(values: dict) -> dict:
+    # Drivers adapt an enum member by its own rules (psycopg by its name): store the value.
+    return {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
+
+
+@contextlib.contextmanager
+def _as_sqlalchemy_errors(connection: sa.Connection) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy raises them (an ``IntegrityError`` is a parent or
+    site removed meanwhile, answered 409; an ``OperationalError`` an outage, 503)."""
+    dialect = connection.dialect
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(
+            None, None, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
+
+
+def _start_threads(
+    session: Session, connection: sa.Connection, rows: list[Row], now
+) -> dict[tuple[int, str], int]:
+    """The ids of the threads ``rows`` name, creating those that do not exist yet: per
+    thread an ``INSERT … ON CONFLICT DO NOTHING`` (a thread a concurrent first comment
+    created meanwhile is left as it is) and a read of its id. Without the ORM's flush and
+    savepoint, which cost more than the comment's own insert."""
+    if not rows:
+        return {}
+    insert = _INSERT_THREAD.get(connection.dialect.name)
+    if insert is None:  # another database: the ORM's savepoint, one thread at a time
+        return {(r.site_id, r.thread_key): _thread_id(session, r) for r in rows}
+    found = {}
+    with _as_sqlalchemy_errors(connection):
+        for r in rows:
+            key = {"site_id": r.site_id, "key": r.thread_key}
+            insert.rows(connection, {**key, "title": r.title, "url": r.url, "created_at": now})
+            found[(r.site_id, r.thread_key)] = _THREAD_ID.scalar(connection, key)
+    return found
 
 
 def _thread_id(session: Session, row: Row) -> int:

@@ -34,6 +34,7 @@ from service.comments.submit import (
     comment_row,
     insert_rows,
     prepare,
+    site_and_thread,
 )
 from service.enqueue import enqueue_moderation, enqueue_moderations
 from service.errors import ApiError
@@ -58,7 +59,7 @@ bp = Blueprint("comments", __name__, url_prefix="/api/v1")
 def create_comment(body: CommentIn):
     rt = current_runtime()
     with rt.session() as session:
-        site = get_site(session, body.site, field="site")
+        site, thread = site_and_thread(session, body.site, body.thread)
         check_origin(site, request.headers.get("Origin"), rt.settings.web.base_url)
         check_thread_url(body.url, site.allowed_origins or [], rt.settings.web.base_url)
         identity = reader_identity(session, rt.settings.secret_key, site)
@@ -66,7 +67,7 @@ def create_comment(body: CommentIn):
         asked = challenge.check(rt, session, site, body, identity)
         # Checks, rendering and hashing first, reading only: writers queue for the database
         # only to insert and commit.
-        checked = check_submission(rt, session, site, body, who)
+        checked = check_submission(rt, session, site, body, who, thread)
         row = comment_row(
             rt,
             site,
@@ -144,11 +145,12 @@ def get_comment(comment_id: int, query: CommentStatusQuery):
         finally:
             give_back()
     with rt.session() as session:
-        comment = session.get(Comment, comment_id)
-        if comment is None:
+        found = reading.comment_with_thread_key(session, comment_id)
+        if found is None:
             raise ApiError("not_found", f"no comment {comment_id}")
+        comment, thread_key = found
         if reading.may_see_status(session, rt.settings.secret_key, comment, query.key):
-            out = reading.comment_out(comment, comment.thread.key)
+            out = reading.comment_out(comment, thread_key)
         else:
             out = CommentStatusOnly(id=comment.id, status=reading.public_status(comment.status))
     return CommentStatusEnvelope(comment=out).model_dump(mode="json")

@@ -21,8 +21,8 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy.orm import Session
 
-from service.comments.freshness import invalidate_thread_ids
-from service.effects import after_commit_batch
+from service.comments.freshness import invalidate_thread_ids, invalidate_threads_by_key
+from service.effects import after_commit, after_commit_batch
 from service.enqueue import enqueue_digest, enqueue_fan_out
 from service.events import announce_decisions
 from service.models import Thread, Webhook
@@ -55,6 +55,33 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
     # Cached reads of these threads go first: a reader woken below must not read the old page.
     invalidate_thread_ids(rt, {thread_id for _, thread_id, _ in changes})
     listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in changes})
+    _announce(rt, changes, listening)
+
+
+def announce_batch_after_commit(
+    session: Session,
+    rt,
+    changes: list[tuple[int, int, str]],
+    threads: dict[int, tuple[str, str]],
+) -> None:
+    """``announce_after_commit`` for a batch that has its threads at hand: ``threads`` maps
+    each thread id of ``changes`` to its (site slug, thread key). What ``announce_changes``
+    reads in sessions of its own (the threads' keys, which have listeners) is read here, in
+    ``session``, before its commit; after it, the announcement costs no database round trip."""
+    if not changes:
+        return
+    thread_ids = {thread_id for _, thread_id, _ in changes}
+    listening = threads_with_listeners(session, rt.settings, thread_ids)
+    keys = sorted({threads[thread_id] for thread_id in thread_ids})
+    after_commit(session, partial(_announce_known, rt, list(changes), keys, listening))
+
+
+def _announce_known(rt, changes, keys: list[tuple[str, str]], listening: set[int]) -> None:
+    invalidate_threads_by_key(rt, keys)
+    _announce(rt, changes, listening)
+
+
+def _announce(rt, changes: list[tuple[int, int, str]], listening: set[int]) -> None:
     announce_decisions(rt.redis, changes)
     for comment_id, thread_id, status in changes:
         if thread_id in listening and status in EVENTS:
@@ -62,22 +89,28 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
 
 
 def _threads_with_listeners(rt, thread_ids: set[int]) -> set[int]:
+    if rt.settings.mail.enabled or not thread_ids:
+        return thread_ids
+    with rt.session() as session:
+        return threads_with_listeners(session, rt.settings, thread_ids)
+
+
+def threads_with_listeners(session: Session, settings: Settings, thread_ids: set[int]) -> set[int]:
     """The threads whose status changes anyone could hear about.
 
     With mail on, every one (moderator digests, reply mail); without it only
     sites with webhooks. Skipping the rest saves a worker job per decision.
     """
-    if rt.settings.mail.enabled or not thread_ids:
-        return thread_ids
-    with rt.session() as session:
-        return set(
-            session.scalars(
-                sa.select(Thread.id).where(
-                    Thread.id.in_(thread_ids),
-                    sa.exists().where(Webhook.site_id == Thread.site_id),
-                )
+    if settings.mail.enabled or not thread_ids:
+        return set(thread_ids)
+    return set(
+        session.scalars(
+            sa.select(Thread.id).where(
+                Thread.id.in_(thread_ids),
+                sa.exists().where(Webhook.site_id == Thread.site_id),
             )
         )
+    )
 
 
 def digest_keys(site_id: int) -> tuple[str, str]:

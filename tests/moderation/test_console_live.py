@@ -34,7 +34,7 @@ def _open(base: str, path: str, query: dict, headers: dict[str, str]) -> socket.
     return sock
 
 
-def _read(sock: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
+def _read(sock: socket.socket, marker: bytes, timeout: float = 30) -> bytes:
     """What arrives on ``sock`` until ``marker`` (kept per socket: a read may take in the
     next events too, so every call sees everything the stream has sent)."""
     data = read_until(sock, marker, timeout, _received.get(id(sock), b""))

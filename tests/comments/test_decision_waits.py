@@ -28,7 +28,7 @@ def test_many_waits_hold_one_subscription_and_each_gets_its_own_decision(client,
     patterns_before = rt.redis.pubsub_numpat()
     answers: dict = {}
     threads = [_wait_in_thread(client, c["comment"]["id"], c["key"], 10, answers) for c in created]
-    assert wait_until(lambda: len(rt.decisions._waiting) == 6, timeout=5)
+    assert wait_until(lambda: len(rt.decisions._waiting) == 6, timeout=30)
     # One pattern subscription for every wait of the process, no channel per comment.
     assert rt.redis.pubsub_numpat() <= patterns_before + 1
     assert not [c for c in rt.redis.pubsub_channels() if c.startswith(b"parley:comment:")]
@@ -51,7 +51,7 @@ def test_a_decision_whose_announcement_is_lost_is_still_seen(client, post, rt):
     cid = created["comment"]["id"]
     answers: dict = {}
     thread = _wait_in_thread(client, cid, created["key"], 10, answers)
-    assert wait_until(lambda: cid in rt.decisions._waiting, timeout=5)
+    assert wait_until(lambda: cid in rt.decisions._waiting, timeout=30)
     # Decided in the database only: no announcement reaches the subscription.
     with rt.session() as session:
         session.execute(sa.update(Comment).where(Comment.id == cid).values(status="held"))
@@ -66,7 +66,7 @@ def test_another_comments_decision_does_not_end_a_wait(client, post, drain, rt):
     mine = post("Mine, never decided here").get_json()
     answers: dict = {}
     thread = _wait_in_thread(client, mine["comment"]["id"], mine["key"], 10, answers)
-    assert wait_until(lambda: mine["comment"]["id"] in rt.decisions._waiting, timeout=5)
+    assert wait_until(lambda: mine["comment"]["id"] in rt.decisions._waiting, timeout=30)
     with rt.session() as session:
         session.execute(
             sa.update(Comment).where(Comment.id == mine["comment"]["id"]).values(status="spam")

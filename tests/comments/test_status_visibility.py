@@ -76,15 +76,15 @@ def test_a_stranger_may_long_poll_a_decision(client, post, rt):
     seen = {}
 
     def wait_for_it():
-        seen["answer"] = _status(client, cid, query_string={"wait": 5}).get_json()
+        seen["answer"] = _status(client, cid, query_string={"wait": 10}).get_json()
 
     waiter = threading.Thread(target=wait_for_it)
     waiter.start()
-    assert wait_until(rt.redis.pubsub_numpat, timeout=5)
+    assert wait_until(rt.redis.pubsub_numpat, timeout=30)
     assert "answer" not in seen  # still waiting: nobody decided yet
     _set_status(rt, cid, "spam")
     announce_decision(rt.redis, cid, 0, "spam")
-    waiter.join(10)
+    waiter.join(30)
     assert seen["answer"] == {"comment": {"id": cid, "status": "held"}}
 
 

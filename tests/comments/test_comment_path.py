@@ -102,7 +102,7 @@ def test_wait_returns_as_soon_as_the_worker_decides(client, post, drain, rt):
 
     def wait_for_it():
         started = time.monotonic()
-        url = f"/api/v1/comments/{cid}?wait=5&key={key}"
+        url = f"/api/v1/comments/{cid}?wait=10&key={key}"  # the cap: room for a slow drain
         answer["comment"] = client.get(url).get_json()["comment"]
         answer["elapsed"] = time.monotonic() - started
 
@@ -110,12 +110,12 @@ def test_wait_returns_as_soon_as_the_worker_decides(client, post, drain, rt):
     waiter.start()
     # The waiter is listening for the decision (the process's one pattern subscription),
     # then keeps waiting while nobody decides: the hold is what `0.2 < elapsed` measures.
-    assert wait_until(rt.redis.pubsub_numpat, timeout=5)
+    assert wait_until(rt.redis.pubsub_numpat, timeout=30)
     time.sleep(0.3)
     drain()  # RQ workers install signal handlers: main thread only
-    waiter.join(10)
+    waiter.join(30)
     assert answer["comment"]["status"] == "published"
-    assert 0.2 < answer["elapsed"] < 4
+    assert 0.2 < answer["elapsed"] < 9  # woken by the decision, not by the 10 s limit
 
 
 def test_wait_gives_up_after_the_limit(client, post):

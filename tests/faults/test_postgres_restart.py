@@ -66,15 +66,15 @@ def test_postgres_stopped_and_started_during_posts(redis_db_url, tmp_path):
                 def accepted() -> int:
                     return sum(a.status == 202 for a in answers)
 
-                assert wait_until(lambda: accepted() >= 15, timeout=20)
+                assert wait_until(lambda: accepted() >= 15, timeout=60)
                 stop_postgres(server)
-                assert wait_until(lambda: sum(a.status == 503 for a in answers) >= 5, timeout=20), (
+                assert wait_until(lambda: sum(a.status == 503 for a in answers) >= 5, timeout=60), (
                     answers[-5:]
                 )
                 start_postgres(server)
                 back = accepted()
                 # No restart of the web process: its pool finds fresh connections by itself.
-                assert wait_until(lambda: accepted() >= back + 15, timeout=30), answers[-5:]
+                assert wait_until(lambda: accepted() >= back + 15, timeout=60), answers[-5:]
                 stop.set()
                 for thread in readers:
                     thread.join(30)

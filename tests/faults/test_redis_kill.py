@@ -45,7 +45,7 @@ def test_redis_killed_and_restarted_during_posts(fault_stack):
         stored = stack.statuses(ids)
         assert sorted(stored) == sorted(ids)  # every 202 has its row
 
-        wait_until(lambda: not stack.undecided(ids), timeout=SWEEP_AFTER + 30, interval=0.2)
+        wait_until(lambda: not stack.undecided(ids), timeout=SWEEP_AFTER + 90, interval=0.2)
         assert stack.undecided(ids) == [], (worker.output[-3000:], sweeper.output[-3000:])
         # Both reconnected by themselves: neither exited.
         assert worker.process.poll() is None, worker.output[-3000:]

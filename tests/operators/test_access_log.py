@@ -32,7 +32,7 @@ def test_gunicorn_access_log_redacts_tokens_and_codes(db_url, redis_db_url, site
                 timeout=10,
                 allow_redirects=False,
             )
-        assert wait_until(lambda: log.read_text().count('"GET ') >= len(TARGETS), timeout=10)
+        assert wait_until(lambda: log.read_text().count('"GET ') >= len(TARGETS), timeout=30)
     text = log.read_text()
     assert "/moderate/mail/[redacted]" in text and "code=[redacted]&state=[redacted]&iss=x" in text
     assert "/api/v1/comments/1?wait=0&key=[redacted]" in text

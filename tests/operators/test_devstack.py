@@ -94,7 +94,7 @@ def test_parley_run_restarts_a_crashed_child_and_dies_with_all_of_them(tmp_path)
         assert wait_until(lambda: not any(_alive(pid) for pid in started), timeout=30), [
             pid for pid in started if _alive(pid)
         ]
-        assert wait_until(lambda: not _healthy(port), timeout=10)
+        assert wait_until(lambda: not _healthy(port), timeout=30)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)

@@ -79,7 +79,7 @@ def test_a_warm_read_is_logged_as_flask_logs_it(make_app, db_url, redis_db_url, 
     app = make_app(Settings.from_env(env))
     layer = app.wsgi_app  # service.comments.warm_reads.WarmReads
     layer.start()
-    assert wait_until(layer.listening, timeout=10)
+    assert wait_until(layer.listening, timeout=30)
     client = app.test_client()
     url = "/api/v1/counts?site=demo&thread=/posts/logs&key=SECRETKEYVALUE"
     try:

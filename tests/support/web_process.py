@@ -49,9 +49,10 @@ def gunicorn(env: Mapping[str, str], log: Path) -> Iterator[str]:
             web.wait(20)
 
 
-def read_until(sock: socket.socket, marker: bytes, timeout: float = 10, data: bytes = b"") -> bytes:
+def read_until(sock: socket.socket, marker: bytes, timeout: float = 30, data: bytes = b"") -> bytes:
     """``data`` and what arrives on ``sock`` after it, until ``marker`` is in it, the peer
-    hangs up, or ``timeout`` seconds pass."""
+    hangs up, or ``timeout`` seconds pass. Generous by default: waiting longer costs nothing
+    when the marker comes, and a loaded CI box can be slow to send it."""
     deadline = time.monotonic() + timeout
     while marker not in data and time.monotonic() < deadline:
         ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))

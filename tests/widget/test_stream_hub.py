@@ -72,10 +72,12 @@ def test_hundreds_of_streams_on_two_threads_all_get_the_news(
             # Two threads, three hundred streams: the JSON API still answers at once.
             started = time.monotonic()
             page = requests.get(
-                f"http://127.0.0.1:{port}/api/v1/comments?site=demo&thread={THREAD}", timeout=5
+                f"http://127.0.0.1:{port}/api/v1/comments?site=demo&thread={THREAD}", timeout=60
             )
             assert page.status_code == 200 and [c["id"] for c in page.json()["comments"]] == [first]
-            assert time.monotonic() - started < 2
+            # Streams holding the two threads would leave it unanswered until the 60 s timeout;
+            # a loaded CI box may take seconds, never that long.
+            assert time.monotonic() - started < 20
             # One subscription for the whole process, not one per stream: one hub connection
             # with one pattern (other processes of the test run hold a few subscriptions of
             # their own on this Redis server: RQ workers, waits for decisions).
@@ -89,7 +91,7 @@ def test_hundreds_of_streams_on_two_threads_all_get_the_news(
             got = [read_until(s, f"id: {second}".encode()) for s in streams]
             assert all(b"event: comment" in g and b"News for every open stream" in g for g in got)
             # Quiet streams get keep-alives.
-            assert b": keep-alive" in read_until(streams[0], b": keep-alive", timeout=5)
+            assert b": keep-alive" in read_until(streams[0], b": keep-alive", timeout=30)
         finally:
             for s in streams:
                 s.close()
@@ -124,11 +126,11 @@ def test_a_reconnecting_stream_replays_what_it_missed_and_the_per_client_cap_hol
         def slot_back() -> bool:
             again = open_stream(port)
             try:
-                return b": connected" in read_until(again, b": connected", timeout=3)
+                return b": connected" in read_until(again, b": connected", timeout=10)
             finally:
                 again.close()
 
-        assert wait_until(slot_back, timeout=10)
+        assert wait_until(slot_back, timeout=60)
         replaying.close()
 
 

@@ -153,7 +153,7 @@ def test_a_moderator_action_is_announced_after_commit_and_not_after_rollback(app
             event_id = session.scalar(
                 sa.select(ModerationEvent.id).where(ModerationEvent.comment_id == comment.id)
             )
-        message = pubsub.get_message(timeout=5)
+        message = pubsub.get_message(timeout=30)
         assert message is not None and b'"published"' in message["data"]
         assert [job.args for job in rt.queue.jobs] == [[event_id]]  # the feedback job
     finally:

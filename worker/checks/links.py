@@ -55,7 +55,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="4")
+@check("link_reputation", kind="spam", version="5")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -287,7 +287,7 @@ _ASK_NAMES = {
 }
 
 
-@check("ask_link", kind="spam", version="1")
+@check("ask_link", kind="spam", version="2")
 def ask_link(facts: CommentFacts, ctx: CheckContext):
     """An ask of readers (vote, subscribe, share, like, donate, follow...) with a link
     to a site the rules do not vouch for: a campaign, not a reader citing a source."""
@@ -471,7 +471,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="4")
+@check("sales_pitch", kind="spam", version="5")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 
@@ -495,9 +495,23 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, hosts)]
     if unvouched:
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
+    if set(signs) <= _A_DEAL and _BOUGHT_WITH_IT.search(prose.lower()):
+        return 0.0, f"a reader telling of a deal they used ({said}), sending nobody anywhere"
     if len(signs) >= 3:
         return 0.8, f"a sales pitch ({said})"
     return 0.6, f"a sales pitch ({said})"
+
+
+# A code and a discount are what a shop says, and what a reader who used them says:
+# "use code SUMMER15, got 15% off my order yesterday". Told as the writer's own
+# purchase, with no link to a site nobody vouches for, no earnings claim and no
+# business speaking, they send nobody anywhere.
+_A_DEAL = frozenset({"a call to act now", "a promise"})
+_BOUGHT_WITH_IT = re.compile(
+    r"\b(?:i|we)\s+(?:just\s+|also\s+)?(?:got|saved|used|paid|bought|ordered)\b"
+    r"|\bgot\s+(?:\d+\s?%|£\d|\$\d|€\d)[^.!?]{0,20}\boff\s+(?:my|our)\b"
+    r"|\b(?:worked|works)\s+for\s+(?:me|us)\b|\bstill\s+works\b|\bon\s+my\s+(?:last\s+)?order\b"
+)
 
 
 # Words of trade: with a shop's name echoing the comment, it is a shop's pitch;

@@ -35,7 +35,7 @@ DECLARED = [
     ("ask_link", "spam", "2"),
     ("sales_pitch", "spam", "5"),
     ("anchor_text", "spam", "2"),
-    ("contact_channel", "spam", "4"),
+    ("contact_channel", "spam", "5"),
     ("spam_model", "spam", None),  # the model's own version
     ("toxicity_model", "abuse", None),
     ("moderator_labels", "spam", "1"),

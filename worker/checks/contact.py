@@ -233,9 +233,23 @@ _FROM_EXPERIENCE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _COMMUNITY = re.compile(
-    r"\b(?:our|my|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
+    r"\b(?:our|my|the|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
     r"|pta|scouts|guides|brownies|food\s+bank|fundraiser|bake\s+sale|jumble\s+sale|litter\s+pick"
-    r"|allotments?|playgroup|nursery|library|choir)\b",
+    r"|allotments?|playgroup|nursery|library|choir)\b"
+    # Asking for volunteers is what a community asks; a business hires.
+    r"|\b(?:needs?|needed|wants?|wanted|looking\s+for|calling\s+(?:all|for))\s+(?:more\s+|some\s+)?"
+    r"volunteers\b|\bvolunteers?\s+(?:needed|wanted)\b",
+    re.IGNORECASE,
+)
+# Charities and public services whose advice lines readers pass on ("Citizens Advice
+# is free, call them on 0800 …"): named, they are not a desk selling support. Their lines
+# are often freephone, so the toll-free rule below does not apply to them.
+_PUBLIC_HELPLINE = re.compile(
+    r"\b(?:citizens\s+advice|stepchange|samaritans|shelter|childline|nspcc|national\s+debtline"
+    r"|moneyhelper|money\s+advice\s+service|age\s+uk|macmillan|acas|nhs(?:\s+111)?"
+    r"|refuge|crisis\s+text\s+line|suicide\s+(?:and\s+crisis\s+)?lifeline"
+    r"|beyond\s+blue|kids\s+helpline|telefonseelsorge|sos\s+amiti[eé]|papyrus|turn2us"
+    r"|trading\s+standards|action\s+fraud|police\s+non-emergency|the\s+council)\b",
     re.IGNORECASE,
 )
 _TOLL_FREE = re.compile(r"^(?:\+?1)?8(?:00|33|44|55|66|77|88)|^0?80[08]|^1800")
@@ -251,6 +265,12 @@ def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
     """Why a phone number in ``text`` is a reader's, or "" (the text has no scam words)."""
     if _NOTICE.search(text):
         return "a lost-and-found notice"
+    if (
+        _PUBLIC_HELPLINE.search(text)
+        and not any("+" in n for n in numbers)
+        and not pitch_signs(text.lower())
+    ):
+        return "a charity's or public service's line"
     if not all(_local(n) for n in numbers) or pitch_signs(text.lower()):
         return ""
     if _FROM_EXPERIENCE.search(text):
@@ -300,7 +320,7 @@ def neighbours_number(text: str) -> str:
     return _a_neighbours_number(text, tuple(c for c, _ in found))
 
 
-@check("contact_channel", kind="spam", version="4")
+@check("contact_channel", kind="spam", version="5")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
     found = channels_found(text)

@@ -247,3 +247,30 @@ def test_a_brands_line_or_a_foreign_number_is_still_held(judge, body):
     decision, results = judge(body)
     assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I was in debt until I found binary options with Mr Anderson, I now earn $23,000 "
+        "every 2 weeks. Contact: anderson_fx (telegram)",
+        "Made $4,000 in a week with this signal group, message crypto_kate99 on telegram",
+    ],
+)
+def test_a_handle_before_the_messengers_name_with_money_talk_is_filed(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "bot_42 on telegram said the mirror is down again, anyone else seeing this?",
+        "The maintainer (dev_anna on signal) confirmed the fix lands in 2.3.",
+    ],
+)
+def test_a_readers_mention_of_someones_handle_is_not_held(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)

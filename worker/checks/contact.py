@@ -39,6 +39,18 @@ CHANNELS = (
     # "WhatsApp +1 555 ...", "telegram @crypto_joe", "on Signal: +44 ...", "+1 555 ... (WhatsApp)"
     (re.compile(rf"\b{_MESSENGER}\b[^\w@+]{{0,4}}{_GLUE}{_HANDLE}", re.I), "messenger handle", 0.7),
     (re.compile(rf"{_HANDLE}\s*(?:\(|on\s+|via\s+)?{_MESSENGER}\b", re.I), "messenger handle", 0.7),
+    # "Contact: anderson_fx (telegram)", "plug_official on snapchat": a made-up handle first.
+    (
+        re.compile(
+            rf"(?<![\w@.])(?=[a-z0-9._]{{5,}})[a-z0-9._]*[_\d][a-z0-9._]*\s*(?:\(|on\s+|via\s+)\s*"
+            rf"{_MESSENGER}\b",
+            re.I,
+        ),
+        "messenger handle",
+        # Readers name others' handles too ("bot_42 on telegram said it's down"): held
+        # only next to scam words.
+        0.4,
+    ),
     # "kik: darkmarket_plug", "snapchat - plug_official": a handle after the messenger's name.
     (
         re.compile(

@@ -331,8 +331,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "an earnings claim",
             r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
-            r"(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
-            r"(?:hour|hr|day|daily|week|month|year)\b"
+            r"(?:/\s*|per\s+|an?\s+|every\s+(?:(?:\d+|two|few|couple\s+of)\s+)?|each\s+)"
+            r"(?:hour|hr|day|daily|week|month|year)s?\b"
             r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
             r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"

@@ -1046,3 +1046,33 @@ def test_a_reader_telling_of_a_code_they_used_is_not_a_pitch(judge, text):
 def test_a_code_from_a_shop_is_still_a_pitch(judge, text):
     _, results = judge(text, off=("spam_model",))
     assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're just too wonderful, I really like what you have acquired here. Feel free to "
+        "surf to my web-site :: bestvapepens-shop.com",
+        "I've joined your rss feed and look forward to more of your magnificent post. "
+        "my page; keto diet pills shark tank",
+        "Nice. Here is my homepage - https://cheap-cabinets.example/",
+    ],
+)
+def test_a_spinners_signature_at_the_end_is_spam(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= SPAM, results["praise_link"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great post! I wrote about the same bug on my blog: https://jane.example/posts/flaky-dns",
+        "Thanks, I put the photos on my site - they're in the gallery under May.",
+        "I shared it on my blog; thanks again for writing this up.",
+    ],
+)
+def test_a_readers_own_page_after_my_blog_is_not_a_signature(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score < HOLD, results["praise_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason

@@ -31,7 +31,7 @@ DECLARED = [
     ("threat", "abuse", "2"),
     ("link_reputation", "spam", "5"),
     ("keyword_stuffing", "spam", "4"),
-    ("praise_link", "spam", "5"),
+    ("praise_link", "spam", "6"),
     ("ask_link", "spam", "2"),
     ("sales_pitch", "spam", "5"),
     ("anchor_text", "spam", "2"),

@@ -205,7 +205,7 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="5")
+@check("praise_link", kind="spam", version="6")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
@@ -222,6 +222,8 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
         for d, where in linked_domains(facts)
         if not vouched(d, hosts) and (where != "linked" or d in promoting)
     ]
+    if signed := _spinner_signature(linked):
+        return 0.9, signed
     praise = generic_praise(linked.prose) if domains else ""
     if not praise:
         return _praise_wrapping_a_business(linked, hosts)
@@ -230,6 +232,36 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
     # what the form offers everyone, so it only holds.
     score = 0.75 if where == "linked" else 0.6
     return score, f"generic praise ({praise}) with {where} {domain.registrable}"
+
+
+# The signature comment-spinning tools end a comment with, after praise of any post:
+# "Feel free to surf to my web-site :: <home page>", "my page; keto diet pills shark
+# tank", "Here is my homepage - <site>". A reader's own post comes after "my blog:" with
+# the post's link; a spinner separates with "::", ";" or " - ", or names keywords for no
+# link at all.
+_SIGNATURE = re.compile(
+    r"\bmy\s+(?:web[\s-]?site|web[\s-]?page|home\s?page|web\s+blog|weblog|blog\s+post|page"
+    r"|site|blog|website|web\s+site)\s*(?P<sep>::|;|\s-\s|:)\s*(?P<tail>[^\s!?;][^!?;]{1,80}?)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _spinner_signature(linked) -> str:
+    m = _SIGNATURE.search(linked.clean.strip())
+    if m is None:
+        return ""
+    if m.group("sep") == ":":
+        return ""
+    tail = m.group("tail").lower().split()
+    keywords = (
+        not linked.links
+        and len(tail) >= 3
+        and all(_WORD.fullmatch(w) and w not in FUNCTION_WORDS | _GENERIC for w in tail)
+    )
+    promoted = [link for link in linked.links if link.is_promotion and link.domain in tail[0]]
+    if not (keywords or promoted):
+        return ""
+    return f"ends with a spinner's signature ('{' '.join(m.group(0).split())}')"
 
 
 # "Wonderful explanation of the topic. Readers may also find our roundup of the best

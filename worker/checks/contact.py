@@ -33,6 +33,20 @@ _MESSENGER = (
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
 # (and the same in Hindi and Arabic: "व्हाट्सएप करें 98765 12345", "واتساب على +966…")
 _GLUE = r"(?:(?:(?:me|us|on|at|via|id|is|as|number|no)\b|करें|करो|पर|नंबर|على|رقم)\W{0,3}){0,3}"
+
+
+class _Gated:
+    """A pattern that starts with a look-behind (tried at every position) run only on a
+    text its gate, which starts with a literal (found by a fast scan), matched."""
+
+    def __init__(self, pattern: str, gate: str) -> None:
+        self.pattern = re.compile(pattern, re.I)
+        self.gate = re.compile(gate, re.I)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.gate.search(text) else None
+
+
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
@@ -41,10 +55,10 @@ CHANNELS = (
     (re.compile(rf"{_HANDLE}\s*(?:\(|on\s+|via\s+)?{_MESSENGER}\b", re.I), "messenger handle", 0.7),
     # "Contact: anderson_fx (telegram)", "plug_official on snapchat": a made-up handle first.
     (
-        re.compile(
+        _Gated(
             rf"(?<![\w@.])(?=[a-z0-9._]{{5,}})[a-z0-9._]*[_\d][a-z0-9._]*\s*(?:\(|on\s+|via\s+)\s*"
             rf"{_MESSENGER}\b",
-            re.I,
+            _MESSENGER,
         ),
         "messenger handle",
         # Readers name others' handles too ("bot_42 on telegram said it's down"): held

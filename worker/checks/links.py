@@ -246,7 +246,13 @@ _SIGNATURE = re.compile(
 )
 
 
+# Starts with a literal, so it is found by a fast scan; ``_SIGNATURE`` runs only after it.
+_SIGNATURE_GATE = re.compile(r"my\s+(?:web|home|page|site|blog)", re.IGNORECASE)
+
+
 def _spinner_signature(linked) -> str:
+    if _SIGNATURE_GATE.search(linked.clean) is None:
+        return ""
     m = _SIGNATURE.search(linked.clean.strip())
     if m is None:
         return ""

@@ -1076,3 +1076,28 @@ def test_a_readers_own_page_after_my_blog_is_not_a_signature(judge, text):
     decision, results = judge(text)
     assert results["praise_link"].score < HOLD, results["praise_link"].reason
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "watch the derby free on footystreams . live no signup",
+        "all the new films in HD at moviesflix . online",
+    ],
+)
+def test_a_compound_name_before_a_spaced_word_suffix_is_a_disguised_link(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["obfuscated_link"].score >= HOLD, results["obfuscated_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we went home . live music after was great",
+        "i love this . online school is hard for them though",
+    ],
+)
+def test_a_full_stop_after_one_word_before_a_suffix_word_is_prose(judge, text):
+    decision, results = judge(text)
+    assert results["obfuscated_link"].score == 0.0, results["obfuscated_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason

@@ -21,7 +21,7 @@ DECLARED = [
     ("honeypot", "spam", "1"),
     ("submit_speed", "spam", "2"),
     ("link_count", "spam", "5"),
-    ("obfuscated_link", "spam", "5"),
+    ("obfuscated_link", "spam", "6"),
     ("url_shortener", "spam", "1"),
     ("self_promotion", "spam", "2"),
     ("blocklist", "policy", "2"),

@@ -288,6 +288,12 @@ def _segmenter():
 caches.declare("links.segmenter", _segmenter.cache_clear)
 
 
+def run_together_words(name: str) -> list[str]:
+    """The words of a name of letters written without spaces ("footystreams" -> footy,
+    streams): one for an English word, two or more for a compound."""
+    return [w for w in _segmenter().split(name) if len(w) >= 2]
+
+
 def _run_together(name: str) -> list[str]:
     """The words of a name written without hyphens, when it is long enough to be keywords."""
     words: list[str] = []

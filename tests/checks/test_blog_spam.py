@@ -983,3 +983,121 @@ def test_thai_slots_and_diet_gummy_testimonials_are_pitches(judge, text):
     decision, results = judge(text, off=("spam_model",))
     assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
     assert decision.status != Status.PUBLISHED
+
+
+# --- a citizen's ask and a reader's deal (blind batch 6) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please vote in the by-election on Thursday, turnout was 19% last time.",
+        "Please share this with anyone in the area, the bridge is closed from Monday.",
+        "Share this with anyone you know on Mill Lane, the water main work starts next week.",
+        "Please sign the petition to save the night bus, we need 10,000 signatures: "
+        "https://petition.parliament.uk/petitions/700001",
+    ],
+)
+def test_a_citizens_ask_is_published(judge, text):
+    decision, _ = judge(text)
+    assert points_nowhere(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The ask is for the writer: votes for an act, a video shared with everyone.
+        "Please vote for me in the talent contest, it only takes a second!! vote: "
+        "https://talentvote.example/entry/77",
+        "Please share this video with everyone you know and subscribe to my channel",
+        # A petition on a campaign site with a plea: still the link rules' and model's call.
+        "Sign the petition here https://www.change.org/p/free-followers please share",
+    ],
+)
+def test_an_ask_for_the_writer_is_still_an_ask(judge, text):
+    decision, _ = judge(text)
+    assert not points_nowhere(text)
+    assert decision.status != Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use code SUMMER15 at checkout, it still works, got 15% off my order yesterday",
+        "20% off with code WELCOME20 on the school shoes, I used it last week and it worked for me",
+    ],
+)
+def test_a_reader_telling_of_a_code_they_used_is_not_a_pitch(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same code from a shop: no purchase of the writer's own.
+        "Use code WELCOME20 today and get 20% off your first order!",
+        # A reader's story next to a shop nobody vouches for is a pitch with a link.
+        "I got 20% off my order with code SAVE20, order now at https://cheap-sneakers.example",
+    ],
+)
+def test_a_code_from_a_shop_is_still_a_pitch(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're just too wonderful, I really like what you have acquired here. Feel free to "
+        "surf to my web-site :: bestvapepens-shop.com",
+        "I've joined your rss feed and look forward to more of your magnificent post. "
+        "my page; keto diet pills shark tank",
+        "Nice. Here is my homepage - https://cheap-cabinets.example/",
+    ],
+)
+def test_a_spinners_signature_at_the_end_is_spam(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= SPAM, results["praise_link"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great post! I wrote about the same bug on my blog: https://jane.example/posts/flaky-dns",
+        "Thanks, I put the photos on my site - they're in the gallery under May.",
+        "I shared it on my blog; thanks again for writing this up.",
+    ],
+)
+def test_a_readers_own_page_after_my_blog_is_not_a_signature(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score < HOLD, results["praise_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "watch the derby free on footystreams . live no signup",
+        "all the new films in HD at moviesflix . online",
+    ],
+)
+def test_a_compound_name_before_a_spaced_word_suffix_is_a_disguised_link(judge, text):
+    _, results = judge(text, off=("spam_model",))
+    assert results["obfuscated_link"].score >= HOLD, results["obfuscated_link"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we went home . live music after was great",
+        "i love this . online school is hard for them though",
+    ],
+)
+def test_a_full_stop_after_one_word_before_a_suffix_word_is_prose(judge, text):
+    decision, results = judge(text)
+    assert results["obfuscated_link"].score == 0.0, results["obfuscated_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason

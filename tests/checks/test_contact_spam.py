@@ -215,3 +215,62 @@ def test_a_notice_written_as_a_heading_is_a_neighbours(judge, body):
     decision, results = judge(body)
     assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
     assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A charity's freephone advice line, named.
+        "Citizens Advice is free, call them on 0800 144 8848 before you sign anything.",
+        "If the bailiffs are at the door, ring StepChange on 0800 138 1111, they helped my mum.",
+        # A community asking for volunteers, in no "our"/"my".
+        "The food bank at St Mary's needs volunteers on Saturdays. Ring Jo on 0161 496 0555.",
+    ],
+)
+def test_a_charitys_line_or_a_call_for_volunteers_is_published(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A brand's "support line" is what fake desks sell, toll-free or not.
+        "Norton antivirus customer care number 1-800-219-6624 toll free for renewal and refund",
+        "QuickBooks payroll support, call 0800 123 4567 now for instant help",
+        # A charity named next to an international number is a testimonial's.
+        "Samaritans could not help me but Dr Ade did, call him on +234 810 555 0123",
+    ],
+)
+def test_a_brands_line_or_a_foreign_number_is_still_held(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I was in debt until I found binary options with Mr Anderson, I now earn $23,000 "
+        "every 2 weeks. Contact: anderson_fx (telegram)",
+        "Made $4,000 in a week with this signal group, message crypto_kate99 on telegram",
+    ],
+)
+def test_a_handle_before_the_messengers_name_with_money_talk_is_filed(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "bot_42 on telegram said the mirror is down again, anyone else seeing this?",
+        "The maintainer (dev_anna on signal) confirmed the fix lands in 2.3.",
+    ],
+)
+def test_a_readers_mention_of_someones_handle_is_not_held(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)

@@ -33,12 +33,38 @@ _MESSENGER = (
 _HANDLE = r"(?:@[\w.]{3,}|\+?\d[\d\s().\-]{6,}\d)"
 # (and the same in Hindi and Arabic: "व्हाट्सएप करें 98765 12345", "واتساب على +966…")
 _GLUE = r"(?:(?:(?:me|us|on|at|via|id|is|as|number|no)\b|करें|करो|पर|नंबर|على|رقم)\W{0,3}){0,3}"
+
+
+class _Gated:
+    """A pattern that starts with a look-behind (tried at every position) run only on a
+    text its gate, which starts with a literal (found by a fast scan), matched."""
+
+    def __init__(self, pattern: str, gate: str) -> None:
+        self.pattern = re.compile(pattern, re.I)
+        self.gate = re.compile(gate, re.I)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.gate.search(text) else None
+
+
 # (pattern, what it is, score on its own). A reader who leaves an address
 # ("email me at ...") is weak evidence; a business asking to be contacted is not.
 CHANNELS = (
     # "WhatsApp +1 555 ...", "telegram @crypto_joe", "on Signal: +44 ...", "+1 555 ... (WhatsApp)"
     (re.compile(rf"\b{_MESSENGER}\b[^\w@+]{{0,4}}{_GLUE}{_HANDLE}", re.I), "messenger handle", 0.7),
     (re.compile(rf"{_HANDLE}\s*(?:\(|on\s+|via\s+)?{_MESSENGER}\b", re.I), "messenger handle", 0.7),
+    # "Contact: anderson_fx (telegram)", "plug_official on snapchat": a made-up handle first.
+    (
+        _Gated(
+            rf"(?<![\w@.])(?=[a-z0-9._]{{5,}})[a-z0-9._]*[_\d][a-z0-9._]*\s*(?:\(|on\s+|via\s+)\s*"
+            rf"{_MESSENGER}\b",
+            _MESSENGER,
+        ),
+        "messenger handle",
+        # Readers name others' handles too ("bot_42 on telegram said it's down"): held
+        # only next to scam words.
+        0.4,
+    ),
     # "kik: darkmarket_plug", "snapchat - plug_official": a handle after the messenger's name.
     (
         re.compile(
@@ -233,9 +259,23 @@ _FROM_EXPERIENCE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _COMMUNITY = re.compile(
-    r"\b(?:our|my|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
+    r"\b(?:our|my|the|the\s+local|your\s+local)\s+(?:[\w']+\s+){0,2}?(?:church|parish|school|club|community|neighbou?rs?|volunteers?|residents?|committee"
     r"|pta|scouts|guides|brownies|food\s+bank|fundraiser|bake\s+sale|jumble\s+sale|litter\s+pick"
-    r"|allotments?|playgroup|nursery|library|choir)\b",
+    r"|allotments?|playgroup|nursery|library|choir)\b"
+    # Asking for volunteers is what a community asks; a business hires.
+    r"|\b(?:needs?|needed|wants?|wanted|looking\s+for|calling\s+(?:all|for))\s+(?:more\s+|some\s+)?"
+    r"volunteers\b|\bvolunteers?\s+(?:needed|wanted)\b",
+    re.IGNORECASE,
+)
+# Charities and public services whose advice lines readers pass on ("Citizens Advice
+# is free, call them on 0800 …"): named, they are not a desk selling support. Their lines
+# are often freephone, so the toll-free rule below does not apply to them.
+_PUBLIC_HELPLINE = re.compile(
+    r"\b(?:citizens\s+advice|stepchange|samaritans|shelter|childline|nspcc|national\s+debtline"
+    r"|moneyhelper|money\s+advice\s+service|age\s+uk|macmillan|acas|nhs(?:\s+111)?"
+    r"|refuge|crisis\s+text\s+line|suicide\s+(?:and\s+crisis\s+)?lifeline"
+    r"|beyond\s+blue|kids\s+helpline|telefonseelsorge|sos\s+amiti[eé]|papyrus|turn2us"
+    r"|trading\s+standards|action\s+fraud|police\s+non-emergency|the\s+council)\b",
     re.IGNORECASE,
 )
 _TOLL_FREE = re.compile(r"^(?:\+?1)?8(?:00|33|44|55|66|77|88)|^0?80[08]|^1800")
@@ -251,6 +291,12 @@ def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
     """Why a phone number in ``text`` is a reader's, or "" (the text has no scam words)."""
     if _NOTICE.search(text):
         return "a lost-and-found notice"
+    if (
+        _PUBLIC_HELPLINE.search(text)
+        and not any("+" in n for n in numbers)
+        and not pitch_signs(text.lower())
+    ):
+        return "a charity's or public service's line"
     if not all(_local(n) for n in numbers) or pitch_signs(text.lower()):
         return ""
     if _FROM_EXPERIENCE.search(text):
@@ -300,7 +346,7 @@ def neighbours_number(text: str) -> str:
     return _a_neighbours_number(text, tuple(c for c, _ in found))
 
 
-@check("contact_channel", kind="spam", version="4")
+@check("contact_channel", kind="spam", version="5")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
     found = channels_found(text)

@@ -354,6 +354,30 @@ _CITING_ASKS = frozenset("checkouttok videolink".split())
 _OFFERS = frozenset({"moneytok"})
 
 
+# Asks a reader of local or political news makes of the others, with no link but to a
+# source the rules vouch for: vote in an election ("please vote in the by-election",
+# "register to vote"), sign a petition, and share news with the people of a place
+# ("share this with anyone in the area", "...you know on Elm Street"). YouTube's
+# asks are for the writer: votes for an act, shares of a video with everyone.
+_CIVIC_TOKENS = frozenset({"votetok", "sharetok"})
+_PLACE = (
+    r"(?:area|street|st|road|rd|lane|avenue|ave|close|crescent|village|town|city|estate"
+    r"|neighbou?rhood|borough|ward|parish|postcode|district|county|school|building|block)"
+)
+_CIVIC_ASK = re.compile(
+    r"\bvote\s+(?:in|at|on|before|by|this|next)\s+(?:the\s+|our\s+|your\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:elections?|by-?elections?|referendum|primar(?:y|ies)|ballot|polls?|council|mayoral"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|may|november|\d)"
+    r"|\bregister\s+to\s+vote\b|\bpolling\s+(?:stations?|day|places?)\b"
+    r"|\bsign\s+(?:the|this|our)\s+petition\s+(?:to|for|against|on|at|here)\b"
+    r"|\bshare\s+(?:this|it)\s+with\s+(?:any|every)(?:one|body)\s+(?:you\s+know\s+)?"
+    r"(?:(?:who\s+)?(?:lives?|living|drives?|driving|works?|working)\s+)?"
+    r"(?:in|on|near|around|along)\s+(?:the\s+|this\s+|your\s+|our\s+)?(?:[\w'-]+\s+){0,2}?"
+    + _PLACE
+    + r"\b"
+)
+
+
 def points_nowhere(body: str) -> bool:
     """A comment of a sentence or more that sends readers nowhere and asks nothing of them,
     or only to a page it cites."""
@@ -373,6 +397,10 @@ def points_nowhere(body: str) -> bool:
     if unvouched:
         asking -= _CITING_ASKS
     else:
+        if asking <= _CIVIC_TOKENS and _CIVIC_ASK.search(linked.clean.lower()):
+            # Voting in an election, a petition to a legislature, passing local news
+            # on to the people it affects: a citizen's ask, with nowhere to be sent.
+            asking = set()
         # A free offer with no link to an unvouched site and no contact (no @, no
         # number: below) leaves readers nowhere to take it; the words are a
         # reader's ("free tip:", "gluten-free flour", "bitcoin is a bubble").
@@ -383,7 +411,7 @@ def points_nowhere(body: str) -> bool:
         return False
     # The words of promotion in the comment's own text; a cited link's URL is not its
     # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
-    own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if unvouched else linked.clean).lower())
+    own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if linked.links else linked.clean).lower())
     if neighbours_number(linked.clean):
         # A lost-dog notice's number or a call the writer made: no business's line
         # (``contact_channel`` reads it), so not a number to send readers to.

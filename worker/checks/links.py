@@ -55,7 +55,7 @@ def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
     return [(d, where) for d, where in dict.fromkeys(found) if d.host]
 
 
-@check("link_reputation", kind="spam", version="4")
+@check("link_reputation", kind="spam", version="5")
 def link_reputation(facts: CommentFacts, ctx: CheckContext):
     domains = linked_domains(facts)
     if not domains:
@@ -205,7 +205,7 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="5")
+@check("praise_link", kind="spam", version="6")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
@@ -222,6 +222,8 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
         for d, where in linked_domains(facts)
         if not vouched(d, hosts) and (where != "linked" or d in promoting)
     ]
+    if signed := _spinner_signature(linked):
+        return 0.9, signed
     praise = generic_praise(linked.prose) if domains else ""
     if not praise:
         return _praise_wrapping_a_business(linked, hosts)
@@ -230,6 +232,42 @@ def praise_link(facts: CommentFacts, ctx: CheckContext):
     # what the form offers everyone, so it only holds.
     score = 0.75 if where == "linked" else 0.6
     return score, f"generic praise ({praise}) with {where} {domain.registrable}"
+
+
+# The signature comment-spinning tools end a comment with, after praise of any post:
+# "Feel free to surf to my web-site :: <home page>", "my page; keto diet pills shark
+# tank", "Here is my homepage - <site>". A reader's own post comes after "my blog:" with
+# the post's link; a spinner separates with "::", ";" or " - ", or names keywords for no
+# link at all.
+_SIGNATURE = re.compile(
+    r"\bmy\s+(?:web[\s-]?site|web[\s-]?page|home\s?page|web\s+blog|weblog|blog\s+post|page"
+    r"|site|blog|website|web\s+site)\s*(?P<sep>::|;|\s-\s|:)\s*(?P<tail>[^\s!?;][^!?;]{1,80}?)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+# Starts with a literal, so it is found by a fast scan; ``_SIGNATURE`` runs only after it.
+_SIGNATURE_GATE = re.compile(r"my\s+(?:web|home|page|site|blog)", re.IGNORECASE)
+
+
+def _spinner_signature(linked) -> str:
+    if _SIGNATURE_GATE.search(linked.clean) is None:
+        return ""
+    m = _SIGNATURE.search(linked.clean.strip())
+    if m is None:
+        return ""
+    if m.group("sep") == ":":
+        return ""
+    tail = m.group("tail").lower().split()
+    keywords = (
+        not linked.links
+        and len(tail) >= 3
+        and all(_WORD.fullmatch(w) and w not in FUNCTION_WORDS | _GENERIC for w in tail)
+    )
+    promoted = [link for link in linked.links if link.is_promotion and link.domain in tail[0]]
+    if not (keywords or promoted):
+        return ""
+    return f"ends with a spinner's signature ('{' '.join(m.group(0).split())}')"
 
 
 # "Wonderful explanation of the topic. Readers may also find our roundup of the best
@@ -287,7 +325,7 @@ _ASK_NAMES = {
 }
 
 
-@check("ask_link", kind="spam", version="1")
+@check("ask_link", kind="spam", version="2")
 def ask_link(facts: CommentFacts, ctx: CheckContext):
     """An ask of readers (vote, subscribe, share, like, donate, follow...) with a link
     to a site the rules do not vouch for: a campaign, not a reader citing a source."""
@@ -331,8 +369,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "an earnings claim",
             r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
-            r"(?:/\s*|per\s+|an?\s+|every\s+|each\s+)"
-            r"(?:hour|hr|day|daily|week|month|year)\b"
+            r"(?:/\s*|per\s+|an?\s+|every\s+(?:(?:\d+|two|few|couple\s+of)\s+)?|each\s+)"
+            r"(?:hour|hr|day|daily|week|month|year)s?\b"
             r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
             r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"
@@ -471,7 +509,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
-@check("sales_pitch", kind="spam", version="4")
+@check("sales_pitch", kind="spam", version="5")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 
@@ -495,9 +533,23 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, hosts)]
     if unvouched:
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
+    if set(signs) <= _A_DEAL and _BOUGHT_WITH_IT.search(prose.lower()):
+        return 0.0, f"a reader telling of a deal they used ({said}), sending nobody anywhere"
     if len(signs) >= 3:
         return 0.8, f"a sales pitch ({said})"
     return 0.6, f"a sales pitch ({said})"
+
+
+# A code and a discount are what a shop says, and what a reader who used them says:
+# "use code SUMMER15, got 15% off my order yesterday". Told as the writer's own
+# purchase, with no link to a site nobody vouches for, no earnings claim and no
+# business speaking, they send nobody anywhere.
+_A_DEAL = frozenset({"a call to act now", "a promise"})
+_BOUGHT_WITH_IT = re.compile(
+    r"\b(?:i|we)\s+(?:just\s+|also\s+)?(?:got|saved|used|paid|bought|ordered)\b"
+    r"|\bgot\s+(?:\d+\s?%|£\d|\$\d|€\d)[^.!?]{0,20}\boff\s+(?:my|our)\b"
+    r"|\b(?:worked|works)\s+for\s+(?:me|us)\b|\bstill\s+works\b|\bon\s+my\s+(?:last\s+)?order\b"
+)
 
 
 # Words of trade: with a shop's name echoing the comment, it is a shop's pitch;

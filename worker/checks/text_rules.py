@@ -29,12 +29,14 @@ from worker.text.cues import SELF_PROMOTION_RE
 from worker.text.links import (
     BRACKETED_DOT_RE,
     OBFUSCATED_LINK_RE,
+    SPACED_DOT_TLDS,
     URL_RE,
     WWW_SPELLED_RE,
     Link,
     domain_matches,
     linked_text,
     parse_link,
+    run_together_words,
     vouched,
 )
 
@@ -55,6 +57,15 @@ _SPELLED_OUT_LINK = re.compile(
 )
 
 
+# "footystreams . live": a dot with a space each side before a suffix that is also an
+# English word, after a name made of two or more words run together. A sentence's full
+# stop follows one word ("we went home . live music after"), not a compound.
+_SPACED_COMPOUND = re.compile(
+    r"(?<![\w.-])([a-z]{6,40}) \. (" + "|".join(sorted(SPACED_DOT_TLDS)) + r")\b(?![.\w-])",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=64)
 def prepare(body: str) -> Prepared:
     linked = linked_text(body)
@@ -64,6 +75,12 @@ def prepare(body: str) -> Prepared:
         obfuscated += [m.group(0) for m in BRACKETED_DOT_RE.finditer(clean)]
     if "www" in clean.lower():
         obfuscated += [m.group(0) for m in WWW_SPELLED_RE.finditer(clean)]
+    if " . " in clean:
+        obfuscated += [
+            m.group(0)
+            for m in _SPACED_COMPOUND.finditer(clean)
+            if len(run_together_words(m.group(1).lower())) >= 2
+        ]
     # A domain spelled one letter at a time: "r e p l i c a . c o m", "h t t p s : / /".
     obfuscated += [" ".join(m.group(0).split()) for m in _SPELLED_OUT_LINK.finditer(clean)]
     # Full-width or other compatibility characters in a link ("ｅｘａｍｐｌｅ．ｃｏｍ"):
@@ -173,7 +190,7 @@ def link_count(facts: CommentFacts, ctx: CheckContext):
     return 0.25, f"{n} link(s) to {_domains(found)}"
 
 
-@check("obfuscated_link", kind="spam", version="5")
+@check("obfuscated_link", kind="spam", version="6")
 def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     """Domains written to slip past link filters: "example . com", "example dot com",
     full-width "ｅｘａｍｐｌｅ．ｃｏｍ"."""

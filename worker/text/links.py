@@ -112,7 +112,8 @@ PROMOTION_PLATFORMS = frozenset(
 
 
 # Hosts readers link to when they back up a point: reference works, code and Q&A
-# hosts, standards and documentation, major news. Matched on the registrable
+# hosts, standards and documentation, major news, legislatures and electoral bodies
+# (a petition to parliament, how to register to vote). Matched on the registrable
 # domain ("en.wikipedia.org" -> "wikipedia.org"); a link there is not a reason
 # for suspicion. A site adds its own with ``Policy.allowed_domains``. Video
 # platforms are not here: they host channel spam ("sub to my channel"), and
@@ -138,10 +139,32 @@ REFERENCE_DOMAINS = frozenset(
     cnn.com nbcnews.com cbsnews.com abcnews.go.com usatoday.com latimes.com
     independent.co.uk telegraph.co.uk thetimes.co.uk dw.com france24.com politico.com
     axios.com propublica.org theconversation.com snopes.com time.com
-    nhs.uk cdc.gov""".split()
+    nhs.uk cdc.gov
+    parliament.uk parliament.scot senedd.wales niassembly.gov.uk oireachtas.ie ourcommons.ca
+    parl.ca aph.gov.au parliament.nz bundestag.de assemblee-nationale.fr senat.fr
+    congreso.es camera.it tweedekamer.nl europarl.europa.eu electoralcommission.org.uk
+    vote.org usa.gov""".split()
 )
 # Public suffixes only institutions can register under.
-REFERENCE_SUFFIXES = ("gov", "edu", "mil", "int", "ac.uk", "gov.uk", "edu.au", "gov.au")
+REFERENCE_SUFFIXES = (
+    "gov",
+    "edu",
+    "mil",
+    "int",
+    "ac.uk",
+    "gov.uk",
+    "edu.au",
+    "gov.au",
+    # Governments elsewhere register under their own suffixes too.
+    "gc.ca",
+    "gouv.fr",
+    "gov.ie",
+    "govt.nz",
+    "gov.in",
+    "gob.es",
+    "gob.mx",
+    "gov.br",
+)
 # Hosts named for documentation ("docs.djangoproject.com", "developer.android.com").
 _DOCS_HOST = re.compile(r"^(?:docs?|developer|developers|devdocs|wiki|api|man|manual)\.")
 
@@ -263,6 +286,12 @@ def _segmenter():
 
 
 caches.declare("links.segmenter", _segmenter.cache_clear)
+
+
+def run_together_words(name: str) -> list[str]:
+    """The words of a name of letters written without spaces ("footystreams" -> footy,
+    streams): one for an English word, two or more for a compound."""
+    return [w for w in _segmenter().split(name) if len(w) >= 2]
 
 
 def _run_together(name: str) -> list[str]:

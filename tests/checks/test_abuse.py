@@ -1303,3 +1303,25 @@ def test_other_languages_worthless_opinions_unearned_jobs_and_group_stereotypes(
 )
 def test_kind_words_merit_and_facts_about_groups_are_not(text):
     assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "people keep calling me a stupid bitch on twitch whenever I stream, any tips?",
+        "I got called a fag at school every day, it was hell.",
+    ],
+)
+def test_slurs_the_writer_reports_suffering_are_published(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calling me a bitch won't change the facts, you stupid bitch",
+        "they called me a retard, well you're a retard too",
+    ],
+)
+def test_a_report_with_a_retort_at_the_reader_is_held(text):
+    assert pipeline(text)[1].status == Status.HELD

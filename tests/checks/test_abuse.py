@@ -1325,3 +1325,9 @@ def test_slurs_the_writer_reports_suffering_are_published(text):
 )
 def test_a_report_with_a_retort_at_the_reader_is_held(text):
     assert pipeline(text)[1].status == Status.HELD
+
+
+def test_a_villain_called_a_psycho_is_the_plot_and_a_guy_is_not():
+    published = "the villain in this show is such a psycho, brilliant acting"
+    assert pipeline(published)[1].status == Status.PUBLISHED
+    assert personal_attack(facts("this guy is such a psycho"), ctx()).score >= HOLD

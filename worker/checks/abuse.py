@@ -862,11 +862,19 @@ _AFTER_A_PERSON = frozenset(
 _EXCLAIMED = frozenset("this that the you u he she they".split())
 
 
+# Someone in a story, named by the part they play: what they are called is the plot.
+_FICTIONAL = frozenset(
+    "villain villains antagonist antagonists baddie baddies character characters npc npcs".split()
+)
+
+
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
     """ "this cheating scum", "what a pathetic little man": a phrase ending in a
     noun that can only mean a person, or in a person after an insulting adjective."""
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
+    if any(w in _FICTIONAL for w in words[max(0, at - 4) : at]):
+        return None  # "the villain in this show is such a psycho": a part, well played
     adjective = None
     for k in range(at + 1, min(at + 6, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None

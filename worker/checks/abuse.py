@@ -593,13 +593,27 @@ _FOREIGN_INSULTS = (
     "idiota|idiotas|imbecil|imbécil|estupid[oa]|estúpid[oa]|pendej[oa]|gilipollas|cabr[oó]n"
     "|tont[oa]|subnormal|payas[oa]|retrasad[oa]|mongol[oa]|burr[oa]|idiot|vollidiot|depp"
     "|trottel|arschloch|wichser|vollpfosten|dummkopf|spast|idiotin|abrutie?|connard|connasse"
-    "|conne?|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
+    "|con|conne|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
     "|coglione|imbecille|deficiente|otári[oa]|otari[oa]|babaca|idioot|sukkel|klootzak|eikel"
 )
 _FOREIGN_YOU = re.compile(
     r"(?<![\w'])(?:eres|sos|du\s+bist|bist\s+du|t\s*'\s*es|t\s+es|tu\s+es|tu\s+sei|sei"
     r"|você\s+é|voce\s+e|vc\s+é|vc\s+e|tu\s+és|jij\s+bent|je\s+bent|ben\s+je)\s+"
     r"(?:[^\W\d_]+\s+){0,3}?(?:" + _FOREIGN_INSULTS + r")(?![\w'])"
+)
+# The words each needs, so most comments are done with one look at each word.
+_FOREIGN_WORDS = frozenset(
+    (
+        "idiota idiotas imbecil imbécil estupido estupida estúpido estúpida pendejo pendeja "
+        "gilipollas cabron cabrón tonto tonta subnormal payaso payasa retrasado retrasada "
+        "mongolo mongola burro burra idiot vollidiot depp trottel arschloch wichser "
+        "vollpfosten dummkopf spast idiotin abruti abrutie connard connasse con conne crétin "
+        "cretin crétine débile debile imbécile idiote stronzo stronza cretino cretina coglione "
+        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel"
+    ).split()
+)
+_DEMEANED_WORDS = frozenset(
+    "worth only slept diversity brain can ca cant cannot unable know learn".split()
 )
 # Demeaning claims that name no insult: worth nothing, a job won by sex or by who
 # someone is rather than by merit, a reader who costs others their wits.
@@ -635,8 +649,10 @@ def _scorned(lower: str, seen: list[str]) -> re.Match | None:
     found = _SCORN.search(lower)
     if found is None and not _SCORN_WORDS.isdisjoint(seen):
         found = _SCORN_MORE.search(lower)
-    if found is None:
-        found = _DEMEANED.search(lower) or _FOREIGN_YOU.search(lower)
+    if found is None and not _DEMEANED_WORDS.isdisjoint(seen):
+        found = _DEMEANED.search(lower)
+    if found is None and not _FOREIGN_WORDS.isdisjoint(seen):
+        found = _FOREIGN_YOU.search(lower)
     return found
 
 

@@ -1265,3 +1265,69 @@ def test_drown_yourself_is_an_order_and_a_warning_is_not():
     warning = "You'll poison yourself eating raw kidney beans, cook them properly."
     assert threat(facts(warning), ctx()).score < HOLD
     assert threat(facts("Careful not to burn yourself on the pan."), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eres un idiota, no sabes nada.",
+        "Du bist so ein dummer Vollidiot.",
+        "t'es vraiment un abruti",
+        "Sei proprio un cretino.",
+        "você é um otário",
+        "Your opinion is worth about as much as your degree, which is nothing.",
+        "She only got the promotion because she slept with the boss.",
+        "He only got the role because of his looks.",
+        "Reading your posts makes me lose brain cells.",
+        "Women can't drive, everyone knows it.",
+        "Asians can't drive, this is why the crash happened.",
+        "Black people are just more violent.",
+    ],
+)
+def test_other_languages_worthless_opinions_unearned_jobs_and_group_stereotypes(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eres muy amable, gracias por la receta.",
+        "Du bist herzlich eingeladen zum Stadtfest.",
+        "His opinion is worth hearing, nothing else matters.",
+        "She got the job because she was the best candidate.",
+        "Women can't drive in some countries even now, the article explains.",
+        "Disabled people can't drive here because the car park has no accessible bays.",
+        "Immigrants are just more likely to start small businesses.",
+        "Your warranty is worth nothing, read the small print.",
+    ],
+)
+def test_kind_words_merit_and_facts_about_groups_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "people keep calling me a stupid bitch on twitch whenever I stream, any tips?",
+        "I got called a fag at school every day, it was hell.",
+    ],
+)
+def test_slurs_the_writer_reports_suffering_are_published(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calling me a bitch won't change the facts, you stupid bitch",
+        "they called me a retard, well you're a retard too",
+    ],
+)
+def test_a_report_with_a_retort_at_the_reader_is_held(text):
+    assert pipeline(text)[1].status == Status.HELD
+
+
+def test_a_villain_called_a_psycho_is_the_plot_and_a_guy_is_not():
+    published = "the villain in this show is such a psycho, brilliant acting"
+    assert pipeline(published)[1].status == Status.PUBLISHED
+    assert personal_attack(facts("this guy is such a psycho"), ctx()).score >= HOLD

@@ -585,12 +585,74 @@ _SCORN_MORE = re.compile(
     r"\s*[.!?]*\s*$"
 )
 
+# Common insults in the other languages a comment section gets (Spanish, German,
+# French, Italian, Portuguese, Dutch), said to the reader: "eres un idiota",
+# "du bist so ein Vollidiot", "t'es un abruti". Only after a second-person "you
+# are", so a word that is also a name or an English word is never read alone.
+_FOREIGN_INSULTS = (
+    "idiota|idiotas|imbecil|imbécil|estupid[oa]|estúpid[oa]|pendej[oa]|gilipollas|cabr[oó]n"
+    "|tont[oa]|subnormal|payas[oa]|retrasad[oa]|mongol[oa]|burr[oa]|idiot|vollidiot|depp"
+    "|trottel|arschloch|wichser|vollpfosten|dummkopf|spast|idiotin|abrutie?|connard|connasse"
+    "|con|conne|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
+    "|coglione|imbecille|deficiente|otári[oa]|otari[oa]|babaca|idioot|sukkel|klootzak|eikel"
+)
+_FOREIGN_YOU = re.compile(
+    r"(?<![\w'])(?:eres|sos|du\s+bist|bist\s+du|t\s*'\s*es|t\s+es|tu\s+es|tu\s+sei|sei"
+    r"|você\s+é|voce\s+e|vc\s+é|vc\s+e|tu\s+és|jij\s+bent|je\s+bent|ben\s+je)\s+"
+    r"(?:[^\W\d_]+\s+){0,3}?(?:" + _FOREIGN_INSULTS + r")(?![\w'])"
+)
+# The words each needs, so most comments are done with one look at each word.
+_FOREIGN_WORDS = frozenset(
+    (
+        "idiota idiotas imbecil imbécil estupido estupida estúpido estúpida pendejo pendeja "
+        "gilipollas cabron cabrón tonto tonta subnormal payaso payasa retrasado retrasada "
+        "mongolo mongola burro burra idiot vollidiot depp trottel arschloch wichser "
+        "vollpfosten dummkopf spast idiotin abruti abrutie connard connasse con conne crétin "
+        "cretin crétine débile debile imbécile idiote stronzo stronza cretino cretina coglione "
+        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel"
+    ).split()
+)
+_DEMEANED_WORDS = frozenset(
+    "worth only slept diversity brain can ca cant cannot unable know learn".split()
+)
+# Demeaning claims that name no insult: worth nothing, a job won by sex or by who
+# someone is rather than by merit, a reader who costs others their wits.
+_DEMEANED = re.compile(
+    r"(?:your|ur|his|her|their)\s+(?:opinions?|views?|takes?|votes?|words?|comments?|input"
+    r"|thoughts?)\s+(?:is|are|r)\s+worth\s+(?:[^.!?]{0,80}?\b)?(?:nothing|zero|zilch|squat"
+    r"|jack|fuck\s+all|sod\s+all|less\s+than\s+nothing)(?=\s*(?:[.!?,]|$|lol|mate))"
+    r"|\bonly\s+(?:got|gets|get|won|landed)\s+(?:the|that|this|her|his|their|a)\s+(?:\w+\s+)?"
+    r"(?:job|role|position|promotion|seat|part|gig|title|post|place)\s+(?:because|cos|cause"
+    r"|coz|bc)\s+(?:(?:she|he|they)\s*(?:'s|is|are|was)?\s*(?:slept|sleeps|sleeping|shagged"
+    r"|shagging|screwed|a\s+woman|a\s+girl|female|black|pretty|hot|gay|a\s+diversity"
+    r"|a\s+token)|of\s+(?:her|his|their)\s+(?:looks|gender|race|skin|sex|boobs|legs|body"
+    r"|ethnicity))"
+    r"|\bslept\s+(?:her|his|their)\s+way\s+(?:to|into|up)\b|\bdiversity\s+hire\b"
+    r"|(?:you|your\s+\w+|ur\s+\w+)\s+(?:makes?|made)\s+me\s+lose\s+brain\s+cells"
+    r"|lose\s+brain\s+cells\s+(?:reading|listening\s+to)\s+(?:you|your|ur)\b"
+    # a whole group said to lack a plain skill or the mind for it: "Asians can't drive"
+    r"|(?<![\w'])(?:(?:all|most)\s+)?(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    + r"|(?:"
+    + "|".join(sorted(_IDENTITY_ADJECTIVES | {"black", "white", "fat", "disabled"}))
+    + r")\s+(?:people|folk|folks|drivers))\s+(?:can\s*'?t|ca\s*n\s*'?t|cannot|can\s+not|ca\s+not"
+    r"|are\s+unable\s+to"
+    r"|don\s*'?t\s+know\s+how\s+to|never\s+learn\s+(?:how\s+)?to)\s+(?:drive|park|think"
+    r"|lead|reason|do\s+maths?|be\s+trusted|control\s+themselves|handle\s+(?:money|pressure"
+    r"|stress|power|responsibility))(?=\s*(?:[.!?,;]|$|and\b|lol|its|it\s*'?s|this|that"
+    r"|properly|for\s+(?:shit|toffee|crap|their|themselves)))"
+)
+
 
 def _scorned(lower: str, seen: list[str]) -> re.Match | None:
     """Scorn aimed at the reader in lowercased text, if there is any."""
     found = _SCORN.search(lower)
     if found is None and not _SCORN_WORDS.isdisjoint(seen):
         found = _SCORN_MORE.search(lower)
+    if found is None and not _DEMEANED_WORDS.isdisjoint(seen):
+        found = _DEMEANED.search(lower)
+    if found is None and not _FOREIGN_WORDS.isdisjoint(seen):
+        found = _FOREIGN_YOU.search(lower)
     return found
 
 
@@ -762,6 +824,10 @@ def _head(
     return " ".join(found), nouns
 
 
+# Words a slander passes on its way ("are just more violent", "are all lazy").
+_HEDGES = frozenset("just all more simply basically mostly".split())
+
+
 def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
     """What a group is said to be, if slander ends the phrase: "all criminals", "dirty
     scammers", "a disease" (not "fleeing violent regimes")."""
@@ -769,7 +835,12 @@ def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
     while k < min(rest + 3, len(words)) and words[k] not in _GROUP_SLANDER:
         # "genetically inferior", "freeloading rapists"
         manner = words[k].endswith(("ly", "ing")) and len(words[k]) > 4
-        if words[k] not in _DETERMINERS and words[k] not in _INTENSIFIERS and not manner:
+        if (
+            words[k] not in _DETERMINERS
+            and words[k] not in _INTENSIFIERS
+            and words[k] not in _HEDGES
+            and not manner
+        ):
             return None
         k += 1
     end = k
@@ -807,11 +878,19 @@ _AFTER_A_PERSON = frozenset(
 _EXCLAIMED = frozenset("this that the you u he she they".split())
 
 
+# Someone in a story, named by the part they play: what they are called is the plot.
+_FICTIONAL = frozenset(
+    "villain villains antagonist antagonists baddie baddies character characters npc npcs".split()
+)
+
+
 def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Attack | None:
     """ "this cheating scum", "what a pathetic little man": a phrase ending in a
     noun that can only mean a person, or in a person after an insulting adjective."""
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
+    if any(w in _FICTIONAL for w in words[max(0, at - 4) : at]):
+        return None  # "the villain in this show is such a psycho": a part, well played
     adjective = None
     for k in range(at + 1, min(at + 6, len(words))):
         nxt = words[k + 1] if k + 1 < len(words) else None

@@ -687,7 +687,9 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     if 0.0 < rule.score < hold - UNAIMED_BAND and "negated" in rule.reason:
         return Finding(unaimed_score(finding.score, hold), f"{finding.reason}; {rule.reason}")
     body = facts.body or facts.text or ""
-    if rule.score >= hold or _SLUR.search(_MENTIONED.sub(" ", body)):
+    if rule.score >= hold or (
+        _SLUR.search(_MENTIONED.sub(" ", body)) and not _slurred_at_the_writer(body)
+    ):
         # A slur stays the model's to weigh, reported or not: a person decides.
         # Not a slur only mentioned, a word in quotes of its own ("calling
         # someone a 'retard' is not OK"): that is read as reported name-calling is.
@@ -751,6 +753,31 @@ _DENIED = re.compile(
     r"(?<!\w)(?:nobody|no\s+one|noone|not|never)\s+(?:\w+\s+){0,2}(?:saying|said)\b",
     re.IGNORECASE,
 )
+
+
+# Name-calling the writer reports suffering ("people keep calling me a stupid
+# bitch on stream", "I got called a f*g at school"): the slur is someone else's,
+# said to the writer; the writer's own words are weighed as any report's are.
+_CALLED_THE_WRITER = re.compile(
+    r"(?<!\w)(?:call(?:ed|s|ing)?\s+(?:me|us|my\s+\w+)"
+    r"|(?:i|we|i\s*'?m|we\s*'?re)\s+(?:\w+\s+)?(?:was|were|am|are|get|got|gets|getting|been|being)"
+    r"\s+(?:called|labell?ed|branded))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _slurred_at_the_writer(body: str) -> bool:
+    """Whether every slur in a comment is name-calling it reports the writer suffered."""
+    # Not when it also speaks to someone: "calling me a bitch won't help, you stupid
+    # bitch" is the report and the retort, and a report's reach ends at no comma.
+    return (
+        _CALLED_THE_WRITER.search(body) is not None
+        and _YOU.search(body) is None
+        and not _SLUR.search(own_words_of(body))
+    )
+
+
+_YOU = re.compile(r"(?<!\w)(?:you|u|ur|ya|youre|you'?re|yours?|yourself)(?!\w)", re.IGNORECASE)
 
 
 def _writers_own(body: str) -> str | None:

@@ -51,6 +51,7 @@ from worker.text.links import (
     SALES_TERMS,
     SPAM_TERMS,
     domain_matches,
+    domain_of,
     linked_text,
     name_words,
     standing,
@@ -387,6 +388,7 @@ def points_nowhere(body: str) -> bool:
     linked = linked_text(body)
     unvouched = [link for link in linked.links if not vouched(link.site, ())]
     asking = _ASKING_TOKENS.intersection(tokens)
+    own_text = ""
     # Only "check out"/"go to"/a video moment may point at a cited page; any other
     # comment with a link the rules do not vouch for is the model's to judge.
     moments = all(link.is_video and link.cites for link in unvouched)
@@ -407,16 +409,49 @@ def points_nowhere(body: str) -> bool:
         asking -= _OFFERS
         if asking == {"checkouttok"} and _recommends_a_known_thing(text, linked):
             asking = set()
+        if asking <= {"checkouttok"} and (role := _role_address(linked.clean)):
+            # "Corrections can go to our newsroom at corrections@thecourier.co.uk": an
+            # organisation's own desk, at its own domain, where the point of writing is.
+            asking = set()
+            own_text = linked.clean.lower().replace(role, " ")
     if asking:
         return False
     # The words of promotion in the comment's own text; a cited link's URL is not its
     # words, nor is a reader's subscription ("subscribe to the issue", the RSS feed).
-    own = READER_SUBSCRIPTION_RE.sub(" ", (linked.prose if linked.links else linked.clean).lower())
+    own = READER_SUBSCRIPTION_RE.sub(
+        " ", own_text or (linked.prose if linked.links else linked.clean).lower()
+    )
     if neighbours_number(linked.clean):
         # A lost-dog notice's number or a call the writer made: no business's line
         # (``contact_channel`` reads it), so not a number to send readers to.
         own = _NUMBER_RUN.sub(" ", own)
     return _PROMOTION_WORDS.search(own) is None
+
+
+# An organisation's desk: a role mailbox ("corrections@", "letters@", "tips@") at the
+# organisation's own domain, never a free-mail provider (where recovery and loan scams
+# keep their addresses), and a domain whose name sells nothing.
+_ROLE_ADDRESS = re.compile(
+    r"\b(?:corrections?|letters|editors?|editorial|newsdesk|news|tips|newstips|press"
+    r"|complaints|enquiries|inquiries|feedback|readers?|reader\.?services|office|council"
+    r"|planning|comments|accessibility|privacy|foi)@([\w-]+(?:\.[\w-]+)*\.[a-z]{2,})\b",
+    re.IGNORECASE,
+)
+_FREE_MAIL = frozenset(
+    """gmail googlemail outlook hotmail live msn yahoo ymail aol proton protonmail icloud
+    me mail gmx yandex zoho tutanota""".split()
+)
+
+
+def _role_address(clean: str) -> str:
+    """An organisation's role address in ``clean`` (lower-cased), or ""."""
+    m = _ROLE_ADDRESS.search(clean)
+    if m is None:
+        return ""
+    domain = domain_of(m.group(1).lower())
+    if domain.name in _FREE_MAIL or standing(domain).score > 0.0:
+        return ""
+    return m.group(0).lower()
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d\s().-]{6,}\d")
@@ -477,8 +512,26 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
         and (
             _sentence_words(_PROSE_WORDS.findall(linked.prose))
             or _names_the_site(text, linked, unvouched)
+            or _bought_there(linked)
         )
     )
+
+
+# "I bought mine from screwfix.com, about 40 quid": where the writer got a thing they
+# own, told in the past tense, which no shop says of itself (sales and spam words
+# still rule it out).
+_BOUGHT_THERE = re.compile(
+    r"\b(?:i|we)\s+(?:just\s+|also\s+|finally\s+)?(?:bought|got|ordered|picked\s+up)\s+"
+    r"(?:mine|ours|one|it|them|(?:the|a|my|our)\s+\w+)\s+(?:from|at|on|off)\s+"
+    r"(?:https?://|www\.)?[a-z0-9-]+\.[a-z]"
+)
+
+
+def _bought_there(linked) -> bool:
+    words = _PROSE_WORDS.findall(linked.prose)
+    if (SALES_TERMS - _WHERE_WORDS).intersection(words) or SPAM_TERMS.intersection(words):
+        return False
+    return _BOUGHT_THERE.search(linked.rebuilt.lower()) is not None
 
 
 # "The book is free online: https://www.deeplearningbook.org/": a shorter sentence that

@@ -535,6 +535,8 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
     if set(signs) <= _A_DEAL and _BOUGHT_WITH_IT.search(prose.lower()):
         return 0.0, f"a reader telling of a deal they used ({said}), sending nobody anywhere"
+    if set(signs) <= _OFFER_TOLD and _ADVERTS_TOLD.search(prose):
+        return 0.0, f"a reader talking about adverts ({said}), sending nobody anywhere"
     if len(signs) >= 3:
         return 0.8, f"a sales pitch ({said})"
     return 0.6, f"a sales pitch ({said})"
@@ -549,6 +551,16 @@ _BOUGHT_WITH_IT = re.compile(
     r"\b(?:i|we)\s+(?:just\s+|also\s+)?(?:got|saved|used|paid|bought|ordered)\b"
     r"|\bgot\s+(?:\d+\s?%|£\d|\$\d|€\d)[^.!?]{0,20}\boff\s+(?:my|our)\b"
     r"|\b(?:worked|works)\s+for\s+(?:me|us)\b|\bstill\s+works\b|\bon\s+my\s+(?:last\s+)?order\b"
+)
+
+
+# What is offered and what it is, told of adverts a reader saw ("every break was another
+# casino app offering free spins"): with no link to a site nobody vouches for, no call to
+# act, no business speaking and no earnings claim, talk about advertising, not a pitch.
+_OFFER_TOLD = frozenset({"a promise", "goods that are spammed"})
+_ADVERTS_TOLD = re.compile(
+    r"\b(?:adverts?|advertis\w+|ads|commercials|sponsors?|sponsorship|billboards?|spam\w*"
+    r"|scams?|scammers?)\b"
 )
 
 

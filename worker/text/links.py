@@ -88,6 +88,10 @@ URL_SHORTENERS = frozenset(
     linkbucks.com adfoc.us shhort.com hyperurl.co j.mp tiny.pl urlz.fr""".split()
 )
 
+# A map's share link ("maps.app.goo.gl/…", "goo.gl/maps/…") opens only a place on Google
+# Maps: how readers say where a cafe or a road is, not a hidden destination.
+_MAP_SHARE = re.compile(r"^(?:maps\.app\.goo\.gl/|goo\.gl/maps$)")
+
 # Links to one video on a video platform: common in honest comments ("this part:
 # youtu.be/..."), unlike links to arbitrary sites. Channel pages are not videos.
 _VIDEO_LINK = {"youtu.be": None, "youtube.com": "watch", "m.youtube.com": "watch", "vimeo.com": ""}
@@ -424,6 +428,8 @@ class Link:
 
     @property
     def is_shortener(self) -> bool:
+        if _MAP_SHARE.match(f"{self.domain}/{self.path_head}"):
+            return False
         return domain_matches(self.domain, URL_SHORTENERS)
 
     @property

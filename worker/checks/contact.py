@@ -120,7 +120,7 @@ CHANNELS = (
     ),
     (
         re.compile(
-            r"\b(?:dm|pm|inbox)\s+(?:me|us|@[\w.]{3,})|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
+            r"\b(?:dm|pm|inbox)\s+(?:me|us|him|her|them|@[\w.]{3,})|\bsend\s+(?:me|us)\s+a\s+(?:dm|pm)\b"
             r"|\b(?:пиши(?:те)?|напиши(?:те)?)\s+в\s+(?:личку|лс|личные)",
             re.I,
         ),
@@ -142,7 +142,10 @@ CHANNELS += (
     (
         re.compile(
             r"\b(?:dm|pm|message|inbox|contact|text|hmu)\b[^.!?\n]{0,30}?@[\w.]{3,}[^.!?\n]{0,20}?"
-            r"\b(?:instagram|insta|ig|tiktok|twitter|snapchat|facebook)\b",
+            r"\b(?:instagram|insta|ig|tiktok|twitter|snapchat|facebook)\b"
+            # "DM her on Instagram @sandra_fx": the platform first, then the handle.
+            r"|\b(?:dm|pm|message|inbox|contact|text|hmu)\b[^.!?\n]{0,30}?"
+            r"\b(?:instagram|insta|ig|tiktok|twitter|snapchat|facebook)\b\W{0,3}@[\w.]{3,}",
             re.I,
         ),
         "asks for a direct message",

@@ -44,6 +44,7 @@ from worker.checks.abuse import (
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
 from worker.checks.contact import neighbours_number
+from worker.checks.links import pitch_signs
 from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import (
@@ -394,7 +395,10 @@ def points_nowhere(body: str) -> bool:
     moments = all(link.is_video and link.cites for link in unvouched)
     if unvouched and _recommends_a_site(text, tokens, linked, unvouched):
         asking = set()
-    elif unvouched and not ((_CITING_ASKS & asking or moments) and all(x.cites for x in unvouched)):
+    elif unvouched and not (
+        (_CITING_ASKS & asking or moments or _cites_in_a_sentence(text, linked))
+        and all(x.cites for x in unvouched)
+    ):
         return False
     if unvouched:
         asking -= _CITING_ASKS
@@ -455,6 +459,17 @@ def _role_address(clean: str) -> str:
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+# "The event page is <eventbrite page>, free tickets", "Full write-up with the GPX file:
+# <a post>": a sentence of the reader's own (eight words or more, three function words, no
+# sales or spam word, nothing sold: ``pitch_signs``) around pages it cites, not front doors.
+def _cites_in_a_sentence(text: str, linked) -> bool:
+    return (
+        own_words(text) >= RECOMMENDING_MIN_WORDS
+        and _sentence_words(_PROSE_WORDS.findall(linked.prose))
+        and not pitch_signs(linked.prose)
+    )
 
 
 # "Check out the Casio F-91W if you want a watch that lasts": a reader recommending

@@ -169,7 +169,8 @@ _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
     love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
-    inspirational terrific marvelous marvellous wow insightful""".split()
+    inspirational terrific marvelous marvellous wow insightful best thoughtful nuanced
+    comprehensive compelling refreshing engaging enlightening articulated""".split()
 )
 _FILLER = frozenset(
     """post posts article articles blog blogs content information info share sharing
@@ -181,7 +182,8 @@ _FILLER = frozenset(
     now today blogger check mine too out sites blogs bookmarking bookmarks am glad
     stumbled upon recommend recommended friends worth quality highly extremely keep
     updates update waiting eagerly regularly returning insight insights detailed
-    researched explained blogging may might want""".split()
+    researched explained blogging may might want exploration overview perspective
+    perspectives depth discussion absolutely really resonates resonate""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 
@@ -282,6 +284,14 @@ _BUSINESS_PAGE = re.compile(
     r"(?:have\s+|'ve\s+)?(?:also\s+)?(?:published|wrote|written|created|put\s+together"
     r"|compiled)\b"
 )
+# Or, to a site's front page, the pointer a written-to-order comment ends with: "I've
+# found valuable resources at …", "I always recommend checking out … for the latest
+# updates". A reader citing a source links the page, not the front door.
+_POINTER = re.compile(
+    r"\bresources\s+at\b|\b(?:always|highly)\s+recommend\s+(?:checking\s+out|visiting|reading)\b"
+    r"|\b(?:learn|read|find\s+out)\s+more\s+at\b"
+    r"|\bfor\s+(?:the\s+)?(?:latest|more|further)\s+(?:updates|insights|resources|tips|news)\b"
+)
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 PRAISE_WRAP_SCORE = 0.6
 
@@ -291,9 +301,14 @@ def _praise_wrapping_a_business(linked, hosts) -> tuple[float, str]:
     if not unvouched:
         return 0.0, "says something about the post"
     opener, *rest = _FIRST_SENTENCE.split(linked.prose.strip(), maxsplit=1)
-    if not rest or not generic_praise(opener) or not _BUSINESS_PAGE.search(rest[0]):
+    if not rest or not generic_praise(opener):
         return 0.0, "says something about the post"
-    said = " ".join(_BUSINESS_PAGE.search(rest[0]).group(0).split())
+    found = _BUSINESS_PAGE.search(rest[0])
+    if found is None and any(link.is_promotion for link in unvouched):
+        found = _POINTER.search(rest[0])
+    if found is None:
+        return 0.0, "says something about the post"
+    said = " ".join(found.group(0).split())
     return (
         PRAISE_WRAP_SCORE,
         f"generic praise ({generic_praise(opener)}) wrapping '{said}', "
@@ -371,12 +386,14 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
             r"(?:/\s*|per\s+|an?\s+|every\s+(?:(?:\d+|two|few|couple\s+of)\s+)?|each\s+)"
             r"(?:hour|hr|day|daily|week|month|year)s?\b"
+            r"|(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?\s+(?:daily|weekly|monthly)\b"
             r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
             r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"
             r"|\b\d+\s?%\s+(?:daily|weekly|monthly|per\s+day|a\s+day|returns?|profits?|roi)\b"
             r"|\b(?:passive|extra|residual)\s+(?:income|cash|money)\b"
             r"|\b(?:easy|fast|quick|real)\s+(?:money|cash)\b|\bmak(?:e|ing)\s+(?:money|cash)\b"
+            r"|\bearn(?:ing)?\s+(?:money|cash)\s+(?:online|easily|fast|quickly|daily|from\s+home)\b"
             r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d"
             r"|\bwon\s+(?:\$|usd\s?|€|£)\s?\d"
             # The same claims with the currency after the amount, and making money,
@@ -403,7 +420,11 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bwe\s+at\s+\w+|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
             r"|businesses|companies)"
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
-            r"|top|trusted)\b",
+            r"|top|trusted)\b"
+            # "At SolarBright Solutions, we help families …": a company introducing itself.
+            r"|(?:^|[.!?]\s+)at\s+[\w&'-]+(?:\s+[\w&'-]+){0,3},\s+we\s+(?:help|offer|provide|specialii?[sz]e)\b"
+            r"|\bwe\s+help\s+(?:families|businesses|clients|customers|students|homeowners|companies"
+            r"|brands)\b",
         ),
         (
             "a call to act now",
@@ -423,7 +444,11 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\binbox\s+(?:để|ngay|shop|mình)|สมัครเลย|สมัครสมาชิก"
             r"|\b(?:use|enter|with|apply)\s+(?:the\s+|my\s+|our\s+)?(?:promo\s+|bonus\s+|coupon\s+"
             r"|referral\s+|invite\s+)?"
-            r"code\s+[a-z]*\d[a-z0-9]*\b",
+            r"code\s+[a-z]*\d[a-z0-9]*\b"
+            # "For professional accounting services in Mumbai, visit …": a trade, then where.
+            r"|\bfor\s+(?:\w+\s+){0,4}?(?:services?|solutions|products|treatments?)(?:\s+in\s+\w+)?"
+            r",?\s+(?:please\s+)?(?:visit|contact|call)\b"
+            r"|\b(?:learn|find\s+out)\s+more\s+at\b|\b(?:contact|call|message|whatsapp)\s+now\b",
         ),
         (
             "a promise",
@@ -452,7 +477,18 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|in\s+(?:minutes|seconds|hours|an\s+hour))"
             r"|\bбез\s+(?:отказа|проверок|справок|залога|предоплаты)|\bза\s+\d+\s+минут"
             # Crypto "doubling": send some, get more back.
-            r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b",
+            r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b"
+            # Approval and money in the account, a tipster's record, a drug without a doctor.
+            r"|\bwithout\s+(?:any\s+)?(?:investment|diet(?:ing)?|exercise|gym)\b"
+            r"|\blost\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:\d+|two|three|a)\s+(?:days?|weeks?)\b|\bdaily\s+payments?\b|(?:^|[.!?]\s*)get\s+approved\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
+            r"|in|today)\b|\b\d{2}(?:\.\d)?\s?%\s+(?:win(?:ning)?\s+rate|success\s+rate|accuracy)\b"
+            r"|\bsure\s+(?:wins?|odds|bets?)\b|\bfixed\s+match(?:es)?\b"
+            r"|\b(?:working|legit|real)\s+100\s?%"
+            # What spell-caster and miracle-cure testimonials promise.
+            r"|\b(?:bring|brings|brought)\s+(?:\w+\s+){0,2}?back\s+(?:to\s+me\s+)?(?:in|within)\s+\d+\s*"
+            r"(?:hours?|hrs?|days?)\b|\b(?:completely|totally|permanently)\s+cured\b"
+            r"|\bcan\s+cure\s+(?:hiv|aids|herpes|hpv|cancer|diabetes)\b"
+            r"|\bнедорого\b|\bс\s+доставкой\b",
         ),
         (
             "goods that are spammed",
@@ -464,7 +500,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|assignment\s+help|backlinks|seo\s+(?:services|agency|company|experts?)"
             r"|digital\s+marketing\s+(?:agency|company|services)|web\s+(?:design|development)\s+"
             r"(?:agency|company|services)|followers\s+(?:and|&)\s+likes|replica"
-            r"|weight\s+loss\s+pills|diet\s+pills|work(?:ing)?\s+from\s+home|online\s+jobs?"
+            r"|weight\s+loss\s+(?:pills|supplements?|gumm(?:y|ies)|drops|teas?)|diet\s+pills|work(?:ing)?\s+from\s+home|online\s+jobs?"
             r"|giảm\s+cân|dinheiro\s+em\s+casa|em\s+casa\s+trabalh\w+|pr[eé]stamos?\s+r[aá]pidos?"
             r"|trading\s+(?:bot|signals|platform)|crypto\s+(?:investment|recovery|trading)"
             r"|recovery\s+(?:expert|hacker|specialist)|spell\s*caster"
@@ -486,7 +522,19 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             # Earning from home in Hindi: "घर बैठे" (sitting at home).
             r"|घर\s+बैठे"
             # Online slots, baccarat, casinos and football betting in Thai.
-            r"|สล็อต|บาคาร่า|คาสิโน|แทงบอล",
+            r"|สล็อต|บาคาร่า|คาสิโน|แทงบอล"
+            # Weight-loss injections, token presales, hackers for hire, hacked apps,
+            # miracle cures, betting and bought diplomas in other languages.
+            r"|\b(?:ozempic|semaglutide|wegovy|mounjaro|tirzepatide|saxenda)\b"
+            r"|\b(?:tokens?|coins?|crypto|ico|nfts?)\b[^.!?]{0,40}\bpre-?sale\b"
+            r"|\bpre-?sale\b[^.!?]{0,40}\b(?:tokens?|coins?)\b|\b\d{2,}x\s+(?:potential|gains?|returns?)\b"
+            r"|\b(?:hire\s+an?|reliable|genuine|legit|professional|ethical)\s+hackers?\b"
+            r"|\bhackers?\s+(?:to\s+hack|for\s+hire)\b"
+            r"|\b(?:predictor|hack|mod|cheat)\s+(?:apk|app|tool|bot)\b|\bfree\s+apk\b"
+            r"|\bherbal\s+(?:cure|medicine|remedy|treatment)\b"
+            r"|\b(?:site|casa|sites)\s+de\s+apostas\b|\bapuestas\s+deportivas\b|\bparis\s+sportifs\b"
+            r"|\bsportwetten\b|\bscommesse\b|\bкупить\s+(?:диплом|аттестат|права|справку)"
+            r"|\bдиплом\w*\s+о\s+высшем",
         ),
     )
 )
@@ -533,7 +581,7 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, hosts)]
     if unvouched:
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
-    if set(signs) <= _A_DEAL and _BOUGHT_WITH_IT.search(prose.lower()):
+    if set(signs) <= _A_DEAL | _OFFER_TOLD and _BOUGHT_WITH_IT.search(prose.lower()):
         return 0.0, f"a reader telling of a deal they used ({said}), sending nobody anywhere"
     if set(signs) <= _OFFER_TOLD and _ADVERTS_TOLD.search(prose):
         return 0.0, f"a reader talking about adverts ({said}), sending nobody anywhere"

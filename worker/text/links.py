@@ -537,7 +537,9 @@ _USER_NAME = re.compile(r"@[\w.-]{2,}|[a-z0-9]+(?:[._][a-z0-9]+)*_[a-z0-9._]*", 
 _NAMED_PAGE = re.compile(r"[a-z]{3,24}(?:\.html?)?")
 # Top-level domains sold for gambling: a selling word there is a casino's name.
 GAMBLING_SUFFIXES = frozenset("bet casino poker games".split())
-_ITEM_QUERY = re.compile(r"[?&](?:id|p|page_id|item|story|article)=\d+\b", re.IGNORECASE)
+_ITEM_QUERY = re.compile(
+    r"[?&](?:id|p|page_id|item|story|article|t|topic|tid|threadid|showtopic)=\d+\b", re.IGNORECASE
+)
 _TIMESTAMP = re.compile(r"[?&#]t=\d+(?:[hms]\d*)*s?\b", re.IGNORECASE)
 # A page of a web application named in the address's query or fragment
 # ("openstreetmap.org/#map=14/51.5/-0.12", "example.org/?q=search+terms"):

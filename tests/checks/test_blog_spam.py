@@ -1101,3 +1101,157 @@ def test_a_full_stop_after_one_word_before_a_suffix_word_is_prose(judge, text):
     decision, results = judge(text)
     assert results["obfuscated_link"].score == 0.0, results["obfuscated_link"].reason
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+# --- blind batch 7 (issue 13) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parking is round the back, the pin is here: https://maps.app.goo.gl/Qw8rT2nLmZp4 ",
+        "We met at the cafe by the river https://goo.gl/maps/AbC123xYz9 lovely spot",
+    ],
+)
+def test_a_map_share_link_is_no_hidden_destination(judge, text):
+    decision, results = judge(text)
+    assert results["url_shortener"].score == 0.0, results["url_shortener"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_a_general_shortener_is_still_held(judge):
+    _, results = judge("more here https://goo.gl/Xyz12Ab")
+    assert results["url_shortener"].score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We got ours from wickes.co.uk in the end, about 25 quid cheaper than the local place",
+        "I ordered mine from halfords.com last spring, still going strong after a winter",
+        "Try https://jsonlint.com to find the stray comma",
+        "use crontab.guru for checking the schedule syntax",
+    ],
+)
+def test_a_readers_purchase_or_tool_at_a_front_page_is_published(judge, text):
+    decision, _ = judge(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got mine from cheap-pills-online.shop, best price",
+        "Try www.free-robux-now.xyz to get free robux",
+    ],
+)
+def test_a_purchase_or_tool_story_with_sales_words_is_still_held(judge, text):
+    decision, _ = judge(text)
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Letters for the print edition go to letters@thewestdaily.co.uk, we print the best ones "
+        "on Saturday.",
+        "If you spot an error, go to our news desk at newsdesk@valleygazette.com and we'll fix it.",
+    ],
+)
+def test_an_organisations_role_address_is_published(judge, text):
+    decision, _ = judge(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_a_free_mail_address_to_go_to_is_still_the_models(judge):
+    assert not points_nowhere("Go to our office at office@gmail.com for the forms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Half the ads on the tube are casino sites promising a welcome bonus now, it's grim.",
+        "The adverts for payday loans with instant approval should be banned before 9pm.",
+    ],
+)
+def test_talk_about_adverts_is_not_a_pitch(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score == 0.0, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wegovy pens in stock, 25% off your first order, shipped discreetly: https://glp-shop.example",
+        "Coin presale is live, 500x potential, don't miss it https://moonpepe.example",
+        "Our VIP tips have an 87% win rate, sure wins every weekend on betting tips",
+        "Get approved for personal loans today, money in your account within 2 hours.",
+        "For professional roofing services in Leeds, visit https://leedsroofers.example/contact",
+        "At BrightPath Solar, we help homeowners cut bills in half. Learn more at "
+        "https://brightpathsolar.example",
+        "Looking for a reliable hacker to recover your account? Genuine hackers for hire.",
+        "Dr. Musa's herbal medicine can cure herpes, my sister was completely cured in 3 weeks.",
+        "Sites de apostas com bônus no primeiro depósito, cadastre-se em https://ganhe.example",
+        "Купить диплом недорого, с доставкой по России",
+        "Earn money online daily from your phone, no experience, daily payment, contact now",
+        "I lost 12 kg in 3 weeks without dieting thanks to these weight loss gummies! "
+        "Order here https://slimgum.example",
+    ],
+)
+def test_batch_7_pitches_are_held(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ticket presale starts Friday at 10, don't miss it, last year it sold out in an hour",
+        "I had bad credit for years and still managed to get approved for a mortgage last month",
+        "My dad is on Mounjaro, we got 20% off his first order with the pharmacy's own code",
+        "Spurs have a 60% win rate since January, the betting odds look generous to me",
+        "For council services in Leeds, visit the One Stop Centre on Merrion Street",
+        "My nan swears by a herbal remedy for her knees, honestly I think it's mostly the walking.",
+    ],
+)
+def test_batch_7_pitch_words_in_a_readers_comment_are_published(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Such a thoughtful and nuanced piece! For the latest updates on this I always recommend "
+        "checking out https://dailytrendhub.example",
+        "Really refreshing and insightful article. I've found great resources at "
+        "https://growthinsights.example on the same subject.",
+        "This is the best post I have read this week. Also see our list of the top 10 laptops: "
+        "https://laptopdeals.example/top-10",
+    ],
+)
+def test_generic_praise_pointing_to_a_front_page_is_held(judge, text):
+    decision, results = judge(text, off=("spam_model",))
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great article. The ONS data for 2023 is here if anyone wants to check the figures: "
+        "https://www.ons.gov.uk/economy/inflationandpriceindices",
+        "Thoughtful piece. I wrote about the same council budget last year: "
+        "https://jkblog.example/2023/11/council-budget-gap",
+        "The event page is on eventbrite with the times and the map: "
+        "https://www.eventbrite.co.uk/e/riverside-clean-up-day-tickets-812345",
+        "Same issue on the Raspberry Pi forum, a firmware update fixed it there "
+        "https://forums.raspberrypi.com/viewtopic.php?t=351234",
+    ],
+)
+def test_a_readers_cited_page_is_published(judge, text):
+    decision, _ = judge(text)
+    assert decision.status == Status.PUBLISHED, decision.reason

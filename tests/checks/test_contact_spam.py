@@ -274,3 +274,29 @@ def test_a_readers_mention_of_someones_handle_is_not_held(judge, body):
     decision, results = judge(body)
     assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
     assert decision.status == Status.PUBLISHED, (decision.reason, results["spam_model"].reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I now earn $9,000 weekly trading with Mr Cole, DM him on Instagram @cole_fx_trades",
+        "My forex profits changed my life, message her on IG @investwithlara",
+    ],
+)
+def test_a_dm_to_a_handle_named_after_the_platform_with_money_talk_is_filed(judge, body):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= 0.9, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The bakery posts its daily specials on Instagram @thecornerbakery_ldn, worth following",
+        "I asked the author on Twitter @jkwrites and she said part two is coming in May.",
+    ],
+)
+def test_a_readers_mention_of_a_social_handle_is_published(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason

@@ -48,6 +48,7 @@ from worker.checks.links import pitch_signs
 from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
 from worker.text.links import (
+    CHEAP_SUFFIXES,
     PROMOTION_PLATFORMS,
     SALES_TERMS,
     SPAM_TERMS,
@@ -512,7 +513,11 @@ _SCAM_WORDS = re.compile(
 
 def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
     return (
-        (own_words(text) >= RECOMMENDING_MIN_WORDS or _names_the_site(text, linked, unvouched))
+        (
+            own_words(text) >= RECOMMENDING_MIN_WORDS
+            or _names_the_site(text, linked, unvouched)
+            or _tries_a_tool(linked, unvouched)
+        )
         and set(tokens) <= {"brieflinktok"}
         and "selfpromotok" not in text
         and all(
@@ -528,7 +533,29 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
             _sentence_words(_PROSE_WORDS.findall(linked.prose))
             or _names_the_site(text, linked, unvouched)
             or _bought_there(linked)
+            or _tries_a_tool(linked, unvouched)
         )
+    )
+
+
+# "Try https://regex101.com to debug your pattern", "use jsonlint.com for that": a tool
+# named for what it does, in the imperative a reader answers a question with. Not with
+# a free offer ("try … to get free gift cards"), a throw-away suffix, "my" or "our".
+_TRY_A_TOOL = re.compile(
+    r"^\s*(?:just\s+)?(?:try|use)\s+(?:https?://|www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/?\s+"
+    r"(?:to|for)\s+(?:\w+\s+){0,5}\w+[.!]?\s*$"
+)
+
+
+def _tries_a_tool(linked, unvouched) -> bool:
+    words = _PROSE_WORDS.findall(linked.prose)
+    return (
+        len(unvouched) == 1
+        and unvouched[0].site.suffix not in CHEAP_SUFFIXES
+        and not SALES_TERMS.intersection(words)
+        and not SPAM_TERMS.intersection(words)
+        and not {"my", "our", "we", "us"}.intersection(words)
+        and _TRY_A_TOOL.match(linked.rebuilt.lower()) is not None
     )
 
 

@@ -481,7 +481,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             # Approval and money in the account, a tipster's record, a drug without a doctor.
             r"|\bwithout\s+(?:any\s+)?(?:investment|diet(?:ing)?|exercise|gym)\b"
             r"|\blost\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:\d+|two|three|a)\s+(?:days?|weeks?)\b|\bdaily\s+payments?\b|(?:^|[.!?]\s*)get\s+approved\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
-            r"|in|today)\b|\b\d{2}(?:\.\d)?\s?%\s+(?:win(?:ning)?\s+rate|success\s+rate|accuracy)\b"
+            r"|in|today)\b"
+            r"|\b(?:tips|predictions|signals|picks)\b[^.!?]{0,30}?\b\d{2}(?:\.\d)?\s?%\s+"
+            r"(?:win(?:ning)?\s+rate|success\s+rate|accuracy)\b"
             r"|\bsure\s+(?:wins?|odds|bets?)\b|\bfixed\s+match(?:es)?\b"
             r"|\b(?:working|legit|real)\s+100\s?%"
             # What spell-caster and miracle-cure testimonials promise.

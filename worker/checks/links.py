@@ -169,7 +169,7 @@ _PRAISE = frozenset(
     """great nice good awesome excellent amazing wonderful fantastic informative helpful
     useful interesting brilliant superb thanks thank appreciate appreciated enjoyed loved
     love valuable impressive outstanding perfect cool lovely beautiful fabulous inspiring
-    inspirational terrific marvelous marvellous wow insightful best thoughtful nuanced
+    inspirational terrific marvelous marvellous wow insightful thoughtful nuanced
     comprehensive compelling refreshing engaging enlightening articulated""".split()
 )
 _FILLER = frozenset(
@@ -183,9 +183,10 @@ _FILLER = frozenset(
     stumbled upon recommend recommended friends worth quality highly extremely keep
     updates update waiting eagerly regularly returning insight insights detailed
     researched explained blogging may might want exploration overview perspective
-    perspectives depth discussion absolutely really resonates resonate""".split()
+    perspectives depth discussion absolutely really resonates resonate best""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
+_WRITING = frozenset("article articles post posts blog piece content write-up read".split())
 
 
 @lru_cache(maxsize=64)
@@ -198,6 +199,10 @@ def generic_praise(prose: str) -> str:
     if not 2 <= len(words) <= 40:
         return ""
     praise = [w for w in words if w in _PRAISE]
+    if not praise and "best" in words and _WRITING.intersection(words):
+        # "The best article I have read on this": a superlative of the writing itself;
+        # "best part" of a video says which part.
+        praise = ["best"]
     specific = [w for w in words if w not in _GENERIC]
     if not praise or len(specific) > max(1, len(words) // 10):
         return ""

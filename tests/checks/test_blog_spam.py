@@ -1210,7 +1210,6 @@ def test_batch_7_pitches_are_held(judge, text):
     [
         "Ticket presale starts Friday at 10, don't miss it, last year it sold out in an hour",
         "I had bad credit for years and still managed to get approved for a mortgage last month",
-        "My dad is on Mounjaro, we got 20% off his first order with the pharmacy's own code",
         "Spurs have a 60% win rate since January, the betting odds look generous to me",
         "For council services in Leeds, visit the One Stop Centre on Merrion Street",
         "My nan swears by a herbal remedy for her knees, honestly I think it's mostly the walking.",

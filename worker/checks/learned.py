@@ -450,7 +450,7 @@ _FREE_MAIL = frozenset(
 
 def _role_address(clean: str) -> str:
     """An organisation's role address in ``clean`` (lower-cased), or ""."""
-    m = _ROLE_ADDRESS.search(clean)
+    m = _ROLE_ADDRESS.search(clean) if "@" in clean else None
     if m is None:
         return ""
     domain = domain_of(m.group(1).lower())

@@ -389,9 +389,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "an earnings claim",
             r"(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?(?:\s?[-–]\s?\$?\d[\d,.]*k?)?\s*"
-            r"(?:/\s*|per\s+|an?\s+|every\s+(?:(?:\d+|two|few|couple\s+of)\s+)?|each\s+)"
-            r"(?:hour|hr|day|daily|week|month|year)s?\b"
-            r"|(?:\$|usd\s?|€|£)\s?\d[\d,.]*\s?k?\s+(?:daily|weekly|monthly)\b"
+            r"(?:(?:/\s*|per\s+|an?\s+|every\s+(?:(?:\d+|two|few|couple\s+of)\s+)?|each\s+)"
+            r"(?:hour|hr|day|daily|week|month|year)s?|daily|weekly|monthly)\b"
             r"|\b(?:earn(?:ed|ing|s)?|make|making|made|paid|got\s+paid)\s+(?:up\s+to\s+|over\s+"
             r"|around\s+|about\s+|nearly\s+|almost\s+|more\s+than\s+)?"
             r"(?:\$|usd\s?|€|£)\s?\d"
@@ -427,7 +426,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
             r"|top|trusted)\b"
             # "At SolarBright Solutions, we help families …": a company introducing itself.
-            r"|(?:^|[.!?]\s+)at\s+[\w&'-]+(?:\s+[\w&'-]+){0,3},\s+we\s+(?:help|offer|provide|specialii?[sz]e)\b"
+            r"|\bat\s+[\w&'-]+(?:\s+[\w&'-]+){0,3},\s+we\s+(?:help|offer|provide|speciali[sz]e)\b"
             r"|\bwe\s+help\s+(?:families|businesses|clients|customers|students|homeowners|companies"
             r"|brands)\b",
         ),
@@ -485,7 +484,7 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b"
             # Approval and money in the account, a tipster's record, a drug without a doctor.
             r"|\bwithout\s+(?:any\s+)?(?:investment|diet(?:ing)?|exercise|gym)\b"
-            r"|\blost\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:\d+|two|three|a)\s+(?:days?|weeks?)\b|\bdaily\s+payments?\b|(?:^|[.!?]\s*)get\s+approved\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
+            r"|\blost\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:\d+|two|three|a)\s+(?:days?|weeks?)\b|\bdaily\s+payments?\b|\bget\s+approved\s+(?:for\s+(?:a|an|your)\s+(?:\w+\s+){0,2}?)?(?:today|now|instantly|in\s+minutes|within)\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
             r"|in|today)\b"
             r"|\b(?:tips|predictions|signals|picks)\b[^.!?]{0,30}?\b\d{2}(?:\.\d)?\s?%\s+"
             r"(?:win(?:ning)?\s+rate|success\s+rate|accuracy)\b"
@@ -588,7 +587,7 @@ def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     unvouched = [d for d, _ in linked_domains(facts) if not vouched(d, hosts)]
     if unvouched:
         return 0.95, f"a sales pitch ({said}) linking {unvouched[0].registrable}"
-    if set(signs) <= _A_DEAL | _OFFER_TOLD and _BOUGHT_WITH_IT.search(prose.lower()):
+    if set(signs) <= _A_DEAL and _BOUGHT_WITH_IT.search(prose.lower()):
         return 0.0, f"a reader telling of a deal they used ({said}), sending nobody anywhere"
     if set(signs) <= _OFFER_TOLD and _ADVERTS_TOLD.search(prose):
         return 0.0, f"a reader talking about adverts ({said}), sending nobody anywhere"

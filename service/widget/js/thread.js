@@ -316,6 +316,26 @@ export function threadFor(w, form, actions, retry) {
       article.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
   }
 
+  /**
+   * A comment shown here was deleted by its author elsewhere (the live stream brought it back
+   * marked deleted): it goes, or stays as a tombstone while replies hang from it, as when its
+   * author deletes it on this page.
+   * @param {number} id
+   */
+  function drop(id) {
+    const entry = state.comments.get(id);
+    if (!entry || entry.data.deleted) return;
+    if (entry.li.querySelector(":scope > .children > li")) {
+      entry.data = { ...entry.data, deleted: true, author: null, body_html: "" };
+      redraw(id);
+    } else {
+      entry.li.remove();
+      state.comments.delete(id);
+      state.deleted.add(id);
+    }
+    w.setTotal(state.total - 1);
+  }
+
   /** Forgets the comments shown, so the next page is the first again (a new order). */
   function reset() {
     state.comments.clear();
@@ -339,6 +359,7 @@ export function threadFor(w, form, actions, retry) {
     addComment,
     redraw,
     refresh,
+    drop,
     rememberPending,
     showPending,
     restorePending,

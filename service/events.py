@@ -44,8 +44,12 @@ def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status
     announce_decisions(conn, [(comment_id, thread_id, status)])
 
 
-def announce_decisions(conn: redis.Redis, changes: Iterable[tuple[int, int, str]]) -> None:
-    """Publish every (comment id, thread id, status) in one round trip."""
+def announce_decisions(
+    conn: redis.Redis, changes: Iterable[tuple[int, int, str]], *, threads_only: bool = False
+) -> None:
+    """Publish every (comment id, thread id, status) in one round trip. ``threads_only``: on
+    the thread channels alone, for a change the thread's readers see that is no decision (an
+    author deleting a published comment), which nobody waiting on the comment should hear."""
     changes = list(changes)
     if not changes:
         return
@@ -53,7 +57,8 @@ def announce_decisions(conn: redis.Redis, changes: Iterable[tuple[int, int, str]
         pipe = conn.pipeline(transaction=False)
         for comment_id, thread_id, status in changes:
             message = json.dumps({"id": comment_id, "status": status})
-            pipe.publish(comment_channel(comment_id), message)
+            if not threads_only:
+                pipe.publish(comment_channel(comment_id), message)
             pipe.publish(thread_channel(thread_id), message)
         pipe.execute()
     except (redis.RedisError, OSError) as error:

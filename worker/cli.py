@@ -17,7 +17,7 @@ from service.logs import configure_logging
 from service.metrics import serve_metrics_port
 from service.multiproc import prepare_multiprocess
 from worker import runtime as worker_runtime
-from worker.backoff import delays
+from worker.backoff import Backoff
 from worker.sweeper import heartbeat_interval
 
 
@@ -90,7 +90,7 @@ def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
     if simple or fork:
         cls, options = (SimpleCheckingWorker if simple else CheckingWorker), {}
     log = logging.getLogger("parley.worker")
-    waits = delays()
+    waits = Backoff()
     while True:
         try:
             # Built inside the try: RQ's constructor already talks to Redis (CLIENT SETNAME),
@@ -103,13 +103,15 @@ def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
                 job_monitoring_interval=heartbeat_interval(rt.settings.jobs.sweep_after_seconds),
                 **options,
             )
+            # Redis answered: a later outage starts again from the short wait.
+            waits.reset()
             # The scheduler moves retries with a backoff interval back onto the queue.
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
             return
         except (redis.ConnectionError, redis.TimeoutError) as error:
             # A Redis blip must not end the worker: wait, then start a fresh one. A job
             # it was running is pending in the database; the sweeper re-enqueues it.
-            wait = next(waits)
+            wait = waits.next()
             log.warning(
                 "redis unavailable (%s); reconnecting in %.0f s", type(error).__name__, wait
             )

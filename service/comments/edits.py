@@ -25,13 +25,15 @@ from flask import request
 from sqlalchemy.orm import Session
 
 from service.comments.readers import signed_in_reader
-from service.comments.reading import thread_changed
 from service.effects import after_commit
 from service.enqueue import enqueue_moderation
 from service.errors import ApiError
 from service.models import Comment, CommentEdit, utcnow
 from service.moderation import audit
-from service.notifications.dispatch import announce_after_commit
+from service.notifications.dispatch import (
+    announce_after_commit,
+    announce_to_readers_after_commit,
+)
 from service.policy import Policy
 from service.runtime import Runtime
 from service.similarity import simhash
@@ -141,8 +143,9 @@ def edit_comment(rt: Runtime, session: Session, comment: Comment, body: str) -> 
     )
     session.flush()
     after_commit(session, partial(enqueue_moderation, rt.queue, rt.settings, comment.id))
+    # Drops the thread's cached reads too; the worker's decision on the new text reaches
+    # the thread's open streams as the first one did.
     announce_after_commit(session, rt, comment.id, comment.thread_id, Status.PENDING)
-    thread_changed(session, comment.thread_id)
     session.expire(comment)
     return comment
 
@@ -197,9 +200,13 @@ def delete_own(rt: Runtime, session: Session, comment: Comment) -> Deletion:
         to_status=target,
     )
     session.flush()
+    # Either drops the thread's cached reads and tells its open streams.
     if target != current:
         announce_after_commit(session, rt, comment.id, comment.thread_id, target)
-    thread_changed(session, comment.thread_id)
+    elif current == Status.PUBLISHED:
+        # Still published (a tombstone, or out of the listing): the thread's streams send it
+        # again, marked deleted, and other readers' widgets drop it.
+        announce_to_readers_after_commit(session, rt, comment.id, comment.thread_id, current)
     session.expire(comment)
     return Deletion(comment.id, tombstone=bool(replies) and current == Status.PUBLISHED)
 

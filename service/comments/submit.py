@@ -222,7 +222,7 @@ def insert_rows(session: Session, rows: list[Row]) -> list[Comment]:
     connection = session.connection()
     now = utcnow()
     started = {(row.site_id, row.thread_key): row for row in rows if row.thread_id is None}
-    threads = _start_threads(session, connection, list(started.values()), now)
+    threads = _start_threads(connection, list(started.values()), now)
     params = []
     for row in rows:
         thread_id = row.thread_id
@@ -292,18 +292,15 @@ def _as_sqlalchemy_errors(connection: sa.Connection) -> Iterator[None]:
         ) from error
 
 
-def _start_threads(
-    session: Session, connection: sa.Connection, rows: list[Row], now
-) -> dict[tuple[int, str], int]:
+def _start_threads(connection: sa.Connection, rows: list[Row], now) -> dict[tuple[int, str], int]:
     """The ids of the threads ``rows`` name, creating those that do not exist yet: per
     thread an ``INSERT … ON CONFLICT DO NOTHING`` (a thread a concurrent first comment
     created meanwhile is left as it is) and a read of its id. Without the ORM's flush and
     savepoint, which cost more than the comment's own insert."""
     if not rows:
         return {}
-    insert = _INSERT_THREAD.get(connection.dialect.name)
-    if insert is None:  # another database: the ORM's savepoint, one thread at a time
-        return {(r.site_id, r.thread_key): _thread_id(session, r) for r in rows}
+    # The settings accept no other database (``PARLEY_DATABASE_URL``).
+    insert = _INSERT_THREAD[connection.dialect.name]
     found = {}
     with _as_sqlalchemy_errors(connection):
         for r in rows:
@@ -311,10 +308,6 @@ def _start_threads(
             insert.rows(connection, {**key, "title": r.title, "url": r.url, "created_at": now})
             found[(r.site_id, r.thread_key)] = _THREAD_ID.scalar(connection, key)
     return found
-
-
-def _thread_id(session: Session, row: Row) -> int:
-    return _thread_of_key(session, row.site_id, row.thread_key, row.title, row.url).id
 
 
 def store_comment(

@@ -58,6 +58,27 @@ def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
     _announce(rt, changes, listening)
 
 
+def announce_to_readers_after_commit(
+    session: Session, rt, comment_id: int, thread_id: int, status: str
+) -> None:
+    """Once the session commits, tell the thread's readers that a comment they may be shown
+    changed while keeping its ``status`` (its author deleted it): the thread's cached reads go
+    (with the CDN purge) as for a status change, and its open streams read the comment again,
+    as they do after a moderator's decision. No decision is announced, nobody is notified."""
+    after_commit_batch(
+        session,
+        announce_to_readers,
+        partial(announce_to_readers, rt),
+        (comment_id, thread_id, status),
+    )
+
+
+def announce_to_readers(rt, changes: Iterable[tuple[int, int, str]]) -> None:
+    changes = list(changes)
+    invalidate_thread_ids(rt, {thread_id for _, thread_id, _ in changes})
+    announce_decisions(rt.redis, changes, threads_only=True)
+
+
 def announce_batch_after_commit(
     session: Session,
     rt,

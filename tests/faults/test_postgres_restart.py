@@ -8,6 +8,8 @@ connections in the pool and the transactions in flight.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -37,8 +39,8 @@ def _database(server_url: str) -> str:
     return url
 
 
-def test_postgres_stopped_and_started_during_posts(redis_db_url, tmp_path):
-    with restartable_postgres(tmp_path / "pg") as (server_url, server):
+def test_postgres_stopped_and_started_during_posts(redis_db_url):
+    with restartable_postgres() as (server_url, server):
         configured = Settings.for_tests(
             database_url=_database(server_url),
             redis_url=redis_db_url,
@@ -101,3 +103,29 @@ def test_postgres_stopped_and_started_during_posts(redis_db_url, tmp_path):
         assert stored == {a.body for a in answers if a.status == 202}
         assert empty_threads == 0
         rt.close()
+
+
+def test_a_restart_still_works_after_another_pytest_session_started(tmp_path):
+    """Sessions of the suite run side by side (several checkouts on one machine). Each one, as
+    it starts, makes pytest's shared temporary root private again; the server of this test
+    (another user when run as root) must still be able to start after that."""
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "test_probe.py").write_text("def test_probe(tmp_path):\n    assert tmp_path\n")
+    with restartable_postgres() as (server_url, server):
+        stop_postgres(server)
+        other = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_probe.py"],
+            cwd=probe,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert other.returncode == 0, other.stdout + other.stderr
+        start_postgres(server)
+        engine = sa.create_engine(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        try:
+            with engine.connect() as conn:
+                assert conn.scalar(sa.text("SELECT 1")) == 1
+        finally:
+            engine.dispose()

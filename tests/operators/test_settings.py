@@ -42,6 +42,14 @@ def test_bad_variables_in_different_sections_are_all_reported_in_one_error():
     assert all(p in str(error.value) for p in problems)
 
 
+@pytest.mark.parametrize("url", ["mysql://db/parley", "mssql+pyodbc://db/parley", "parley.db"])
+def test_only_sqlite_and_postgresql_databases_are_accepted(url):
+    """Code below the settings relies on it (the comment insert's SQL is written for these
+    two dialects alone, ``service.comments.submit``)."""
+    with pytest.raises(SettingsError, match="PARLEY_DATABASE_URL must be a sqlite:// or"):
+        Settings.from_env({"PARLEY_ENV": "test", "PARLEY_DATABASE_URL": url})
+
+
 def test_each_variable_lands_in_its_section():
     settings = Settings.from_env(
         {

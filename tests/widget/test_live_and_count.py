@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from service.access import create_token
+from service.comments.edits import SECRET_HEADER, comment_secret
 from service.models import Site
 from tests.support.stack import comment_id, new_thread
 
@@ -30,6 +31,44 @@ def test_a_comment_published_elsewhere_appears_live(stack, page):
     expect(widget.locator("h2")).to_have_text("2 comments")
     expect(widget.locator("[aria-live=polite]")).to_have_text("New comment from Linus.")
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+
+
+def test_an_authors_delete_elsewhere_leaves_every_open_page_live(stack, page):
+    thread = new_thread("live-delete")
+    lone = stack.post(thread, "Taken back soon.", name="Grace")
+    parent = stack.post(thread, "Answered, then taken back.", name="Grace")
+    reply = stack.post(thread, "An answer that stays.", name="Linus", parent=parent["id"])
+    pages = [page, page.context.new_page()]
+    for each in pages:
+        each.goto(stack.article(thread))
+        expect(each.locator("#parley .live")).to_be_visible()
+        expect(each.locator("#parley h2")).to_have_text("3 comments")
+
+    def delete(comment: dict) -> None:
+        secret = comment_secret(stack.env["PARLEY_SECRET_KEY"], comment["id"])
+        answer = requests.delete(
+            f"{stack.parley}/api/v1/comments/{comment['id']}",
+            headers={"Origin": stack.host, SECRET_HEADER: secret},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+
+    delete(lone)
+    for each in pages:
+        widget = each.locator("#parley")
+        expect(widget.locator(f"#parley-comment-{lone['id']}")).to_have_count(0)
+        expect(widget.locator("h2")).to_have_text("2 comments")
+    delete(parent)
+    for each in pages:
+        widget = each.locator("#parley")
+        kept = widget.locator(f"#parley-comment-{parent['id']}")
+        expect(kept.locator(":scope > article.tombstone")).to_have_count(1)
+        expect(kept).not_to_contain_text("Answered, then taken back.")
+        expect(kept.locator(f"#parley-comment-{reply['id']} .body")).to_have_text(
+            "An answer that stays."
+        )
+        expect(widget.locator("h2")).to_have_text("1 comment")
+        assert each.evaluate("performance.getEntriesByType('navigation').length") == 1
 
 
 def test_count_script_fills_every_placeholder_with_one_request(stack, page):

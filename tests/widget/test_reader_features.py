@@ -135,6 +135,49 @@ def test_sort_order_is_chosen_remembered_and_keeps_replies_under_parents(stack, 
     expect(top_level).to_have_text(["Di", "Cy", "Ann"])
 
 
+def test_a_comment_arriving_live_takes_its_place_in_the_chosen_order(stack, page):
+    """The stream's new comment goes where a reload would put it: first under "newest", after
+    the voted ones under "top" (no votes yet, the newest of those without), last under
+    "oldest"; a reply under its parent, after its siblings."""
+    thread = new_thread("sort-live")
+    old = stack.post(thread, "Oldest comment.", name="Ann")
+    popular = stack.post(thread, "The popular one.", name="Cy")
+    stack.post(thread, "Not voted on.", name="Di")
+    api(
+        stack,
+        "POST",
+        f"/api/v1/comments/{popular['id']}/vote",
+        json={"value": 1},
+        headers={"X-Parley-Guest": "sort-live-voter-0001"},
+    )
+    page.goto(stack.article(thread))
+    widget = page.locator("#parley")
+    expect(widget.locator(".live")).to_be_visible()
+    top_level = widget.locator("ol.thread > li.comment > article .author")
+    sort = widget.get_by_role("combobox", name="Sort by")
+
+    sort.select_option("newest")
+    expect(top_level).to_have_text(["Di", "Cy", "Ann"])
+    stack.post(thread, "Arrived while sorted by newest.", name="Eve")
+    expect(top_level).to_have_text(["Eve", "Di", "Cy", "Ann"])
+    stack.post(thread, "A reply arriving live.", name="Fay", parent=old["id"])
+    replies = widget.locator(f"#parley-comment-{old['id']} > .children .author")
+    expect(replies).to_have_text(["Fay"])
+    expect(top_level).to_have_text(["Eve", "Di", "Cy", "Ann"])
+
+    sort.select_option("top")
+    expect(top_level).to_have_text(["Cy", "Eve", "Di", "Ann"])
+    stack.post(thread, "Arrived while sorted by top.", name="Gus")
+    expect(top_level).to_have_text(["Cy", "Gus", "Eve", "Di", "Ann"])
+
+    sort.select_option("oldest")
+    expect(top_level).to_have_text(["Ann", "Cy", "Di", "Eve", "Gus"])
+    stack.post(thread, "Arrived while sorted by oldest.", name="Hal")
+    expect(top_level).to_have_text(["Ann", "Cy", "Di", "Eve", "Gus", "Hal"])
+    page.reload()
+    expect(top_level).to_have_text(["Ann", "Cy", "Di", "Eve", "Gus", "Hal"])
+
+
 def test_a_pinned_comment_comes_first_with_a_badge(stack, page, tmp_path):
     thread = new_thread("pinned")
     stack.post(thread, "First, unpinned.", name="Ann")

@@ -168,3 +168,44 @@ def test_a_stream_is_told_connected_only_once_the_hub_listens(post, rt, monkeypa
         gate.set()
         ours.close()
         hub.close()
+
+
+def test_an_authors_own_delete_and_edit_reach_every_open_stream_of_the_thread(
+    db_url, redis_db_url, client, post, rt, tmp_path
+):
+    """Other readers' widgets hear of an author's deletion as they hear of a moderator's
+    decision: on the thread's stream, without a reload (a tombstone, no text, no author)."""
+    created = [post(body).get_json() for body in ("Soon taken back.", "Soon reworded.")]
+    gone, edited = (c["comment"]["id"] for c in created)
+    drain(rt)
+    env = {
+        **base_env(db_url, redis_db_url),
+        "PARLEY_WEB_WORKERS": "1",
+        "PARLEY_MAX_WAITING_PER_CLIENT": "10",
+    }
+    with gunicorn(env, tmp_path / "web.log") as port:
+        streams = [open_stream(port), open_stream(port)]
+        try:
+            assert all(b": connected" in read_until(s, b": connected") for s in streams)
+            origin = {"Origin": SITE_ORIGIN}
+            answer = client.delete(
+                f"/api/v1/comments/{gone}",
+                headers={**origin, "X-Parley-Comment-Secret": created[0]["secret"]},
+            )
+            assert answer.status_code == 200, answer.get_json()
+            for stream in streams:
+                got = read_until(stream, b'"deleted": true')
+                assert f'"id": {gone}'.encode() in got and b'"deleted": true' in got
+                assert b"Soon taken back." not in got and b"Ada" not in got
+            answer = client.patch(
+                f"/api/v1/comments/{edited}",
+                json={"body": "Reworded, and checked again."},
+                headers={**origin, "X-Parley-Comment-Secret": created[1]["secret"]},
+            )
+            assert answer.status_code == 200, answer.get_json()
+            drain(rt)
+            for stream in streams:
+                assert b"Reworded, and checked again." in read_until(stream, b"Reworded")
+        finally:
+            for s in streams:
+                s.close()

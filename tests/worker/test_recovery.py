@@ -23,6 +23,7 @@ from tests.support.outages import database_outage
 from tests.support.waiting import wait_until
 from tests.support.workers import drain, worker_process
 from worker import runtime as worker_runtime
+from worker.backoff import Backoff
 from worker.sweeper import sweep_forever, sweep_pending
 
 
@@ -248,6 +249,44 @@ def test_the_worker_outlives_a_redis_restart(site, rt, settings, tmp_path):
     finally:
         own_rt.close()
         server.stop()
+
+
+def test_the_backoff_starts_short_again_after_a_reset():
+    waits = Backoff(first=1, most=8)
+    assert [waits.next() for _ in range(5)] == [1, 2, 4, 8, 8]
+    waits.reset()
+    assert [waits.next() for _ in range(2)] == [1, 2]
+
+
+def test_a_second_redis_outage_is_retried_from_the_short_wait_again(settings, monkeypatch):
+    """`parley worker`'s reconnect loop: a first outage reaches long waits; once Redis answered
+    and the worker ran, the next outage waits 1 s first again, not where the first one left
+    off. The worker class fails as a Redis outage makes it fail; the loop is the real one."""
+    import redis
+    from click.testing import CliRunner
+
+    from worker import loop
+    from worker.cli import worker_command
+
+    script = ["down", "down", "down", "up, then down", "up"]  # what each start meets
+    waits: list[float] = []
+
+    class Flaky:
+        def __init__(self, *args, **kwargs):
+            if script[0] == "down":
+                script.pop(0)
+                raise redis.ConnectionError("refused")
+
+        def work(self, **kwargs):
+            if script.pop(0) == "up, then down":
+                raise redis.ConnectionError("gone")
+
+    monkeypatch.setattr(loop, "BatchingWorker", Flaky)
+    monkeypatch.setattr("worker.cli.time.sleep", waits.append)
+    result = CliRunner(env=worker_env(settings)).invoke(worker_command, [])
+    assert result.exit_code == 0, result.output
+    assert script == []
+    assert waits == [1, 2, 4, 1]
 
 
 def test_the_worker_runs_its_scheduler_in_a_thread_and_it_moves_retries(post, rt, settings):

@@ -298,17 +298,21 @@ export function actionsFor(w) {
       });
       const article = /** @type {HTMLElement} */ (li.querySelector(":scope > article"));
       const entry = state.comments.get(c.id);
-      if (answer.tombstone) {
-        article.replaceWith(tombstone(c.id));
-        // Kept as a tombstone: its replies, and any that arrive later, still hang from it.
-        if (entry) entry.data = { ...entry.data, deleted: true, author: null, body_html: "" };
-      } else {
-        li.remove();
-        state.comments.delete(c.id);
-        // The answer to its post or a live event may still be on its way: it stays gone.
-        state.deleted.add(c.id);
+      // The live stream may have brought the deletion before this answer (``thread.drop``):
+      // then it is shown and counted already.
+      if (entry && !entry.data.deleted) {
+        if (answer.tombstone) {
+          article.replaceWith(tombstone(c.id));
+          // Kept as a tombstone: its replies, and any that arrive later, still hang from it.
+          entry.data = { ...entry.data, deleted: true, author: null, body_html: "" };
+        } else {
+          li.remove();
+          state.comments.delete(c.id);
+          // The answer to its post or a live event may still be on its way: it stays gone.
+          state.deleted.add(c.id);
+        }
+        w.setTotal(state.total - 1);
       }
-      w.setTotal(state.total - 1);
       announce(t("deletedDone"));
     } catch (error) {
       announce(t("errGeneric", { message: /** @type {any} */ (error).message }));

@@ -34,7 +34,9 @@ export function liveFor(w, thread) {
         return;
       }
       const mine = root.getElementById(`parley-pending-${c.id}`);
-      if (state.comments.has(c.id)) return thread.refresh(c);
+      if (state.comments.has(c.id)) return c.deleted ? thread.drop(c.id) : thread.refresh(c);
+      // Deleted before this page showed it (a replay brings its tombstone): nothing to add.
+      if (c.deleted) return;
       if (thread.addComment(c, { fresh: true })) {
         w.setTotal(state.total + 1);
         w.announce(

@@ -134,6 +134,24 @@ export function threadFor(w, form, actions, retry) {
   }
 
   /**
+   * The top-level comment a new one arriving live goes before, in the order the reader chose
+   * (the server's, ``service/comments/ranking.py``): pinned ones first; then under "newest" the
+   * newer first, under "top" those with up votes first (a new comment has none, and without
+   * votes the newer comes first); under "oldest" it goes last (null).
+   * @param {any} c
+   */
+  function nextInOrder(c) {
+    if (state.sort !== "newest" && state.sort !== "top") return null;
+    for (const li of list.children) {
+      const entry = state.comments.get(Number(li.id.replace("parley-comment-", "")));
+      if (!entry || entry.li !== li || entry.data.pinned) continue;
+      if (state.sort === "top" && (entry.data.votes || 0) > 0) continue;
+      if (entry.data.id < c.id) return li;
+    }
+    return null;
+  }
+
+  /**
    * Adds a published comment once; replaces its "awaiting moderation" copy if there is one.
    * @param {any} c
    * @param {{fresh?: boolean}} [options]
@@ -156,6 +174,8 @@ export function threadFor(w, form, actions, retry) {
       if (kids) li.append(kids);
       pendingLi.replaceWith(li);
       forgetPending(c.id);
+    } else if (fresh && c.parent == null) {
+      list.insertBefore(li, nextInOrder(c));
     } else {
       childrenOf(c.parent).append(li);
     }
@@ -316,6 +336,26 @@ export function threadFor(w, form, actions, retry) {
       article.querySelector(".meta")?.append(h("span", { class: "edited" }, t("edited")));
   }
 
+  /**
+   * A comment shown here was deleted by its author elsewhere (the live stream brought it back
+   * marked deleted): it goes, or stays as a tombstone while replies hang from it, as when its
+   * author deletes it on this page.
+   * @param {number} id
+   */
+  function drop(id) {
+    const entry = state.comments.get(id);
+    if (!entry || entry.data.deleted) return;
+    if (entry.li.querySelector(":scope > .children > li")) {
+      entry.data = { ...entry.data, deleted: true, author: null, body_html: "" };
+      redraw(id);
+    } else {
+      entry.li.remove();
+      state.comments.delete(id);
+      state.deleted.add(id);
+    }
+    w.setTotal(state.total - 1);
+  }
+
   /** Forgets the comments shown, so the next page is the first again (a new order). */
   function reset() {
     state.comments.clear();
@@ -339,6 +379,7 @@ export function threadFor(w, form, actions, retry) {
     addComment,
     redraw,
     refresh,
+    drop,
     rememberPending,
     showPending,
     restorePending,

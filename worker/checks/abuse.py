@@ -49,7 +49,9 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
+    # vulgar names for a person, and the internet's newer ones (not in WordNet)
+    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -195,7 +197,9 @@ caches.declare("patterns.person_words", person_words.cache_clear)
 # Animals a person is likened to in contempt besides WordNet's ("the mayor is a
 # greasy little toad"): not the ones said fondly or in praise ("you lucky dog",
 # "a beast on the pitch", "my little monkeys").
-_BEASTS = "toad snake weasel slug maggot leech cockroach swine vulture hyena jackal baboon".split()
+_BEASTS = (
+    "toad snake weasel slug maggot leech cockroach swine vulture hyena jackal baboon lizard"
+).split()
 
 
 @dataclass(frozen=True)
@@ -405,6 +409,31 @@ def _joined(text: str) -> str:
 
 
 caches.declare("vocabulary.folded_words", _folded_word.cache_clear)
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> frozenset[str]:
+    """The lexicon's terms that are two words run together ("braindead", "windowlicker",
+    "halfwit"), as typed: written open ("brain dead", "window licker") they are one term."""
+    typed = (*_profanity_words(), *_INSULT_NOUNS, *_INSULT_ADJECTIVES, *wordnet_contempt())
+    return frozenset(w for w in typed if len(w) > 5 and w.isalpha())
+
+
+caches.declare("vocabulary.compounds", _compounds.cache_clear)
+_PAIR = re.compile(r"(?<![^\W_])([a-z]{3,}) (?=([a-z]{3,})(?![^\W_]))", re.IGNORECASE)
+
+
+def _closed(text: str) -> str:
+    """Open compounds of the lexicon closed up: "a brain dead window licker"."""
+    known = _compounds()
+    spaces = [m.end(1) for m in _PAIR.finditer(text) if (m[1] + m[2]).lower() in known]
+    for at in reversed(spaces):
+        text = text[:at] + text[at + 1 :]
+    return text
+
+
+# Small words in leetspeak ("y0u ar3 such a …"): the reading of who is meant needs them plain.
+_LEET_SMALL = ((re.compile(r"\by[o0]u\b|\bj[o0]u\b"), "you"), (re.compile(r"\b[a4]r[e3]\b"), "are"))
 
 
 # --- personal attack ---------------------------------------------------------------------
@@ -791,7 +820,8 @@ def _head(
             nouns += kind != "adjective"
             # "a piece of shit": said of someone, the piece is the person
             piece = k > 1 and words[k - 1] == "of" and words[k - 2] in ("piece", "sack")
-            person = piece or beast or (kind == "noun" and lex.is_person(folded[k]))
+            # "thieving scum": a dehumanizing word that can only mean people is a person
+            person = piece or beast or (kind != "adjective" and lex.is_person(folded[k]))
             continue
         if found:
             # "you are thick as two short planks", "vermin breeding like rats": the
@@ -816,7 +846,11 @@ def _head(
                 person = True
             break
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
-            if word in _PHRASE_ENDS or word in _NEGATIONS or other == modifiers:
+            # one more word before a name only a person is called: "a dried up old hag"
+            last = other == modifiers + 1 or (
+                other == modifiers and not (k + 1 < len(words) and lex.is_person(folded[k + 1]))
+            )
+            if word in _PHRASE_ENDS or word in _NEGATIONS or last:
                 return None
             other += 1
     if not found or (other and not person):
@@ -1490,6 +1524,10 @@ def _expanded(text: str) -> str:
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
+    if any(c.isdigit() for c in said):
+        for pattern, plain in _LEET_SMALL:
+            said = pattern.sub(plain, said)
+    said = _closed(said)
     own = _expanded(said)
     if "-" in own or "self" in own:
         # "this so-called expert is a clown": the role is still who is meant

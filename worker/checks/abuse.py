@@ -1602,7 +1602,7 @@ def _slot(alternatives: str) -> str:
 def _phrase(*slots: str) -> str:
     # "~" is a gap of up to two words: "I hope you all die", "someone should really hurt him";
     # "~3" of up to three: "I'm going to find you and beat you up".
-    gaps = {"~": r"(?:\w+ ){0,2}", "~3": r"(?:\w+ ){0,3}"}
+    gaps = {"~": r"(?:\w+ ){0,2}", "~3": r"(?:\w+ ){0,3}", "~5": r"(?:\w+ ){0,5}"}
     parts = [gaps[s] if s in gaps else _slot(s) + " " for s in slots]
     return r"(?<![^\W_])" + "".join(parts).rstrip(" ") + r"(?![^\W_])"
 
@@ -1905,6 +1905,33 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            # not "I'll track you down a copy": a person hunted, not a thing fetched
+            "says they will hurt someone",
+            "I'll hunt you down",
+            _phrase("i|we|someone|somebody", _WILL, "~", "hunt|track", _SOMEONE, "down")
+            + "(?! (?:a|an|one|some|the|a copy)(?![^\\W_]))",
+        ),
+        (
+            # taken somewhere to be hurt: "should be dragged out of the newsroom and beaten"
+            "says someone should be hurt",
+            "he should be dragged out and beaten",
+            _phrase(
+                _SOMEONE + "|whoever|anyone who|the people who|the person who|people like you",
+                "~3",
+                _MUST,
+                "be|all be",
+                "dragged|frogmarched|marched",
+                "~5",
+                "and beaten|and shot|and hanged|and flogged|and killed|and stoned|and lynched"
+                "|and beaten up|and strung up",
+            ),
+        ),
+        (
+            "wishes harm on someone",
+            "go choke on it",
+            _phrase("go|hope you|hope u|hope he|hope she|hope they", "choke on"),
+        ),
+        (
             "wishes death or harm on someone",
             "I hope someone hurts you",
             _phrase(
@@ -1921,7 +1948,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "I hope your house burns down",
             _phrase(
                 "hope|wish",
-                "your",
+                "your|your whole|your entire|your little",
                 "house|home|family|kids|children|wife|husband|mother|mom|dog",
                 "~",
                 "burns|burn|dies|die|gets hurt|get hurt|gets raped|get raped|gets cancer"
@@ -2109,7 +2136,7 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison"
+        "|drown|poison|hunt|track|dragged|frogmarched|marched"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2164,23 +2191,33 @@ _ORDERED_DEATH = re.compile(
 )
 
 
+# A whole group told to die, with no article: "boomers should just hurry up and croak",
+# "vegans should all drop dead" (not "old batteries should die quietly": people only).
+_GROUP_DIE = re.compile(
+    r"\b([a-z]+)\s+(?:should|need\s+to|needs\s+to|ought\s+to|can(?=\s+go\b))\s+(?:all\s+|just\s+)*"
+    r"(?:hurry\s+up\s+and\s+|go\s+and\s+|go\s+)?(?:croak|drop\s+dead|die\s+off|kick\s+the\s+bucket"
+    r"|die)(?=\s*[,.!?]|\s*$|\s+(?:already|now|soon|so|and|quicker|faster|off))"
+)
+
+
 # The words one of those two needs (a set lookup before either search).
 _DOOMING = frozenset(
     "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
     "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
-    "string".split()
+    "string croak".split()
 )
 
 
 def _group_doomed(own: str) -> str | None:
     lower = own.lower()
-    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH):
-        for m in pattern.finditer(lower if pattern is _GROUP_DOOMED else lower.strip()):
+    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH, _GROUP_DIE):
+        for m in pattern.finditer(lower if pattern is not _ORDERED_DEATH else lower.strip()):
             who = m.group(1)
             people = _is_people(who) or who in _IDENTITY_GROUPS
-            if (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing") and who not in (
-                "messengers",
-                "messenger",
+            if (
+                (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing")
+                and who not in ("messengers", "messenger")
+                and who not in _FICTIONAL
             ):
                 return " ".join(m.group(0).strip(" .!?").split())
     return None

@@ -673,6 +673,42 @@ _DEMEANED = re.compile(
 )
 
 
+# Sexual remarks at a person (a body rated, a body wanted, an act offered) and the
+# coded hate of a group that names no insult ("we know who runs the media", 1488),
+# looked for only when one of their words is there.
+_LEERING_WORDS = frozenset(
+    "tits titties boobs ass arse butt booty bend naked nude topless lingerie bikini "
+    "fuck shag bang screw rail nudes sit suck know 1488 88 kitchen sandwich".split()
+)
+_LEERING = re.compile(
+    # (not "great tits": birds in the garden)
+    r"\b(?:nice|big|lovely|huge|perfect|fine|sexy|hot|juicy)\s+(?:pair\s+of\s+)?(?:tits"
+    r"|titties|boobs)\b"
+    # not "a big ass truck", "a fine ass strike": the body, said alone
+    r"|\b(?:nice|great|lovely|perfect|sexy|hot|juicy)\s+(?:ass|arse|butt|booty)"
+    r"(?=\s*[,.!?]|\s*$|\s+(?:on|in|you|babe|love|lol|btw|though|tho)\b)"
+    r"|\bbend\s+(?:you|u|her|ya)\s+over\b"
+    r"|\b(?:see|seeing|watch|watching|have|picture|imagine)\s+(?:you|u|her|ya)\s+(?:\w+\s+){0,2}?"
+    r"(?:naked|nude|topless|in\s+(?:a\s+|your\s+|her\s+)?(?:bikini|lingerie|underwear|thong))\b"
+    r"|\b(?:want|like|love|going|gonna|wanna|d|would)\s+(?:to\s+)?(?:fuck|shag|bang|rail)"
+    r"\s+(?:you|u|her|ya)\b(?!\s+(?:up|over))"
+    r"|\b(?:show|send)\s+(?:us|me)\s+(?:your|ur|them|those|ya|some)\s+(?:tits|boobs|titties|nudes"
+    r"|feet|body|ass|arse)\b"
+    r"|\bsit\s+on\s+my\s+(?:face|lap|dick|cock)\b|\bsuck\s+my\s+(?:dick|cock|balls)\b"
+    # the conspiracy told as a wink, the neo-Nazi numbers
+    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?know\s+(?:exactly\s+)?who\s+(?:really\s+)?"
+    r"(?:runs|controls|owns|run|control|own)\s+(?:the\s+)?(?:media|banks|world|hollywood|press"
+    r"|money|government|governments|news)\b"
+    r"|\b14\s*/?\s*88\b|\b1488\b|\(\(\(\s*\w+\s*\)\)\)"
+    # a woman told her place is the kitchen (not "I can't wait to get back in the kitchen")
+    r"|(?<!to\s)(?<!i\s)(?<!ll\s)(?<!can\s)(?<!will\s)(?<!we\s)\b(?:get|go)\s+back\s+(?:in|into"
+    r"|to)\s+(?:the|your|ur)\s+kitchen(?=\s*[,.!?]*\s*(?:$|love|sweetie|sweetheart|darling|woman"
+    r"|girl|hun|honey|babe|dear|missy|where\s+(?:you|u|she|they|women)\s+belongs?|and\s+make))"
+    r"|\bmake\s+me\s+a\s+sandwich\b(?=\s*[,.!?]*\s*(?:$|love|sweetie|sweetheart|darling|woman"
+    r"|girl|hun|honey|babe|lol))"
+)
+
+
 def _scorned(lower: str, seen: list[str]) -> re.Match | None:
     """Scorn aimed at the reader in lowercased text, if there is any."""
     found = _SCORN.search(lower)
@@ -682,6 +718,8 @@ def _scorned(lower: str, seen: list[str]) -> re.Match | None:
         found = _DEMEANED.search(lower)
     if found is None and not _FOREIGN_WORDS.isdisjoint(seen):
         found = _FOREIGN_YOU.search(lower)
+    if found is None and (not _LEERING_WORDS.isdisjoint(seen) or "(((" in lower):
+        found = _LEERING.search(lower)
     return found
 
 
@@ -1564,7 +1602,10 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     if not attacks:
         attacks += _named_anywhere(own, lex)
     if scorn:
-        attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
+        said_of = "you"
+        if scorn.re is _LEERING and re.search(r"know|88|\(", scorn.group(0)):
+            said_of = "a group"  # the coded hate of a group, not a word to the reader
+        attacks.append(Attack(" ".join(scorn.group(0).split()), said_of))
     if not attacks and " and " in lower:
         attacks += _listed(own, lex)
     if not attacks and (

@@ -152,6 +152,26 @@ _NOT_INSULTS = frozenset(
         "ugly"
     ).split()
 )
+# Ethnic slurs with no other sense in English: the writer's own use is an attack on
+# a people wherever it stands ("another pajeet tutorial"). Not the ones that are also
+# words ("chink in the armour", "faggots" in gravy, a "fag" to smoke, "Spic and Span").
+_SLURS = frozenset(
+    (
+        "pajeet raghead towelhead sandnigger gyppo pikey wetback kike darkie darky wog "
+        "nigger gook beaner zipperhead shitskin muzrat jigaboo"
+    ).split()
+)
+_SLUR_LEET = str.maketrans("013457@$", "oieastas")
+
+
+def _slur(seen: list[str]) -> str | None:
+    for word in seen:
+        plain = word.translate(_SLUR_LEET) if not word.isalpha() else word
+        if plain in _SLURS or (plain.endswith("s") and plain[:-1] in _SLURS):
+            return word
+    return None
+
+
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
@@ -642,7 +662,8 @@ _FOREIGN_WORDS = frozenset(
     ).split()
 )
 _DEMEANED_WORDS = frozenset(
-    "worth only slept diversity brain can ca cant cannot unable know learn".split()
+    "worth only slept diversity brain can ca cant cannot unable know learn want love marry date "
+    "fancy".split()
 )
 # Demeaning claims that name no insult: worth nothing, a job won by sex or by who
 # someone is rather than by merit, a reader who costs others their wits.
@@ -657,6 +678,10 @@ _DEMEANED = re.compile(
     r"|a\s+token)|of\s+(?:her|his|their)\s+(?:looks|gender|race|skin|sex|boobs|legs|body"
     r"|ethnicity))"
     r"|\bslept\s+(?:her|his|their)\s+way\s+(?:to|into|up)\b|\bdiversity\s+hire\b"
+    # worth denied by who would have them: "no man would ever want you"
+    r"|\b(?:no|nobody|no\s+one|noone)\s+(?:\w+\s+)?(?:would|will|could|is\s+going\s+to)\s+(?:ever\s+)?"
+    r"(?:want|love|marry|date|fancy)\s+(?:you|u|her|him|ya)\b(?!\s+(?:more|less|like"
+    r"|as|the|to|for|back|if|unless|when|with|without|at|in|on|after|before|until))"
     r"|(?:you|your\s+\w+|ur\s+\w+)\s+(?:makes?|made)\s+me\s+lose\s+brain\s+cells"
     r"|lose\s+brain\s+cells\s+(?:reading|listening\s+to)\s+(?:you|your|ur)\b"
     # a whole group said to lack a plain skill or the mind for it: "Asians can't drive"
@@ -666,7 +691,8 @@ _DEMEANED = re.compile(
     + "|".join(sorted(_IDENTITY_ADJECTIVES | {"black", "white", "fat", "disabled"}))
     + r")\s+(?:people|folk|folks|drivers))\s+(?:can\s*'?t|ca\s*n\s*'?t|cannot|can\s+not|ca\s+not"
     r"|are\s+unable\s+to"
-    r"|don\s*'?t\s+know\s+how\s+to|never\s+learn\s+(?:how\s+)?to)\s+(?:drive|park|think"
+    r"|don\s*'?t\s+know\s+how\s+to|never\s+learn\s+(?:how\s+)?to)\s+(?:drive|park|think|code"
+    r"|program|write\s+code|do\s+science|be\s+funny|referee"
     r"|lead|reason|do\s+maths?|be\s+trusted|control\s+themselves|handle\s+(?:money|pressure"
     r"|stress|power|responsibility))(?=\s*(?:[.!?,;]|$|and\b|lol|its|it\s*'?s|this|that"
     r"|properly|for\s+(?:shit|toffee|crap|their|themselves)))"
@@ -996,7 +1022,9 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
         return None
     if any(w in _ARTICLES or w in _FIRST_PERSON for w in words):
         return None
-    if folded[-1] in _ANIMALS and not any(lex.kind_of(f) for f in folded[:-1]):
+    if folded[-1] in _ANIMALS and not any(
+        lex.kind_of(f) or w in _SNEERING for w, f in zip(words[:-1], folded[:-1], strict=True)
+    ):
         return None  # "Sheep, cows and a dog": an animal is a name only with an insult
     before = zip(words[:-1], folded[:-1], strict=True)
     other = sum(
@@ -1577,6 +1605,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     # have neither, and are done with one look at each word.
     lower = own.lower()
     seen = _WORD.findall(lower)
+    slur = _slur(seen)
+    if slur:
+        return 0.8, f"personal attack: the slur '{slur}' aimed at a people"
     scorn = _scorned(lower, seen)
     if (
         not scorn

@@ -51,7 +51,7 @@ _INSULT_NOUNS = (
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
     "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
     # vulgar names for a person, and the internet's newer ones (not in WordNet)
-    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy"
+    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy basementdweller"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -132,7 +132,10 @@ _GROUP_SLANDER = frozenset(
     "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place", "behind"}
+    _GROUP_SLANDER
+    | _REMOVAL
+    | {"control", "controls", "not", "never", "place", "behind"}
+    | {"rabbits", "locusts", "roaches", "lice", "fleas", "termites", "plague", "virus"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -446,7 +449,11 @@ _PAIR = re.compile(r"(?<![^\W_])([a-z]{3,}) (?=([a-z]{3,})(?![^\W_]))", re.IGNOR
 def _closed(text: str) -> str:
     """Open compounds of the lexicon closed up: "a brain dead window licker"."""
     known = _compounds()
-    spaces = [m.end(1) for m in _PAIR.finditer(text) if (m[1] + m[2]).lower() in known]
+    spaces = [
+        m.end(1)
+        for m in _PAIR.finditer(text)
+        if (m[1] + m[2]).lower() in known or (m[1] + m[2][:-1]).lower() in known
+    ]
     for at in reversed(spaces):
         text = text[:at] + text[at + 1 :]
     return text
@@ -909,6 +916,8 @@ def _head(
                 nouns += 1
                 person = True
             break
+        if word in _COLLECTIVES or word == "cult":
+            continue  # "a cult of basement dwellers": the people are the head
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
             # one more word before a name only a person is called: "a dried up old hag"
             last = other == modifiers + 1 or (
@@ -1035,6 +1044,15 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
     return Attack(" ".join(w for w in words if w not in ("you", "u", "ya")), "you")
 
 
+_SWARMING = re.compile(
+    r"(?:(?:are|keep|just|all|still|now)\s+)*(?:breed(?:ing)?|multipl(?:y|ying|ies)|swarm(?:ing)?"
+    r"|spread(?:ing)?|tak(?:e|es|ing)\s+over|invad(?:e|ing)|infest(?:ing)?|overrun(?:ning)?"
+    r"|crawl(?:ing)?|flood(?:ing)?|pour(?:ing)?\s+in)\b(?:\s+\w+){0,5}?\s+(like\s+(?:rats|vermin"
+    r"|cockroaches|roaches|locusts|rabbits|maggots|lice|fleas|parasites|leeches|insects|termites"
+    r"|a\s+plague|a\s+virus|a\s+disease|a\s+cancer))\b"
+)
+
+
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
     shown = _WORD.findall(clause)
     words = [w.lower() for w in shown]
@@ -1054,6 +1072,16 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             and shown[i][:1].isupper()
             and tuple(words[i + 1 : i + 3]) in _IS_A
         )
+        # "Janet from the parish council is a…": a name and where the person is from
+        named_from = (
+            not named
+            and i == 0
+            and shown[i][:1].isupper()
+            and word not in _NOT_NAMES
+            and words[i + 1 : i + 2] in (["from"], ["at"], ["on"])
+            and any(tuple(words[j : j + 2]) in _IS_A for j in range(i + 3, min(i + 7, len(words))))
+        )
+        named = named or named_from
         # Pointing at someone: "ban this cheating scum", "what an idiot".
         if word in _POINTING:
             pointed = _pointed(words, folded, lex, i)
@@ -1151,6 +1179,13 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # People by what they are ("vegans", "voters", "the referee"): WordNet's
         # words that are a person first, said of a group, or of one with a determiner.
         crowd = not group and word not in _PEOPLE and _is_people(word)
+        # "foreigners are taking over this town like rats": a group's doings likened to
+        # vermin's (not "refugees are treated like animals": done to them, not by them)
+        if (group or crowd) and "like" in words[i + 1 : i + 10]:
+            swarm = _SWARMING.match(" ".join(words[i + 1 : i + 12]))
+            if swarm:
+                found.append(Attack(swarm.group(1), _target(shown[i])))
+                continue
         role = (
             not crowd
             and i > 0
@@ -1166,7 +1201,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         relative = words[i + 1 : i + 2] in (["who"], ["that"], ["like"])
         placed = (
             # "the women on this panel are…" (not "the villain in the film was…": a role)
-            (word in _PEOPLE or crowd) and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+            (word in _PEOPLE or crowd or named_from)
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _PREPOSITIONS
         )
         reach = 8 if relative else 6 if placed else 4
         verb = next(

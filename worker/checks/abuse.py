@@ -511,6 +511,11 @@ _FILLERS = frozenset(
 _SKIPPED = frozenset("even like such".split())
 _ANIMALS = frozenset("shep cow pig weasei".split())  # folded: "sheep", "weasel"
 _COLLECTIVES = frozenset("bunch pack gang band load herd lot".split())
+# Bodies that run things, whose running a comment criticises as a whole.
+_INSTITUTIONS = frozenset(
+    "council councils government cabinet committee board club management administration "
+    "ministry department federation league fa uefa fifa regime authority".split()
+)
 _MODALS = frozenset("would could can will does did".split())
 _PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
@@ -1131,6 +1136,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
         if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
             head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
+            # "the council are a bunch of clowns": a body's running criticised, no one named
+            said_of = words[max(0, i - 4) : i]
+            if head and _INSTITUTIONS.intersection(said_of) and "you" not in words[:i]:
+                head = None
             if head:
                 found.append(Attack(head[0], " ".join(words[i : i + 2])))
                 covered = i + 2

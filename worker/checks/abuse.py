@@ -2318,6 +2318,10 @@ _GROUP_DIE = re.compile(
 )
 
 
+# Generations, named as groups of people newer than WordNet knows.
+_GENERATIONS = frozenset("boomers millennials zoomers gammons".split())
+
+
 # The words one of those two needs (a set lookup before either search).
 _DOOMING = frozenset(
     "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
@@ -2331,7 +2335,7 @@ def _group_doomed(own: str) -> str | None:
     for pattern in (_GROUP_DOOMED, _ORDERED_DEATH, _GROUP_DIE):
         for m in pattern.finditer(lower if pattern is not _ORDERED_DEATH else lower.strip()):
             who = m.group(1)
-            people = _is_people(who) or who in _IDENTITY_GROUPS
+            people = _is_people(who) or who in _IDENTITY_GROUPS or who in _GENERATIONS
             if (
                 (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing")
                 and who not in ("messengers", "messenger")

@@ -1437,3 +1437,41 @@ def test_birds_trucks_kitchens_reports_and_praise_are_published(text):
     for result in abuse_results(text):
         assert result.score < HOLD, result
     assert pipeline(text)[1].status == Status.PUBLISHED, pipeline(text)[1].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@jo_b go whinge somewhere else you whiny little brat",
+        "your tests are garbage and so are you",
+        "gypsies are nothing but thieves",
+        "muslims are invading europe",
+        "Steve your jokes are as stale as your personality",
+    ],
+)
+def test_brats_insults_passed_on_and_a_people_cast_as_invaders_are_held(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I hope the linesman crashes his car", "see you after, you won't walk home"],
+)
+def test_crashes_wished_and_walks_home_denied_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this soup is amazing and so are you",
+        "the roads are crap and so are the buses",
+        "women are replacing men in management roles",
+        "I hope my car passes its MOT",
+        "the dough should be as dry as sand before you add water",
+    ],
+)
+def test_praise_passed_on_roads_and_careers_are_not_attacks(text):
+    for result in abuse_results(text):
+        assert result.score < HOLD, result

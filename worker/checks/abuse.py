@@ -51,7 +51,8 @@ _INSULT_NOUNS = (
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
     "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
     # vulgar names for a person, and the internet's newer ones (not in WordNet)
-    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy basementdweller"
+    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy basementdweller "
+    "brat crybaby"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -59,7 +60,7 @@ _INSULT_ADJECTIVES = (
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
-    "smug selfimportant twofaced backstabbing "
+    "smug selfimportant twofaced backstabbing whiny smarmy sleazy "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination cancer blight stain"
 ).split()
@@ -136,6 +137,7 @@ _GROUP_WORDS = (
     | _REMOVAL
     | {"control", "controls", "not", "never", "place", "behind"}
     | {"rabbits", "locusts", "roaches", "lice", "fleas", "termites", "plague", "virus"}
+    | {"invading", "replacing", "outbreeding", "breeding", "colonising", "colonizing"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -802,7 +804,8 @@ _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
     r"|their|ur)\s+(?:head|skull|brain|brains|iq|mind)\b"
     r"|\blowers?\s+the\s+(?:collective\s+|average\s+)?iq\s+of\b"
-    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile)\s+as\s+(?:your"
+    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile|bland|flat|stale"
+    r"|dry|tasteless|lifeless|grim|sad)\s+as\s+(?:your"
     r"|his|her|their|ur)\s+(?:personality|face|character|soul|attitude|brain|mind)\b"
     r"|\bexcuse\s+for\s+an?\s+(?:\w+\s+)?(?:human|person|man|woman|journalist|writer|reporter"
     r"|parent|father|mother|referee|ref|moderator|politician|mp|mayor|author|adult|teacher"
@@ -937,7 +940,7 @@ def _head(
 
 
 # Words a slander passes on its way ("are just more violent", "are all lazy").
-_HEDGES = frozenset("just all more simply basically mostly".split())
+_HEDGES = frozenset("just all more simply basically mostly nothing but".split())
 
 
 def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
@@ -1056,6 +1059,14 @@ _SWARMING = re.compile(
     r"|cockroaches|roaches|locusts|rabbits|maggots|lice|fleas|parasites|leeches|insects|termites"
     r"|a\s+plague|a\s+virus|a\s+disease|a\s+cancer))\b"
 )
+
+
+_INVADING = re.compile(
+    r"(?:are\s+|is\s+)?(?:(?:all|just|slowly|quietly|literally)\s+)*(?:invading\b|replacing\s+us\b"
+    r"|outbreeding\s+us\b|breeding\s+us\s+out\b|colonis(?:ing|e)\b|coloniz(?:ing|e)\b)"
+)
+# An insult of the reader's work passed on to the reader: "your code is garbage and so are you".
+_SO_ARE_YOU = re.compile(r"\b(?:and|&)\s+so\s+(?:are|r)\s+(?:you|u)\b(?!\s+(?:going|doing|right))")
 
 
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
@@ -1287,6 +1298,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         if group and _DENIED_RIGHTS.match(" ".join(words[i + 1 : i + 8])):
             # "women shouldn't be in charge of anything": a group denied a place
             found.append(Attack(" ".join(shown[i + 1 : i + 6]), _target(shown[i])))
+            continue
+        if group and _INVADING.match(" ".join(words[i + 1 : i + 8])):
+            # "Muslims are invading Europe and breeding us out": a people cast as invaders
+            found.append(Attack(" ".join(shown[i + 1 : i + 4]), _target(shown[i])))
             continue
         if group:
             # "Muslims should all be deported": a whole group's removal wished for.
@@ -1689,6 +1704,12 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
     ):
         attacks += _sent_away(own)
+    if not attacks and " so " in lower:
+        also = _SO_ARE_YOU.search(lower)
+        said_before = _WORD.findall(lower[: also.start()]) if also else []
+        term = next((w for w in said_before if lex.kind_of(_folded_word(w))), None)
+        if term:
+            attacks.append(Attack(f"{term} … {also.group(0)}", "you"))
     if not attacks:
         # before "ur" is read as "you are": "ur brain must be the size of a pea"
         attacks += _belittled(said)
@@ -1798,6 +1819,7 @@ _VEILED = (
     "|coming for you and your family|coming for your family|coming for your kids"
     "|coming for your children|coming after your family"
     "|lucky i don t know where you live|lucky i do not know where you live|lucky i can t reach you"
+    "|you won t walk home|you won t be walking home|you will not walk home|won t make it home alive"
     "|lucky we re not face to face|lucky we are not face to face|lucky this is the internet"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
@@ -1809,6 +1831,7 @@ _MISFORTUNE = (
     "|get what you deserve|get what s coming|choke|chokes|rot in|breaks his leg|break his leg"
     "|breaks her leg|break her leg|break your leg|break your neck|breaks his neck|get injured"
     "|gets injured|get hit by a|gets hit by a|get run over|gets run over"
+    "|crashes his car|crashes her car|crash your car|crashes their car|crash his car|crash her car"
 )
 
 
@@ -2254,7 +2277,7 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison|hunt|track|dragged|frogmarched|marched"
+        "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

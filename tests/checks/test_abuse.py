@@ -1331,3 +1331,147 @@ def test_a_villain_called_a_psycho_is_the_plot_and_a_guy_is_not():
     published = "the villain in this show is such a psycho, brilliant acting"
     assert pipeline(published)[1].status == Status.PUBLISHED
     assert personal_attack(facts("this guy is such a psycho"), ctx()).score >= HOLD
+
+
+# Blind batch 9 (comment threads, issue 13): the classes its misses belonged to,
+# each in other words than the batch's.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@sam_k you smug twat",
+        "nobody cares about your diet, you attention whore",
+        "the columnist looks like a sweaty neckbeard",
+        "everyone in this thread is brain dead",
+        "@lee you absolute window licker",
+        "y0u ar3 a moron",
+        "she is a shrivelled up old hag",
+        "migrants are thieving scum",
+        "the chancellor is a slimy lizard",
+        "fat cow, nobody asked",
+        "no woman will ever want you",
+        "women can't code, simple as",
+        "Dave from the golf club is a pompous old windbag",
+        "crypto bros are a cult of basement dwellers",
+        "migrants are swarming into our towns like locusts",
+    ],
+)
+def test_thread_insults_in_new_words_compounds_and_similes_are_held(text):
+    attack = personal_attack(facts(text), ctx())
+    assert attack.score >= HOLD, attack
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nice tits, love",
+        "I'd bend her over the bonnet",
+        "would love to see you in lingerie",
+        "we all know who controls the banks",
+        "proud to be white 1488",
+        "get back in the kitchen sweetie",
+        "typical raghead logic",
+        "these pikeys have nicked the lead off the church roof again",
+    ],
+)
+def test_sexual_remarks_coded_group_hate_and_slurs_are_held(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will hunt you down",
+        "the ref should be dragged off the pitch and beaten",
+        "go choke on your chips",
+        "hope your whole family gets hurt",
+        "millennials should just hurry up and croak",
+        "vegans can go die",
+    ],
+)
+def test_hunting_dragging_choking_and_groups_told_to_die_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll track you down a copy of the recipe",
+        "this bill should be dragged out and shot",
+        "players can die in one hit on hard mode",
+        "old batteries should die quietly",
+        "the main characters should die",
+        "I nearly choke on my tea every time",
+        "hope your dog gets better soon",
+    ],
+)
+def test_fetching_things_killing_bills_and_game_deaths_are_no_threat(text):
+    for result in abuse_results(text):
+        assert result.score < HOLD, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saw a pair of great tits in the garden this morning",
+        "a big ass truck blocked the road for an hour",
+        "I can't wait to get back in the kitchen after my surgery",
+        "we know who runs the club, it's the owners",
+        "at school they called me a pajeet every day",
+        "the chink in their armour is the back line",
+        "nobody will love you more than your mum",
+        "Janet from accounts is a legend",
+        "Paris from the air is a sight",
+        "refugees are treated like animals in those camps",
+        "rumours are spreading like a virus",
+        "the council are a bunch of clowns, says my gran",
+        "Shut up and take my money, this cake looks unreal",
+        "damn you for making me hungry at midnight",
+        "the patient was declared brain dead after the crash",
+        "that old cow has given us milk for ten years",
+    ],
+)
+def test_birds_trucks_kitchens_reports_and_praise_are_published(text):
+    for result in abuse_results(text):
+        assert result.score < HOLD, result
+    assert pipeline(text)[1].status == Status.PUBLISHED, pipeline(text)[1].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@jo_b go whinge somewhere else you whiny little brat",
+        "your tests are garbage and so are you",
+        "gypsies are nothing but thieves",
+        "muslims are invading europe",
+        "Steve your jokes are as stale as your personality",
+    ],
+)
+def test_brats_insults_passed_on_and_a_people_cast_as_invaders_are_held(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I hope the linesman crashes his car", "see you after, you won't walk home"],
+)
+def test_crashes_wished_and_walks_home_denied_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this soup is amazing and so are you",
+        "the roads are crap and so are the buses",
+        "women are replacing men in management roles",
+        "I hope my car passes its MOT",
+        "the dough should be as dry as sand before you add water",
+    ],
+)
+def test_praise_passed_on_roads_and_careers_are_not_attacks(text):
+    for result in abuse_results(text):
+        assert result.score < HOLD, result

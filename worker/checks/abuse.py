@@ -49,7 +49,10 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
+    # vulgar names for a person, and the internet's newer ones (not in WordNet)
+    "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy basementdweller "
+    "brat crybaby"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -57,7 +60,7 @@ _INSULT_ADJECTIVES = (
     "insufferable deranged unhinged spineless gutless thick daft gullible senile filthy inbred "
     "mindless illiterate halfwitted smallminded peabrained knuckledragging mouthbreathing "
     "slackjawed basementdwelling stoopid vile repulsive revolting despicable loathsome odious "
-    "smug selfimportant twofaced backstabbing "
+    "smug selfimportant twofaced backstabbing whiny smarmy sleazy "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination cancer blight stain"
 ).split()
@@ -130,7 +133,11 @@ _GROUP_SLANDER = frozenset(
     "primitive hysterical irrational".split()
 )
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place", "behind"}
+    _GROUP_SLANDER
+    | _REMOVAL
+    | {"control", "controls", "not", "never", "place", "behind"}
+    | {"rabbits", "locusts", "roaches", "lice", "fleas", "termites", "plague", "virus"}
+    | {"invading", "replacing", "outbreeding", "breeding", "colonising", "colonizing"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -150,6 +157,26 @@ _NOT_INSULTS = frozenset(
         "ugly"
     ).split()
 )
+# Ethnic slurs with no other sense in English: the writer's own use is an attack on
+# a people wherever it stands ("another pajeet tutorial"). Not the ones that are also
+# words ("chink in the armour", "faggots" in gravy, a "fag" to smoke, "Spic and Span").
+_SLURS = frozenset(
+    (
+        "pajeet raghead towelhead sandnigger gyppo pikey wetback kike darkie darky wog "
+        "nigger gook beaner zipperhead shitskin muzrat jigaboo"
+    ).split()
+)
+_SLUR_LEET = str.maketrans("013457@$", "oieastas")
+
+
+def _slur(seen: list[str]) -> str | None:
+    for word in seen:
+        plain = word.translate(_SLUR_LEET) if not word.isalpha() else word
+        if plain in _SLURS or (plain.endswith("s") and plain[:-1] in _SLURS):
+            return word
+    return None
+
+
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
@@ -195,7 +222,9 @@ caches.declare("patterns.person_words", person_words.cache_clear)
 # Animals a person is likened to in contempt besides WordNet's ("the mayor is a
 # greasy little toad"): not the ones said fondly or in praise ("you lucky dog",
 # "a beast on the pitch", "my little monkeys").
-_BEASTS = "toad snake weasel slug maggot leech cockroach swine vulture hyena jackal baboon".split()
+_BEASTS = (
+    "toad snake weasel slug maggot leech cockroach swine vulture hyena jackal baboon lizard"
+).split()
 
 
 @dataclass(frozen=True)
@@ -407,6 +436,35 @@ def _joined(text: str) -> str:
 caches.declare("vocabulary.folded_words", _folded_word.cache_clear)
 
 
+@lru_cache(maxsize=1)
+def _compounds() -> frozenset[str]:
+    """The lexicon's terms that are two words run together ("braindead", "windowlicker",
+    "halfwit"), as typed: written open ("brain dead", "window licker") they are one term."""
+    typed = (*_profanity_words(), *_INSULT_NOUNS, *_INSULT_ADJECTIVES, *wordnet_contempt())
+    return frozenset(w for w in typed if len(w) > 5 and w.isalpha())
+
+
+caches.declare("vocabulary.compounds", _compounds.cache_clear)
+_PAIR = re.compile(r"(?<![^\W_])([a-z]{3,}) (?=([a-z]{3,})(?![^\W_]))", re.IGNORECASE)
+
+
+def _closed(text: str) -> str:
+    """Open compounds of the lexicon closed up: "a brain dead window licker"."""
+    known = _compounds()
+    spaces = [
+        m.end(1)
+        for m in _PAIR.finditer(text)
+        if (m[1] + m[2]).lower() in known or (m[1] + m[2][:-1]).lower() in known
+    ]
+    for at in reversed(spaces):
+        text = text[:at] + text[at + 1 :]
+    return text
+
+
+# Small words in leetspeak ("y0u ar3 such a …"): the reading of who is meant needs them plain.
+_LEET_SMALL = ((re.compile(r"\by[o0]u\b|\bj[o0]u\b"), "you"), (re.compile(r"\b[a4]r[e3]\b"), "are"))
+
+
 # --- personal attack ---------------------------------------------------------------------
 
 _CONTRACTIONS = (
@@ -455,6 +513,11 @@ _FILLERS = frozenset(
 _SKIPPED = frozenset("even like such".split())
 _ANIMALS = frozenset("shep cow pig weasei".split())  # folded: "sheep", "weasel"
 _COLLECTIVES = frozenset("bunch pack gang band load herd lot".split())
+# Bodies that run things, whose running a comment criticises as a whole.
+_INSTITUTIONS = frozenset(
+    "council councils government cabinet committee board club management administration "
+    "ministry department federation league fa uefa fifa regime authority".split()
+)
 _MODALS = frozenset("would could can will does did".split())
 _PREPOSITIONS = frozenset("in on at from of with".split())
 # A word that can follow a term the term is the head of ("an idiot who …").
@@ -613,7 +676,8 @@ _FOREIGN_WORDS = frozenset(
     ).split()
 )
 _DEMEANED_WORDS = frozenset(
-    "worth only slept diversity brain can ca cant cannot unable know learn".split()
+    "worth only slept diversity brain can ca cant cannot unable know learn want love marry date "
+    "fancy".split()
 )
 # Demeaning claims that name no insult: worth nothing, a job won by sex or by who
 # someone is rather than by merit, a reader who costs others their wits.
@@ -628,6 +692,10 @@ _DEMEANED = re.compile(
     r"|a\s+token)|of\s+(?:her|his|their)\s+(?:looks|gender|race|skin|sex|boobs|legs|body"
     r"|ethnicity))"
     r"|\bslept\s+(?:her|his|their)\s+way\s+(?:to|into|up)\b|\bdiversity\s+hire\b"
+    # worth denied by who would have them: "no man would ever want you"
+    r"|\b(?:no|nobody|no\s+one|noone)\s+(?:\w+\s+)?(?:would|will|could|is\s+going\s+to)\s+(?:ever\s+)?"
+    r"(?:want|love|marry|date|fancy)\s+(?:you|u|her|him|ya)\b(?!\s+(?:more|less|like"
+    r"|as|the|to|for|back|if|unless|when|with|without|at|in|on|after|before|until))"
     r"|(?:you|your\s+\w+|ur\s+\w+)\s+(?:makes?|made)\s+me\s+lose\s+brain\s+cells"
     r"|lose\s+brain\s+cells\s+(?:reading|listening\s+to)\s+(?:you|your|ur)\b"
     # a whole group said to lack a plain skill or the mind for it: "Asians can't drive"
@@ -637,10 +705,47 @@ _DEMEANED = re.compile(
     + "|".join(sorted(_IDENTITY_ADJECTIVES | {"black", "white", "fat", "disabled"}))
     + r")\s+(?:people|folk|folks|drivers))\s+(?:can\s*'?t|ca\s*n\s*'?t|cannot|can\s+not|ca\s+not"
     r"|are\s+unable\s+to"
-    r"|don\s*'?t\s+know\s+how\s+to|never\s+learn\s+(?:how\s+)?to)\s+(?:drive|park|think"
+    r"|don\s*'?t\s+know\s+how\s+to|never\s+learn\s+(?:how\s+)?to)\s+(?:drive|park|think|code"
+    r"|program|write\s+code|do\s+science|be\s+funny|referee"
     r"|lead|reason|do\s+maths?|be\s+trusted|control\s+themselves|handle\s+(?:money|pressure"
     r"|stress|power|responsibility))(?=\s*(?:[.!?,;]|$|and\b|lol|its|it\s*'?s|this|that"
     r"|properly|for\s+(?:shit|toffee|crap|their|themselves)))"
+)
+
+
+# Sexual remarks at a person (a body rated, a body wanted, an act offered) and the
+# coded hate of a group that names no insult ("we know who runs the media", 1488),
+# looked for only when one of their words is there.
+_LEERING_WORDS = frozenset(
+    "tits titties boobs ass arse butt booty bend naked nude topless lingerie bikini "
+    "fuck shag bang screw rail nudes sit suck know 1488 88 kitchen sandwich".split()
+)
+_LEERING = re.compile(
+    # (not "great tits": birds in the garden)
+    r"\b(?:nice|big|lovely|huge|perfect|fine|sexy|hot|juicy)\s+(?:pair\s+of\s+)?(?:tits"
+    r"|titties|boobs)\b"
+    # not "a big ass truck", "a fine ass strike": the body, said alone
+    r"|\b(?:nice|great|lovely|perfect|sexy|hot|juicy)\s+(?:ass|arse|butt|booty)"
+    r"(?=\s*[,.!?]|\s*$|\s+(?:on|in|you|babe|love|lol|btw|though|tho)\b)"
+    r"|\bbend\s+(?:you|u|her|ya)\s+over\b"
+    r"|\b(?:see|seeing|watch|watching|have|picture|imagine)\s+(?:you|u|her|ya)\s+(?:\w+\s+){0,2}?"
+    r"(?:naked|nude|topless|in\s+(?:a\s+|your\s+|her\s+)?(?:bikini|lingerie|underwear|thong))\b"
+    r"|\b(?:want|like|love|going|gonna|wanna|d|would)\s+(?:to\s+)?(?:fuck|shag|bang|rail)"
+    r"\s+(?:you|u|her|ya)\b(?!\s+(?:up|over))"
+    r"|\b(?:show|send)\s+(?:us|me)\s+(?:your|ur|them|those|ya|some)\s+(?:tits|boobs|titties|nudes"
+    r"|feet|body|ass|arse)\b"
+    r"|\bsit\s+on\s+my\s+(?:face|lap|dick|cock)\b|\bsuck\s+my\s+(?:dick|cock|balls)\b"
+    # the conspiracy told as a wink, the neo-Nazi numbers
+    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?know\s+(?:exactly\s+)?who\s+(?:really\s+)?"
+    r"(?:runs|controls|owns|run|control|own)\s+(?:the\s+)?(?:media|banks|world|hollywood|press"
+    r"|money|government|governments|news)\b"
+    r"|\b14\s*/?\s*88\b|\b1488\b|\(\(\(\s*\w+\s*\)\)\)"
+    # a woman told her place is the kitchen (not "I can't wait to get back in the kitchen")
+    r"|(?<!to\s)(?<!i\s)(?<!ll\s)(?<!can\s)(?<!will\s)(?<!we\s)\b(?:get|go)\s+back\s+(?:in|into"
+    r"|to)\s+(?:the|your|ur)\s+kitchen(?=\s*[,.!?]*\s*(?:$|love|sweetie|sweetheart|darling|woman"
+    r"|girl|hun|honey|babe|dear|missy|where\s+(?:you|u|she|they|women)\s+belongs?|and\s+make))"
+    r"|\bmake\s+me\s+a\s+sandwich\b(?=\s*[,.!?]*\s*(?:$|love|sweetie|sweetheart|darling|woman"
+    r"|girl|hun|honey|babe|lol))"
 )
 
 
@@ -653,6 +758,8 @@ def _scorned(lower: str, seen: list[str]) -> re.Match | None:
         found = _DEMEANED.search(lower)
     if found is None and not _FOREIGN_WORDS.isdisjoint(seen):
         found = _FOREIGN_YOU.search(lower)
+    if found is None and (not _LEERING_WORDS.isdisjoint(seen) or "(((" in lower):
+        found = _LEERING.search(lower)
     return found
 
 
@@ -697,7 +804,8 @@ _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
     r"|their|ur)\s+(?:head|skull|brain|brains|iq|mind)\b"
     r"|\blowers?\s+the\s+(?:collective\s+|average\s+)?iq\s+of\b"
-    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile)\s+as\s+(?:your"
+    r"|\bas\s+(?:bad|ugly|dull|boring|awful|terrible|shallow|empty|rotten|vile|bland|flat|stale"
+    r"|dry|tasteless|lifeless|grim|sad)\s+as\s+(?:your"
     r"|his|her|their|ur)\s+(?:personality|face|character|soul|attitude|brain|mind)\b"
     r"|\bexcuse\s+for\s+an?\s+(?:\w+\s+)?(?:human|person|man|woman|journalist|writer|reporter"
     r"|parent|father|mother|referee|ref|moderator|politician|mp|mayor|author|adult|teacher"
@@ -791,7 +899,8 @@ def _head(
             nouns += kind != "adjective"
             # "a piece of shit": said of someone, the piece is the person
             piece = k > 1 and words[k - 1] == "of" and words[k - 2] in ("piece", "sack")
-            person = piece or beast or (kind == "noun" and lex.is_person(folded[k]))
+            # "thieving scum": a dehumanizing word that can only mean people is a person
+            person = piece or beast or (kind != "adjective" and lex.is_person(folded[k]))
             continue
         if found:
             # "you are thick as two short planks", "vermin breeding like rats": the
@@ -815,8 +924,14 @@ def _head(
                 nouns += 1
                 person = True
             break
+        if word in _COLLECTIVES or word == "cult":
+            continue  # "a cult of basement dwellers": the people are the head
         if word not in _INTENSIFIERS and word not in _DETERMINERS:
-            if word in _PHRASE_ENDS or word in _NEGATIONS or other == modifiers:
+            # one more word before a name only a person is called: "a dried up old hag"
+            last = other == modifiers + 1 or (
+                other == modifiers and not (k + 1 < len(words) and lex.is_person(folded[k + 1]))
+            )
+            if word in _PHRASE_ENDS or word in _NEGATIONS or last:
                 return None
             other += 1
     if not found or (other and not person):
@@ -825,7 +940,7 @@ def _head(
 
 
 # Words a slander passes on its way ("are just more violent", "are all lazy").
-_HEDGES = frozenset("just all more simply basically mostly".split())
+_HEDGES = frozenset("just all more simply basically mostly nothing but".split())
 
 
 def _slander(words: list[str], rest: int) -> tuple[str, int] | None:
@@ -924,7 +1039,9 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
         return None
     if any(w in _ARTICLES or w in _FIRST_PERSON for w in words):
         return None
-    if folded[-1] in _ANIMALS and not any(lex.kind_of(f) for f in folded[:-1]):
+    if folded[-1] in _ANIMALS and not any(
+        lex.kind_of(f) or w in _SNEERING for w, f in zip(words[:-1], folded[:-1], strict=True)
+    ):
         return None  # "Sheep, cows and a dog": an animal is a name only with an insult
     before = zip(words[:-1], folded[:-1], strict=True)
     other = sum(
@@ -933,6 +1050,23 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
     if other > 1:
         return None
     return Attack(" ".join(w for w in words if w not in ("you", "u", "ya")), "you")
+
+
+_SWARMING = re.compile(
+    r"(?:(?:are|keep|just|all|still|now)\s+)*(?:breed(?:ing)?|multipl(?:y|ying|ies)|swarm(?:ing)?"
+    r"|spread(?:ing)?|tak(?:e|es|ing)\s+over|invad(?:e|ing)|infest(?:ing)?|overrun(?:ning)?"
+    r"|crawl(?:ing)?|flood(?:ing)?|pour(?:ing)?\s+in)\b(?:\s+\w+){0,5}?\s+(like\s+(?:rats|vermin"
+    r"|cockroaches|roaches|locusts|rabbits|maggots|lice|fleas|parasites|leeches|insects|termites"
+    r"|a\s+plague|a\s+virus|a\s+disease|a\s+cancer))\b"
+)
+
+
+_INVADING = re.compile(
+    r"(?:are\s+|is\s+)?(?:(?:all|just|slowly|quietly|literally)\s+)*(?:invading\b|replacing\s+us\b"
+    r"|outbreeding\s+us\b|breeding\s+us\s+out\b|colonis(?:ing|e)\b|coloniz(?:ing|e)\b)"
+)
+# An insult of the reader's work passed on to the reader: "your code is garbage and so are you".
+_SO_ARE_YOU = re.compile(r"\b(?:and|&)\s+so\s+(?:are|r)\s+(?:you|u)\b(?!\s+(?:going|doing|right))")
 
 
 def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
@@ -954,6 +1088,16 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             and shown[i][:1].isupper()
             and tuple(words[i + 1 : i + 3]) in _IS_A
         )
+        # "Janet from the parish council is a…": a name and where the person is from
+        named_from = (
+            not named
+            and i == 0
+            and shown[i][:1].isupper()
+            and word not in _NOT_NAMES
+            and words[i + 1 : i + 2] in (["from"], ["at"], ["on"])
+            and any(tuple(words[j : j + 2]) in _IS_A for j in range(i + 3, min(i + 7, len(words))))
+        )
+        named = named or named_from
         # Pointing at someone: "ban this cheating scum", "what an idiot".
         if word in _POINTING:
             pointed = _pointed(words, folded, lex, i)
@@ -1003,6 +1147,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # "a bunch of losers"; "only an idiot would": a name for whoever is meant.
         if word in _COLLECTIVES and words[i + 1 : i + 2] == ["of"]:
             head = _head(words, folded, lex, i + 2, {"noun"}, people_only=True)
+            # "the council are a bunch of clowns": a body's running criticised, no one named
+            said_of = words[max(0, i - 4) : i]
+            if head and _INSTITUTIONS.intersection(said_of) and "you" not in words[:i]:
+                head = None
             if head:
                 found.append(Attack(head[0], " ".join(words[i : i + 2])))
                 covered = i + 2
@@ -1051,6 +1199,13 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         # People by what they are ("vegans", "voters", "the referee"): WordNet's
         # words that are a person first, said of a group, or of one with a determiner.
         crowd = not group and word not in _PEOPLE and _is_people(word)
+        # "foreigners are taking over this town like rats": a group's doings likened to
+        # vermin's (not "refugees are treated like animals": done to them, not by them)
+        if (group or crowd) and "like" in words[i + 1 : i + 10]:
+            swarm = _SWARMING.match(" ".join(words[i + 1 : i + 12]))
+            if swarm:
+                found.append(Attack(swarm.group(1), _target(shown[i])))
+                continue
         role = (
             not crowd
             and i > 0
@@ -1066,7 +1221,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         relative = words[i + 1 : i + 2] in (["who"], ["that"], ["like"])
         placed = (
             # "the women on this panel are…" (not "the villain in the film was…": a role)
-            (word in _PEOPLE or crowd) and words[i + 1 : i + 2] and words[i + 1] in _PREPOSITIONS
+            (word in _PEOPLE or crowd or named_from)
+            and words[i + 1 : i + 2]
+            and words[i + 1] in _PREPOSITIONS
         )
         reach = 8 if relative else 6 if placed else 4
         verb = next(
@@ -1141,6 +1298,10 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
         if group and _DENIED_RIGHTS.match(" ".join(words[i + 1 : i + 8])):
             # "women shouldn't be in charge of anything": a group denied a place
             found.append(Attack(" ".join(shown[i + 1 : i + 6]), _target(shown[i])))
+            continue
+        if group and _INVADING.match(" ".join(words[i + 1 : i + 8])):
+            # "Muslims are invading Europe and breeding us out": a people cast as invaders
+            found.append(Attack(" ".join(shown[i + 1 : i + 4]), _target(shown[i])))
             continue
         if group:
             # "Muslims should all be deported": a whole group's removal wished for.
@@ -1490,6 +1651,10 @@ def _expanded(text: str) -> str:
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
+    if any(c.isdigit() for c in said):
+        for pattern, plain in _LEET_SMALL:
+            said = pattern.sub(plain, said)
+    said = _closed(said)
     own = _expanded(said)
     if "-" in own or "self" in own:
         # "this so-called expert is a clown": the role is still who is meant
@@ -1501,6 +1666,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     # have neither, and are done with one look at each word.
     lower = own.lower()
     seen = _WORD.findall(lower)
+    slur = _slur(seen)
+    if slur:
+        return 0.8, f"personal attack: the slur '{slur}' aimed at a people"
     scorn = _scorned(lower, seen)
     if (
         not scorn
@@ -1526,13 +1694,22 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     if not attacks:
         attacks += _named_anywhere(own, lex)
     if scorn:
-        attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
+        said_of = "you"
+        if scorn.re is _LEERING and re.search(r"know|88|\(", scorn.group(0)):
+            said_of = "a group"  # the coded hate of a group, not a word to the reader
+        attacks.append(Attack(" ".join(scorn.group(0).split()), said_of))
     if not attacks and " and " in lower:
         attacks += _listed(own, lex)
     if not attacks and (
         _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
     ):
         attacks += _sent_away(own)
+    if not attacks and " so " in lower:
+        also = _SO_ARE_YOU.search(lower)
+        said_before = _WORD.findall(lower[: also.start()]) if also else []
+        term = next((w for w in said_before if lex.kind_of(_folded_word(w))), None)
+        if term:
+            attacks.append(Attack(f"{term} … {also.group(0)}", "you"))
     if not attacks:
         # before "ur" is read as "you are": "ur brain must be the size of a pea"
         attacks += _belittled(said)
@@ -1564,7 +1741,7 @@ def _slot(alternatives: str) -> str:
 def _phrase(*slots: str) -> str:
     # "~" is a gap of up to two words: "I hope you all die", "someone should really hurt him";
     # "~3" of up to three: "I'm going to find you and beat you up".
-    gaps = {"~": r"(?:\w+ ){0,2}", "~3": r"(?:\w+ ){0,3}"}
+    gaps = {"~": r"(?:\w+ ){0,2}", "~3": r"(?:\w+ ){0,3}", "~5": r"(?:\w+ ){0,5}"}
     parts = [gaps[s] if s in gaps else _slot(s) + " " for s in slots]
     return r"(?<![^\W_])" + "".join(parts).rstrip(" ") + r"(?![^\W_])"
 
@@ -1642,6 +1819,7 @@ _VEILED = (
     "|coming for you and your family|coming for your family|coming for your kids"
     "|coming for your children|coming after your family"
     "|lucky i don t know where you live|lucky i do not know where you live|lucky i can t reach you"
+    "|you won t walk home|you won t be walking home|you will not walk home|won t make it home alive"
     "|lucky we re not face to face|lucky we are not face to face|lucky this is the internet"
 )
 # Misfortune wished on someone short of death: "I hope you lose your job".
@@ -1653,6 +1831,7 @@ _MISFORTUNE = (
     "|get what you deserve|get what s coming|choke|chokes|rot in|breaks his leg|break his leg"
     "|breaks her leg|break her leg|break your leg|break your neck|breaks his neck|get injured"
     "|gets injured|get hit by a|gets hit by a|get run over|gets run over"
+    "|crashes his car|crashes her car|crash your car|crashes their car|crash his car|crash her car"
 )
 
 
@@ -1867,6 +2046,33 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            # not "I'll track you down a copy": a person hunted, not a thing fetched
+            "says they will hurt someone",
+            "I'll hunt you down",
+            _phrase("i|we|someone|somebody", _WILL, "~", "hunt|track", _SOMEONE, "down")
+            + "(?! (?:a|an|one|some|the|a copy)(?![^\\W_]))",
+        ),
+        (
+            # taken somewhere to be hurt: "should be dragged out of the newsroom and beaten"
+            "says someone should be hurt",
+            "he should be dragged out and beaten",
+            _phrase(
+                _SOMEONE + "|whoever|anyone who|the people who|the person who|people like you",
+                "~3",
+                _MUST,
+                "be|all be",
+                "dragged|frogmarched|marched",
+                "~5",
+                "and beaten|and shot|and hanged|and flogged|and killed|and stoned|and lynched"
+                "|and beaten up|and strung up",
+            ),
+        ),
+        (
+            "wishes harm on someone",
+            "go choke on it",
+            _phrase("go|hope you|hope u|hope he|hope she|hope they", "choke on"),
+        ),
+        (
             "wishes death or harm on someone",
             "I hope someone hurts you",
             _phrase(
@@ -1883,7 +2089,7 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "I hope your house burns down",
             _phrase(
                 "hope|wish",
-                "your",
+                "your|your whole|your entire|your little",
                 "house|home|family|kids|children|wife|husband|mother|mom|dog",
                 "~",
                 "burns|burn|dies|die|gets hurt|get hurt|gets raped|get raped|gets cancer"
@@ -2071,7 +2277,7 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison"
+        "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2126,23 +2332,37 @@ _ORDERED_DEATH = re.compile(
 )
 
 
+# A whole group told to die, with no article: "boomers should just hurry up and croak",
+# "vegans should all drop dead" (not "old batteries should die quietly": people only).
+_GROUP_DIE = re.compile(
+    r"\b([a-z]+)\s+(?:should|need\s+to|needs\s+to|ought\s+to|can(?=\s+go\b))\s+(?:all\s+|just\s+)*"
+    r"(?:hurry\s+up\s+and\s+|go\s+and\s+|go\s+)?(?:croak|drop\s+dead|die\s+off|kick\s+the\s+bucket"
+    r"|die)(?=\s*[,.!?]|\s*$|\s+(?:already|now|soon|so|and|quicker|faster|off))"
+)
+
+
+# Generations, named as groups of people newer than WordNet knows.
+_GENERATIONS = frozenset("boomers millennials zoomers gammons".split())
+
+
 # The words one of those two needs (a set lookup before either search).
 _DOOMING = frozenset(
     "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
     "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
-    "string".split()
+    "string croak".split()
 )
 
 
 def _group_doomed(own: str) -> str | None:
     lower = own.lower()
-    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH):
-        for m in pattern.finditer(lower if pattern is _GROUP_DOOMED else lower.strip()):
+    for pattern in (_GROUP_DOOMED, _ORDERED_DEATH, _GROUP_DIE):
+        for m in pattern.finditer(lower if pattern is not _ORDERED_DEATH else lower.strip()):
             who = m.group(1)
-            people = _is_people(who) or who in _IDENTITY_GROUPS
-            if (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing") and who not in (
-                "messengers",
-                "messenger",
+            people = _is_people(who) or who in _IDENTITY_GROUPS or who in _GENERATIONS
+            if (
+                (people or lexicon((), ()).kind_of(fold(who)) == "dehumanizing")
+                and who not in ("messengers", "messenger")
+                and who not in _FICTIONAL
             ):
                 return " ".join(m.group(0).strip(" .!?").split())
     return None

@@ -755,6 +755,16 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     if finding.score <= hold - UNAIMED_BAND:
         return finding
     body = facts.body or facts.text or ""
+    # Rude words as praise: "shut up and take my money", "damn you, I'm making this again"
+    # say the writer wants what is on the page; read the comment without them.
+    if _PRAISE_IDIOMS.search(body):
+        model = get_model("toxicity", model_dir_of(ctx))
+        plain = _PRAISE_IDIOMS.sub(" ", body)
+        if model.score(model.probability(model_text(plain))) < hold - UNAIMED_BAND:
+            return Finding(
+                unaimed_score(finding.score, hold),
+                finding.reason + "; rude words said in praise, so not held on its own",
+            )
     # Not the writer: harm or a name the writer takes on themselves ("my boss is
     # going to kill me", "you're killing me with these puns", "I'm such an idiot,
     # I forgot to save") is hyperbole or self-deprecation, as the rules read it.
@@ -841,6 +851,15 @@ _AT_THE_WRITER = re.compile(
     r"|(?:i\s*'?m|i\s+am|i\s+was|i\s+feel\s+like|call\s+me)\s+"
     r"(?:(?:such|so|a|an|the|total|complete|absolute|utter|real|bit|of|big|little|bloody)\s+)*"
     r"[^\W\d_]+)",
+    re.IGNORECASE,
+)
+# Rude words that praise: a stock cry of wanting something ("shut up and take my money"),
+# a mock curse on whoever made it too good ("damn you and your recipes").
+_PRAISE_IDIOMS = re.compile(
+    r"(?<!\w)(?:shut\s+up\s+and\s+take\s+my\s+(?:money|cash|card)"
+    r"|damn\s+you\s+(?:and\s+your|for\s+(?:this|making|posting|sharing|the))"
+    r"|(?:i\s+)?hate\s+you\s+for\s+(?:this|making|posting|sharing)"
+    r"|you\s+(?:evil|beautiful|clever|absolute|magnificent)\s+genius)",
     re.IGNORECASE,
 )
 # Name-calling the writer denies ("I'm not saying you are an idiot").

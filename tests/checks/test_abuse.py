@@ -1331,3 +1331,40 @@ def test_a_villain_called_a_psycho_is_the_plot_and_a_guy_is_not():
     published = "the villain in this show is such a psycho, brilliant acting"
     assert pipeline(published)[1].status == Status.PUBLISHED
     assert personal_attack(facts("this guy is such a psycho"), ctx()).score >= HOLD
+
+
+# --- issue 13, blind batch of civil comments (devset/civil_blind1.csv) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The tweet that got her sacked said men were 'too stupid to cook'. Good riddance.",
+        "The councillor's email said tenants were 'lazy scroungers'. She should resign.",
+    ],
+)
+def test_words_quoted_after_the_verb_that_reports_them_are_not_the_writers(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'women are too stupid to vote' lol so true",
+        "women are too stupid to vote, he said it and he's right",
+        "In the video he shouted 'you stupid bitch' at the cashier, disgusting behaviour",
+    ],
+)
+def test_a_quotation_passed_on_or_a_slur_reported_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD
+
+
+def test_who_a_thing_is_bad_for_is_not_who_is_insulted():
+    assert pipeline("This tax is a disgrace for anyone on a low wage, shameful")[1].status == (
+        Status.PUBLISHED
+    )
+    for held in (
+        "You are a disaster for everyone around you, idiot",
+        "people like you are a disgrace, a disaster for everyone",
+    ):
+        assert pipeline(held)[1].status == Status.HELD

@@ -473,12 +473,18 @@ def _recommends_a_site(text: str, tokens, linked, unvouched) -> bool:
             for link in unvouched
         )
         and _SCAM_WORDS.search(linked.prose) is None
-        and linked.prose.isascii()
+        and _english_letters(linked.prose)
         and (
             _sentence_words(_PROSE_WORDS.findall(linked.prose))
             or _names_the_site(text, linked, unvouched)
         )
     )
+
+
+def _english_letters(prose: str) -> bool:
+    # Its letters, not its signs: "£15 for adults", "€3.20" and an emoji or a curly
+    # quote are how an English sentence is typed, an accented or other script is not.
+    return prose.isascii() or all(c.isascii() for c in prose if c.isalpha())
 
 
 # "The book is free online: https://www.deeplearningbook.org/": a shorter sentence that
@@ -635,7 +641,19 @@ def aimed_at_someone(body: str) -> bool:
     own = own_words_of(body)
     if len(_OWN_WORD.findall(own)) < QUOTE_OWN_WORDS:
         own = body
-    return _AIMED_AT.search(own) is not None or _EXPLICIT.search(own) is not None
+    if _AIMED_AT.search(own) is None:
+        return _EXPLICIT.search(own) is not None
+    # "A disaster for anyone earning under 30k", "too expensive for people on benefits":
+    # whoever a thing is bad or good for is who it happens to, not who is insulted.
+    return (
+        _AIMED_AT.search(_FOR_ANYONE.sub(" ", own)) is not None or _EXPLICIT.search(own) is not None
+    )
+
+
+_FOR_ANYONE = re.compile(
+    r"(?<!\w)(?:for|to|among)\s+(?:anyone|anybody|everyone|everybody|people|folks)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def named_in_own_words(body: str) -> str | None:
@@ -780,12 +798,24 @@ def _slurred_at_the_writer(body: str) -> bool:
 _YOU = re.compile(r"(?<!\w)(?:you|u|ur|ya|youre|you'?re|yours?|yourself)(?!\w)", re.IGNORECASE)
 
 
+# Words reported in quotation marks straight after the verb that reports them: "the
+# tweet said women were 'too stupid to vote'", "he wrote: "...", "the fans chanted '...'".
+# Someone else's words, named as theirs; a quotation passed on with approval has no
+# reporting verb before it ("'women are too stupid' lol so true").
+_QUOTE_REPORTED = re.compile(
+    r"(?<!\w)(?:said|says|saying|wrote|writes|tweeted|posted|claimed|claims|shouted|shouting"
+    r"|chanted|yelled|screamed|told\s+\w+|telling\s+\w+|quoted\s+as\s+saying)"
+    r"(?:\s+(?:that|\w+\s+(?:were|was|are|is)))?[\s:,]*['‘\"“]",
+    re.IGNORECASE,
+)
+
+
 def _writers_own(body: str) -> str | None:
     """The comment without the name-calling it reports or denies, if it does; else None."""
     # Only reported name-calling: a quotation is often passed on with a word or
     # two of approval (the retweets in the training data), and the model's
     # reading of it stands; "he called me an idiot" is about an insult, never one.
-    if not (reports_name_calling(body) or _DENIED.search(body)):
+    if not (reports_name_calling(body) or _DENIED.search(body) or _QUOTE_REPORTED.search(body)):
         return None
     own = own_words_of(body)
     return None if own.split() == body.split() else own

@@ -502,8 +502,26 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
         if len(found) + len(PITCH_SIGNS) - i < 2:
             break
         if gate.search(prose) and pattern.search(prose):
+            if what == _EARNINGS and all(
+                _saved_or_spent(prose, m) for m in pattern.finditer(prose)
+            ):
+                continue
             found.append(what)
     return tuple(found)
+
+
+_EARNINGS = PITCH_SIGNS[0][0]
+# "It has saved me about £200 a month", "we spend $40 a week on food", "costs £9 a
+# month": money a household keeps or pays out per month is its budget, not an
+# earnings claim ("I get paid $98 per hour" is one).
+_SAVED_OR_SPENT = re.compile(
+    r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?)(?:\s+[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _saved_or_spent(prose: str, m: re.Match[str]) -> bool:
+    return _SAVED_OR_SPENT.search(prose[max(0, m.start() - 40) : m.start()]) is not None
 
 
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)

@@ -510,6 +510,9 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
+
+
 _EARNINGS = PITCH_SIGNS[0][0]
 # "It has saved me about £200 a month", "we spend $40 a week on food", "costs £9 a
 # month": money a household keeps or pays out per month is its budget, not an
@@ -522,9 +525,6 @@ _SAVED_OR_SPENT = re.compile(
 
 def _saved_or_spent(prose: str, m: re.Match[str]) -> bool:
     return _SAVED_OR_SPENT.search(prose[max(0, m.start() - 40) : m.start()]) is not None
-
-
-caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 
 @check("sales_pitch", kind="spam", version="5")

@@ -1368,3 +1368,29 @@ def test_who_a_thing_is_bad_for_is_not_who_is_insulted():
         "people like you are a disgrace, a disaster for everyone",
     ):
         assert pipeline(held)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My neighbour got called a 'dirty foreigner' in the shop. I told them that was disgusting.",
+        "Flagging that the troll in the match thread keeps posting the same spam, mods.",
+        "Just noticed that the troll account from last week is back under a new name.",
+    ],
+)
+def test_what_the_writer_told_someone_and_a_conjunction_that_aim_at_no_one(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I told him that he is a clown and a liar",
+        "I told them that they are disgusting pigs",
+        "What a clown, that mayor",
+    ],
+)
+def test_an_insult_told_to_someone_or_pointed_at_them_is_still_held(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD

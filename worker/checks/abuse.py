@@ -889,6 +889,8 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     noun that can only mean a person, or in a person after an insulting adjective."""
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
+    if words[at] == "that" and words[at + 1 : at + 2] in (["the"], ["a"], ["an"]):
+        return None  # "reporting that the troll told…": a conjunction, pointing at no one
     if any(w in _FICTIONAL for w in words[max(0, at - 4) : at]):
         return None  # "the villain in this show is such a psycho": a part, well played
     adjective = None
@@ -1486,6 +1488,15 @@ def _expanded(text: str) -> str:
     return text
 
 
+# "I told them that was disgusting": what is told is a clause of its own, said to them,
+# not said of them ("I told him that he is a clown" still calls him one).
+_TOLD_THAT = re.compile(
+    r"\b(?:told|tell|tells|telling|asked|warned|reminded)\s+(?:him|her|them|us|everyone|people)"
+    r"(?=\s+that\b)",
+    re.IGNORECASE,
+)
+
+
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
@@ -1518,6 +1529,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     attacks: list[Attack] = []
     if "," in own:
         own = _ADJECTIVE_LIST.sub(lambda m: _one_phrase(m, lex), own)
+    if "that" in lower:
+        own = _TOLD_THAT.sub(r"\g<0>;", own)
     for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())

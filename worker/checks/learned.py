@@ -805,7 +805,7 @@ _YOU = re.compile(r"(?<!\w)(?:you|u|ur|ya|youre|you'?re|yours?|yourself)(?!\w)",
 _QUOTE_REPORTED = re.compile(
     r"(?<!\w)(?:said|says|saying|wrote|writes|tweeted|posted|claimed|claims|shouted|shouting"
     r"|chanted|yelled|screamed|told\s+\w+|telling\s+\w+|quoted\s+as\s+saying)"
-    r"(?:\s+(?:that|\w+\s+(?:were|was|are|is)))?[\s:,]*['‘\"“]",
+    r"(?:\s+(?:that|to|\w+\s+(?:were|was|are|is)))?[\s:,]*['‘\"“]",
     re.IGNORECASE,
 )
 

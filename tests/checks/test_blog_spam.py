@@ -1131,6 +1131,9 @@ def test_accented_words_around_a_front_page_are_still_the_models(judge):
     [
         "Switching to the bus has saved us £150 a month, and I work from home twice a week",
         "We spend about $90 a week on groceries since I started working from home",
+        "I pay £900 a month in rent and work from home most days",
+        "Since I started working from home our electricity is £40 a month more",
+        "Went part-time and now work from home, we lost about £500 a month but it's worth it",
     ],
 )
 def test_money_saved_or_spent_per_month_is_a_budget_not_an_earnings_claim(judge, text):
@@ -1144,6 +1147,8 @@ def test_money_saved_or_spent_per_month_is_a_budget_not_an_earnings_claim(judge,
     [
         "Work from home and make $300 a day, it saved my family",
         "Working from home I earn £250 a day, it costs nothing to start",
+        "Stop paying rent, earn $3000 a month from home",
+        "I get paid $98 per hour working from home",
     ],
 )
 def test_an_earnings_claim_beside_a_saving_is_still_a_pitch(judge, text):

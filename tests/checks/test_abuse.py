@@ -1394,3 +1394,26 @@ def test_what_the_writer_told_someone_and_a_conjunction_that_aim_at_no_one(text)
 def test_an_insult_told_to_someone_or_pointed_at_them_is_still_held(text):
     assert personal_attack(facts(text), ctx()).score >= HOLD
     assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Worst patch they've shipped in years. The menu is a total trainwreck and it lags.",
+        "Their new logo is a disgrace, who approved it",
+    ],
+)
+def test_what_a_thing_is_said_to_be_is_said_of_the_thing(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor is a liar and they all know it",
+        "their manager is a clown, they deserve better",
+        "Your mum is a whore",
+    ],
+)
+def test_what_a_person_is_said_to_be_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD

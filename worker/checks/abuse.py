@@ -1460,7 +1460,29 @@ def without_things_criticised(body: str) -> str | None:
         return " "
 
     own = _DESCRIBED.sub(drop, _own_words(body))
+    # "The UI is a total trainwreck", "this update was such a joke": what a thing is
+    # said to be, its subject a thing (no person, no role, no name), to its clause's end.
+    if " is " in own or " was " in own or " are " in own or " were " in own:
+        said_of = _SAID_OF_A_THING.sub(lambda m: _said_of(m, lex), own)
+        cut = cut or said_of != own
+        own = said_of
     return own if cut else None
+
+
+_SAID_OF_A_THING = re.compile(
+    r"(?<![\w'])(?:the|this|that|these|those|its|their|our|my)\s+([^\W\d_]+)\s+"
+    r"(?:is|was|are|were)\s+(?:(?:a|an|such\s+a|such\s+an|just\s+a|just\s+an|total|complete"
+    r"|absolute|utter)\s+)+[^.!?;\n]*",
+    re.IGNORECASE,
+)
+
+
+def _said_of(m: re.Match[str], lex: Lexicon) -> str:
+    thing = m.group(1).lower()
+    folded = _folded_word(thing)
+    if thing in _PEOPLE or _a_person(thing) or lex.is_person(folded) or lex.kind_of(folded):
+        return m.group(0)
+    return m.group(0)[: m.start(1) - m.start() + len(m.group(1))] + " "
 
 
 def _target(word: str) -> str:

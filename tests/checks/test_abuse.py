@@ -1417,3 +1417,19 @@ def test_what_a_thing_is_said_to_be_is_said_of_the_thing(text):
 )
 def test_what_a_person_is_said_to_be_is_still_held(text):
     assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bitcoin is a bubble, change my mind", "Tesla is a meme stock at this point"],
+)
+def test_a_capitalised_thing_said_to_be_no_insult_is_published(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Trump is a moron", "Boris is a crook", "Biden is a senile old fool", "Pelosi is a hag"],
+)
+def test_a_name_said_to_be_an_insult_or_a_kind_of_person_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD

@@ -1485,6 +1485,17 @@ def _said_of(m: re.Match[str], lex: Lexicon) -> str:
     return m.group(0)[: m.start(1) - m.start() + len(m.group(1))] + " "
 
 
+def uses_no_abuse_term(text: str, ctx: CheckContext) -> bool:
+    """Whether no word of ``text`` is an insult, a curse, a demeaning term or a beast of
+    the site's lexicon, nor a word for a person ("Bitcoin is a bubble"; not "Trump is a
+    fat clown", "Boris is a crook")."""
+    lex = _site_lexicon(ctx)
+    words = _WORD.findall(text.lower())
+    return not any(lex.kind_of(f) or lex.is_beast(f) for f in map(_folded_word, words)) and not any(
+        _a_person(w) for w in words
+    )
+
+
 def _target(word: str) -> str:
     return word.lower() if word.lower() in _PEOPLE else word
 

@@ -40,6 +40,7 @@ from worker.checks.abuse import (
     own_words_of,
     personal_attack,
     reports_name_calling,
+    uses_no_abuse_term,
     without_things_criticised,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
@@ -656,6 +657,13 @@ _FOR_ANYONE = re.compile(
 )
 
 
+def _only_a_name_said_to_be_a_thing(own: str, ctx: CheckContext) -> bool:
+    # "Bitcoin is a bubble, change my mind": a capitalised name (no role, no group) said
+    # to be something no insult, curse or beast of the lexicon names; the model's "is a"
+    # is the training tweets' grammar of abuse, not a word of it ("Trump is a fat clown").
+    return _ROLES.search(own) is None and not _whole_group_is(own) and uses_no_abuse_term(own, ctx)
+
+
 def named_in_own_words(body: str) -> str | None:
     """The comment's own words if they name someone by role, group or name but
     address no one ("This writer is a liar", "Pelosi is a…"); else None."""
@@ -692,8 +700,10 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     if not aimed_at_someone(body):
         named = named_in_own_words(body)
         model = get_model("toxicity", model_dir_of(ctx))
-        if named is not None and (
-            named == body or model.score(model.probability(model_text(named))) >= hold
+        if (
+            named is not None
+            and not _only_a_name_said_to_be_a_thing(named, ctx)
+            and (named == body or model.score(model.probability(model_text(named))) >= hold)
         ):
             return finding
         return Finding(

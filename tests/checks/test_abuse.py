@@ -1433,3 +1433,26 @@ def test_a_capitalised_thing_said_to_be_no_insult_is_published(text):
 )
 def test_a_name_said_to_be_an_insult_or_a_kind_of_person_is_still_held(text):
     assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He got a two match ban for the tackle. That's pathetic, it should be ten.",
+        "She lied to the inquiry. That's disgraceful and she should resign.",
+    ],
+)
+def test_an_insulting_word_said_of_what_that_points_at_is_said_of_a_deed(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That's disgusting, you should be ashamed",
+        "that's pathetic, he is a pathetic little man",
+        "Those fans are animals, that's disgusting",
+    ],
+)
+def test_that_said_beside_an_insult_or_to_the_reader_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD

@@ -1460,6 +1460,12 @@ def without_things_criticised(body: str) -> str | None:
         return " "
 
     own = _DESCRIBED.sub(drop, _own_words(body))
+    # "That's disgusting", "this is pathetic": an insulting adjective said of what a
+    # pointer stands for (a deed, a report), in a comment that addresses no reader.
+    if _POINTER_IS.search(own) and not _ADDRESSED.search(own):
+        pointed = _POINTER_IS.sub(lambda m: _pointer_said(m, lex), own)
+        cut = cut or pointed != own
+        own = pointed
     # "The UI is a total trainwreck", "this update was such a joke": what a thing is
     # said to be, its subject a thing (no person, no role, no name), to its clause's end.
     if " is " in own or " was " in own or " are " in own or " were " in own:
@@ -1467,6 +1473,23 @@ def without_things_criticised(body: str) -> str | None:
         cut = cut or said_of != own
         own = said_of
     return own if cut else None
+
+
+_POINTER_IS = re.compile(
+    r"(?<![\w'])(?:that'?s|that\s+is|that\s+was|this\s+is|this\s+was|it'?s|it\s+is|it\s+was)\s+"
+    r"(?:(?:so|just|absolutely|utterly|truly|really|totally|frankly|bloody|fucking)\s+)?"
+    r"([^\W\d_]+)(?![\w'])",
+    re.IGNORECASE,
+)
+_ADDRESSED = re.compile(
+    r"(?<![\w'])(?:you|u|ur|ya|your|yours|yourself|y'?all)(?![\w'])", re.IGNORECASE
+)
+
+
+def _pointer_said(m: re.Match[str], lex: Lexicon) -> str:
+    if lex.kind_of(_folded_word(m.group(1).lower())) != "adjective":
+        return m.group(0)
+    return m.group(0)[: m.start(1) - m.start()] + " "
 
 
 _SAID_OF_A_THING = re.compile(

@@ -515,22 +515,22 @@ caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
 
 _EARNINGS = PITCH_SIGNS[0][0]
 # "It has saved me about £200 a month", "we spend $40 a week on food", "I pay £900 a
-# month in rent", "our electricity is £40 a month more": money a household keeps, pays
-# out or loses per period is its budget, not an earnings claim ("I get paid $98 per
-# hour", "stop paying rent, earn $3000 a month" are claims: an earning word comes last).
+# month in rent", "our electricity is £40 a month more": money a household keeps, spends
+# on a cost or loses per period is its budget, not an earnings claim ("I get paid $98 per
+# hour", "stop paying rent, earn $3000 a month", "a pool paying 3% daily" are claims).
 _HOUSEHOLD_COSTS = (
     r"rent|mortgage|bills?|electricity|energy|gas|heating|water|childcare|daycare|nursery"
     r"|fares?|petrol|fuel|diesel|groceries|food|insurance|subscriptions?|fees?|tax|parking"
     r"|tuition|membership|broadband|phone\s+bill|train|bus|commute|travel"
 )
 _SAVED_OR_SPENT = re.compile(
-    r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?|pay(?:s|ing)?|los(?:e|es|t|ing)"
+    r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?|los(?:e|es|t|ing)"
     r"|" + _HOUSEHOLD_COSTS + r")(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)"
     r"[\w'-]+){0,3}\s*$",
     re.IGNORECASE,
 )
 _ON_COSTS = re.compile(
-    r"^\s*(?:more\s+|less\s+|extra\s+)?(?:in|on|for)\s+(?:the\s+|our\s+|my\s+)?(?:"
+    r"\s*(?:more\s+|less\s+|extra\s+)?(?:in|on|for)\s+(?:the\s+|our\s+|my\s+)?(?:"
     + _HOUSEHOLD_COSTS
     + r")\b",
     re.IGNORECASE,
@@ -539,8 +539,9 @@ _EARNING_VERB = re.compile(r"earn|make|made|making|paid|won|get\s", re.IGNORECAS
 
 
 def _saved_or_spent(prose: str, m: re.Match[str]) -> bool:
-    if _EARNING_VERB.match(m.group(0)):
-        return False  # "earned $300", "made £200": the claim names its earning
+    if _EARNING_VERB.match(m.group(0)) or "%" in m.group(0):
+        # "earned $300", "made £200", "paying 3% daily": the claim names its earning
+        return False
     before = prose[max(0, m.start() - 40) : m.start()]
     return _SAVED_OR_SPENT.search(before) is not None or _ON_COSTS.match(prose, m.end()) is not None
 

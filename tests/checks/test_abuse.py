@@ -1475,3 +1475,128 @@ def test_crashes_wished_and_walks_home_denied_are_threats(text):
 def test_praise_passed_on_roads_and_careers_are_not_attacks(text):
     for result in abuse_results(text):
         assert result.score < HOLD, result
+
+
+# --- issue 13, blind batch of civil comments (devset/civil_blind1.csv) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The tweet that got her sacked said men were 'too stupid to cook'. Good riddance.",
+        "The councillor's email said tenants were 'lazy scroungers'. She should resign.",
+    ],
+)
+def test_words_quoted_after_the_verb_that_reports_them_are_not_the_writers(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'women are too stupid to vote' lol so true",
+        "women are too stupid to vote, he said it and he's right",
+        "In the video he shouted 'you stupid bitch' at the cashier, disgusting behaviour",
+    ],
+)
+def test_a_quotation_passed_on_or_a_slur_reported_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD
+
+
+def test_who_a_thing_is_bad_for_is_not_who_is_insulted():
+    assert pipeline("This tax is a disgrace for anyone on a low wage, shameful")[1].status == (
+        Status.PUBLISHED
+    )
+    for held in (
+        "You are a disaster for everyone around you, idiot",
+        "people like you are a disgrace, a disaster for everyone",
+    ):
+        assert pipeline(held)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My neighbour got called a 'dirty foreigner' in the shop. I told them that was disgusting.",
+        "Flagging that the troll in the match thread keeps posting the same spam, mods.",
+        "Just noticed that the troll account from last week is back under a new name.",
+    ],
+)
+def test_what_the_writer_told_someone_and_a_conjunction_that_aim_at_no_one(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I told him that he is a clown and a liar",
+        "I told them that they are disgusting pigs",
+        "What a clown, that mayor",
+    ],
+)
+def test_an_insult_told_to_someone_or_pointed_at_them_is_still_held(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Worst patch they've shipped in years. The menu is a total trainwreck and it lags.",
+        "Their new logo is a disgrace, who approved it",
+    ],
+)
+def test_what_a_thing_is_said_to_be_is_said_of_the_thing(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor is a liar and they all know it",
+        "their manager is a clown, they deserve better",
+        "Your mum is a whore",
+    ],
+)
+def test_what_a_person_is_said_to_be_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bitcoin is a bubble, change my mind", "Tesla is a meme stock at this point"],
+)
+def test_a_capitalised_thing_said_to_be_no_insult_is_published(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Trump is a moron", "Boris is a crook", "Biden is a senile old fool", "Pelosi is a hag"],
+)
+def test_a_name_said_to_be_an_insult_or_a_kind_of_person_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He got a two match ban for the tackle. That's pathetic, it should be ten.",
+        "She lied to the inquiry. That's disgraceful and she should resign.",
+    ],
+)
+def test_an_insulting_word_said_of_what_that_points_at_is_said_of_a_deed(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That's disgusting, you should be ashamed",
+        "that's pathetic, he is a pathetic little man",
+        "Those fans are animals, that's disgusting",
+    ],
+)
+def test_that_said_beside_an_insult_or_to_the_reader_is_still_held(text):
+    assert pipeline(text)[1].status == Status.HELD

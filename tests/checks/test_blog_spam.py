@@ -1254,3 +1254,57 @@ def test_generic_praise_pointing_to_a_front_page_is_held(judge, text):
 def test_a_readers_cited_page_is_published(judge, text):
     decision, _ = judge(text)
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+# --- issue 13, blind batch of ordinary comments (devset/ordinary_blind1.csv) --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tickets are £12 on the door, more at www.hexhamfolkclub.org.uk",
+        "The ferry is €4 each way, times on www.clarebayferries.ie",
+        "Got the seeds for ₹60 a packet, the nursery is www.greenleafnursery.in",
+    ],
+)
+def test_a_price_sign_leaves_a_sentence_around_a_front_page_english(judge, text):
+    decision, results = judge(text)
+    assert "not held on its own" in results["spam_model"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_accented_words_around_a_front_page_are_still_the_models(judge):
+    decision, results = judge("Regístrate ya, mejor precio aquí €20 www.ofertasbaratas.es")
+    assert results["spam_model"].score >= HOLD
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Switching to the bus has saved us £150 a month, and I work from home twice a week",
+        "We spend about $90 a week on groceries since I started working from home",
+        "I pay £900 a month in rent and work from home most days",
+        "Since I started working from home our electricity is £40 a month more",
+        "Went part-time and now work from home, we lost about £500 a month but it's worth it",
+    ],
+)
+def test_money_saved_or_spent_per_month_is_a_budget_not_an_earnings_claim(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Work from home and make $300 a day, it saved my family",
+        "Working from home I earn £250 a day, it costs nothing to start",
+        "Stop paying rent, earn $3000 a month from home",
+        "I get paid $98 per hour working from home",
+    ],
+)
+def test_an_earnings_claim_beside_a_saving_is_still_a_pitch(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED

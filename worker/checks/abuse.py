@@ -1004,6 +1004,8 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     noun that can only mean a person, or in a person after an insulting adjective."""
     if any(w in _FIRST_PERSON for w in words[max(0, at - 4) : at]):
         return None  # "I'm one of those idiots who …" is self-deprecation
+    if words[at] == "that" and words[at + 1 : at + 2] in (["the"], ["a"], ["an"]):
+        return None  # "reporting that the troll told…": a conjunction, pointing at no one
     if any(w in _FICTIONAL for w in words[max(0, at - 4) : at]):
         return None  # "the villain in this show is such a psycho": a part, well played
     adjective = None
@@ -1619,7 +1621,63 @@ def without_things_criticised(body: str) -> str | None:
         return " "
 
     own = _DESCRIBED.sub(drop, _own_words(body))
+    # "That's disgusting", "this is pathetic": an insulting adjective said of what a
+    # pointer stands for (a deed, a report), in a comment that addresses no reader.
+    if _POINTER_IS.search(own) and not _ADDRESSED.search(own):
+        pointed = _POINTER_IS.sub(lambda m: _pointer_said(m, lex), own)
+        cut = cut or pointed != own
+        own = pointed
+    # "The UI is a total trainwreck", "this update was such a joke": what a thing is
+    # said to be, its subject a thing (no person, no role, no name), to its clause's end.
+    if " is " in own or " was " in own or " are " in own or " were " in own:
+        said_of = _SAID_OF_A_THING.sub(lambda m: _said_of(m, lex), own)
+        cut = cut or said_of != own
+        own = said_of
     return own if cut else None
+
+
+_POINTER_IS = re.compile(
+    r"(?<![\w'])(?:that'?s|that\s+is|that\s+was|this\s+is|this\s+was|it'?s|it\s+is|it\s+was)\s+"
+    r"(?:(?:so|just|absolutely|utterly|truly|really|totally|frankly|bloody|fucking)\s+)?"
+    r"([^\W\d_]+)(?![\w'])",
+    re.IGNORECASE,
+)
+_ADDRESSED = re.compile(
+    r"(?<![\w'])(?:you|u|ur|ya|your|yours|yourself|y'?all)(?![\w'])", re.IGNORECASE
+)
+
+
+def _pointer_said(m: re.Match[str], lex: Lexicon) -> str:
+    if lex.kind_of(_folded_word(m.group(1).lower())) != "adjective":
+        return m.group(0)
+    return m.group(0)[: m.start(1) - m.start()] + " "
+
+
+_SAID_OF_A_THING = re.compile(
+    r"(?<![\w'])(?:the|this|that|these|those|its|their|our|my)\s+([^\W\d_]+)\s+"
+    r"(?:is|was|are|were)\s+(?:(?:a|an|such\s+a|such\s+an|just\s+a|just\s+an|total|complete"
+    r"|absolute|utter)\s+)+[^.!?;\n]*",
+    re.IGNORECASE,
+)
+
+
+def _said_of(m: re.Match[str], lex: Lexicon) -> str:
+    thing = m.group(1).lower()
+    folded = _folded_word(thing)
+    if thing in _PEOPLE or _a_person(thing) or lex.is_person(folded) or lex.kind_of(folded):
+        return m.group(0)
+    return m.group(0)[: m.start(1) - m.start() + len(m.group(1))] + " "
+
+
+def uses_no_abuse_term(text: str, ctx: CheckContext) -> bool:
+    """Whether no word of ``text`` is an insult, a curse, a demeaning term or a beast of
+    the site's lexicon, nor a word for a person ("Bitcoin is a bubble"; not "Trump is a
+    fat clown", "Boris is a crook")."""
+    lex = _site_lexicon(ctx)
+    words = _WORD.findall(text.lower())
+    return not any(lex.kind_of(f) or lex.is_beast(f) for f in map(_folded_word, words)) and not any(
+        _a_person(w) for w in words
+    )
 
 
 def _target(word: str) -> str:
@@ -1645,6 +1703,15 @@ def _expanded(text: str) -> str:
     for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
         text = pattern.sub(replacement, text)
     return text
+
+
+# "I told them that was disgusting": what is told is a clause of its own, said to them,
+# not said of them ("I told him that he is a clown" still calls him one).
+_TOLD_THAT = re.compile(
+    r"\b(?:told|tell|tells|telling|asked|warned|reminded)\s+(?:him|her|them|us|everyone|people)"
+    r"(?=\s+that\b)",
+    re.IGNORECASE,
+)
 
 
 @check("personal_attack", kind="abuse", version="2")
@@ -1686,6 +1753,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     attacks: list[Attack] = []
     if "," in own:
         own = _ADJECTIVE_LIST.sub(lambda m: _one_phrase(m, lex), own)
+    if "that" in lower:
+        own = _TOLD_THAT.sub(r"\g<0>;", own)
     for clause in _CLAUSES.split(own):
         attacks += _attacks_in(clause, lex)
         cursed = _AT_YOU.search(clause.lower())

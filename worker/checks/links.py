@@ -556,11 +556,48 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
         if len(found) + len(PITCH_SIGNS) - i < 2:
             break
         if gate.search(prose) and pattern.search(prose):
+            if what == _EARNINGS and all(
+                _saved_or_spent(prose, m) for m in pattern.finditer(prose)
+            ):
+                continue
             found.append(what)
     return tuple(found)
 
 
 caches.declare("texts.pitch_signs", pitch_signs.cache_clear)
+
+
+_EARNINGS = PITCH_SIGNS[0][0]
+# "It has saved me about £200 a month", "we spend $40 a week on food", "I pay £900 a
+# month in rent", "our electricity is £40 a month more": money a household keeps, spends
+# on a cost or loses per period is its budget, not an earnings claim ("I get paid $98 per
+# hour", "stop paying rent, earn $3000 a month", "a pool paying 3% daily" are claims).
+_HOUSEHOLD_COSTS = (
+    r"rent|mortgage|bills?|electricity|energy|gas|heating|water|childcare|daycare|nursery"
+    r"|fares?|petrol|fuel|diesel|groceries|food|insurance|subscriptions?|fees?|tax|parking"
+    r"|tuition|membership|broadband|phone\s+bill|train|bus|commute|travel"
+)
+_SAVED_OR_SPENT = re.compile(
+    r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?|los(?:e|es|t|ing)"
+    r"|" + _HOUSEHOLD_COSTS + r")(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)"
+    r"[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+_ON_COSTS = re.compile(
+    r"\s*(?:more\s+|less\s+|extra\s+)?(?:in|on|for)\s+(?:the\s+|our\s+|my\s+)?(?:"
+    + _HOUSEHOLD_COSTS
+    + r")\b",
+    re.IGNORECASE,
+)
+_EARNING_VERB = re.compile(r"earn|make|made|making|paid|won|get\s", re.IGNORECASE)
+
+
+def _saved_or_spent(prose: str, m: re.Match[str]) -> bool:
+    if _EARNING_VERB.match(m.group(0)) or "%" in m.group(0):
+        # "earned $300", "made £200", "paying 3% daily": the claim names its earning
+        return False
+    before = prose[max(0, m.start() - 40) : m.start()]
+    return _SAVED_OR_SPENT.search(before) is not None or _ON_COSTS.match(prose, m.end()) is not None
 
 
 @check("sales_pitch", kind="spam", version="5")

@@ -49,7 +49,11 @@ _INSULT_NOUNS = (
     "weasel muppet fraud traitor manchild "
     # British and Irish English, and the political name-calling of comment threads
     "cockwomble gobshite nonce tosser bellend plonker pillock wazzock scrote knobhead "
-    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot"
+    "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
+    # the internet's names for a man scorned, newer than WordNet
+    "incel neckbeard soyboy "
+    # Hindi and Urdu names typed in Latin letters in Indian and Pakistani threads
+    "chutiya chutiye chutia gandu harami haramkhor kamina kamine bhosdike lodu"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -461,7 +465,7 @@ _PREPOSITIONS = frozenset("in on at from of with".split())
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
     "person man woman guy people human being kid child individual lol lmao haha it its mate m8 "
-    "bro pal buddy dude".split()
+    "bro pal buddy dude though tho tbh honestly".split()
 )
 # What a pointed-at phrase may end in when an insulting adjective comes before it
 # ("what a pathetic little man").
@@ -508,9 +512,12 @@ _SCORN = re.compile(
     r"|girl|princess|missy|pal|buddy|snowflake)\b"
     # one's place in the world denied: "go back to the kitchen", "go back where you came from"
     r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
+    # ... or sent there: "send them all back where they came from"
+    r"|(?:send|ship|deport|kick|throw)\s+(?:them|em|the\s+lot|all\s+of\s+them)\s+(?:all\s+)?"
+    r"(?:back|out)\s+(?:to\s+)?where(?:ver)?\s+(?:they|them)\s+came\s+from(?!\s*\?)"
     r"|(?:go\s+|get\s+)?back\s+to\s+(?:your|ur|their)\s+(?=(?:\w+)\s*(?:[,.!?]|$|and\b"
     r"|where\b|you\b))(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
-    r"|trailer)\b"
+    r"|trailer|basement)\b"
     # sarcasm at the reader: "hey genius", "nice try, Einstein"
     r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
     r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
@@ -546,6 +553,9 @@ _SCORN_MORE = re.compile(
     r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
     r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
     r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    # asked of the reader's upbringing: "honestly, who raised you?"
+    r"|(?:^|[.!?,]\s*)(?:\w+\s+){0,2}?who\s+(?:the\s+hell\s+|tf\s+|on\s+earth\s+)?raised"
+    r"\s+(?:you|u|ya)\s*(?:[?!]|$)"
     r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
     r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
     r"\s+the\s+gene\s+pool"
@@ -691,7 +701,7 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked".split()
+    "checked useful helpful use good".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -709,6 +719,11 @@ _IDIOMS = re.compile(
     r"|\bnot\s+the\s+(?:sharpest|brightest)\s+(?:tool|knife|bulb|crayon|pencil|spoon|light)\b"
     r"|\bif\s+brains\s+were\s+\w+"
     r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:box|bag|sack)\s+of\s+(?:rocks|hammers|bricks)"
+    # the stock pictures of no use at all: "about as useful as a chocolate teapot"
+    r"|\bas\s+(?:useful|helpful|much\s+use|much\s+good)\s+as\s+(?:a|an)\s+(?:chocolate\s+\w+"
+    r"|screen\s+door|ashtray\s+on|handbrake\s+on|inflatable\s+\w+|glass\s+hammer"
+    r"|one[\s-]legged|wet\s+paper|fart\s+in|lead\s+balloon|paper\s+umbrella"
+    r"|waterproof\s+teabag|solar[\s-]powered\s+torch|tits\s+on|knitted\s+condom)"
     r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:rock|brick|post|doorknob|mince|two\s+short"
     r"\s+planks|pigshit|a\s+plank)\b"
     r"|\b(?:nothing|air|sawdust|cotton\s+wool)\s+between\s+(?:your|his|her|their|ur)\s+ears\b"
@@ -734,7 +749,8 @@ _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
     r"|(?<![\w@])(?:the|this|that)\s+(?:[\w-]+\s+)?(?:author|writer|reporter|journalist|editor"
     r"|columnist|mp|senator|mayor|minister|president|politician|judge|guy|man|woman|commenter"
-    r"|poster|moderator|ceo|governor|official)s?(?!\w)",
+    r"|poster|moderator|ceo|governor|official|ref|referee|umpire|coach|manager|keeper|streamer"
+    r"|presenter|host|councill?or|teacher|boss|landlord|neighbou?r)s?(?!\w)",
     re.IGNORECASE,
 )
 
@@ -804,7 +820,13 @@ def _head(
                 # "a stupid little man (with a keyboard)": insulting adjectives
                 # before a word for a person are said of the person.
                 person_at = next(
-                    (j for j in range(k, min(k + 3, len(words))) if _a_person(words[j])), None
+                    (
+                        j
+                        for j in range(k, min(k + 3, len(words)))
+                        # "a braindead little incel": a name for a person ends it too
+                        if _a_person(words[j]) or lex.is_person(folded[j])
+                    ),
+                    None,
                 )
                 if nouns or person_at is None:
                     return None
@@ -1234,7 +1256,12 @@ def _is_people(word: str) -> bool:
     if len(word) < 4 or not word.endswith("s"):
         return word in ("men", "women", "folk", "folks")
     persons = person_words()
-    return word[:-1] in persons or (word.endswith("es") and word[:-2] in persons)
+    return (
+        word[:-1] in persons
+        or (word.endswith("es") and word[:-2] in persons)
+        # "hillbillies", "cronies", "bullies"
+        or (word.endswith("ies") and word[:-3] + "y" in persons)
+    )
 
 
 # Names that mean nothing but a person held in contempt: wherever the writer
@@ -1246,7 +1273,8 @@ _CONTEMPT = frozenset(
     fold(w)
     for w in (
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
-        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild"
+        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
+        "chutiya chutiye chutia gandu harami haramkhor bhosdike"
     ).split()
 )
 
@@ -1288,7 +1316,15 @@ def _belittled(own: str) -> list[Attack]:
             continue  # "I have the attention span of a goldfish"
         named = _SOMEONE_NAMED.search(sentence)
         # or a name: a capitalised word past the sentence's first ("Senator Hale has…")
-        name = next((w for w in _WORD.findall(sentence)[1:] if w[:1].isupper() and w != "I"), None)
+        # (not an acronym: "this API is as useful as …" is about a thing)
+        name = next(
+            (
+                w
+                for w in _WORD.findall(sentence)[1:]
+                if w[:1].isupper() and not w.isupper() and w != "I"
+            ),
+            None,
+        )
         target = named.group(0).lower() if named is not None else name
         if target is not None:
             found.append(Attack(" ".join(compared.group(0).split()), target))
@@ -1364,7 +1400,7 @@ _SENT_BACK = re.compile(
 _MIGRANTS = re.compile(
     r"\b(?:immigrants?|migrants?|refugees?|foreigners?|asylum\s+seekers?|illegals|muslims?"
     r"|mexicans?|africans?|arabs?|asians?|indians?|pakistanis?|romanians?|poles|gypsies"
-    r"|travell?ers)\b"
+    r"|travell?ers|invaders)\b"
 )
 
 
@@ -1458,7 +1494,40 @@ def without_things_criticised(body: str) -> str | None:
         return " "
 
     own = _DESCRIBED.sub(drop, _own_words(body))
+
+    def verdict(m: re.Match) -> str:
+        # "the minister's housing policy is a complete failure": what a thing is called,
+        # said of the thing (not "her son is an idiot", "his plan is a moron's")
+        nonlocal cut
+        subject, called = m.group("subject").lower(), m.group("called").lower()
+        folded = _folded_word(called)
+        if (
+            subject in _PEOPLE
+            or subject in _NOT_A_THING
+            or _a_person(subject)
+            or lex.is_person(_folded_word(subject))
+            or lex.is_person(folded)
+            or lex.is_beast(folded)
+            or lex.kind_of(folded) == "dehumanizing"
+            or _a_person(called)
+        ):
+            return m.group(0)
+        cut = True
+        return m.group("owner") + " " + m.group("subject")
+
+    if " is a" in own or " was a" in own:
+        own = _THING_CALLED.sub(verdict, own)
     return own if cut else None
+
+
+# A thing someone owns or did, and what the writer calls it: "his tax plan is a total
+# disaster", "the minister's policy was a failure".
+_THING_CALLED = re.compile(
+    r"(?P<owner>\b(?:his|her|their|its|the|this|that)\b|'s)(?:\s+[a-z]+){0,2}?\s+"
+    r"(?P<subject>[a-z]+)\s+(?:is|was)\s+an?\s+(?:[a-z]+\s+){0,2}?(?P<called>[a-z]+)\b"
+    r"(?!\s+(?:of|for)\b)",
+    re.IGNORECASE,
+)
 
 
 def _target(word: str) -> str:
@@ -1486,10 +1555,43 @@ def _expanded(text: str) -> str:
     return text
 
 
+# The antisemitic "echo": a name or a pronoun in triple parentheses marks someone
+# as Jewish in scorn ("one of (((them)))", "(((globalists)))"; ADL's hate symbols).
+_ECHO = re.compile(r"\({3}\s*([^()\n]{1,40}?)\s*\){3}")
+# A group named, then slandered by pronoun: "gay people … they're all groomers".
+_THEY_SLANDERED = re.compile(
+    r"\b(?:they|them)\s+(?:are|r)\s+((?:all|just|basically|simply|mostly|nothing\s+but)\s+)*"
+    r"(?P<slander>[a-z]+)\b"
+)
+_GROUP_NAMED = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    + r"|(?:"
+    + "|".join(w[0] for w in _AS_PEOPLE)
+    + r")\s+(?:people|folk|folks|men|women))(?![\w'])"
+)
+
+
+def _they_slandered(lower: str) -> list[Attack]:
+    """A slander said by pronoun of a group the comment names."""
+    if "they" not in lower or not _GROUP_NAMED.search(lower):
+        return []
+    found = []
+    for m in _THEY_SLANDERED.finditer(lower):
+        rest = lower[m.end() :].split()
+        if m.group("slander") in _GROUP_SLANDER and _ends_at(rest, 0):
+            found.append(Attack(" ".join(m.group(0).split()), "them"))
+    return found
+
+
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
+    if "(((" in said:
+        echoed = _ECHO.search(said)
+        if echoed:
+            return 0.9, f"personal attack: '{echoed.group(0)}' marks '{echoed.group(1)}' in scorn"
     own = _expanded(said)
     if "-" in own or "self" in own:
         # "this so-called expert is a clown": the role is still who is meant
@@ -1529,6 +1631,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks.append(Attack(" ".join(scorn.group(0).split()), "you"))
     if not attacks and " and " in lower:
         attacks += _listed(own, lex)
+    if not attacks:
+        attacks += _they_slandered(lower)
     if not attacks and (
         _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
     ):
@@ -1867,6 +1971,42 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            "says they will expose someone",
+            "I'll post your home address",
+            _phrase(
+                "i|we",
+                _WILL + "|keep|ll keep|will keep|am going to keep|m going to keep",
+                "~",
+                "post|posting|share|sharing|leak|leaking|publish|publishing|spread|spreading"
+                "|dox|doxx|doxing|doxxing",
+                "your|his|her|their",
+                "home address|address|phone number|number|details|personal details|workplace"
+                "|kids|children|family|photos|nudes",
+            ),
+        ),
+        (
+            "says they know where someone lives",
+            "I've got your address",
+            _phrase(
+                "i ve got|we ve got|i have got|we have got|i got|we got|i have|we have",
+                "your|ur",
+                "home address|address|home|workplace|number plate|licence plate|license plate",
+            ),
+        ),
+        (
+            "warns someone of harm",
+            "keep talking and see what happens",
+            # said of talk, not of a recipe or a habit tried ("keep adding salt and see …")
+            _phrase(
+                "keep|carry on|go on",
+                "talking|trolling|lying|running your mouth|running ur mouth|mouthing off",
+                "~",
+                "and see what happens|and you will see what happens|and you ll see what happens",
+            )
+            + "|"
+            + _phrase("see what happens to you|see what happens to u|see what happens to ya"),
+        ),
+        (
             "wishes death or harm on someone",
             "I hope someone hurts you",
             _phrase(
@@ -2071,7 +2211,8 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison"
+        "|drown|poison|post|posting|leak|leaking|publish|publishing|dox|doxx|doxing|doxxing"
+        "|happens"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2107,8 +2248,11 @@ _BLEACH = re.compile(
 # A group of people doomed: "these protesters should all be shot" (not "these scenes
 # should be shot at night", "the defence should be hung out to dry").
 _GROUP_DOOMED = re.compile(
-    r"\b(?:these|those|the|all)\s+([a-z]+)\s+(?:should|must|need\s+to|needs\s+to|ought\s+to"
-    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed"
+    r"\b(?:these|those|the|all)\s+([a-z]+)\s+"
+    # where they are from: "those animals from the estate should be caged"
+    r"(?:(?:from|in|on|at|round|around)\s+(?:the\s+|that\s+|this\s+)?[a-z]+\s+)?"
+    r"(?:should|must|need\s+to|needs\s+to|ought\s+to"
+    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed|caged"
     r"|exterminated|lynched|strung\s+up|put\s+down|lined\s+up\s+and\s+shot|hunted\s+down"
     r"|wiped\s+out|eradicated|eliminated|purged|wiped\s+off\s+the\s+face"
     r"|die(?=\s*[,.!?]|\s*$|\s+(?:already|now|slowly|painfully|horribly|in\s+a\s+fire)))"
@@ -2129,6 +2273,7 @@ _ORDERED_DEATH = re.compile(
 # The words one of those two needs (a set lookup before either search).
 _DOOMING = frozenset(
     "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
+    "caged "
     "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
     "string".split()
 )

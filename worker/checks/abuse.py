@@ -133,8 +133,11 @@ _GROUP_SLANDER = frozenset(
     "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
     "primitive hysterical irrational".split()
 )
+_GENDERS = frozenset("women men females males girls feminists".split())
 _GROUP_WORDS = (
-    _GROUP_SLANDER | _REMOVAL | {"control", "controls", "not", "never", "place", "behind"}
+    _GROUP_SLANDER
+    | _REMOVAL
+    | {"control", "controls", "run", "runs", "not", "never", "place", "behind"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -150,6 +153,8 @@ _NOT_INSULTS = frozenset(
         "prude junkie junky masochist sadist schizo playboy pms herpes hiv "
         "vulva vagina penis testicle testis uterus womb anus rectum rectal scrotum "
         "labia pubic hymen menses menstruation menstruate prostitute "
+        # what is done to someone, reported ("she was raped", "stoned to death"), or a wedding
+        "rape raped stoned wed unwed "
         # looks, said of shoes and buildings more than of people ("an ugly old hag" is the hag)
         "ugly"
     ).split()
@@ -157,7 +162,8 @@ _NOT_INSULTS = frozenset(
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
-    "utter real right such so very really truly big biggest little massive huge this that "
+    "utter real right such so very really truly genuinely seriously literally big biggest "
+    "little massive huge this that "
     "too always actually".split()
 )
 
@@ -484,6 +490,8 @@ _SCORN = re.compile(
     r"\s+(?:think|thinks|say|says)\b"
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s*hole|gob|cake\s*hole|yap)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
+    # "you're a waste of a perfectly good keyboard", "he is a total waste of time"
+    r"|\b(?:you|u)\s+(?:are|r)\s+(?:such\s+|just\s+)?an?\s+(?:\w+\s+)?waste\s+of\b"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
     # what the reader says is not wanted: "nobody asked for your opinion"
@@ -606,10 +614,19 @@ _FOREIGN_INSULTS = (
     "|con|conne|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
     "|coglione|imbecille|deficiente|otári[oa]|otari[oa]|babaca|idioot|sukkel|klootzak|eikel"
 )
+_HINDI_INSULTS = (
+    # (not "pagal", "buddhu": said fondly to friends as often as not)
+    "bewakoof|bewkoof|bevakoof|gadha|gadhe|ullu|chutiya|chutiye|kamina|kamine"
+    "|nalayak|murkh|jahil|jaahil|harami|gandu|bhosdike|lodu"
+)
 _FOREIGN_YOU = re.compile(
     r"(?<![\w'])(?:eres|sos|du\s+bist|bist\s+du|t\s*'\s*es|t\s+es|tu\s+es|tu\s+sei|sei"
     r"|você\s+é|voce\s+e|vc\s+é|vc\s+e|tu\s+és|jij\s+bent|je\s+bent|ben\s+je)\s+"
     r"(?:[^\W\d_]+\s+){0,3}?(?:" + _FOREIGN_INSULTS + r")(?![\w'])"
+    # Hindi puts the verb last: "tum pagal ho", "tu chutiya hai"; "muh band kar" (shut up)
+    r"|(?<![\w'])(?:tu|tum|aap|ap)\s+(?:\w+\s+){0,2}?(?:ek\s+)?(?:" + _HINDI_INSULTS + r")"
+    r"\s+(?:ho|hai|hain|he|h)(?![\w'])"
+    r"|(?<![\w'])(?:muh|munh|mooh|bakwas|bakwaas)\s+band\s+(?:kar|karo|rakh|rakho)(?![\w'])"
 )
 # The words each needs, so most comments are done with one look at each word.
 _FOREIGN_WORDS = frozenset(
@@ -619,7 +636,8 @@ _FOREIGN_WORDS = frozenset(
         "mongolo mongola burro burra idiot vollidiot depp trottel arschloch wichser "
         "vollpfosten dummkopf spast idiotin abruti abrutie connard connasse con conne crétin "
         "cretin crétine débile debile imbécile idiote stronzo stronza cretino cretina coglione "
-        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel"
+        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel "
+        "tu tum aap ap muh munh mooh bakwas bakwaas"
     ).split()
 )
 _DEMEANED_WORDS = frozenset(
@@ -701,7 +719,7 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked useful helpful use good".split()
+    "checked useful helpful use good piece".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -731,6 +749,8 @@ _IDIOMS = re.compile(
     r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
     r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
     r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
+    r"|\b(?:a|such\s+a)\s+(?:nasty|real|right|proper|horrible|vile|evil|nasty\s+little)\s+piece"
+    r"\s+of\s+work\b"
     r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
@@ -920,6 +940,11 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
         ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
         # "what a two-faced weasel this minister is", "what an idiot you are"
         ends = ends or (words[at] == "what" and nxt in _EXCLAIMED)
+        if words[at] == "what" and words[k] in _YOU_ONLY and nxt in _EXCLAIMED:
+            # "what a tool this guy is" (not "what a tool this is": the thing is "this")
+            who = words[k + 2 : k + 3]
+            if nxt in ("you", "u", "he", "she", "they") or (who and _a_person(who[0])):
+                return Attack(words[k], " ".join(words[k + 1 : k + 3]))
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
@@ -1147,7 +1172,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             # "Jews are behind every war": a group cast as the hidden cause
             found.append(Attack(" ".join(shown[i + 1 : i + 5]), _target(shown[i])))
             continue
-        if group and words[i + 1 : i + 2] in (["control"], ["controls"]):
+        # ("women run the world" is a slogan of pride, not a secret power)
+        runs = words[i + 1 : i + 2] in (["run"], ["runs"]) and word not in _GENDERS
+        if group and (words[i + 1 : i + 2] in (["control"], ["controls"]) or runs):
             # "Jews control the banks": a group cast as a secret power
             end = next(
                 (
@@ -1274,7 +1301,7 @@ _CONTEMPT = frozenset(
     for w in (
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
         "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
-        "chutiya chutiye chutia gandu harami haramkhor bhosdike"
+        "gandu harami haramkhor bhosdike"
     ).split()
 )
 
@@ -1563,6 +1590,19 @@ _THEY_SLANDERED = re.compile(
     r"\b(?:they|them)\s+(?:are|r)\s+((?:all|just|basically|simply|mostly|nothing\s+but)\s+)*"
     r"(?P<slander>[a-z]+)\b"
 )
+# Slurs for who someone is that name nothing else (not "chink in the armour",
+# "coon hound", "crackers", "tranny fluid"): used in the writer's own words they
+# are identity hate whoever they are aimed at. Mentioned in quotes or reported
+# ("he called me a paki") they are not the writer's own words.
+_IDENTITY_SLURS = frozenset(
+    fold(w)
+    for w in (
+        "paki pakis kike kikes raghead ragheads towelhead towelheads wetback wetbacks "
+        "golliwog golliwogs pikey pikeys gyppo gyppos sandnigger sandniggers jigaboo "
+        "jigaboos groid groids shitskin shitskins currymuncher currymunchers nigger niggers "
+        "faggot faggots"
+    ).split()
+)
 _GROUP_NAMED = re.compile(
     r"(?<![\w'])(?:"
     + "|".join(sorted(_IDENTITY_GROUPS))
@@ -1592,6 +1632,11 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         echoed = _ECHO.search(said)
         if echoed:
             return 0.9, f"personal attack: '{echoed.group(0)}' marks '{echoed.group(1)}' in scorn"
+    slur = next(
+        (w for w in _WORD.findall(said.lower()) if _folded_word(w) in _IDENTITY_SLURS), None
+    )
+    if slur is not None:
+        return 0.8, f"personal attack: the identity slur '{slur}'"
     own = _expanded(said)
     if "-" in own or "self" in own:
         # "this so-called expert is a clown": the role is still who is meant
@@ -1735,6 +1780,9 @@ _VEILED = (
     "|meet you in a dark alley|catch you in a dark alley|your days are numbered"
     "|we know who you are|we know where you work|i know where you work"
     "|sleep with one eye open|enjoy your last day"
+    "|know where your daughter|know where your son|know where your wife|know where your husband"
+    "|your family will pay|your kids will pay|your children will pay"
+    "|you will pay for what you|you ll pay for what you"
     "|be a shame if something happened|be a shame if anything happened|be a shame if people saw"
     "|be a shame if someone|be a shame if your|be a pity if something happened"
     "|found your facebook|found your address|found your house|found your kids|found your family"
@@ -1778,6 +1826,14 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
+        (
+            "tells someone to kill themselves",
+            "just off yourself",
+            _phrase(
+                "just|go|maybe|please|pls|should|could|why not|why don t you|why dont you",
+                "off yourself|off urself|off yourselves",
+            ),
+        ),
         (
             "tells someone to kill themselves",
             "jump off a bridge",
@@ -2083,7 +2139,12 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "you should stop breathing",
-            _phrase("you|u|just|please|pls", "~", "stop breathing|cease to exist|stop existing"),
+            _phrase(
+                "you|u|just|please|pls|everyone a favour and|everyone a favor and"
+                "|us a favour and|us a favor and|world a favour and|world a favor and",
+                "~",
+                "stop breathing|cease to exist|stop existing",
+            ),
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
@@ -2245,6 +2306,14 @@ _BLEACH = re.compile(
 )
 
 
+# Rape wished as an order: "get raped", "go get raped" (not "how not to get raped": a
+# sentence that starts with it).
+_GET_RAPED = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+|go\s+|pls\s+|please\s+)*(?:get|be)\s+raped\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 # A group of people doomed: "these protesters should all be shot" (not "these scenes
 # should be shot at night", "the defence should be hung out to dry").
 _GROUP_DOOMED = re.compile(
@@ -2299,6 +2368,8 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     own = _own_words(facts.body or facts.text or "")
     if "bleach" in own.lower() and _BLEACH.search(own.strip()):
         return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    if "raped" in own.lower() and _GET_RAPED.search(own.strip()):
+        return 0.9, "threat: wishes rape on someone (like 'get raped')"
     if not _DOOMING.isdisjoint(_WORD.findall(own.lower())) and _group_doomed(own):
         return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     text = fold(own)

@@ -128,7 +128,7 @@ _IDENTITY_ADJECTIVES = frozenset(
 # What a whole group is said to control in the oldest conspiracy tales.
 _CONTROLLED = frozenset("banks media world government governments money hollywood press".split())
 _GROUP_SLANDER = frozenset(
-    "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
+    "criminals rapists terrorists thugs pedophiles paedophiles perverts predators freaks cancer "
     "disease inferior subhuman scammers thieves invaders scroungers freeloaders groomers "
     "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
     "primitive hysterical irrational".split()
@@ -624,7 +624,7 @@ _FOREIGN_YOU = re.compile(
     r"|você\s+é|voce\s+e|vc\s+é|vc\s+e|tu\s+és|jij\s+bent|je\s+bent|ben\s+je)\s+"
     r"(?:[^\W\d_]+\s+){0,3}?(?:" + _FOREIGN_INSULTS + r")(?![\w'])"
     # Hindi puts the verb last: "tum pagal ho", "tu chutiya hai"; "muh band kar" (shut up)
-    r"|(?<![\w'])(?:tu|tum|aap|ap)\s+(?:\w+\s+){0,2}?(?:ek\s+)?(?:" + _HINDI_INSULTS + r")"
+    r"|(?<![\w'])(?:tu|tum|aap|ap)\s+(?:\w+\s+){0,3}?(?:" + _HINDI_INSULTS + r")"
     r"\s+(?:ho|hai|hain|he|h)(?![\w'])"
     r"|(?<![\w'])(?:muh|munh|mooh|bakwas|bakwaas)\s+band\s+(?:kar|karo|rakh|rakho)(?![\w'])"
 )
@@ -1584,7 +1584,8 @@ def _expanded(text: str) -> str:
 
 # The antisemitic "echo": a name or a pronoun in triple parentheses marks someone
 # as Jewish in scorn ("one of (((them)))", "(((globalists)))"; ADL's hate symbols).
-_ECHO = re.compile(r"\({3}\s*([^()\n]{1,40}?)\s*\){3}")
+# Exactly three: "(((((LISTEN)))))" is emphasis.
+_ECHO = re.compile(r"(?<!\()\({3}\s*([^()\n]{1,40}?)\s*\){3}(?!\))")
 # A group named, then slandered by pronoun: "gay people … they're all groomers".
 _THEY_SLANDERED = re.compile(
     r"\b(?:they|them)\s+(?:are|r)\s+((?:all|just|basically|simply|mostly|nothing\s+but)\s+)*"
@@ -1618,8 +1619,9 @@ def _they_slandered(lower: str) -> list[Attack]:
         return []
     found = []
     for m in _THEY_SLANDERED.finditer(lower):
-        rest = lower[m.end() :].split()
-        if m.group("slander") in _GROUP_SLANDER and _ends_at(rest, 0):
+        rest = lower[m.end() :].lstrip()
+        ends = not rest or rest[0] in ".,;:!?)" or _ends_at(rest.split(), 0)
+        if m.group("slander") in _GROUP_SLANDER and ends:
             found.append(Attack(" ".join(m.group(0).split()), "them"))
     return found
 
@@ -2044,7 +2046,8 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             "says they know where someone lives",
             "I've got your address",
             _phrase(
-                "i ve got|we ve got|i have got|we have got|i got|we got|i have|we have",
+                # (not "do we have your address for the prize?")
+                "i ve got|i have got|i got|i ve now got|i ve found",
                 "your|ur",
                 "home address|address|home|workplace|number plate|licence plate|license plate",
             ),

@@ -719,7 +719,7 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked useful helpful use good piece".split()
+    "checked useful helpful use piece".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -1634,11 +1634,6 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         echoed = _ECHO.search(said)
         if echoed:
             return 0.9, f"personal attack: '{echoed.group(0)}' marks '{echoed.group(1)}' in scorn"
-    slur = next(
-        (w for w in _WORD.findall(said.lower()) if _folded_word(w) in _IDENTITY_SLURS), None
-    )
-    if slur is not None:
-        return 0.8, f"personal attack: the identity slur '{slur}'"
     own = _expanded(said)
     if "-" in own or "self" in own:
         # "this so-called expert is a clown": the role is still who is meant
@@ -1650,6 +1645,9 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
     # have neither, and are done with one look at each word.
     lower = own.lower()
     seen = _WORD.findall(lower)
+    slur = next((w for w in seen if _folded_word(w) in _IDENTITY_SLURS), None)
+    if slur is not None:
+        return 0.8, f"personal attack: the identity slur '{slur}'"
     scorn = _scorned(lower, seen)
     if (
         not scorn
@@ -2029,43 +2027,6 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
-            "says they will expose someone",
-            "I'll post your home address",
-            _phrase(
-                "i|we",
-                _WILL + "|keep|ll keep|will keep|am going to keep|m going to keep",
-                "~",
-                "post|posting|share|sharing|leak|leaking|publish|publishing|spread|spreading"
-                "|dox|doxx|doxing|doxxing",
-                "your|his|her|their",
-                "home address|address|phone number|number|details|personal details|workplace"
-                "|kids|children|family|photos|nudes",
-            ),
-        ),
-        (
-            "says they know where someone lives",
-            "I've got your address",
-            _phrase(
-                # (not "do we have your address for the prize?")
-                "i ve got|i have got|i got|i ve now got|i ve found",
-                "your|ur",
-                "home address|address|home|workplace|number plate|licence plate|license plate",
-            ),
-        ),
-        (
-            "warns someone of harm",
-            "keep talking and see what happens",
-            # said of talk, not of a recipe or a habit tried ("keep adding salt and see …")
-            _phrase(
-                "keep|carry on|go on",
-                "talking|trolling|lying|running your mouth|running ur mouth|mouthing off",
-                "~",
-                "and see what happens|and you will see what happens|and you ll see what happens",
-            )
-            + "|"
-            + _phrase("see what happens to you|see what happens to u|see what happens to ya"),
-        ),
-        (
             "wishes death or harm on someone",
             "I hope someone hurts you",
             _phrase(
@@ -2275,8 +2236,7 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison|post|posting|leak|leaking|publish|publishing|dox|doxx|doxing|doxxing"
-        "|happens"
+        "|drown|poison"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2293,6 +2253,57 @@ def _veiled() -> re.Pattern:
 
 
 caches.declare("patterns.veiled_threats", _veiled.cache_clear)
+
+
+@lru_cache(maxsize=1)
+def _exposures() -> tuple[re.Pattern, tuple[tuple[str, str, re.Pattern], ...]]:
+    """Harassment with no word of harm: a reader's address or number held over them
+    or spread, and talk warned of what follows. Their own look (one search for all),
+    since their words ("post", "address", "happens") are everyday words on a blog."""
+    said = [
+        (
+            "says they will expose someone",
+            "I'll post your home address",
+            _phrase(
+                "i|we",
+                _WILL + "|keep|ll keep|will keep|am going to keep|m going to keep",
+                "~",
+                "post|posting|share|sharing|leak|leaking|publish|publishing|spread|spreading"
+                "|dox|doxx|doxing|doxxing",
+                "your|his|her|their",
+                "home address|address|phone number|number|details|personal details|workplace"
+                "|kids|children|family|photos|nudes",
+            ),
+        ),
+        (
+            "says they know where someone lives",
+            "I've got your address",
+            _phrase(
+                # (not "do we have your address for the prize?")
+                "i ve got|i have got|i got|i ve now got|i ve found",
+                "your|ur",
+                "home address|address|home|workplace|number plate|licence plate|license plate",
+            ),
+        ),
+        (
+            "warns someone of harm",
+            "keep talking and see what happens",
+            # said of talk, not of a recipe or a habit tried ("keep adding salt and see …")
+            _phrase(
+                "keep|carry on|go on",
+                "talking|trolling|lying|running your mouth|running ur mouth|mouthing off",
+                "~",
+                "and see what happens|and you will see what happens|and you ll see what happens",
+            )
+            + "|"
+            + _phrase("see what happens to you|see what happens to u|see what happens to ya"),
+        ),
+    ]
+    union = re.compile("|".join(pattern for _, _, pattern in said))
+    return union, tuple((what, example, re.compile(pattern)) for what, example, pattern in said)
+
+
+caches.declare("patterns.exposures", _exposures.cache_clear)
 
 # "Don't kill yourself over it" is advice, not incitement.
 _WISH_DENIED = frozenset("not don doesn didn won never no".split())
@@ -2376,6 +2387,12 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     if not _DOOMING.isdisjoint(_WORD.findall(own.lower())) and _group_doomed(own):
         return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     text = fold(own)
+    union, exposures = _exposures()
+    if union.search(text):
+        for what, example, pattern in exposures:
+            m = pattern.search(text)
+            if m and not _ADVICE.search(text[: m.start()]):
+                return 0.9, f"threat: {what} (like '{example}')"
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():

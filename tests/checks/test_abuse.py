@@ -1440,3 +1440,61 @@ def test_blind8_a_verdict_on_someones_policy_is_published(text):
 
 def test_blind8_a_verdict_on_the_person_is_still_held():
     assert pipeline("the chancellor is a complete idiot and he should go")[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly nobody would notice if you vanished.",
+        "the world would be a better place without people like you in it",
+        "I hope your plane goes down.",
+        "Your kind should be rounded up.",
+        "you deserve everything that's coming to you, mark my words",
+        "Be a real shame if something happened to that shop of yours.",
+    ],
+)
+def test_blind8_better_dead_disasters_wished_and_groups_rounded_up_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope your flight isn't delayed and the car doesn't crash on the ice.",
+        "Nobody would notice if you swapped the butter for margarine.",
+        "It'd be a real shame if your bakery closed, best bread in town.",
+        "nobody would care if you skipped the saffron honestly",
+    ],
+)
+def test_blind8_wishes_for_a_good_trip_and_kitchen_swaps_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seriously, how are you even allowed to vote?",
+        "He needs his head read.",
+        "you're the reason they print instructions on shampoo bottles",
+        "Migrants are destroying our towns.",
+        "sit down clown",
+        "Piss off troll",
+    ],
+)
+def test_blind8_rhetorical_doubts_groups_blamed_and_orders_with_a_name_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How are they even allowed to drive that bus down a B road?",
+        "You're the reason I started baking, thank you!",
+        "Immigrants are not ruining this country, bad policy is.",
+        "Refugees are invading? No, they are fleeing a war.",
+        "sit down everyone, the show is starting",
+        "Go on then, mate",
+    ],
+)
+def test_blind8_questions_thanks_and_orders_without_a_name_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD

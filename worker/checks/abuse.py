@@ -98,6 +98,9 @@ _DENIED_RIGHTS = re.compile(
     r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
     r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
     r"|comment\b|breed\b)"
+    # or said to ruin what others share: "immigrants are ruining this country"
+    r"|(?:are|is)\s+(?:(?:just|all|slowly|literally)\s+)?(?:ruining|destroying|infesting"
+    r"|polluting|poisoning)\b"
     # or told they have none: "Muslims have no place in a civilised society"
     r"|(?:(?:have|has)\s+no\s+place|(?:do|does)\s+not\s+belong|are\s+not\s+welcome"
     r"|should\s+not\s+be)\s+(?:here\b|in\s+(?:this|our|a|any|the)\s+(?:\w+\s+)?(?:country"
@@ -138,6 +141,7 @@ _GROUP_WORDS = (
     _GROUP_SLANDER
     | _REMOVAL
     | {"control", "controls", "run", "runs", "not", "never", "place", "behind"}
+    | {"ruining", "destroying", "infesting", "polluting", "poisoning"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -706,6 +710,12 @@ _BELITTLED = re.compile(
     r"|chimp|caveman|drunk|lunatic|dunce)\b(?!\s+(?:would|does|did|might|can))"
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
+    r"|\b(?:you|u)(?:\s+are|\s+r|'re|re)\s+(?:\w+\s+)?the\s+reason\s+(?:why\s+)?(?:\w+\s+){1,3}?(?:put\s+)?"
+    r"(?:warnings?|warning\s+labels|instructions)\s+on\b"
+    # "how are you allowed to vote": the reader's rights doubted for want of wits
+    r"|\bhow\s+(?:on\s+earth\s+|the\s+hell\s+|tf\s+)?(?:are|were)\s+(?:you|u)"
+    r"\s+(?:even\s+)?(?:allowed|legally\s+allowed|permitted)\s+to\s+(?:vote|breed|reproduce"
+    r"|have\s+kids|have\s+children|own\s+a|use\s+a\s+computer|use\s+the\s+internet|be\s+a\s+parent)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
     r"|\bhuman\s+(?:equivalent|version)\s+of\s+an?\b"
 )
@@ -719,7 +729,7 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked useful helpful use piece".split()
+    "checked useful helpful use piece read".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -751,7 +761,7 @@ _IDIOMS = re.compile(
     r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
     r"|\b(?:a|such\s+a)\s+(?:nasty|real|right|proper|horrible|vile|evil|nasty\s+little)\s+piece"
     r"\s+of\s+work\b"
-    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked|read)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
 )
@@ -956,6 +966,10 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
     return None
 
 
+_ORDERS = frozenset("go sit shut get piss sod bugger clear run jog naff push".split())
+_PARTICLES = frozenset("away down up lost off along out".split())
+
+
 def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | None:
     """A clause that only calls someone a name: "Get a life, loser.", ", you absolute
     moron", "Typical brainwashed sheep". Never with an article: "Me, an idiot" is not."""
@@ -977,7 +991,9 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
     other = sum(
         not (w in _INTENSIFIERS or w in ("you", "u", "ya") or lex.kind_of(f)) for w, f in before
     )
-    if other > 1:
+    # "go away troll", "sit down clown": an order, then the name (a verb and its particle)
+    ordered = words[0] in _ORDERS and len(words) >= 3 and words[1] in _PARTICLES
+    if other > 1 + ordered:
         return None
     return Attack(" ".join(w for w in words if w not in ("you", "u", "ya")), "you")
 
@@ -1785,6 +1801,8 @@ _VEILED = (
     "|you will pay for what you|you ll pay for what you"
     "|be a shame if something happened|be a shame if anything happened|be a shame if people saw"
     "|be a shame if someone|be a shame if your|be a pity if something happened"
+    "|be a real shame if something happened|be a real shame if anything happened"
+    "|deserve everything that s coming|deserve everything coming to you|deserve what s coming"
     "|found your facebook|found your address|found your house|found your kids|found your family"
     "|found your instagram|found your profile|found your linkedin|found your employer"
     "|know where your kids|know where your children|know where your family"
@@ -2051,6 +2069,27 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            "wishes death or harm on someone",
+            "I hope your flight crashes",
+            _phrase(
+                "hope|wish",
+                "your|his|her|their",
+                "plane|flight|car|bus|train|boat|ship|helicopter",
+                "crashes|crash|goes down|go down|blows up|explodes|sinks|burns|catches fire",
+            ),
+        ),
+        (
+            "wishes death or harm on a group",
+            "you lot should be rounded up",
+            _phrase(
+                "you lot|you people|your lot|your kind|their kind|people like you",
+                _MUST,
+                "~",
+                "rounded up|be rounded up|be locked up|be shot|be hanged|be gassed|be put down"
+                "|be deported|be exterminated|be culled",
+            ),
+        ),
+        (
             "tells someone they are better dead",
             "nobody would miss you",
             _phrase(
@@ -2061,10 +2100,28 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         (
             "tells someone they are better dead",
+            "nobody would care if you disappeared",
+            _phrase(
+                "nobody|no one|noone",
+                "would|will|d",
+                "care|notice|cry|mourn",
+                "if|when",
+                "you|u",
+                "~",
+                "died|disappeared|vanished|were gone|was gone|dropped dead|killed yourself"
+                "|stopped breathing",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
             "you would be better off dead",
             _phrase(
                 "better off dead|world would be better without you"
                 "|world would be better off without you|world a favor and die"
+                "|world would be a better place without you"
+                "|world would be a better place without people like you"
+                "|world would be better without people like you|world would be better off without"
+                " people like you|world would be a better place without your kind"
             ),
         ),
         (
@@ -2236,7 +2293,8 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison"
+        "|drown|poison|rounded|locked|deported|culled|crash|crashes|sinks|explodes"
+        "|disappeared|vanished|care|notice|plane|flight|helicopter|boat"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -1498,3 +1498,29 @@ def test_blind8_rhetorical_doubts_groups_blamed_and_orders_with_a_name_are_attac
 )
 def test_blind8_questions_thanks_and_orders_without_a_name_are_not_attacks(text):
     assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eres una basura.",
+        "eres un inútil",
+        "Du bist ein Versager.",
+        "t'es une ordure",
+        "Sei un fallito.",
+    ],
+)
+def test_blind8_people_called_refuse_or_failures_in_other_languages_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La receta es basura, no funciona.",
+        "t'es dans la merde si tu rates le train",
+        "Tu es une merveille.",
+    ],
+)
+def test_blind8_things_called_refuse_and_trouble_in_other_languages_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD

@@ -617,6 +617,8 @@ _FOREIGN_INSULTS = (
     "|trottel|arschloch|wichser|vollpfosten|dummkopf|spast|idiotin|abrutie?|connard|connasse"
     "|con|conne|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
     "|coglione|imbecille|deficiente|otári[oa]|otari[oa]|babaca|idioot|sukkel|klootzak|eikel"
+    # people as refuse or failures: "eres una basura", "du bist ein Versager", "t'es une ordure"
+    "|basura|escoria|in[uú]til|versager|penner|missgeburt|ordure|fallit[oa]|lixo"
 )
 _HINDI_INSULTS = (
     # (not "pagal", "buddhu": said fondly to friends as often as not)
@@ -641,7 +643,8 @@ _FOREIGN_WORDS = frozenset(
         "vollpfosten dummkopf spast idiotin abruti abrutie connard connasse con conne crétin "
         "cretin crétine débile debile imbécile idiote stronzo stronza cretino cretina coglione "
         "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel "
-        "tu tum aap ap muh munh mooh bakwas bakwaas"
+        "tu tum aap ap muh munh mooh bakwas bakwaas "
+        "basura escoria inutil inútil versager penner missgeburt ordure fallito fallita lixo"
     ).split()
 )
 _DEMEANED_WORDS = frozenset(

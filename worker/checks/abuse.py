@@ -713,6 +713,7 @@ _BELITTLED = re.compile(
     r"|chimp|caveman|drunk|lunatic|dunce)\b(?!\s+(?:would|does|did|might|can))"
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+read\b"
     r"|\b(?:you|u)(?:\s+are|\s+r|'re|re)\s+(?:\w+\s+)?the\s+reason\s+(?:why\s+)?(?:\w+\s+){1,3}?(?:put\s+)?"
     r"(?:warnings?|warning\s+labels|instructions)\s+on\b"
     # "how are you allowed to vote": the reader's rights doubted for want of wits
@@ -732,7 +733,8 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked useful helpful use piece read".split()
+    "checked useful helpful piece chocolate teapot fireguard ashtray handbrake inflatable "
+    "submarine teabag".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -764,7 +766,7 @@ _IDIOMS = re.compile(
     r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
     r"|\b(?:a|such\s+a)\s+(?:nasty|real|right|proper|horrible|vile|evil|nasty\s+little)\s+piece"
     r"\s+of\s+work\b"
-    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked|read)\b"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
 )
@@ -2103,20 +2105,6 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         ),
         (
             "tells someone they are better dead",
-            "nobody would care if you disappeared",
-            _phrase(
-                "nobody|no one|noone",
-                "would|will|d",
-                "care|notice|cry|mourn",
-                "if|when",
-                "you|u",
-                "~",
-                "died|disappeared|vanished|were gone|was gone|dropped dead|killed yourself"
-                "|stopped breathing",
-            ),
-        ),
-        (
-            "tells someone they are better dead",
             "you would be better off dead",
             _phrase(
                 "better off dead|world would be better without you"
@@ -2296,8 +2284,7 @@ def _threat_words() -> re.Pattern:
         "|leg|neck|injured|over|see|disappear|vanish|slap|kicking|hiding|beating|smack"
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
-        "|drown|poison|rounded|locked|deported|culled|crash|crashes|sinks|explodes"
-        "|disappeared|vanished|care|notice|plane|flight|helicopter|boat"
+        "|drown|poison|rounded|deported|culled|plane|flight|helicopter|boat"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2358,6 +2345,20 @@ def _exposures() -> tuple[re.Pattern, tuple[tuple[str, str, re.Pattern], ...]]:
             )
             + "|"
             + _phrase("see what happens to you|see what happens to u|see what happens to ya"),
+        ),
+        (
+            "tells someone they are better dead",
+            "nobody would care if you disappeared",
+            _phrase(
+                "nobody|no one|noone",
+                "would|will|d",
+                "care|notice|cry|mourn",
+                "if|when",
+                "you|u",
+                "~",
+                "died|disappeared|vanished|were gone|was gone|dropped dead|killed yourself"
+                "|stopped breathing",
+            ),
         ),
     ]
     union = re.compile("|".join(pattern for _, _, pattern in said))

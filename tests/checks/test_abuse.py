@@ -1600,3 +1600,196 @@ def test_an_insulting_word_said_of_what_that_points_at_is_said_of_a_deed(text):
 )
 def test_that_said_beside_an_insult_or_to_the_reader_is_still_held(text):
     assert pipeline(text)[1].status == Status.HELD
+
+
+# --- blind round 8 (devset/abuse_blind8.csv): classes fixed by general means ---------------
+# The sentences below are other wordings of each class, not the batch's rows.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll post your home address on every forum I can find.",
+        "we will keep sharing your phone number until you shut this site down",
+        "I've got your home address, remember that.",
+        "Keep running your mouth and see what happens.",
+        "carry on trolling and you'll see what happens",
+        "post that again and see what happens to you",
+        "We know where your daughter plays on Saturdays.",
+        "Your kids will pay for what you wrote.",
+        "Do the world a favour and stop breathing.",
+        "why don't you just off yourself",
+        "Get raped, you clown.",
+        "these thugs from the estate should be caged like animals",
+    ],
+)
+def test_blind8_exposure_veiled_threats_and_orders_to_die_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Never post your home address in a comment, folks.",
+        "Keep adding stock and see what happens, it thickens as it cools.",
+        "keep writing and see what happens, you'll get better",
+        "Do we have your address for the raffle prize?",
+        "Do yourself a favour and stop breathing through your mouth when you run.",
+        "Just log off yourself for a week, it does wonders.",
+        "Be careful walking home tonight, the streetlights on Elm Road are out.",
+        "How not to get raped on a night out is the wrong question to ask women.",
+        "The animals at the shelter should be rehomed, not put to sleep.",
+    ],
+)
+def test_blind8_advice_recipes_and_reports_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "another (((banker))) buying up the press",
+        "Muslim men keep moving in, they're all rapists.",
+        "trans people want access to kids, they are all predators.",
+        "Ship them out where they came from, all of them.",
+        "Jews run the banks, look it up.",
+        "Typical gyppo, nicked my bike.",
+        "the councillors here are a bunch of useless cronies",
+        "Your readers are ignorant yokels and hillbillies, every one of them.",
+        "what a tool this presenter is",
+        "Are you seriously this thick?",
+        "The ref was about as much use as a chocolate fireguard.",
+        "honestly who the hell raised you?",
+        "you're a waste of a good keyboard",
+        "He's a nasty little piece of work.",
+        "the host is a sad little incel, turn him off",
+        "abe gandu, kuch bhi bolta hai",
+        "tu ek number ka bewakoof hai",
+        "muh band kar aur ja",
+    ],
+)
+def test_blind8_coded_hate_group_slander_comparisons_and_other_languages_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(((((IMPORTANT))))) read the update at the bottom",
+        "Refugees I met at the centre were kind, they are all just trying to get by.",
+        "Women run the world, get used to it.",
+        "I'm Pakistani and this karahi recipe is spot on.",
+        "What a tool this app is, saved me hours.",
+        "Are you seriously doing the marathon this year? Respect.",
+        "This new router is about as useful as a chocolate teapot.",
+        "He's a real piece of history, that old lighthouse keeper.",
+        "the incel forums the article describes are frightening",
+        "She was raped at knifepoint, police said, and the man was charged on Tuesday.",
+        "They were wed at St Mary's in June.",
+        "tu pagal hai yaar, kya shot maara",
+        "Chutiya bana diya humko, 500 rupees waste",
+        "Send them back where they came from? They're hedgehogs, the rescue said no.",
+    ],
+)
+def test_blind8_emphasis_pride_things_and_news_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the chancellor's spending plan is a complete disaster",
+        "His pension reform was a total failure and he should go.",
+        "Her latest policy is a mess and she knows it.",
+    ],
+)
+def test_blind8_a_verdict_on_someones_policy_is_published(text):
+    assert pipeline(text)[1].status == Status.PUBLISHED
+
+
+def test_blind8_a_verdict_on_the_person_is_still_held():
+    assert pipeline("the chancellor is a complete idiot and he should go")[1].status == Status.HELD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly nobody would notice if you vanished.",
+        "the world would be a better place without people like you in it",
+        "I hope your plane goes down.",
+        "Your kind should be rounded up.",
+        "you deserve everything that's coming to you, mark my words",
+        "Be a real shame if something happened to that shop of yours.",
+    ],
+)
+def test_blind8_better_dead_disasters_wished_and_groups_rounded_up_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope your flight isn't delayed and the car doesn't crash on the ice.",
+        "Nobody would notice if you swapped the butter for margarine.",
+        "It'd be a real shame if your bakery closed, best bread in town.",
+        "nobody would care if you skipped the saffron honestly",
+    ],
+)
+def test_blind8_wishes_for_a_good_trip_and_kitchen_swaps_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seriously, how are you even allowed to vote?",
+        "He needs his head read.",
+        "you're the reason they print instructions on shampoo bottles",
+        "Migrants are destroying our towns.",
+        "sit down clown",
+        "Piss off troll",
+    ],
+)
+def test_blind8_rhetorical_doubts_groups_blamed_and_orders_with_a_name_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How are they even allowed to drive that bus down a B road?",
+        "You're the reason I started baking, thank you!",
+        "Immigrants are not ruining this country, bad policy is.",
+        "Refugees are invading? No, they are fleeing a war.",
+        "sit down everyone, the show is starting",
+        "Go on then, mate",
+    ],
+)
+def test_blind8_questions_thanks_and_orders_without_a_name_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eres una basura.",
+        "eres un inútil",
+        "Du bist ein Versager.",
+        "t'es une ordure",
+        "Sei un fallito.",
+    ],
+)
+def test_blind8_people_called_refuse_or_failures_in_other_languages_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La receta es basura, no funciona.",
+        "t'es dans la merde si tu rates le train",
+        "Tu es une merveille.",
+    ],
+)
+def test_blind8_things_called_refuse_and_trouble_in_other_languages_are_not(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD

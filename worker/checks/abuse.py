@@ -52,7 +52,9 @@ _INSULT_NOUNS = (
     "libtard retardican bastard hag troglodyte dumbo grifter airhead caveman slob tosspot "
     # vulgar names for a person, and the internet's newer ones (not in WordNet)
     "twat cunt whore skank wanker neckbeard incel simp cuck windowlicker soyboy basementdweller "
-    "brat crybaby"
+    "brat crybaby "
+    # Hindi and Urdu names typed in Latin letters in Indian and Pakistani threads
+    "chutiya chutiye chutia gandu harami haramkhor kamina kamine bhosdike lodu"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -97,6 +99,9 @@ _DENIED_RIGHTS = re.compile(
     r"(?:should|must)\s*(?:not|never|n t)\s+(?:\w+\s+)?(?:be\s+allowed\b|be\s+in\s+charge"
     r"|be\s+trusted|vote\b|have\s+rights|hold\s+office|lead\b|teach\b|drive\b|work\b"
     r"|comment\b|breed\b)"
+    # or said to ruin what others share: "immigrants are ruining this country"
+    r"|(?:are|is)\s+(?:(?:just|all|slowly|literally)\s+)?(?:ruining|destroying|infesting"
+    r"|polluting|poisoning)\b"
     # or told they have none: "Muslims have no place in a civilised society"
     r"|(?:(?:have|has)\s+no\s+place|(?:do|does)\s+not\s+belong|are\s+not\s+welcome"
     r"|should\s+not\s+be)\s+(?:here\b|in\s+(?:this|our|a|any|the)\s+(?:\w+\s+)?(?:country"
@@ -127,17 +132,19 @@ _IDENTITY_ADJECTIVES = frozenset(
 # What a whole group is said to control in the oldest conspiracy tales.
 _CONTROLLED = frozenset("banks media world government governments money hollywood press".split())
 _GROUP_SLANDER = frozenset(
-    "criminals rapists terrorists thugs pedophiles paedophiles perverts freaks cancer "
+    "criminals rapists terrorists thugs pedophiles paedophiles perverts predators freaks cancer "
     "disease inferior subhuman scammers thieves invaders scroungers freeloaders groomers "
     "degenerates cheats savages barbarians animals filthy dirty lazy violent evil backward "
     "primitive hysterical irrational".split()
 )
+_GENDERS = frozenset("women men females males girls feminists".split())
 _GROUP_WORDS = (
     _GROUP_SLANDER
     | _REMOVAL
-    | {"control", "controls", "not", "never", "place", "behind"}
+    | {"control", "controls", "run", "runs", "not", "never", "place", "behind"}
     | {"rabbits", "locusts", "roaches", "lice", "fleas", "termites", "plague", "virus"}
     | {"invading", "replacing", "outbreeding", "breeding", "colonising", "colonizing"}
+    | {"ruining", "destroying", "infesting", "polluting", "poisoning"}
 )  # what the prefilter looks for
 # Words in the profanity list that name an identity, a body, a substance or a
 # feeling rather than insult a person: "they are gay" or "you are horny" is
@@ -153,17 +160,21 @@ _NOT_INSULTS = frozenset(
         "prude junkie junky masochist sadist schizo playboy pms herpes hiv "
         "vulva vagina penis testicle testis uterus womb anus rectum rectal scrotum "
         "labia pubic hymen menses menstruation menstruate prostitute "
+        # what is done to someone, reported ("she was raped", "stoned to death"), or a wedding
+        "rape raped stoned wed unwed "
         # looks, said of shoes and buildings more than of people ("an ugly old hag" is the hag)
         "ugly"
     ).split()
 )
 # Ethnic slurs with no other sense in English: the writer's own use is an attack on
-# a people wherever it stands ("another pajeet tutorial"). Not the ones that are also
+# a people wherever it stands ("another pajeet tutorial"); mentioned in quotes or
+# reported ("he called me a paki") they are not the writer's own words. Not the ones that are also
 # words ("chink in the armour", "faggots" in gravy, a "fag" to smoke, "Spic and Span").
 _SLURS = frozenset(
     (
         "pajeet raghead towelhead sandnigger gyppo pikey wetback kike darkie darky wog "
-        "nigger gook beaner zipperhead shitskin muzrat jigaboo"
+        "nigger gook beaner zipperhead shitskin muzrat jigaboo paki golliwog gypo groid "
+        "currymuncher"
     ).split()
 )
 _SLUR_LEET = str.maketrans("013457@$", "oieastas")
@@ -180,7 +191,8 @@ def _slur(seen: list[str]) -> str | None:
 # Intensifiers ("a fucking idiot", "damn right") are never what someone *is*.
 _INTENSIFIERS = frozenset(
     "fucking fuckin freaking frickin bloody damn damned goddamn total complete absolute "
-    "utter real right such so very really truly big biggest little massive huge this that "
+    "utter real right such so very really truly genuinely seriously literally big biggest "
+    "little massive huge this that "
     "too always actually".split()
 )
 
@@ -524,7 +536,7 @@ _PREPOSITIONS = frozenset("in on at from of with".split())
 _PHRASE_ENDS = frozenset(
     "and or but who that which if because for to about with at in on of when than "
     "person man woman guy people human being kid child individual lol lmao haha it its mate m8 "
-    "bro pal buddy dude".split()
+    "bro pal buddy dude though tho tbh honestly".split()
 )
 # What a pointed-at phrase may end in when an insulting adjective comes before it
 # ("what a pathetic little man").
@@ -543,6 +555,8 @@ _SCORN = re.compile(
     r"\s+(?:think|thinks|say|says)\b"
     r"|shut\s+your\s+(?:\w+\s+)?(?:mouth|face|trap|pie\s*hole|gob|cake\s*hole|yap)"
     r"|waste\s+of\s+(?:oxygen|skin|air|a\s+human\s+being)"
+    # "you're a waste of a perfectly good keyboard", "he is a total waste of time"
+    r"|\b(?:you|u)\s+(?:are|r)\s+(?:such\s+|just\s+)?an?\s+(?:\w+\s+)?waste\s+of\b"
     r"|(?:everyone|everybody)\s+(?:here\s+|on\s+this\s+\w+\s+)?(?:hates|laughs\s+at)\s+(?:you|u)\b"
     r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b"
     # what the reader says is not wanted: "nobody asked for your opinion"
@@ -571,9 +585,12 @@ _SCORN = re.compile(
     r"|girl|princess|missy|pal|buddy|snowflake)\b"
     # one's place in the world denied: "go back to the kitchen", "go back where you came from"
     r"|go\s+back\s+(?:to\s+(?:the|your)\s+kitchen|(?:to\s+)?where\s+(?:you|they|u)\s+came\s+from)"
+    # ... or sent there: "send them all back where they came from"
+    r"|(?:send|ship|deport|kick|throw)\s+(?:them|em|the\s+lot|all\s+of\s+them)\s+(?:all\s+)?"
+    r"(?:back|out)\s+(?:to\s+)?where(?:ver)?\s+(?:they|them)\s+came\s+from(?!\s*\?)"
     r"|(?:go\s+|get\s+)?back\s+to\s+(?:your|ur|their)\s+(?=(?:\w+)\s*(?:[,.!?]|$|and\b"
     r"|where\b|you\b))(?:cave|hut|tribe|jungle|goats?|camels?|swamp"
-    r"|trailer)\b"
+    r"|trailer|basement)\b"
     # sarcasm at the reader: "hey genius", "nice try, Einstein"
     r"|(?:^|[.!?,]\s*)(?:hey|ok|okay|nice\s+try|well\s+done|sure|listen|congrats|good\s+job"
     r"|great\s+job)\s*,?\s+(?:genius|einstein|sherlock|champ|smart\s*guy|big\s+brain|hotshot)"
@@ -609,6 +626,9 @@ _SCORN_MORE = re.compile(
     r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
     r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
     r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
+    # asked of the reader's upbringing: "honestly, who raised you?"
+    r"|(?:^|[.!?,]\s*)(?:\w+\s+){0,2}?who\s+(?:the\s+hell\s+|tf\s+|on\s+earth\s+)?raised"
+    r"\s+(?:you|u|ya)\s*(?:[?!]|$)"
     r"|gene\s+pool\s+needs|chlorine\s+in\s+the\s+gene\s+pool"
     r"|(?:remove|take)\s+(?:yourself|urself|himself|herself|themselves)\s+(?:out\s+of|from)"
     r"\s+the\s+gene\s+pool"
@@ -658,11 +678,22 @@ _FOREIGN_INSULTS = (
     "|trottel|arschloch|wichser|vollpfosten|dummkopf|spast|idiotin|abrutie?|connard|connasse"
     "|con|conne|crétin|cretin|crétine|débile|debile|imbécile|idiote|stronz[oa]|cretin[oa]"
     "|coglione|imbecille|deficiente|otári[oa]|otari[oa]|babaca|idioot|sukkel|klootzak|eikel"
+    # people as refuse or failures: "eres una basura", "du bist ein Versager", "t'es une ordure"
+    "|basura|escoria|in[uú]til|versager|penner|missgeburt|ordure|fallit[oa]|lixo"
+)
+_HINDI_INSULTS = (
+    # (not "pagal", "buddhu": said fondly to friends as often as not)
+    "bewakoof|bewkoof|bevakoof|gadha|gadhe|ullu|chutiya|chutiye|kamina|kamine"
+    "|nalayak|murkh|jahil|jaahil|harami|gandu|bhosdike|lodu"
 )
 _FOREIGN_YOU = re.compile(
     r"(?<![\w'])(?:eres|sos|du\s+bist|bist\s+du|t\s*'\s*es|t\s+es|tu\s+es|tu\s+sei|sei"
     r"|você\s+é|voce\s+e|vc\s+é|vc\s+e|tu\s+és|jij\s+bent|je\s+bent|ben\s+je)\s+"
     r"(?:[^\W\d_]+\s+){0,3}?(?:" + _FOREIGN_INSULTS + r")(?![\w'])"
+    # Hindi puts the verb last: "tum pagal ho", "tu chutiya hai"; "muh band kar" (shut up)
+    r"|(?<![\w'])(?:tu|tum|aap|ap)\s+(?:\w+\s+){0,3}?(?:" + _HINDI_INSULTS + r")"
+    r"\s+(?:ho|hai|hain|he|h)(?![\w'])"
+    r"|(?<![\w'])(?:muh|munh|mooh|bakwas|bakwaas)\s+band\s+(?:kar|karo|rakh|rakho)(?![\w'])"
 )
 # The words each needs, so most comments are done with one look at each word.
 _FOREIGN_WORDS = frozenset(
@@ -672,7 +703,9 @@ _FOREIGN_WORDS = frozenset(
         "mongolo mongola burro burra idiot vollidiot depp trottel arschloch wichser "
         "vollpfosten dummkopf spast idiotin abruti abrutie connard connasse con conne crétin "
         "cretin crétine débile debile imbécile idiote stronzo stronza cretino cretina coglione "
-        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel"
+        "imbecille deficiente otário otária otario otaria babaca idioot sukkel klootzak eikel "
+        "tu tum aap ap muh munh mooh bakwas bakwaas "
+        "basura escoria inutil inútil versager penner missgeburt ordure fallito fallita lixo"
     ).split()
 )
 _DEMEANED_WORDS = frozenset(
@@ -785,6 +818,13 @@ _BELITTLED = re.compile(
     r"|chimp|caveman|drunk|lunatic|dunce)\b(?!\s+(?:would|does|did|might|can))"
     r"|\b(?:room[\s-]temperature|single[\s-]digit|negative|two[\s-]digit)\s+iq\b"
     r"|\bthe\s+reason\s+\w+\s+(?:has|have|comes?\s+with)\s+(?:instructions|warning\s+labels)"
+    r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+read\b"
+    r"|\b(?:you|u)(?:\s+are|\s+r|'re|re)\s+(?:\w+\s+)?the\s+reason\s+(?:why\s+)?(?:\w+\s+){1,3}?(?:put\s+)?"
+    r"(?:warnings?|warning\s+labels|instructions)\s+on\b"
+    # "how are you allowed to vote": the reader's rights doubted for want of wits
+    r"|\bhow\s+(?:on\s+earth\s+|the\s+hell\s+|tf\s+)?(?:are|were)\s+(?:you|u)"
+    r"\s+(?:even\s+)?(?:allowed|legally\s+allowed|permitted)\s+to\s+(?:vote|breed|reproduce"
+    r"|have\s+kids|have\s+children|own\s+a|use\s+a\s+computer|use\s+the\s+internet|be\s+a\s+parent)"
     r"|dropped\s+on\s+(?:your|his|her|their|ur)\s+heads?\s+as\s+an?\s+(?:baby|child|kid)"
     r"|\bhuman\s+(?:equivalent|version)\s+of\s+an?\b"
 )
@@ -798,7 +838,8 @@ _IDIOM_WORDS = frozenset(
     "lights short sharpest brightest brains dumb thick stupid between cells never emptier "
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
-    "checked".split()
+    "checked useful helpful piece chocolate teapot fireguard ashtray handbrake inflatable "
+    "submarine teabag".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -817,6 +858,11 @@ _IDIOMS = re.compile(
     r"|\bnot\s+the\s+(?:sharpest|brightest)\s+(?:tool|knife|bulb|crayon|pencil|spoon|light)\b"
     r"|\bif\s+brains\s+were\s+\w+"
     r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:box|bag|sack)\s+of\s+(?:rocks|hammers|bricks)"
+    # the stock pictures of no use at all: "about as useful as a chocolate teapot"
+    r"|\bas\s+(?:useful|helpful|much\s+use|much\s+good)\s+as\s+(?:a|an)\s+(?:chocolate\s+\w+"
+    r"|screen\s+door|ashtray\s+on|handbrake\s+on|inflatable\s+\w+|glass\s+hammer"
+    r"|one[\s-]legged|wet\s+paper|fart\s+in|lead\s+balloon|paper\s+umbrella"
+    r"|waterproof\s+teabag|solar[\s-]powered\s+torch|tits\s+on|knitted\s+condom)"
     r"|\b(?:dumb|thick|stupid)\s+as\s+(?:a\s+)?(?:rock|brick|post|doorknob|mince|two\s+short"
     r"\s+planks|pigshit|a\s+plank)\b"
     r"|\b(?:nothing|air|sawdust|cotton\s+wool)\s+between\s+(?:your|his|her|their|ur)\s+ears\b"
@@ -824,6 +870,8 @@ _IDIOMS = re.compile(
     r"|\bnever\s+(?:even\s+|once\s+)?(?:touched|seen|felt|talked\s+to|spoken\s+to|kissed)\s+"
     r"(?:grass|a\s+woman|a\s+girl|sunlight|daylight|soap)\b"
     r"|\bneeds?\s+a\s+brain\s+transplant\b|\bonly\s+brain\s+cell\b"
+    r"|\b(?:a|such\s+a)\s+(?:nasty|real|right|proper|horrible|vile|evil|nasty\s+little)\s+piece"
+    r"\s+of\s+work\b"
     r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
@@ -842,7 +890,8 @@ _SOMEONE_NAMED = re.compile(
     r"(?<![\w@])(?:you|u|ur|your|he|she|they|him|her|them|his|their|whoever|@\w+)(?!\w)"
     r"|(?<![\w@])(?:the|this|that)\s+(?:[\w-]+\s+)?(?:author|writer|reporter|journalist|editor"
     r"|columnist|mp|senator|mayor|minister|president|politician|judge|guy|man|woman|commenter"
-    r"|poster|moderator|ceo|governor|official)s?(?!\w)",
+    r"|poster|moderator|ceo|governor|official|ref|referee|umpire|coach|manager|keeper|streamer"
+    r"|presenter|host|councill?or|teacher|boss|landlord|neighbou?r)s?(?!\w)",
     re.IGNORECASE,
 )
 
@@ -913,7 +962,13 @@ def _head(
                 # "a stupid little man (with a keyboard)": insulting adjectives
                 # before a word for a person are said of the person.
                 person_at = next(
-                    (j for j in range(k, min(k + 3, len(words))) if _a_person(words[j])), None
+                    (
+                        j
+                        for j in range(k, min(k + 3, len(words)))
+                        # "a braindead little incel": a name for a person ends it too
+                        if _a_person(words[j]) or lex.is_person(folded[j])
+                    ),
+                    None,
                 )
                 if nouns or person_at is None:
                     return None
@@ -1015,6 +1070,11 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
         ends = nxt is None or nxt in _PHRASE_ENDS or nxt in _AFTER_A_PERSON
         # "what a two-faced weasel this minister is", "what an idiot you are"
         ends = ends or (words[at] == "what" and nxt in _EXCLAIMED)
+        if words[at] == "what" and words[k] in _YOU_ONLY and nxt in _EXCLAIMED:
+            # "what a tool this guy is" (not "what a tool this is": the thing is "this")
+            who = words[k + 2 : k + 3]
+            if nxt in ("you", "u", "he", "she", "they") or (who and _a_person(who[0])):
+                return Attack(words[k], " ".join(words[k + 1 : k + 3]))
         if lex.is_person(folded[k]):
             # "what kind of moron writes this": the kind asked about is the person
             kind_of = words[k - 2 : k] in (["kind", "of"], ["sort", "of"], ["type", "of"])
@@ -1024,6 +1084,10 @@ def _pointed(words: list[str], folded: list[str], lex: Lexicon, at: int) -> Atta
         if lex.kind_of(folded[k]) == "adjective":
             adjective = words[k]
     return None
+
+
+_ORDERS = frozenset("go sit shut get piss sod bugger clear run jog naff push".split())
+_PARTICLES = frozenset("away down up lost off along out".split())
 
 
 def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | None:
@@ -1049,7 +1113,9 @@ def _vocative(words: list[str], folded: list[str], lex: Lexicon) -> Attack | Non
     other = sum(
         not (w in _INTENSIFIERS or w in ("you", "u", "ya") or lex.kind_of(f)) for w, f in before
     )
-    if other > 1:
+    # "go away troll", "sit down clown": an order, then the name (a verb and its particle)
+    ordered = words[0] in _ORDERS and len(words) >= 3 and words[1] in _PARTICLES
+    if other > 1 + ordered:
         return None
     return Attack(" ".join(w for w in words if w not in ("you", "u", "ya")), "you")
 
@@ -1284,7 +1350,9 @@ def _attacks_in(clause: str, lex: Lexicon) -> list[Attack]:
             # "Jews are behind every war": a group cast as the hidden cause
             found.append(Attack(" ".join(shown[i + 1 : i + 5]), _target(shown[i])))
             continue
-        if group and words[i + 1 : i + 2] in (["control"], ["controls"]):
+        # ("women run the world" is a slogan of pride, not a secret power)
+        runs = words[i + 1 : i + 2] in (["run"], ["runs"]) and word not in _GENDERS
+        if group and (words[i + 1 : i + 2] in (["control"], ["controls"]) or runs):
             # "Jews control the banks": a group cast as a secret power
             end = next(
                 (
@@ -1397,7 +1465,12 @@ def _is_people(word: str) -> bool:
     if len(word) < 4 or not word.endswith("s"):
         return word in ("men", "women", "folk", "folks")
     persons = person_words()
-    return word[:-1] in persons or (word.endswith("es") and word[:-2] in persons)
+    return (
+        word[:-1] in persons
+        or (word.endswith("es") and word[:-2] in persons)
+        # "hillbillies", "cronies", "bullies"
+        or (word.endswith("ies") and word[:-3] + "y" in persons)
+    )
 
 
 # Names that mean nothing but a person held in contempt: wherever the writer
@@ -1409,7 +1482,8 @@ _CONTEMPT = frozenset(
     fold(w)
     for w in (
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
-        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild"
+        "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
+        "gandu harami haramkhor bhosdike"
     ).split()
 )
 
@@ -1451,7 +1525,15 @@ def _belittled(own: str) -> list[Attack]:
             continue  # "I have the attention span of a goldfish"
         named = _SOMEONE_NAMED.search(sentence)
         # or a name: a capitalised word past the sentence's first ("Senator Hale has…")
-        name = next((w for w in _WORD.findall(sentence)[1:] if w[:1].isupper() and w != "I"), None)
+        # (not an acronym: "this API is as useful as …" is about a thing)
+        name = next(
+            (
+                w
+                for w in _WORD.findall(sentence)[1:]
+                if w[:1].isupper() and not w.isupper() and w != "I"
+            ),
+            None,
+        )
         target = named.group(0).lower() if named is not None else name
         if target is not None:
             found.append(Attack(" ".join(compared.group(0).split()), target))
@@ -1527,7 +1609,7 @@ _SENT_BACK = re.compile(
 _MIGRANTS = re.compile(
     r"\b(?:immigrants?|migrants?|refugees?|foreigners?|asylum\s+seekers?|illegals|muslims?"
     r"|mexicans?|africans?|arabs?|asians?|indians?|pakistanis?|romanians?|poles|gypsies"
-    r"|travell?ers)\b"
+    r"|travell?ers|invaders)\b"
 )
 
 
@@ -1633,6 +1715,29 @@ def without_things_criticised(body: str) -> str | None:
         said_of = _SAID_OF_A_THING.sub(lambda m: _said_of(m, lex), own)
         cut = cut or said_of != own
         own = said_of
+
+    def verdict(m: re.Match) -> str:
+        # "the minister's housing policy is a complete failure": what a thing is called,
+        # said of the thing (not "her son is an idiot", "his plan is a moron's")
+        nonlocal cut
+        subject, called = m.group("subject").lower(), m.group("called").lower()
+        folded = _folded_word(called)
+        if (
+            subject in _PEOPLE
+            or subject in _NOT_A_THING
+            or _a_person(subject)
+            or lex.is_person(_folded_word(subject))
+            or lex.is_person(folded)
+            or lex.is_beast(folded)
+            or lex.kind_of(folded) == "dehumanizing"
+            or _a_person(called)
+        ):
+            return m.group(0)
+        cut = True
+        return m.group("owner") + " " + m.group("subject")
+
+    if " is a" in own or " was a" in own:
+        own = _THING_CALLED.sub(verdict, own)
     return own if cut else None
 
 
@@ -1657,6 +1762,16 @@ _SAID_OF_A_THING = re.compile(
     r"(?<![\w'])(?:the|this|that|these|those|its|their|our|my)\s+([^\W\d_]+)\s+"
     r"(?:is|was|are|were)\s+(?:(?:a|an|such\s+a|such\s+an|just\s+a|just\s+an|total|complete"
     r"|absolute|utter)\s+)+[^.!?;\n]*",
+    re.IGNORECASE,
+)
+
+
+# A thing someone owns or did, and what the writer calls it: "his tax plan is a total
+# disaster", "the minister's policy was a failure".
+_THING_CALLED = re.compile(
+    r"(?P<owner>\b(?:his|her|their|its|the|this|that)\b|'s)(?:\s+[a-z]+){0,2}?\s+"
+    r"(?P<subject>[a-z]+)\s+(?:is|was)\s+an?\s+(?:[a-z]+\s+){0,2}?(?P<called>[a-z]+)\b"
+    r"(?!\s+(?:of|for)\b)",
     re.IGNORECASE,
 )
 
@@ -1714,10 +1829,45 @@ _TOLD_THAT = re.compile(
 )
 
 
+# The antisemitic "echo": a name or a pronoun in triple parentheses marks someone
+# as Jewish in scorn ("one of (((them)))", "(((globalists)))"; ADL's hate symbols).
+# Exactly three: "(((((LISTEN)))))" is emphasis.
+_ECHO = re.compile(r"(?<!\()\({3}\s*([^()\n]{1,40}?)\s*\){3}(?!\))")
+# A group named, then slandered by pronoun: "gay people … they're all groomers".
+_THEY_SLANDERED = re.compile(
+    r"\b(?:they|them)\s+(?:are|r)\s+((?:all|just|basically|simply|mostly|nothing\s+but)\s+)*"
+    r"(?P<slander>[a-z]+)\b"
+)
+_GROUP_NAMED = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(sorted(_IDENTITY_GROUPS))
+    + r"|(?:"
+    + "|".join(w[0] for w in _AS_PEOPLE)
+    + r")\s+(?:people|folk|folks|men|women))(?![\w'])"
+)
+
+
+def _they_slandered(lower: str) -> list[Attack]:
+    """A slander said by pronoun of a group the comment names."""
+    if "they" not in lower or not _GROUP_NAMED.search(lower):
+        return []
+    found = []
+    for m in _THEY_SLANDERED.finditer(lower):
+        rest = lower[m.end() :].lstrip()
+        ends = not rest or rest[0] in ".,;:!?)" or _ends_at(rest.split(), 0)
+        if m.group("slander") in _GROUP_SLANDER and ends:
+            found.append(Attack(" ".join(m.group(0).split()), "them"))
+    return found
+
+
 @check("personal_attack", kind="abuse", version="2")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
+    if "(((" in said:
+        echoed = _ECHO.search(said)
+        if echoed:
+            return 0.9, f"personal attack: '{echoed.group(0)}' marks '{echoed.group(1)}' in scorn"
     if any(c.isdigit() for c in said):
         for pattern, plain in _LEET_SMALL:
             said = pattern.sub(plain, said)
@@ -1769,6 +1919,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         attacks.append(Attack(" ".join(scorn.group(0).split()), said_of))
     if not attacks and " and " in lower:
         attacks += _listed(own, lex)
+    if not attacks:
+        attacks += _they_slandered(lower)
     if not attacks and (
         _GO_BACK.search(lower) or _SENT_BACK.search(lower) or _LET_IN.search(lower)
     ):
@@ -1877,8 +2029,13 @@ _VEILED = (
     "|meet you in a dark alley|catch you in a dark alley|your days are numbered"
     "|we know who you are|we know where you work|i know where you work"
     "|sleep with one eye open|enjoy your last day"
+    "|know where your daughter|know where your son|know where your wife|know where your husband"
+    "|your family will pay|your kids will pay|your children will pay"
+    "|you will pay for what you|you ll pay for what you"
     "|be a shame if something happened|be a shame if anything happened|be a shame if people saw"
     "|be a shame if someone|be a shame if your|be a pity if something happened"
+    "|be a real shame if something happened|be a real shame if anything happened"
+    "|deserve everything that s coming|deserve everything coming to you|deserve what s coming"
     "|found your facebook|found your address|found your house|found your kids|found your family"
     "|found your instagram|found your profile|found your linkedin|found your employer"
     "|know where your kids|know where your children|know where your family"
@@ -1922,6 +2079,14 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
+        (
+            "tells someone to kill themselves",
+            "just off yourself",
+            _phrase(
+                "just|go|maybe|please|pls|should|could|why not|why don t you|why dont you",
+                "off yourself|off urself|off yourselves",
+            ),
+        ),
         (
             "tells someone to kill themselves",
             "jump off a bridge",
@@ -2166,6 +2331,27 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            "wishes death or harm on someone",
+            "I hope your flight crashes",
+            _phrase(
+                "hope|wish",
+                "your|his|her|their",
+                "plane|flight|car|bus|train|boat|ship|helicopter",
+                "crashes|crash|goes down|go down|blows up|explodes|sinks|burns|catches fire",
+            ),
+        ),
+        (
+            "wishes death or harm on a group",
+            "you lot should be rounded up",
+            _phrase(
+                "you lot|you people|your lot|your kind|their kind|people like you",
+                _MUST,
+                "~",
+                "rounded up|be rounded up|be locked up|be shot|be hanged|be gassed|be put down"
+                "|be deported|be exterminated|be culled",
+            ),
+        ),
+        (
             "tells someone they are better dead",
             "nobody would miss you",
             _phrase(
@@ -2180,6 +2366,10 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             _phrase(
                 "better off dead|world would be better without you"
                 "|world would be better off without you|world a favor and die"
+                "|world would be a better place without you"
+                "|world would be a better place without people like you"
+                "|world would be better without people like you|world would be better off without"
+                " people like you|world would be a better place without your kind"
             ),
         ),
         (
@@ -2218,7 +2408,12 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
         (
             "tells someone to kill themselves",
             "you should stop breathing",
-            _phrase("you|u|just|please|pls", "~", "stop breathing|cease to exist|stop existing"),
+            _phrase(
+                "you|u|just|please|pls|everyone a favour and|everyone a favor and"
+                "|us a favour and|us a favor and|world a favour and|world a favor and",
+                "~",
+                "stop breathing|cease to exist|stop existing",
+            ),
         ),
         ("warns someone of harm", "watch your back", _phrase(_VEILED)),
         (
@@ -2347,6 +2542,7 @@ def _threat_words() -> re.Pattern:
         "|traffic|motorway|freeway|highway|railway|pier|jump|slapped|punched|grin|smile|smirk"
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
         "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
+        "|rounded|deported|culled|plane|flight|helicopter|boat"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)
@@ -2364,6 +2560,76 @@ def _veiled() -> re.Pattern:
 
 caches.declare("patterns.veiled_threats", _veiled.cache_clear)
 
+
+@lru_cache(maxsize=1)
+def _exposures() -> tuple[re.Pattern, tuple[tuple[str, str, re.Pattern], ...]]:
+    """Harassment with no word of harm: a reader's address or number held over them
+    or spread, and talk warned of what follows. Their own look (one search for all),
+    since their words ("post", "address", "happens") are everyday words on a blog."""
+    said = [
+        (
+            "says they will expose someone",
+            "I'll post your home address",
+            _phrase(
+                "i|we",
+                _WILL + "|keep|ll keep|will keep|am going to keep|m going to keep",
+                "~",
+                "post|posting|share|sharing|leak|leaking|publish|publishing|spread|spreading"
+                "|dox|doxx|doxing|doxxing",
+                "your|his|her|their",
+                "home address|address|phone number|number|details|personal details|workplace"
+                "|kids|children|family|photos|nudes",
+            ),
+        ),
+        (
+            "says they know where someone lives",
+            "I've got your address",
+            _phrase(
+                # (not "do we have your address for the prize?")
+                "i ve got|i have got|i got|i ve now got|i ve found",
+                "your|ur",
+                "home address|address|home|workplace|number plate|licence plate|license plate",
+            ),
+        ),
+        (
+            "warns someone of harm",
+            "keep talking and see what happens",
+            # said of talk, not of a recipe or a habit tried ("keep adding salt and see …")
+            _phrase(
+                "keep|carry on|go on",
+                "talking|trolling|lying|running your mouth|running ur mouth|mouthing off",
+                "~",
+                "and see what happens|and you will see what happens|and you ll see what happens",
+            )
+            + "|"
+            + _phrase("see what happens to you|see what happens to u|see what happens to ya"),
+        ),
+        (
+            "tells someone they are better dead",
+            "nobody would care if you disappeared",
+            _phrase(
+                "nobody|no one|noone",
+                "would|will|d",
+                "care|notice|cry|mourn",
+                "if|when",
+                "you|u",
+                "~",
+                "died|disappeared|vanished|were gone|was gone|dropped dead|killed yourself"
+                "|stopped breathing",
+            ),
+        ),
+    ]
+    union = re.compile("|".join(pattern for _, _, pattern in said))
+    return union, tuple((what, example, re.compile(pattern)) for what, example, pattern in said)
+
+
+caches.declare("patterns.exposures", _exposures.cache_clear)
+# One of these (folded: "happens" is "hapens") is in every exposure: a few substring
+# looks spare most comments the search.
+_EXPOSURE_WORDS = tuple(
+    fold(w) for w in "happens nobody noone post shar leak publish spread dox got found".split()
+) + ("no one",)
+
 # "Don't kill yourself over it" is advice, not incitement.
 _WISH_DENIED = frozenset("not don doesn didn won never no".split())
 _DENIERS = frozenset("nobody noone no one".split())
@@ -2379,11 +2645,22 @@ _BLEACH = re.compile(
 )
 
 
+# Rape wished as an order: "get raped", "go get raped" (not "how not to get raped": a
+# sentence that starts with it).
+_GET_RAPED = re.compile(
+    r"(?:^|[.!?]\s+)(?:just\s+|go\s+|pls\s+|please\s+)*(?:get|be)\s+raped\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 # A group of people doomed: "these protesters should all be shot" (not "these scenes
 # should be shot at night", "the defence should be hung out to dry").
 _GROUP_DOOMED = re.compile(
-    r"\b(?:these|those|the|all)\s+([a-z]+)\s+(?:should|must|need\s+to|needs\s+to|ought\s+to"
-    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed"
+    r"\b(?:these|those|the|all)\s+([a-z]+)\s+"
+    # where they are from: "those animals from the estate should be caged"
+    r"(?:(?:from|in|on|at|round|around)\s+(?:the\s+|that\s+|this\s+)?[a-z]+\s+)?"
+    r"(?:should|must|need\s+to|needs\s+to|ought\s+to"
+    r"|deserve\s+to)\s+(?:all\s+)?(?:be\s+)?(?:shot|hanged|hung|killed|executed|gassed|caged"
     r"|exterminated|lynched|strung\s+up|put\s+down|lined\s+up\s+and\s+shot|hunted\s+down"
     r"|wiped\s+out|eradicated|eliminated|purged|wiped\s+off\s+the\s+face"
     r"|die(?=\s*[,.!?]|\s*$|\s+(?:already|now|slowly|painfully|horribly|in\s+a\s+fire)))"
@@ -2417,6 +2694,7 @@ _GENERATIONS = frozenset("boomers millennials zoomers gammons".split())
 # The words one of those two needs (a set lookup before either search).
 _DOOMING = frozenset(
     "shot hanged hung killed executed gassed exterminated lynched strung put lined hunted die "
+    "caged "
     "wiped eradicated eliminated purged kill hang shoot lynch execute gas exterminate "
     "string croak".split()
 )
@@ -2443,9 +2721,17 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     own = _own_words(facts.body or facts.text or "")
     if "bleach" in own.lower() and _BLEACH.search(own.strip()):
         return 0.9, "threat: tells someone to kill themselves (like 'drink bleach')"
+    if "raped" in own.lower() and _GET_RAPED.search(own.strip()):
+        return 0.9, "threat: wishes rape on someone (like 'get raped')"
     if not _DOOMING.isdisjoint(_WORD.findall(own.lower())) and _group_doomed(own):
         return 0.9, "threat: wishes death or harm on a group (like 'these people should be shot')"
     text = fold(own)
+    union, exposures = _exposures()
+    if any(w in text for w in _EXPOSURE_WORDS) and union.search(text):
+        for what, example, pattern in exposures:
+            m = pattern.search(text)
+            if m and not _ADVICE.search(text[: m.start()]):
+                return 0.9, f"threat: {what} (like '{example}')"
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():

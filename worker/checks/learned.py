@@ -810,7 +810,14 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
             and not _only_a_name_said_to_be_a_thing(named, ctx)
             and (named == body or model.score(model.probability(model_text(named))) >= hold)
         ):
-            return finding
+            # "the minister's housing policy is a failure": a role named, a thing called names
+            things = without_things_criticised(body)
+            if things is None or model.score(model.probability(model_text(things))) >= hold:
+                return finding
+            return Finding(
+                unaimed_score(finding.score, hold),
+                finding.reason + "; the insulting words are said of a thing, not a person",
+            )
         return Finding(
             unaimed_score(finding.score, hold),
             finding.reason + "; aimed at no one, so not held on its own",

@@ -772,7 +772,7 @@ _LEERING = re.compile(
     r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?know\s+(?:exactly\s+)?who\s+(?:really\s+)?"
     r"(?:runs|controls|owns|run|control|own)\s+(?:the\s+)?(?:media|banks|world|hollywood|press"
     r"|money|government|governments|news)\b"
-    r"|\b14\s*/?\s*88\b|\b1488\b|\(\(\(\s*\w+\s*\)\)\)"
+    r"|\b14\s*/?\s*88\b|\b1488\b"
     # a woman told her place is the kitchen (not "I can't wait to get back in the kitchen")
     r"|(?<!to\s)(?<!i\s)(?<!ll\s)(?<!can\s)(?<!will\s)(?<!we\s)\b(?:get|go)\s+back\s+(?:in|into"
     r"|to)\s+(?:the|your|ur)\s+kitchen(?=\s*[,.!?]*\s*(?:$|love|sweetie|sweetheart|darling|woman"
@@ -791,7 +791,7 @@ def _scorned(lower: str, seen: list[str]) -> re.Match | None:
         found = _DEMEANED.search(lower)
     if found is None and not _FOREIGN_WORDS.isdisjoint(seen):
         found = _FOREIGN_YOU.search(lower)
-    if found is None and (not _LEERING_WORDS.isdisjoint(seen) or "(((" in lower):
+    if found is None and not _LEERING_WORDS.isdisjoint(seen):
         found = _LEERING.search(lower)
     return found
 
@@ -1129,8 +1129,9 @@ _SWARMING = re.compile(
 )
 
 
+# Invading something: a bare "are invading?" is the question a reply then answers.
 _INVADING = re.compile(
-    r"(?:are\s+|is\s+)?(?:(?:all|just|slowly|quietly|literally)\s+)*(?:invading\b|replacing\s+us\b"
+    r"(?:are\s+|is\s+)?(?:(?:all|just|slowly|quietly|literally)\s+)*(?:invading\s+\w|replacing\s+us\b"
     r"|outbreeding\s+us\b|breeding\s+us\s+out\b|colonis(?:ing|e)\b|coloniz(?:ing|e)\b)"
 )
 # An insult of the reader's work passed on to the reader: "your code is garbage and so are you".

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import redis
 
@@ -45,24 +45,43 @@ def announce_decision(conn: redis.Redis, comment_id: int, thread_id: int, status
 
 
 def announce_decisions(
-    conn: redis.Redis, changes: Iterable[tuple[int, int, str]], *, threads_only: bool = False
+    conn: redis.Redis,
+    changes: Iterable[tuple[int, int, str]],
+    *,
+    threads_only: bool = False,
+    gone: Collection[int] = (),
 ) -> None:
     """Publish every (comment id, thread id, status) in one round trip. ``threads_only``: on
     the thread channels alone, for a change the thread's readers see that is no decision (an
-    author deleting a published comment), which nobody waiting on the comment should hear."""
+    author deleting a published comment), which nobody waiting on the comment should hear.
+    ``gone``: the ids among them that were published before this change (a moderator removed
+    them): their message says so, and the thread's streams tell readers to drop them. Only the
+    compare-and-set that moved a comment knows that; a held comment never shown stays unsaid."""
     changes = list(changes)
     if not changes:
         return
     try:
         pipe = conn.pipeline(transaction=False)
         for comment_id, thread_id, status in changes:
-            message = json.dumps({"id": comment_id, "status": status})
+            news: dict = {"id": comment_id, "status": status}
+            if comment_id in gone:
+                news["gone"] = True
+            message = json.dumps(news)
             if not threads_only:
                 pipe.publish(comment_channel(comment_id), message)
             pipe.publish(thread_channel(thread_id), message)
         pipe.execute()
     except (redis.RedisError, OSError) as error:
         log.warning("could not announce comments %s: %s", [c for c, _, _ in changes][:20], error)
+
+
+def decision_of(data: bytes | str) -> tuple[int, bool] | None:
+    """(comment id, whether it left the published page) of a thread channel's message."""
+    try:
+        news = json.loads(data)
+        return int(news["id"]), news.get("gone") is True
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def subscribe(conn: redis.Redis, channel: str) -> redis.client.PubSub | None:

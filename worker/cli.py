@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import time
 
 import click
 import redis
 from rq import SimpleWorker, Worker
+from rq.exceptions import StopRequested
 
 from service.cli import cli, load_runtime
 from service.enqueue import SERIALIZER
@@ -58,6 +60,30 @@ class SimpleCheckingWorker(_RefreshBeforeWork, SimpleWorker):
     pass
 
 
+class _Stop(Exception):
+    """SIGTERM or SIGINT while no RQ worker holds the signals (between reconnect attempts)."""
+
+
+def _stop(signum, frame) -> None:
+    raise _Stop
+
+
+class _StopsDuringOutage:
+    """RQ's warm shutdown asks Redis whether a job is running. During an outage that raises a
+    connection error inside the signal handler, which RQ's own dequeue retry loop (or the
+    reconnect loop below) took for the outage: the stop was lost, and ``docker stop`` ended in
+    SIGKILL. Remember the stop, and stop without Redis's answer."""
+
+    stop_requested = False
+
+    def request_stop(self, signum, frame):
+        self.stop_requested = True
+        try:
+            super().request_stop(signum, frame)
+        except (redis.ConnectionError, redis.TimeoutError):
+            raise StopRequested() from None
+
+
 @cli.command("worker", help="Run an RQ worker that checks comments.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option(
@@ -89,9 +115,20 @@ def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
     cls, options = BatchingWorker, {"batch_size": batch}
     if simple or fork:
         cls, options = (SimpleCheckingWorker if simple else CheckingWorker), {}
+    # The chosen class, told to stop without Redis's answer (one mixin for the three).
+    cls = type(cls.__name__, (_StopsDuringOutage, cls), {})
     log = logging.getLogger("parley.worker")
+    try:
+        _work_until_stopped(rt, cls, options, burst, log)
+    except _Stop:
+        log.info("stop requested while redis was unavailable; exiting")
+
+
+def _work_until_stopped(rt, cls, options: dict, burst: bool, log: logging.Logger) -> None:
     waits = Backoff()
     while True:
+        _own_signals()
+        worker = None
         try:
             # Built inside the try: RQ's constructor already talks to Redis (CLIENT SETNAME),
             # so a reconnect attempt while Redis is still down fails here.
@@ -108,14 +145,31 @@ def worker_command(burst: bool, batch: int, simple: bool, fork: bool) -> None:
             # The scheduler moves retries with a backoff interval back onto the queue.
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
             return
+        except StopRequested:
+            # The stop came while the worker was already leaving (its teardown, after Redis
+            # went away): RQ's handler raised it outside the loop that expects it.
+            log.info("stop requested; exiting")
+            return
         except (redis.ConnectionError, redis.TimeoutError) as error:
+            if worker is not None and worker.stop_requested:
+                # Stopped during the outage: RQ's goodbye to Redis failed, not the stop.
+                log.info("stop requested while redis was unavailable; exiting")
+                return
             # A Redis blip must not end the worker: wait, then start a fresh one. A job
             # it was running is pending in the database; the sweeper re-enqueues it.
             wait = waits.next()
             log.warning(
                 "redis unavailable (%s); reconnecting in %.0f s", type(error).__name__, wait
             )
+            _own_signals()
             time.sleep(wait)
+
+
+def _own_signals() -> None:
+    """Between attempts the signals are the loop's (an RQ worker takes them while it works,
+    and leaves its own behind): a stop ends the wait for Redis at once."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
 
 
 @cli.command("sweep", help="Re-enqueue pending comments whose job is gone.")

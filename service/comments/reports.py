@@ -106,7 +106,9 @@ def file_report(
                 note=f"{count} open reports (threshold {threshold})",
             )
             session.flush()
-            announce_after_commit(session, rt, comment.id, comment.thread_id, Status.HELD)
+            announce_after_commit(
+                session, rt, comment.id, comment.thread_id, Status.HELD, was=Status.PUBLISHED
+            )
             thread_changed(session, comment.thread_id)
     if not held:
         # Held, it was announced as a status change; otherwise the site's open moderation

@@ -67,7 +67,7 @@ def apply_action(
     )
     session.flush()
     rt = current_runtime()
-    announce_after_commit(session, rt, comment.id, comment.thread_id, target)
+    announce_after_commit(session, rt, comment.id, comment.thread_id, target, was=current)
     # Moderator decisions are labels: the worker learns from them (worker.feedback).
     after_commit(session, partial(enqueue_feedback, rt.queue, event.id))
     session.expire(comment)

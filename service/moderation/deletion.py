@@ -17,15 +17,22 @@ from service.comments.freshness import invalidate_after_commit
 from service.models import Comment
 from service.moderation import audit
 from service.moderation.actions import Outcome
+from service.notifications.dispatch import announce_after_commit
 from service.runtime import current_runtime
+from service.status import Status
 
 
 def delete_comment(session: Session, comment: Comment, actor: Actor, site_id: int) -> Outcome:
     """Delete and flush; the caller commits."""
     status, thread_key = comment.status, comment.thread.key
     comment_id = comment.id
-    # Cached pages and counts of the thread are dropped once the deletion commits.
-    invalidate_after_commit(session, current_runtime(), comment.thread_id)
+    rt = current_runtime()
+    if status == Status.PUBLISHED:
+        # Readers may be shown it: the thread's cached reads go and its open widgets drop it.
+        announce_after_commit(session, rt, comment_id, comment.thread_id, "deleted", was=status)
+    else:
+        # Cached pages and counts of the thread are dropped once the deletion commits.
+        invalidate_after_commit(session, rt, comment.thread_id)
     session.execute(sa.delete(Comment).where(Comment.id == comment_id))
     session.expunge(comment)
     audit.record(

@@ -71,7 +71,9 @@ def undo(session: Session, steps: list[Step], ban_ids: list[int], actor: Actor) 
             from_status=step.to_status,
             to_status=step.from_status,
         )
-        announce_after_commit(session, rt, comment.id, comment.thread_id, step.from_status)
+        announce_after_commit(
+            session, rt, comment.id, comment.thread_id, step.from_status, was=step.to_status
+        )
         session.expire(comment)
         restored += 1
     lifted = 0

@@ -27,6 +27,7 @@ from service.enqueue import enqueue_digest, enqueue_fan_out
 from service.events import announce_decisions
 from service.models import Thread, Webhook
 from service.settings import Settings
+from service.status import Status
 
 log = logging.getLogger(__name__)
 
@@ -35,27 +36,39 @@ EVENTS = {"published": "comment.published", "held": "comment.held", "spam": "com
 
 
 def announce_after_commit(
-    session: Session, rt, comment_id: int, thread_id: int, status: str
+    session: Session,
+    rt,
+    comment_id: int,
+    thread_id: int,
+    status: str,
+    *,
+    was: str | None = None,
 ) -> None:
-    """Once the session commits, announce that the comment is now ``status``."""
+    """Once the session commits, announce that the comment is now ``status``. ``was``: the
+    status the compare-and-set moved it from; a comment that leaves ``published`` is
+    announced as gone, and the thread's open widgets drop it."""
+    gone = was == Status.PUBLISHED and status != Status.PUBLISHED
     after_commit_batch(
         session,
         announce_changes,
         partial(announce_changes, rt),
-        (comment_id, thread_id, status),
+        (comment_id, thread_id, status, gone),
     )
 
 
-def announce_changes(rt, changes: Iterable[tuple[int, int, str]]) -> None:
+def announce_changes(rt, changes: Iterable[tuple[int, int, str, bool]]) -> None:
     """Wake waiting readers and fan out notifications about committed changes.
 
-    ``changes`` are (comment id, thread id, new status) of comments that moved.
+    ``changes`` are (comment id, thread id, new status, whether it left the published page)
+    of comments that moved.
     """
     changes = list(changes)
+    gone = {comment_id for comment_id, _, _, left in changes if left}
+    moved = [(comment_id, thread_id, status) for comment_id, thread_id, status, _ in changes]
     # Cached reads of these threads go first: a reader woken below must not read the old page.
-    invalidate_thread_ids(rt, {thread_id for _, thread_id, _ in changes})
-    listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in changes})
-    _announce(rt, changes, listening)
+    invalidate_thread_ids(rt, {thread_id for _, thread_id, _ in moved})
+    listening = _threads_with_listeners(rt, {thread_id for _, thread_id, _ in moved})
+    _announce(rt, moved, listening, gone)
 
 
 def announce_to_readers_after_commit(
@@ -102,8 +115,10 @@ def _announce_known(rt, changes, keys: list[tuple[str, str]], listening: set[int
     _announce(rt, changes, listening)
 
 
-def _announce(rt, changes: list[tuple[int, int, str]], listening: set[int]) -> None:
-    announce_decisions(rt.redis, changes)
+def _announce(
+    rt, changes: list[tuple[int, int, str]], listening: set[int], gone: set[int] | None = None
+) -> None:
+    announce_decisions(rt.redis, changes, gone=gone or ())
     for comment_id, thread_id, status in changes:
         if thread_id in listening and status in EVENTS:
             enqueue_fan_out(rt.queue, rt.settings, comment_id, status)

@@ -45,10 +45,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
-from service.events import MODERATION_CHANNEL
+from service.events import MODERATION_CHANNEL, decision_of
 from service.models import Comment
 from service.moderation import live as moderation_live
 from service.status import Status
+from service.widget.live import gone_out
 
 log = logging.getLogger(__name__)
 
@@ -347,11 +348,14 @@ class StreamHub:
         if channel == MODERATION_CHANNEL:
             await self._site_news(data)
             return
+        news = decision_of(data)
         try:
             thread_id = int(channel[len(_THREAD_PREFIX) :])
-            comment_id = int(json.loads(data)["id"])
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
             return
+        if news is None:
+            return
+        comment_id, gone = news
         if self.by_site:
             # Moderators' queues hear of it on the side: readers' streams do not wait for them.
             self._spawn(self._site_news(data))
@@ -360,22 +364,24 @@ class StreamHub:
             return
         key = next(iter(streams)).spec.key
         found = await self.loop.run_in_executor(
-            self.db, self._published, comment_id, thread_id, key
+            self.db, self._published, comment_id, thread_id, key, gone
         )
         if found is None:
-            return  # held, spam, gone: a reader's business only once it is published
+            return  # held, spam: a reader's business only once it is published
         for stream in list(self.by_thread.get(thread_id, ())):
-            stream.after = max(stream.after, comment_id)
+            if "status" in found:  # a gone one's tombstone (``gone_out``) moves no event id
+                stream.after = max(stream.after, comment_id)
             self._send(stream, _event(found, stream.after))
 
-    def _published(self, comment_id: int, thread_id: int, key: str) -> dict | None:
+    def _published(self, comment_id: int, thread_id: int, key: str, gone: bool) -> dict | None:
+        """The comment as readers see it; a published one that left (``gone``) as a tombstone."""
         try:
             with self.rt.session() as session:
                 comment = session.get(Comment, comment_id, options=[joinedload(Comment.identity)])
-                if comment is None or comment.thread_id != thread_id:
+                if comment is not None and comment.thread_id != thread_id:
                     return None
-                if comment.status != Status.PUBLISHED:
-                    return None
+                if comment is None or comment.status != Status.PUBLISHED:
+                    return gone_out(comment_id, key) if gone else None
                 return comment_out(comment, key, public=True).model_dump(mode="json")
         except Exception as error:
             log.warning("stream hub: could not read comment (%s)", type(error).__name__)

@@ -3,6 +3,8 @@
 ``GET /api/v1/threads/events?site=&thread=[&after=ID]`` answers ``text/event-stream``:
 
     event: comment    id: <comment id>    data: the comment as the thread listing shows it
+                                          (``deleted``: a tombstone; drop it or keep it for
+                                          its replies)
     : keep-alive      every few seconds on an idle stream, so proxies keep it open
 
 The worker and the moderation views publish every decision on the thread's Redis channel
@@ -27,7 +29,7 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import joinedload
 
 from service.comments.reading import comment_out
-from service.events import close_quietly, subscribe, thread_channel
+from service.events import close_quietly, decision_of, subscribe, thread_channel
 from service.metrics import metrics
 from service.models import Comment, Thread
 from service.runtime import Runtime
@@ -160,16 +162,19 @@ class ThreadStream:
         return newest or 0
 
     def _decided(self, thread_id: int, data: bytes | str) -> Iterator[str]:
-        try:
-            comment_id = int(json.loads(data)["id"])
-        except (ValueError, KeyError, TypeError):
+        news = decision_of(data)
+        if news is None:
             return
+        comment_id, gone = news
         with self.rt.session() as session:
             comment = session.get(Comment, comment_id, options=[joinedload(Comment.identity)])
-            if comment is None or comment.thread_id != thread_id:
+            if comment is not None and comment.thread_id != thread_id:
                 return
-            # Other decisions say nothing to readers: a held comment is its author's business.
-            if comment.status != Status.PUBLISHED:
+            if comment is None or comment.status != Status.PUBLISHED:
+                # Other decisions say nothing to readers (a held comment is its author's
+                # business), but one that was published and is gone must leave their pages.
+                if gone:
+                    yield _event(gone_out(comment_id, self.key), self.after or 0)
                 return
             self.after = max(self.after or 0, comment.id)
             chunk = self._comment_event(comment)
@@ -179,5 +184,14 @@ class ThreadStream:
         data = comment_out(comment, self.key, public=True).model_dump(mode="json")
         # The event id is what the browser sends back as Last-Event-ID: the newest comment
         # this stream has passed on, even when an older one was approved late.
-        last = max(self.after or 0, comment.id)
-        return f"event: comment\nid: {last}\ndata: {json.dumps(data)}\n\n"
+        return _event(data, max(self.after or 0, comment.id))
+
+
+def gone_out(comment_id: int, key: str) -> dict:
+    """What readers learn of a published comment a moderator took away (or deleted): only
+    that it is gone, as a tombstone. Not why, not who wrote it, not what it said."""
+    return {"id": comment_id, "thread": key, "deleted": True}
+
+
+def _event(data: dict, last: int) -> str:
+    return f"event: comment\nid: {last}\ndata: {json.dumps(data)}\n\n"

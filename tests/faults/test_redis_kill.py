@@ -4,6 +4,7 @@ the worker and the sweeper outlive it."""
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pytest
@@ -52,3 +53,32 @@ def test_redis_killed_and_restarted_during_posts(fault_stack):
         assert sweeper.process.poll() is None, sweeper.output[-3000:]
     decisions = stack.decisions_per_comment()
     assert {i: decisions.get(i, 0) for i in ids if decisions.get(i, 0) != 1} == {}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("stop", "waiting"),
+    [
+        (signal.SIGTERM, "could not connect"),  # RQ's worker retries its dequeue
+        (signal.SIGINT, "could not connect"),
+        (signal.SIGTERM, "reconnecting in"),  # down from the start: ``parley worker``'s loop
+    ],
+    ids=["SIGTERM-in-rq", "SIGINT-in-rq", "SIGTERM-between-attempts"],
+)
+def test_a_worker_stopped_while_redis_is_down_exits_at_once(fault_stack, stop, waiting):
+    """``docker stop`` during a Redis outage: RQ's warm shutdown asks Redis whether a job runs,
+    fails, and the worker must not take that for the outage and wait on (then be SIGKILLed)."""
+    stack = fault_stack
+    if waiting == "reconnecting in":
+        stack.redis.kill()
+    with worker_process(stack.env, stop_timeout=20) as worker:
+        if waiting == "could not connect":
+            assert wait_until(lambda: "Listening on" in worker.output, timeout=60), worker.output
+            stack.redis.kill()
+        # The worker noticed: it is waiting for Redis to come back.
+        assert wait_until(lambda: waiting in worker.output, timeout=60), worker.output
+        worker.process.send_signal(stop)
+        started = time.monotonic()
+        returncode = worker.process.wait(timeout=15)
+        assert returncode == 0, worker.output[-4000:]
+        assert time.monotonic() - started < 10

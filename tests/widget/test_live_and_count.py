@@ -71,6 +71,45 @@ def test_an_authors_delete_elsewhere_leaves_every_open_page_live(stack, page):
         assert each.evaluate("performance.getEntriesByType('navigation').length") == 1
 
 
+def test_a_moderators_removal_leaves_every_open_page_live(stack, page):
+    with stack.rt.session() as session:
+        demo = session.scalar(sa.select(Site).where(Site.slug == "demo"))
+        token = create_token(session, demo, "moderator")
+        session.commit()
+    thread = new_thread("live-remove")
+    lone = stack.post(thread, "Spam that slipped through.", name="Mallory")
+    parent = stack.post(thread, "Rude, then rejected.", name="Mallory")
+    reply = stack.post(thread, "A calm answer that stays.", name="Linus", parent=parent["id"])
+    pages = [page, page.context.new_page()]
+    for each in pages:
+        each.goto(stack.article(thread))
+        expect(each.locator("#parley .live")).to_be_visible()
+        expect(each.locator("#parley h2")).to_have_text("3 comments")
+
+    def moderate(comment: dict, action: str) -> None:
+        answer = requests.post(
+            f"{stack.parley}/api/v1/moderation/comments/{comment['id']}/{action}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+
+    moderate(lone, "spam")
+    moderate(parent, "reject")
+    for each in pages:
+        widget = each.locator("#parley")
+        expect(widget.locator(f"#parley-comment-{lone['id']}")).to_have_count(0)
+        kept = widget.locator(f"#parley-comment-{parent['id']}")
+        expect(kept.locator(":scope > article.tombstone")).to_have_count(1)
+        expect(widget).not_to_contain_text("Mallory")
+        expect(widget).not_to_contain_text("Rude, then rejected.")
+        expect(kept.locator(f"#parley-comment-{reply['id']} .body")).to_have_text(
+            "A calm answer that stays."
+        )
+        expect(widget.locator("h2")).to_have_text("1 comment")
+        assert each.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
 def test_count_script_fills_every_placeholder_with_one_request(stack, page):
     busy, quiet, unknown = new_thread("count"), new_thread("count"), new_thread("count")
     for n in range(3):

@@ -209,3 +209,47 @@ def test_an_authors_own_delete_and_edit_reach_every_open_stream_of_the_thread(
         finally:
             for s in streams:
                 s.close()
+
+
+def test_a_moderators_removal_of_a_published_comment_reaches_every_open_stream_a_held_ones_not(
+    db_url, redis_db_url, client, post, rt, moderator_token, tmp_path
+):
+    """A published comment a moderator rejects, marks as spam or deletes leaves every open
+    widget of the thread (a tombstone: no text, no author); a held comment a moderator rejects
+    was never shown, and the streams say nothing of it."""
+    bodies = ("Rejected after all.", "Spam after all.", "Deleted for good.", "Never shown.")
+    rejected, spam, deleted, held = (post(b).get_json()["comment"]["id"] for b in bodies)
+    drain(rt)
+    with rt.session() as session:
+        # The checks held this one (as the worker's compare-and-set would have).
+        session.get(Comment, held).status = "held"
+        session.commit()
+    env = {
+        **base_env(db_url, redis_db_url),
+        "PARLEY_WEB_WORKERS": "1",
+        "PARLEY_MAX_WAITING_PER_CLIENT": "10",
+    }
+    moderator = {"Authorization": f"Bearer {moderator_token}"}
+    with gunicorn(env, tmp_path / "web.log") as port:
+        streams = [open_stream(port), open_stream(port)]
+        try:
+            assert all(b": connected" in read_until(s, b": connected") for s in streams)
+            # The held one first: had its rejection been sent, it would arrive before the rest.
+            for comment_id, action in ((held, "reject"), (rejected, "reject"), (spam, "spam")):
+                answer = client.post(
+                    f"/api/v1/moderation/comments/{comment_id}/{action}", headers=moderator
+                )
+                assert answer.status_code == 200, answer.get_json()
+            answer = client.delete(f"/api/v1/moderation/comments/{deleted}", headers=moderator)
+            assert answer.status_code == 200, answer.get_json()
+            for stream in streams:
+                got = read_until(stream, f'"id": {deleted}'.encode())
+                events = [e for e in got.split(b"\n\n") if b"event: comment" in e]
+                ids = [int(e.split(b'"id": ')[1].split(b",")[0]) for e in events]
+                assert ids == [rejected, spam, deleted], got
+                assert all(b'"deleted": true' in e for e in events), got
+                assert f'"id": {held}'.encode() not in got
+                assert not [text for text in (*bodies, "Ada") if text.encode() in got], got
+        finally:
+            for s in streams:
+                s.close()

@@ -1,4 +1,4 @@
-"""Every decision the text checks make, written to a file: ``python -m bench.decisions_snapshot OUT``.
+"""Every decision the text checks make, to a file: ``python -m bench.decisions_snapshot OUT``.
 
 A speed change to the checks must not change what they decide. This runs the
 whole pipeline (``worker.pipeline.run_checks`` + ``worker.decision.decide``, as

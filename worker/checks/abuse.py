@@ -34,6 +34,7 @@ from pathlib import Path
 from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.text_rules import fold, prepare
+from worker.text.prefilter import may_match
 
 # --- the lexicon -------------------------------------------------------------------------
 
@@ -2160,6 +2161,8 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():
+        if not may_match(pattern, text):  # none of the literals every match holds
+            continue
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):
                 continue

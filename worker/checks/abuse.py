@@ -647,7 +647,7 @@ _DEMEANED = re.compile(
 
 def _scorned(lower: str, seen: list[str]) -> re.Match | None:
     """Scorn aimed at the reader in lowercased text, if there is any."""
-    found = _SCORN.search(lower)
+    found = _SCORN.search(lower) if may_match(_SCORN, lower) else None
     if found is None and not _SCORN_WORDS.isdisjoint(seen):
         found = _SCORN_MORE.search(lower)
     if found is None and not _DEMEANED_WORDS.isdisjoint(seen):
@@ -1511,8 +1511,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         and not _belittling(said.lower())
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, seen))
-        and not _GO_BACK.search(lower)
-        and not _SENT_BACK.search(lower)
+        and not (may_match(_GO_BACK, lower) and _GO_BACK.search(lower))
+        and not (may_match(_SENT_BACK, lower) and _SENT_BACK.search(lower))
         and not _LET_IN.search(lower)
     ):
         return 0.0, "no insult aimed at a person"

@@ -145,20 +145,22 @@ def _item(op, av) -> tuple[set[str] | None, set[str] | None]:
     return None, None
 
 
-# Patterns' needles, read once per process (a pattern is hashable and lives as long).
-_NEEDLES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Patterns' needles, read once per process, by the pattern's id (hashing a pattern hashes
+# its whole source): the entry holds the pattern too, which keeps its id from being reused.
+_NEEDLES: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 caches.declare("patterns.needles", _NEEDLES.clear)
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False only if ``pattern`` cannot match anywhere in ``text``: its search can be skipped."""
-    try:
-        found = _NEEDLES[pattern]
-    except KeyError:
-        found = _NEEDLES[pattern] = needles(pattern)
-    if found is None:
-        return True
-    for needle in found:
-        if needle in text:
-            return True
-    return False
+    entry = _NEEDLES.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
+        entry = _NEEDLES[id(pattern)] = (pattern, needles(pattern))
+    found = entry[1]
+    return found is None or any(map(text.__contains__, found))
+
+
+def warm(*patterns: re.Pattern[str]) -> None:
+    """Read the needles of ``patterns`` now (a worker's warm-up), not at their first comment."""
+    for pattern in patterns:
+        may_match(pattern, "")

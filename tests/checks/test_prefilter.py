@@ -1,4 +1,6 @@
-"""The regex prefilter (worker.text.prefilter) never skips a pattern that could match."""
+"""The checks' shortcuts answer as the long way did: the regex prefilter
+(worker.text.prefilter) never skips a pattern that could match, and a domain looked up in a
+set matches as the scan over it did."""
 
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ from worker.checks.abuse import threat_patterns
 from worker.checks.links import PITCH_SIGNS
 from worker.checks.text_rules import fold
 from worker.text.cues import SPAM_CUES
+from worker.text.links import (
+    PROMOTION_PLATFORMS,
+    REFERENCE_DOMAINS,
+    URL_SHORTENERS,
+    domain_matches,
+)
 from worker.text.prefilter import may_match, needles
 
 DEVSET = Path(__file__).parent / "devset"
@@ -121,3 +129,21 @@ def test_a_rule_added_the_ordinary_way_gets_its_prefilter():
     assert needles(pattern)
     assert pattern.search(said) and may_match(pattern, said)
     assert not may_match(pattern, other)
+
+
+def test_domain_lookup_in_a_set_answers_as_the_scan_did():
+    # worker.text.links.domain_matches looks a domain and its parents up in a set; the
+    # same question asked of a list is the plain scan: both must agree, odd names too.
+    pick = random.Random(3)
+    lists = [REFERENCE_DOMAINS, URL_SHORTENERS, PROMOTION_PLATFORMS, {"", ".com", "a..b", "x.y."}]
+    labels = ["a", "b", "com", "org", "", "wikipedia", "github", "bit", "ly", "www", "en", "y"]
+    pool = sorted(d for names in lists for d in names)
+    agreed = 0
+    for _ in range(20_000):
+        head = ".".join(pick.choice(labels) for _ in range(pick.randint(0, 3)))
+        domain = f"{head}.{pick.choice(pool)}" if pick.random() < 0.5 else head
+        for names in lists:
+            expected = domain_matches(domain, sorted(names))  # a list: the scan
+            assert domain_matches(domain, frozenset(names)) == expected, (domain, names)
+            agreed += expected
+    assert agreed > 1000

@@ -253,8 +253,9 @@ _LETTERS = re.compile(r"[^\W_]+")
 
 
 # Cached per process: the blocklist, the abuse checks and the threat check fold the same
-# comment (and the same lexicon words) several times each.
-@lru_cache(maxsize=4096)
+# comment (and the same lexicon words) several times each; a comment's calls fit in 512
+# (a few MB at most: comments are bounded).
+@lru_cache(maxsize=512)
 def fold(text: str) -> str:
     """Normalise text for blocklist matching: NFKC, no accents, leetspeak folded."""
     text = unicodedata.normalize("NFKC", text).lower()

@@ -33,6 +33,12 @@ def warm_up() -> None:
 
     # One stateless run loads every model and compiles every pattern.
     run_checks(CommentFacts(body="warm-up comment"), CheckContext(stateful=False))
+    # ... and one that passes the rules' gates, so the patterns behind them (the threats,
+    # the sales talk) and their prefilters are ready before the first real comment.
+    run_checks(
+        CommentFacts(body="Earn $500 a day, check out my channel now! See you at the end, idiot."),
+        CheckContext(stateful=False),
+    )
     # Loading the models freed several MB of buffers that would otherwise stay resident.
     release_free_memory()
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from service import caches
 from worker.checks.base import CheckContext, CommentFacts, check
 from worker.checks.text_rules import fold, prepare
+from worker.text.prefilter import may_match
 
 # --- the lexicon -------------------------------------------------------------------------
 
@@ -784,7 +785,7 @@ _LEERING = re.compile(
 
 def _scorned(lower: str, seen: list[str]) -> re.Match | None:
     """Scorn aimed at the reader in lowercased text, if there is any."""
-    found = _SCORN.search(lower)
+    found = _SCORN.search(lower) if may_match(_SCORN, lower) else None
     if found is None and not _SCORN_WORDS.isdisjoint(seen):
         found = _SCORN_MORE.search(lower)
     if found is None and not _DEMEANED_WORDS.isdisjoint(seen):
@@ -1896,8 +1897,8 @@ def personal_attack(facts: CommentFacts, ctx: CheckContext):
         and not _belittling(said.lower())
         and not _AT_YOU.search(lower)
         and lex.forms.isdisjoint(map(_folded_word, seen))
-        and not _GO_BACK.search(lower)
-        and not _SENT_BACK.search(lower)
+        and not (may_match(_GO_BACK, lower) and _GO_BACK.search(lower))
+        and not (may_match(_SENT_BACK, lower) and _SENT_BACK.search(lower))
         and not _LET_IN.search(lower)
     ):
         return 0.0, "no insult aimed at a person"
@@ -2736,6 +2737,8 @@ def threat(facts: CommentFacts, ctx: CheckContext):
     if not _threat_words().search(text) and not _veiled().search(text):
         return 0.0, "no threat"
     for what, example, pattern in threat_patterns():
+        if not may_match(pattern, text):  # none of the literals every match holds
+            continue
         for m in pattern.finditer(text):
             if _ADVICE.search(text[: m.start()]):
                 continue

@@ -45,6 +45,7 @@ from worker.text.links import (
     vouched,
 )
 from worker.text.model_text import FUNCTION_WORDS, cached_model_text_parts
+from worker.text.prefilter import may_match
 
 
 def linked_domains(facts: CommentFacts) -> list[tuple[Domain, str]]:
@@ -555,7 +556,7 @@ def pitch_signs(prose: str) -> tuple[str, ...]:
     for i, (what, pattern, gate) in enumerate(PITCH_SIGNS):
         if len(found) + len(PITCH_SIGNS) - i < 2:
             break
-        if gate.search(prose) and pattern.search(prose):
+        if may_match(gate, prose) and gate.search(prose) and pattern.search(prose):
             if what == _EARNINGS and all(
                 _saved_or_spent(prose, m) for m in pattern.finditer(prose)
             ):

@@ -100,8 +100,17 @@ def _body(facts: CommentFacts) -> str:
 
 def vouched_hosts(facts: CommentFacts, ctx: CheckContext) -> list[str]:
     """The site's own hosts and its ``allowed_domains``: links there are never counted."""
-    own = [parse_link(origin).domain for origin in facts.site_origins]
-    return own + [d.lower().removeprefix("www.") for d in ctx.policy.allowed_domains]
+    return list(_vouched_hosts(tuple(facts.site_origins), tuple(ctx.policy.allowed_domains)))
+
+
+# Cached per process: a site's hosts are the same for every comment and every link rule.
+@lru_cache(maxsize=256)
+def _vouched_hosts(origins: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    own = [parse_link(origin).domain for origin in origins]
+    return tuple(own + [d.lower().removeprefix("www.") for d in allowed])
+
+
+caches.declare("sites.vouched_hosts", _vouched_hosts.cache_clear)
 
 
 def _counted_links(facts: CommentFacts, ctx: CheckContext) -> list[Link]:
@@ -243,6 +252,10 @@ _REPEATS = re.compile(r"(.)\1+")
 _LETTERS = re.compile(r"[^\W_]+")
 
 
+# Cached per process: the blocklist, the abuse checks and the threat check fold the same
+# comment (and the same lexicon words) several times each; a comment's calls fit in 512
+# (a few MB at most: comments are bounded).
+@lru_cache(maxsize=512)
 def fold(text: str) -> str:
     """Normalise text for blocklist matching: NFKC, no accents, leetspeak folded."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -254,6 +267,9 @@ def fold(text: str) -> str:
     text = text.translate(_LEET)
     text = _REPEATS.sub(r"\1", text)  # "freeee" and "free" fold alike
     return " ".join(_LETTERS.findall(text))
+
+
+caches.declare("texts.folded", fold.cache_clear)
 
 
 @lru_cache(maxsize=256)

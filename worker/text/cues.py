@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from worker.text.prefilter import may_match
+
 # Asking readers to subscribe to / visit / follow the writer's own channel,
 # page or account ("sucscribe to me" and other misspellings too), and
 # "sub4sub"-style trades. Hand-written, generic phrasing; it matches no ham
@@ -83,7 +85,7 @@ class Cue(NamedTuple):
         )
 
     def search(self, lower: str) -> bool:
-        if self.gate.search(lower) is None:
+        if not may_match(self.gate, lower) or self.gate.search(lower) is None:
             return False
         if self.unless is not None:
             lower = self.unless.sub(" ", lower)

@@ -569,6 +569,17 @@ def _is_article_path(path: str) -> bool:
 
 def domain_matches(domain: str, domains: Iterable[str]) -> bool:
     """True if ``domain`` is one of ``domains`` or a subdomain of one."""
+    if isinstance(domains, (set, frozenset)):
+        # The same answer by lookups: ``domain`` and each part of it after a dot (the
+        # lists of reference hosts, shorteners and platforms hold hundreds of names).
+        if domain in domains:
+            return True
+        dot = domain.find(".")
+        while dot != -1:
+            if domain[dot + 1 :] in domains:
+                return True
+            dot = domain.find(".", dot + 1)
+        return False
     return any(domain == d or domain.endswith("." + d) for d in domains)
 
 

@@ -210,7 +210,7 @@ def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     return 0.8, f"link written to dodge filters: {shown}"
 
 
-@check("url_shortener", kind="spam", version="1")
+@check("url_shortener", kind="spam", version="2")
 def url_shortener(facts: CommentFacts, ctx: CheckContext):
     short = [link for link in _counted_links(facts, ctx) if link.is_shortener]
     if not short:

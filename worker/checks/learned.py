@@ -774,6 +774,19 @@ def named_in_own_words(body: str) -> str | None:
 # ("fucking hell, this bug", "Windows is shit", "I'm an idiot") is swearing,
 # criticism of a thing or self-deprecation, which a comment section publishes.
 # Its score is kept under the hold threshold (``unaimed_score``).
+def _read_without(
+    words: re.Pattern[str], body: str, finding: Finding, hold: float, ctx: CheckContext, why: str
+) -> Finding | None:
+    """The model's finding lowered below the hold when the comment, read without
+    ``words``, is clearly not abusive; None when it still is."""
+    model = get_model("toxicity", model_dir_of(ctx))
+    if model.score(model.probability(model_text(words.sub(" ", body)))) >= hold - UNAIMED_BAND:
+        return None
+    return Finding(
+        unaimed_score(finding.score, hold), f"{finding.reason}; {why}, so not held on its own"
+    )
+
+
 @check("toxicity_model", kind="abuse", version=model_version("toxicity"))
 def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     finding = model_finding("toxicity", facts, ctx)
@@ -784,24 +797,16 @@ def toxicity_model(facts: CommentFacts, ctx: CheckContext) -> Finding:
     # Rude words as praise: "shut up and take my money", "damn you, I'm making this again"
     # say the writer wants what is on the page; read the comment without them.
     if _PRAISE_IDIOMS.search(body):
-        model = get_model("toxicity", model_dir_of(ctx))
-        plain = _PRAISE_IDIOMS.sub(" ", body)
-        if model.score(model.probability(model_text(plain))) < hold - UNAIMED_BAND:
-            return Finding(
-                unaimed_score(finding.score, hold),
-                finding.reason + "; rude words said in praise, so not held on its own",
-            )
+        read = _read_without(_PRAISE_IDIOMS, body, finding, hold, ctx, "rude words said in praise")
+        if read is not None:
+            return read
     # Not the writer: harm or a name the writer takes on themselves ("my boss is
     # going to kill me", "you're killing me with these puns", "I'm such an idiot,
     # I forgot to save") is hyperbole or self-deprecation, as the rules read it.
     if _AT_THE_WRITER.search(body) and not _SLUR.search(body):
-        model = get_model("toxicity", model_dir_of(ctx))
-        mine = _AT_THE_WRITER.sub(" ", body)
-        if model.score(model.probability(model_text(mine))) < hold - UNAIMED_BAND:
-            return Finding(
-                unaimed_score(finding.score, hold),
-                finding.reason + "; aimed at the writer, so not held on its own",
-            )
+        read = _read_without(_AT_THE_WRITER, body, finding, hold, ctx, "aimed at the writer")
+        if read is not None:
+            return read
     if not aimed_at_someone(body):
         named = named_in_own_words(body)
         model = get_model("toxicity", model_dir_of(ctx))

@@ -1308,3 +1308,129 @@ def test_an_earnings_claim_beside_a_saving_is_still_a_pitch(judge, text):
     decision, results = judge(text)
     assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
     assert decision.status != Status.PUBLISHED
+
+
+# --- ordinary blind batch 2 (issue 13) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harvest supper at the village hall on Friday, free entry, see "
+        "https://www.eventbrite.co.uk/e/harvest-supper-tickets-738291046512",
+        "The bowls club open day page is https://www.meetup.com/leafield-bowls/events/4827361950/ "
+        "if you want to have a go",
+    ],
+)
+def test_digits_inside_a_link_are_no_phone_number(judge, text):
+    decision, results = judge(text)
+    assert results["contact_channel"].score == 0.0, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_a_number_written_beside_a_link_is_still_a_contact(judge):
+    _, results = judge(
+        "Tickets at https://www.eventbrite.co.uk/e/launch-tickets-738291046512 or call 415 555 0133"
+    )
+    assert results["contact_channel"].score >= HOLD, results["contact_channel"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you're struggling, you can ring 415 555 0133, it's free and confidential and they "
+        "listen",
+        "My cousin called 9152987821 when she needed someone to talk to, they were kind",
+    ],
+)
+def test_a_crisis_line_passed_on_is_a_readers_number(judge, text):
+    decision, results = judge(text)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lost your crypto? Our recovery team is on 9152987821 if you need someone to talk to",
+        "Our tech support line 415 555 0133 is free and confidential, call for your refund",
+    ],
+)
+def test_scam_lines_in_caring_words_are_still_spam(judge, text):
+    decision, results = judge(text)
+    assert results["contact_channel"].score >= SPAM, results["contact_channel"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our church is running a winter coat collection this month, the drop-off times are at "
+        "https://bit.ly/3kCoatsStJude",
+        "The local library has moved the toddler rhyme time to Wednesdays, the form to book "
+        "is https://tinyurl.com/rhymetime-booking",
+    ],
+)
+def test_a_shortened_link_in_a_local_bodys_notice_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["url_shortener"].score < HOLD, results["url_shortener"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our club members earn 300 a day from home, details here https://bit.ly/3kEarnNow",
+        "Our school of trading gives you the best price on bitcoin https://tinyurl.com/btc-deal",
+        "The council said so, more here https://bit.ly/3xYz",
+    ],
+)
+def test_a_shortened_link_with_selling_or_no_notice_is_still_held(judge, text):
+    decision, results = judge(text)
+    assert results["url_shortener"].score >= HOLD, results["url_shortener"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+def test_a_shop_lovely_to_deal_with_is_no_trade_word(judge):
+    decision, results = judge(
+        "Our apple trees came from Old Orchard Nursery in Kent "
+        "https://www.oldorchardnursery.co.uk, a family business and lovely to deal with"
+    )
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+def test_a_shop_named_for_its_words_with_deals_is_still_a_pitch(judge):
+    _, results = judge(
+        "Cheap airport parking at Heathrow, best deals at https://heathrowparkingdeals.co.uk"
+    )
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's a free lecture on the canal's restoration next Thursday, tickets (free) are "
+        "on https://www.eventbrite.co.uk/e/canal-restoration-lecture-tickets-61234",
+        "The history society has free admission to its walking tour on Sunday, all the details "
+        "are on https://www.otleyhistory.org.uk/events/walking-tour-june",
+    ],
+)
+def test_a_free_event_citing_its_page_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["spam_model"].score < HOLD, results["spam_model"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You can get free tickets to the show by entering your details at "
+        "https://win-tickets-now.xyz/claim-your-prize today",
+        "Free entry to the big prize draw this weekend, you could win a car, see "
+        "https://bestdeals-events.com/prize-draw-2024",
+    ],
+)
+def test_a_free_offer_dressed_as_an_event_is_still_held(judge, text):
+    decision, _ = judge(text)
+    assert decision.status != Status.PUBLISHED

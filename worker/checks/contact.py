@@ -227,6 +227,12 @@ def phone_numbers(text: str) -> tuple[str, ...]:
 
 caches.declare("texts.phone_numbers", phone_numbers.cache_clear)
 
+_LINK_SPAN = re.compile(r"\b(?:https?://|www\d?\.)\S+", re.IGNORECASE)
+
+
+def _outside_links(text: str) -> str:
+    return _LINK_SPAN.sub(" ", text) if "://" in text or "www" in text.lower() else text
+
 
 # A neighbour's number, not a business's: a notice about someone or something lost or
 # found ("LOST DOG … if you see him please call 07700 900461"). Read only when the
@@ -281,6 +287,16 @@ _PUBLIC_HELPLINE = re.compile(
     r"|trading\s+standards|action\s+fraud|police\s+non-emergency|the\s+council)\b",
     re.IGNORECASE,
 )
+# A line for people in distress, passed on as such ("call iCall on 98… if you need someone
+# to talk to", "if you're struggling, ring …"): a reader's care, named by who it is for
+# rather than by the service's name. Support-desk and recovery scams speak of accounts,
+# refunds and money (``SCAM_CONTEXT``), never of someone to talk to.
+_CRISIS_LINE = re.compile(
+    r"\b(?:someone\s+to\s+talk\s+to|if\s+you(?:'re|\s+are)\s+(?:struggling|in\s+crisis"
+    r"|feeling\s+(?:low|suicidal|hopeless))|suicid\w*|self[\s-]harm|mental\s+health"
+    r"|crisis\s+(?:line|team)|free\s+and\s+confidential)\b",
+    re.IGNORECASE,
+)
 _TOLL_FREE = re.compile(r"^(?:\+?1)?8(?:00|33|44|55|66|77|88)|^0?80[08]|^1800")
 
 
@@ -295,7 +311,7 @@ def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
     if _NOTICE.search(text):
         return "a lost-and-found notice"
     if (
-        _PUBLIC_HELPLINE.search(text)
+        (_PUBLIC_HELPLINE.search(text) or _CRISIS_LINE.search(text))
         and not any("+" in n for n in numbers)
         and not pitch_signs(text.lower())
     ):
@@ -327,8 +343,10 @@ def channels_found(text: str) -> tuple[tuple[str, float], ...]:
     for pattern, what, weight in CHANNELS:
         if m := pattern.search(text):
             found.append((f"{what} '{' '.join(m.group(0).split())}'", weight))
-    # After the handles: "WhatsApp +1 ..." reads better than the number alone.
-    found += [(f"phone number {n}", 0.7) for n in phone_numbers(text)]
+    # After the handles: "WhatsApp +1 ..." reads better than the number alone. Digits
+    # inside a link are its page's id ("eventbrite.com/e/…-tickets-9283746501"), not a
+    # number to dial: messenger links ("wa.me/…") have their own pattern above.
+    found += [(f"phone number {n}", 0.7) for n in phone_numbers(_outside_links(text))]
     if not found and (called := _CALL_NUMBER.search(text)):
         found.append((f"a number to call '{' '.join(called.group(0).split())}'", 0.7))
     if not found and (email := EMAIL.search(text)):

@@ -382,6 +382,25 @@ _CIVIC_ASK = re.compile(
 )
 
 
+# An event's price, not an offer: "free entry", "a free talk", "tickets (free)".
+_FREE_EVENT = re.compile(
+    r"\bfree\s+(?:entry|admission|talks?|events?|tickets?|workshops?|class(?:es)?|sessions?"
+    r"|beginners|concerts?|screenings?|tours?|open\s+days?|lectures?|gigs?|parking)\b"
+    r"|\b(?:entry|admission|tickets?|entrance)\s*(?:is\s+|are\s+)?\(?free\b"
+    r"|\bfree\s+to\s+(?:attend|join|enter|come)\b"
+)
+
+
+def _plain_name(site) -> bool:
+    """A site name that sells nothing, on a suffix honest sites use, with no record."""
+    words = name_words(site)
+    return (
+        site.suffix not in CHEAP_SUFFIXES
+        and standing(site).score == 0.0
+        and not (SALES_TERMS | SPAM_TERMS).intersection(words)
+    )
+
+
 def points_nowhere(body: str) -> bool:
     """A comment of a sentence or more that sends readers nowhere and asks nothing of them,
     or only to a page it cites."""
@@ -404,6 +423,19 @@ def points_nowhere(body: str) -> bool:
         return False
     if unvouched:
         asking -= _CITING_ASKS
+        if (
+            asking == _OFFERS
+            and all(x.cites and _plain_name(x.site) for x in unvouched)
+            and _FREE_EVENT.search(linked.prose.lower())
+            and _SCAM_WORDS.search(linked.prose.lower()) is None
+            and not re.search(
+                r"\b(?:your\s+details|sign(?:ing)?\s+up|register\w*)\b", linked.prose.lower()
+            )
+            and _cites_in_a_sentence(text, linked)
+        ):
+            # "a free talk on the mill's history, tickets here <the event's page>": what
+            # an event costs, said in a reader's sentence citing the event's own page.
+            asking = set()
     else:
         if asking <= _CIVIC_TOKENS and _CIVIC_ASK.search(linked.clean.lower()):
             # Voting in an election, a petition to a legislature, passing local news

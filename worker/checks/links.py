@@ -663,6 +663,7 @@ _TRADE_WORDS = SPAM_TERMS | frozenset(
     sale buy offer offers promo coupon coupons service services hire rental rentals""".split()
 )
 _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
+_DEAL_WITH = re.compile(r"\b(?:deal|deals|dealt|dealing)\s+with\b", re.IGNORECASE)
 
 
 def echoed_name(linked, hosts) -> str:
@@ -675,7 +676,8 @@ def echoed_name(linked, hosts) -> str:
     said = {stem(w) for w in _PROSE_WORD.findall(linked.prose)}
     if not said:
         return ""
-    trade = bool(_TRADE_WORDS.intersection(_PROSE_WORD.findall(linked.prose)))
+    # "lovely to deal with", "a hassle to deal with": a verb of dealing with someone, not a deal.
+    trade = bool(_TRADE_WORDS.intersection(_PROSE_WORD.findall(_DEAL_WITH.sub(" ", linked.prose))))
     for link in linked.links:
         if not link.is_promotion or link.is_shortener or vouched(link.site, hosts):
             continue

@@ -30,6 +30,7 @@ from worker.text.links import (
     BRACKETED_DOT_RE,
     OBFUSCATED_LINK_RE,
     SPACED_DOT_TLDS,
+    SPAM_TERMS,
     URL_RE,
     WWW_SPELLED_RE,
     Link,
@@ -210,11 +211,47 @@ def obfuscated_link(facts: CommentFacts, ctx: CheckContext):
     return 0.8, f"link written to dodge filters: {shown}"
 
 
+# A school, club, church or council passing on a notice often shortens its form or page
+# for a flyer ("Our school PTA is collecting uniforms, details here bit.ly/…"). Said
+# in a sentence of a reader's own about a local body, with no selling, money or spam
+# word and a single short link, it is noted for a person, not held.
+_LOCAL_BODY = re.compile(
+    r"\b(?:our|my|the|your\s+local|the\s+local)\s+(?:[\w']+\s+){0,2}?(?:school|pta|council"
+    r"|parish|church|mosque|temple|club|scouts|guides|brownies|food\s*bank|library|nursery"
+    r"|allotments?|hospice|playgroup|choir|residents'?\s+association)(?:'s)?\b",
+    re.IGNORECASE,
+)
+_NOTICE_MIN_WORDS = 8
+_NOT_A_NOTICE = frozenset(
+    """cheap cheapest discount cash money earn earning income profit profits rich bonus promo
+    coupon order rx price prices buy deal deals offer win winner prize investment invest
+    trading followers""".split()
+)
+SHORT_NOTICE_SCORE = 0.4
+
+
+def _a_local_notice(clean: str, short: list[Link]) -> bool:
+    prose = URL_RE.sub(" ", clean)
+    words = re.findall(r"[a-z]{2,}", prose.lower())
+    return (
+        len(short) == 1
+        and len(words) >= _NOTICE_MIN_WORDS
+        and _LOCAL_BODY.search(prose) is not None
+        and not (_NOT_A_NOTICE | SPAM_TERMS).intersection(words)
+        and "@" not in prose
+    )
+
+
 @check("url_shortener", kind="spam", version="2")
 def url_shortener(facts: CommentFacts, ctx: CheckContext):
     short = [link for link in _counted_links(facts, ctx) if link.is_shortener]
     if not short:
         return 0.0, "no shortened links"
+    if _a_local_notice(prepare(_body(facts)).clean, short):
+        return (
+            SHORT_NOTICE_SCORE,
+            f"link through a URL shortener ({_domains(short)}) in a local body's notice",
+        )
     return 0.7, f"link through a URL shortener ({_domains(short)}) hides where it leads"
 
 

@@ -1434,3 +1434,30 @@ def test_a_free_event_citing_its_page_is_published(judge, text):
 def test_a_free_offer_dressed_as_an_event_is_still_held(judge, text):
     decision, _ = judge(text)
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Giving away a toddler bed and mattress, collection from Headingley, message me through "
+        "the group if you want it",
+        "Anyone need a bag of outgrown school shoes, size 13? Inbox me on here",
+    ],
+)
+def test_message_me_where_the_comment_is_points_nowhere(judge, text):
+    decision, results = judge(text)
+    assert results["spam_model"].score < HOLD, results["spam_model"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheap followers for your page, message me through the group",
+        "I can recover your lost bitcoin, message me on here",
+        "Love spells that work fast, message me on here",
+    ],
+)
+def test_message_me_here_with_an_offer_is_still_held(judge, text):
+    decision, _ = judge(text)
+    assert decision.status != Status.PUBLISHED

@@ -44,7 +44,7 @@ from worker.checks.abuse import (
     without_things_criticised,
 )
 from worker.checks.base import CheckContext, CommentFacts, Finding, check
-from worker.checks.contact import neighbours_number
+from worker.checks.contact import SCAM_CONTEXT, neighbours_number
 from worker.checks.links import pitch_signs
 from worker.text.cues import READER_SUBSCRIPTION_RE
 from worker.text.features import FEATURES_VERSION, Columns, FeatureSpec, hash_index
@@ -391,6 +391,25 @@ _FREE_EVENT = re.compile(
 )
 
 
+_MESSAGE_ME_HERE = re.compile(
+    r"\b(?:contact|message|inbox)\s+me\s+(?:through|via|on|in)\s+(?:the\s+|this\s+)?"
+    r"(?:group|here|thread|page|forum|site|comments?)\b(?!\s+(?:on|at)\b)"
+)
+
+
+def _sells_nothing(clean: str) -> bool:
+    lower = clean.lower()
+    words = _PROSE_WORDS.findall(lower)
+    return not (
+        (SALES_TERMS - _WHERE_WORDS).intersection(words)
+        or SPAM_TERMS.intersection(words)
+        or pitch_signs(lower)
+        or SCAM_CONTEXT.search(clean)
+        or _SCAM_WORDS.search(lower)
+        or "$" in clean
+    )
+
+
 def _plain_name(site) -> bool:
     """A site name that sells nothing, on a suffix honest sites use, with no record."""
     words = name_words(site)
@@ -445,6 +464,14 @@ def points_nowhere(body: str) -> bool:
         # number: below) leaves readers nowhere to take it; the words are a
         # reader's ("free tip:", "gluten-free flour", "bitcoin is a bubble").
         asking -= _OFFERS
+        if (
+            asking == {"contacttok"}
+            and _MESSAGE_ME_HERE.search(linked.clean.lower())
+            and _sells_nothing(linked.clean)
+        ):
+            # "message me through the group", "inbox me on here": the writer asks to be
+            # reached where the comment already is, with no link, number or handle.
+            asking = set()
         if asking == {"checkouttok"} and _recommends_a_known_thing(text, linked):
             asking = set()
         if asking <= {"checkouttok"} and (role := _role_address(linked.clean)):

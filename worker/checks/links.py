@@ -184,7 +184,13 @@ _FILLER = frozenset(
     stumbled upon recommend recommended friends worth quality highly extremely keep
     updates update waiting eagerly regularly returning insight insights detailed
     researched explained blogging may might want exploration overview perspective
-    perspectives depth discussion absolutely really resonates resonate best""".split()
+    perspectives depth discussion absolutely really resonates resonate best"""
+    # What written-to-order praise says of any post: how clear and researched it is, who
+    # it helps, and how the writer came upon it ("I must say it's one of the most
+    # comprehensive guides", "helpful for beginners and experts alike").
+    """clear clearly explanation explanations structured research beginners experts
+    alike everyone everybody similar topics covers guide guides searching google must
+    say most like look simple easy understand concise""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 _WRITING = frozenset("article articles post posts blog piece content write-up read".split())
@@ -581,7 +587,11 @@ _HOUSEHOLD_COSTS = (
 _SAVED_OR_SPENT = re.compile(
     r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?|los(?:e|es|t|ing)"
     r"|" + _HOUSEHOLD_COSTS + r")(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)"
-    r"[\w'-]+){0,3}\s*$",
+    r"[\w'-]+){0,3}\s*$"
+    # "the savings on commuting are huge, like £150 a month": the saving named as a noun,
+    # a clause before the amount.
+    r"|\bsavings?\b(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)[\w'-]+,?){0,6}"
+    r"\s*$",
     re.IGNORECASE,
 )
 _ON_COSTS = re.compile(

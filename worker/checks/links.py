@@ -188,9 +188,9 @@ _FILLER = frozenset(
     # What written-to-order praise says of any post: how clear and researched it is, who
     # it helps, and how the writer came upon it ("I must say it's one of the most
     # comprehensive guides", "helpful for beginners and experts alike").
-    """clear clearly explanation explanations structured research beginners experts
+    """ clear clearly explanation explanations structured research beginners experts
     alike everyone everybody similar topics covers guide guides searching google must
-    say most like look simple easy understand concise""".split()
+    say most like look simple easy understand concise came across while""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 _WRITING = frozenset("article articles post posts blog piece content write-up read".split())

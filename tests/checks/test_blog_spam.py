@@ -1461,3 +1461,83 @@ def test_message_me_where_the_comment_is_points_nowhere(judge, text):
 def test_message_me_here_with_an_offer_is_still_held(judge, text):
     decision, _ = judge(text)
     assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A truly well-structured post with clear explanations, helpful for beginners and "
+        "experts alike. https://dailyinsightshub.net",
+        "I came across this while searching on Google and I must say it is one of the most "
+        "comprehensive guides on the topic! https://www.toptrendzone.com",
+    ],
+)
+def test_written_to_order_praise_of_any_post_with_a_front_page_is_held(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score >= HOLD, results["praise_link"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clear explanation of the SEPA deadline, but the bank fee table in the second half "
+        "is out of date: https://www.ecb.europa.eu/paym/integration/retail/sepa/html/index.en.html",
+        "Great guide, though the part on HDR bracketing skips exposure stacking in Lightroom.",
+    ],
+)
+def test_praise_that_says_something_of_the_post_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["praise_link"].score < HOLD, results["praise_link"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Remote work is great, the savings on fuel and lunches alone are big, around £200 a month.",
+        "Our savings since we cancelled the gym and cooked at home, about $300 a month, went "
+        "straight to the credit card.",
+    ],
+)
+def test_savings_named_a_clause_before_the_amount_are_a_budget(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An advance-fee opener: a stranger's windfall, and your email for details.
+        "I am Mr Daniel Brooks, I have an inheritance of $4.7 million to share with a trusted "
+        "person, reply with your email for more details.",
+        # A seller of guest posts introducing itself.
+        "Dear admin, we are providing guest posting services on high DA websites at low cost.",
+        # A gambler's win at a casino, with its bonus and link.
+        "Been winning big on Roobet lately, first deposit bonus 200% here roobet-promo.xyz/go",
+        # Weight lost in a month, and where to order.
+        "This tea helped me lose 15 kg in two months! Order from the official site "
+        "slimteaofficial.com",
+    ],
+)
+def test_windfalls_guest_posts_casino_wins_and_weight_in_months_are_pitches(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score >= HOLD, results["sales_pitch"].reason
+    assert decision.status != Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council got a donation of $2.5 million for the new library, reply here if you "
+        "think it should open on Sundays.",
+        "Our team was winning big at half time and still lost, typical.",
+        "I lost 6 kg in three months just by walking to work, no magic.",
+        "We are offering a free bike repair workshop at the church hall on Saturday.",
+    ],
+)
+def test_a_readers_donation_match_weight_or_free_workshop_is_published(judge, text):
+    decision, results = judge(text)
+    assert results["sales_pitch"].score < HOLD, results["sales_pitch"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason

@@ -300,3 +300,45 @@ def test_a_readers_mention_of_a_social_handle_is_published(judge, body):
     decision, results = judge(body)
     assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
     assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We hired Kamal as our driver for a week in Kerala and he was patient and safe, "
+        "his WhatsApp is +91 98470 55512",
+        "In Marrakech we used a guide called Youssef, he knew every corner of the medina. "
+        "His number on WhatsApp: +212 661 555 014",
+    ],
+)
+def test_a_travellers_hired_driver_or_guide_on_a_messenger_is_published(judge, body):
+    decision, results = judge(body)
+    assert results["contact_channel"].score < HOLD, results["contact_channel"].reason
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "filed"),
+    [
+        # No experience told: a driver advertising himself.
+        ("Need a driver in Goa? WhatsApp +91 98220 54321", False),
+        # Told from experience, but of money made: the investment testimonial.
+        (
+            "We used Mr Kofi as our guide to bitcoin trading and he doubled my profits, "
+            "his WhatsApp is +233 24 555 0182",
+            True,
+        ),
+        # Sales talk around the driver: a tour company's pitch.
+        (
+            "We booked a driver with Desert Tours, best prices guaranteed, his WhatsApp "
+            "+971 50 555 0143",
+            False,
+        ),
+    ],
+)
+def test_a_driver_advertised_or_a_testimonial_on_a_messenger_is_still_held(judge, body, filed):
+    decision, results = judge(body, off=MODEL)
+    assert results["contact_channel"].score >= (0.9 if filed else HOLD), results[
+        "contact_channel"
+    ].reason
+    assert decision.status != Status.PUBLISHED

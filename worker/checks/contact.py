@@ -328,6 +328,28 @@ def _a_neighbours_number(text: str, numbers: tuple[str, ...]) -> str:
 # A neighbour's number is a note, not a hold.
 NEIGHBOUR_SCORE = 0.3
 
+# A traveller passing on the driver or guide they hired ("we used Nimal for 8 days and he
+# was brilliant … his WhatsApp is +94 …"): abroad, such people are reached by messenger,
+# on a number from another country. Told from experience, of a person in one of these
+# trades, with no scam words and no sales talk, it is a reader's tip, not a pitch.
+_HIRED_HAND = re.compile(
+    r"\b(?:driver|drivers|guide|guides|tour\s+guide|guesthouse|homestay|host|boatman|boat\s+captain"
+    r"|porter|tailor|chauffeur|taxi|cab|tuk[\s-]?tuk|rickshaw|cook|nanny|plumber|electrician"
+    r"|builder|mechanic|carpenter|handyman|midwife|translator|interpreter)\b",
+    re.IGNORECASE,
+)
+
+
+def hired_hand(text: str) -> str:
+    """Why the contact in ``text`` (clean text, no scam words) is a hired hand a reader
+    recommends, or ""."""
+    found = channels_found(text)
+    if not found or not all(c.startswith(("messenger handle", "phone number")) for c, _ in found):
+        return ""
+    if pitch_signs(text.lower()) or not _HIRED_HAND.search(text):
+        return ""
+    return "a recommendation from experience" if _FROM_EXPERIENCE.search(text) else ""
+
 
 @lru_cache(maxsize=64)
 def channels_found(text: str) -> tuple[tuple[str, float], ...]:
@@ -378,6 +400,8 @@ def contact_channel(facts: CommentFacts, ctx: CheckContext):
     if not context:
         if why := neighbours_number(text):
             return NEIGHBOUR_SCORE, f"{channel} in {why}: a reader's number"
+        if why := hired_hand(text):
+            return NEIGHBOUR_SCORE, f"{channel} in {why} of someone they hired: a reader's tip"
         return score, f"{channel}: a comment asking readers to get in touch elsewhere"
     said = " ".join(context.group(0).split()).lower()
     if score < 0.3:

@@ -184,7 +184,13 @@ _FILLER = frozenset(
     stumbled upon recommend recommended friends worth quality highly extremely keep
     updates update waiting eagerly regularly returning insight insights detailed
     researched explained blogging may might want exploration overview perspective
-    perspectives depth discussion absolutely really resonates resonate best""".split()
+    perspectives depth discussion absolutely really resonates resonate best"""
+    # What written-to-order praise says of any post: how clear and researched it is, who
+    # it helps, and how the writer came upon it ("I must say it's one of the most
+    # comprehensive guides", "helpful for beginners and experts alike").
+    """ clear clearly explanation explanations structured research beginners experts
+    alike everyone everybody similar topics covers guide guides searching google must
+    say most like look simple easy understand concise came across while""".split()
 )
 _GENERIC = _PRAISE | _FILLER | FUNCTION_WORDS
 _WRITING = frozenset("article articles post posts blog piece content write-up read".split())
@@ -401,6 +407,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bearn(?:ing)?\s+(?:money|cash)\s+(?:online|easily|fast|quickly|daily|from\s+home)\b"
             r"|\bget\s+(?:up\s+to\s+)?(?:\$|€|£)\s?\d"
             r"|\bwon\s+(?:\$|usd\s?|€|£)\s?\d"
+            # "I've been winning big at <casino>": a gambler's win, told as an advert.
+            r"|\b(?:winning|won|win)\s+big\s+(?:at|on|with)\b"
             # The same claims with the currency after the amount, and making money,
             # in the languages this spam comes in.
             r"|\b\d[\d,.]*\s?(?:€|\$|£|euros?|dollars?|d[óo]lares|reais|pesos|zł|złotych|руб\w*|円)\s*(?:/\s*|per\s+|an?\s+|im\s+|pro\s+|al\s+"
@@ -422,6 +430,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:professional|affordable|reliable|certified|licensed|trusted)\s+(?:[\w-]+\s+){0,2}?"
             r"(?:services?|cleaning|repairs?|movers|plumbers?|contractors?|agency|company|writers?"
             r"|development|design|marketing)\b"
+            # "we are offering guest posting service", "we're providing …": the same, continuous.
+            r"|\bwe\s+(?:are|'re)\s+(?:now\s+)?(?:offering|providing|selling)\b"
             r"|\bwe\s+at\s+\w+|\bwe'?ve\s+helped\s+(?:over\s+)?[\d,]+\+?\s+(?:students|clients|customers|people"
             r"|businesses|companies)"
             r"|\blooking\s+for\s+(?:an?\s+|the\s+)?(?:affordable|cheap|best|professional|reliable"
@@ -444,6 +454,9 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\b(?:apply|join|register|sign\s+up)\s+here\b|\bapply\s+(?:at|via)\b"
             r"|\bbook\s+(?:an?\s+|your\s+)?(?:appointment|consultation|free\s+consultation)\b|\border\s+(?:at|from|here|on|via)\b|\bmore\s+info\w*\s+on\s+my\s+profile"
             r"|\bneed\s+(?:money|cash)\s+(?:fast|quick\w*|urgently|now|today)"
+            # "reply to this comment with your email for details": an advance-fee opener.
+            r"|\b(?:reply|respond|write\s+back)\b[^.!?]{0,30}?\bwith\s+your\s+(?:e-?mail|details"
+            r"|full\s+name|phone|number|whatsapp)\b[^.!?]{0,15}?\bfor\s+(?:more\s+)?(?:details|info)"
             r"|\bread\s+more\s+(?:on|at)\s+(?:this|my|our)\s+(?:web\s*)?(?:site|page|link)\b"
             r"|\bclique\s+aqui\b|\bhaga\s+clic\b|\bklik\s+(?:di\s+)?sini\b"
             r"|\binbox\s+(?:để|ngay|shop|mình)|สมัครเลย|สมัครสมาชิก"
@@ -485,7 +498,11 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|\bsend\s+[\d.]+\s*(?:btc|eth|usdt|bitcoins?)\b.{0,40}?\b(?:receive|get)\b"
             # Approval and money in the account, a tipster's record, a drug without a doctor.
             r"|\bwithout\s+(?:any\s+)?(?:investment|diet(?:ing)?|exercise|gym)\b"
-            r"|\blost\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:\d+|two|three|a)\s+(?:days?|weeks?)\b|\bdaily\s+payments?\b|\bget\s+approved\s+(?:for\s+(?:a|an|your)\s+(?:\w+\s+){0,2}?)?(?:today|now|instantly|in\s+minutes|within)\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
+            r"|\b(?:lost|lose|losing)\s+\d+\s?(?:kg|kilos?|lbs?|pounds)\s+in\s+(?:just\s+)?(?:\d+|two"
+            r"|three|a|one)\s+(?:days?|weeks?|months?)\b"
+            # A stranger's windfall to share: "a donation of $2.5 million", "an inheritance of".
+            r"|\b(?:donation|inheritance|bequest|compensation|consignment)\s+(?:fund\s+)?of\s+"
+            r"(?:us\s?|usd\s?)?(?:\$|€|£)?\s?[\d.,]+\s*(?:million|m|billion)\b|\bdaily\s+payments?\b|\bget\s+approved\s+(?:for\s+(?:a|an|your)\s+(?:\w+\s+){0,2}?)?(?:today|now|instantly|in\s+minutes|within)\b|\b(?:money|cash|funds)\s+in\s+your\s+(?:bank\s+)?account\s+(?:within"
             r"|in|today)\b"
             r"|\b(?:tips|predictions|signals|picks)\b[^.!?]{0,30}?\b\d{2}(?:\.\d)?\s?%\s+"
             r"(?:win(?:ning)?\s+rate|success\s+rate|accuracy)\b"
@@ -504,7 +521,8 @@ PITCH_SIGNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"|gacor|maxwin|togel|judi|betting\s+(?:site|tips|odds)|payday|loans?\s+(?:offer|lender"
             r"|approval)|personal\s+loans?|business\s+loans?|essay\s+(?:writing|writers?|help|service)"
             r"|write\s+my\s+(?:essay|paper|assignment)s?|online\s+(?:slots?|casinos?|betting|pharmacy)|do\s+(?:my|your)\s+(?:homework|assignment)"
-            r"|assignment\s+help|backlinks|seo\s+(?:services|agency|company|experts?)"
+            r"|assignment\s+help|backlinks|guest\s+post(?:s|ing)?\s+(?:services?|on\s+high)"
+            r"|high\s+(?:da|dr|pa)\s+(?:sites?|websites?|blogs?)|seo\s+(?:services|agency|company|experts?)"
             r"|digital\s+marketing\s+(?:agency|company|services)|web\s+(?:design|development)\s+"
             r"(?:agency|company|services)|followers\s+(?:and|&)\s+likes|replica"
             r"|weight\s+loss\s+(?:pills|supplements?|gumm(?:y|ies)|drops|teas?)|diet\s+pills|work(?:ing)?\s+from\s+home|online\s+jobs?"
@@ -581,7 +599,11 @@ _HOUSEHOLD_COSTS = (
 _SAVED_OR_SPENT = re.compile(
     r"\b(?:sav(?:e|es|ed|ing)|spen(?:d|ds|t|ding)|cost(?:s|ing)?|los(?:e|es|t|ing)"
     r"|" + _HOUSEHOLD_COSTS + r")(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)"
-    r"[\w'-]+){0,3}\s*$",
+    r"[\w'-]+){0,3}\s*$"
+    # "the savings on commuting are huge, like £150 a month": the saving named as a noun,
+    # a clause before the amount.
+    r"|\bsavings?\b(?:\s+(?!(?:earn|make|made|making|paid|profit|income)\w*)[\w'-]+,?){0,6}"
+    r"\s*$",
     re.IGNORECASE,
 )
 _ON_COSTS = re.compile(

@@ -56,6 +56,9 @@ _INSULT_NOUNS = (
     "brat crybaby "
     # Hindi and Urdu names typed in Latin letters in Indian and Pakistani threads
     "chutiya chutiye chutia gandu harami haramkhor kamina kamine bhosdike lodu"
+    " madarchod maderchod behenchod bhenchod"
+    # British slurs for a disabled, a gay or a promiscuous person
+    " mong poofter slag"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -175,7 +178,7 @@ _SLURS = frozenset(
     (
         "pajeet raghead towelhead sandnigger gyppo pikey wetback kike darkie darky wog "
         "nigger gook beaner zipperhead shitskin muzrat jigaboo paki golliwog gypo groid "
-        "currymuncher"
+        "currymuncher muzzie muzzies muzzy"
     ).split()
 )
 _SLUR_LEET = str.maketrans("013457@$", "oieastas")
@@ -340,6 +343,9 @@ _QUOTED = (
         # "calling people idiots won't help", "the kid was called a freak".
         r"\b(?:(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
         r"(?:me|you|him|her|them|us|my\s+\w+|people|others|someone|somebody|everyone)\b"
+        # "he called the officer a 'stupid pig'": a named someone called a name
+        r"|call(?:ed|s|ing)?\s+(?:the|his|her|their|a|an|this|that)\s+(?:\w+\s+){0,2}?\w+\s+"
+        r"(?=an?\s|['‘\"“])"
         r"|(?:was|were|is|are|be|been|being|get|got|gets|getting)\s+"
         r"(?:called|labell?ed|branded|named(?!\s+and\s+shamed))\b)[^.!?;\n]*",
         re.IGNORECASE,
@@ -486,6 +492,18 @@ _CONTRACTIONS = (
     (re.compile(r"'m\b", re.IGNORECASE), " am"),
     (re.compile(r"\b(he|she|that|who|it)'s\b", re.IGNORECASE), r"\1 is"),
     (re.compile(r"\b(?:youre|ur|u r)\b", re.IGNORECASE), "you are"),
+)
+# The same contractions typed without the apostrophe ("women shouldnt be allowed",
+# "shes a tart", "theyre vermin"): only the forms that are no other word.
+_BARE_CONTRACTIONS = (
+    (
+        re.compile(
+            r"\b(should|could|would|must|is|are|was|were|does|did|has|have|had)nt\b", re.IGNORECASE
+        ),
+        r"\1 not",
+    ),
+    (re.compile(r"\b(s?he)s\b", re.IGNORECASE), r"\1 is"),
+    (re.compile(r"\btheyre\b", re.IGNORECASE), "they are"),
 )
 _CLAUSES = re.compile(r"[.!?;:,\n()]+")
 _WORD = re.compile(r"[^\W_][\w@$|*]*")
@@ -840,7 +858,7 @@ _IDIOM_WORDS = frozenset(
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
     "checked useful helpful piece chocolate teapot fireguard ashtray handbrake inflatable "
-    "submarine teabag".split()
+    "submarine teabag face ugly herself himself yourself pies treadmill chin chins".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -876,6 +894,18 @@ _IDIOMS = re.compile(
     r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
+    # the stock mockery of looks and weight: "a face for radio", "hit with the ugly stick",
+    # "she's let herself go", "ate all the pies", "try a treadmill", "your double chin"
+    r"|\b(?:a\s+)?face\s+(?:for\s+radio|only\s+a\s+mother\s+could\s+love|like\s+a\s+(?:slapped"
+    r"|smacked|bulldog|dropped|melted|robber|bag\s+of|busted|horse|pug))\b"
+    r"|\b(?:hit|beaten|beat|whacked|smacked)\s+(?:with|by)\s+(?:the|an|a)\s+ugly\s+stick\b"
+    r"|\bfell\s+out\s+of\s+the\s+ugly\s+tree\b"
+    r"|(?:\b(?:has|have|really|totally|completely)|'s|’s)\s+let\s+(?:herself|himself"
+    r"|yourself)\s+go\b"
+    r"|\b(?:ate|eaten|eats|eat)\s+all\s+the\s+pies\b"
+    r"|\b(?:lay|layoff|step\s+away\s+from|put\s+down)\s+(?:off\s+)?the\s+pies\b"
+    r"|\b(?:try|find|found|see|seen|discover|buy)\s+a\s+treadmill\b"
+    r"|\b(?:your|ur|her|his|that)\s+(?:double|triple)\s+chins?\b"
 )
 
 
@@ -1486,6 +1516,8 @@ _CONTEMPT = frozenset(
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
         "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
         "gandu harami haramkhor bhosdike"
+        # Hindi and Urdu oaths that name a person ("madarchod selectors", "tere jaise chutiye")
+        " madarchod maderchod behenchod bhenchod chutiye chutiya chutia"
     ).split()
 )
 
@@ -1819,6 +1851,8 @@ def _expanded(text: str) -> str:
     # All but the last rewrite need an apostrophe; most comments have none.
     for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
         text = pattern.sub(replacement, text)
+    for pattern, replacement in _BARE_CONTRACTIONS:
+        text = pattern.sub(replacement, text)
     return text
 
 
@@ -2004,6 +2038,10 @@ _HARM = (
 _WISHED = (
     "die|dies|get killed|gets killed|get hurt|gets hurt|get cancer|rot|suffer|get raped|"
     "gets raped|burn|get shot|gets shot"
+    # knifed, run down or overdosed: "hope he gets shanked", "hope she ODs"
+    "|get stabbed|gets stabbed|get shanked|gets shanked|get knifed|gets knifed|get run over"
+    "|gets run over|get hit by a bus|gets hit by a bus|overdose|overdoses|od|ods|get murdered"
+    "|gets murdered|get lynched|gets lynched"
 )
 _DESERVED = (
     "die|be killed|be shot|be hanged|be hung|be hurt|get shot|get killed|get hurt|hang|"
@@ -2081,6 +2119,13 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
+        (
+            "tells someone to kill themselves",
+            "rope yourself",
+            # not the climber's "rope yourself to the anchor" or "rope yourself in"
+            _phrase("rope", "yourself|urself|yourselves")
+            + r"(?! (?:to|in|on|onto|off|up|together|into|with|for)\b)",
+        ),
         (
             "tells someone to kill themselves",
             "just off yourself",
@@ -2330,6 +2375,35 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                 "~",
                 "burns|burn|dies|die|gets hurt|get hurt|gets raped|get raped|gets cancer"
                 "|get cancer|leaves you|leave you|hates you|hate you",
+            ),
+        ),
+        (
+            "wishes illness on someone",
+            "I hope your cancer comes back",
+            _phrase(
+                "hope|wish",
+                "your|his|her|their|ur",
+                "cancer|tumour|tumor|leukaemia|leukemia|illness|disease",
+                "comes back|come back|returns|spreads|gets worse|kills",
+            ),
+        ),
+        (
+            "wishes death or harm on someone",
+            "I hope it burns down with you inside",
+            _phrase(
+                "burns down|burn down|burns|burn|blows up|blow up|collapses|sinks",
+                "with you|with u|with him|with her|with them|with all of you",
+                "inside|in it|still inside|in there",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "do the world a favour and overdose",
+            _phrase(
+                "world|us all|everyone|us",
+                "a favour and|a favor and|a favour &|a favor &",
+                "~",
+                "die|overdose|od|drop dead|kill yourself|end it|hang yourself|jump off",
             ),
         ),
         (

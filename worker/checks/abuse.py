@@ -69,6 +69,8 @@ _INSULT_ADJECTIVES = (
     "smug selfimportant twofaced backstabbing whiny smarmy sleazy "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination cancer blight stain"
+    # a slur that is also a sound ("and poof, it's gone"): only as what someone is
+    " poof"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
@@ -504,6 +506,15 @@ _BARE_CONTRACTIONS = (
     ),
     (re.compile(r"\b(s?he)s\b", re.IGNORECASE), r"\1 is"),
     (re.compile(r"\btheyre\b", re.IGNORECASE), "they are"),
+    # A closing tag that says the subject again: "they're vermin the lot of them".
+    (
+        re.compile(
+            r"\s+(?:the\s+lot\s+of|every\s+(?:last\s+|single\s+)?one\s+of)\s+(?:them|you|em|'em)\b"
+            r"(?=\s*(?:[.!?,;]|$))",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
 )
 _CLAUSES = re.compile(r"[.!?;:,\n()]+")
 _WORD = re.compile(r"[^\W_][\w@$|*]*")
@@ -1516,8 +1527,9 @@ _CONTEMPT = frozenset(
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
         "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
         "gandu harami haramkhor bhosdike"
-        # Hindi and Urdu oaths that name a person ("madarchod selectors", "tere jaise chutiye")
-        " madarchod maderchod behenchod bhenchod chutiye chutiya chutia"
+        # Hindi and Urdu oaths that name a person ("madarchod selectors", "tere jaise chutiye";
+        # not "chutiya", also the fool one is made of: "chutiya bana diya")
+        " madarchod maderchod behenchod bhenchod chutiye"
     ).split()
 )
 
@@ -2619,6 +2631,7 @@ def _threat_words() -> re.Pattern:
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
         "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
         "|rounded|deported|culled|plane|flight|helicopter|boat"
+        "|tumour|tumor|leukaemia|leukemia|illness|disease|rope|favour|favor"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

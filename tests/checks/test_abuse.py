@@ -1904,3 +1904,47 @@ def test_blind10_hyperbole_praise_and_reported_name_calling_are_published(text):
 def test_blind10_praise_and_reports_do_not_cover_an_insult_beside_them(text):
     _, decision = pipeline(text)
     assert decision.status != Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "men like you are why women give up on dating",
+        "girls like you are the reason guys cheat",
+        "everyone knows who controls the federal reserve",
+    ],
+)
+def test_blind10_a_gender_in_the_reader_blamed_and_the_central_bank_tale_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "women like you are an inspiration to my daughter",
+        "we all know who runs the show in this house: the cat",
+        "we all know who runs the EU budget talks, and it isn't Brussels",
+    ],
+)
+def test_blind10_readers_praised_and_who_runs_the_show_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["people like you will rot and we'll laugh every minute", "I'd love watching him suffer"],
+)
+def test_blind10_gloating_over_someone_suffering_is_a_threat(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the onions will burn and I'll love the smoky flavour",
+        "I love watching them burn the old boats at Up Helly Aa",
+        "can't wait to watch you suffer through leg day tomorrow",
+    ],
+)
+def test_blind10_cooking_festivals_and_leg_day_are_not_gloating(text):
+    assert threat(facts(text), ctx()).score < HOLD

@@ -650,10 +650,13 @@ _SCORN_MORE = re.compile(
     r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
     r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
     r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
-    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
+    # (or a gender in the reader: "women like you are why men leave")
+    r"|(?:(?:people|folks|idiots|morons|clowns|women|men|girls|guys|females|males)\s+like"
+    r"\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
     r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
     r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
-    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
+    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are"
+    r"|(?:men|women|guys|girls|husbands|wives|people)\s+(?:leave|cheat|hate|stay|give\s+up|avoid)))"
     r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
     r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
     # asked of the reader's upbringing: "honestly, who raised you?"
@@ -781,7 +784,7 @@ _DEMEANED = re.compile(
 # looked for only when one of their words is there.
 _LEERING_WORDS = frozenset(
     "tits titties boobs ass arse butt booty bend naked nude topless lingerie bikini "
-    "fuck shag bang screw rail nudes sit suck know 1488 88 kitchen sandwich".split()
+    "fuck shag bang screw rail nudes sit suck know knows 1488 88 kitchen sandwich".split()
 )
 _LEERING = re.compile(
     # (not "great tits": birds in the garden)
@@ -799,9 +802,10 @@ _LEERING = re.compile(
     r"|feet|body|ass|arse)\b"
     r"|\bsit\s+on\s+my\s+(?:face|lap|dick|cock)\b|\bsuck\s+my\s+(?:dick|cock|balls)\b"
     # the conspiracy told as a wink, the neo-Nazi numbers
-    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?know\s+(?:exactly\s+)?who\s+(?:really\s+)?"
+    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?knows?\s+(?:exactly\s+)?who\s+(?:really\s+)?"
     r"(?:runs|controls|owns|run|control|own)\s+(?:the\s+)?(?:media|banks|world|hollywood|press"
-    r"|money|government|governments|news)\b"
+    r"|money|government|governments|news|fed|federal\s+reserve|central\s+banks?"
+    r"|porn\s+industry|music\s+industry)\b"
     r"|\b14\s*/?\s*88\b|\b1488\b"
     # a woman told her place is the kitchen (not "I can't wait to get back in the kitchen")
     r"|(?<!to\s)(?<!i\s)(?<!ll\s)(?<!can\s)(?<!will\s)(?<!we\s)\b(?:get|go)\s+back\s+(?:in|into"
@@ -2390,6 +2394,31 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            "gloats over someone's suffering",
+            "you will burn and I'll enjoy watching",
+            _phrase(
+                "you|u|he|she|they|like you|like him|like her|like them|your kind",
+                "will|ll|are going to|re going to|is going to|s going to|gonna|shall",
+                "burn|suffer|rot|fry|die|hang|choke",
+                "and i|and we",
+                "will|ll|am going to|m going to|m gonna|d",
+                "~",
+                "enjoy|love|laugh|cheer",
+                "watching|it|every second|every minute",
+            ),
+        ),
+        (
+            "gloats over someone's suffering",
+            "I'll enjoy watching you burn",
+            _phrase(
+                "enjoy watching|love watching|laugh watching|wait to watch|cheer watching",
+                _SOMEONE + "|people like you|your kind",
+                "burn|suffer|rot|fry|die|hang|choke|drown",
+            )
+            # the suffering is where the clause ends, not a thing burned ("burn the bridge")
+            + r"(?=$| (?:in|slowly|and|lol|forever|like|for)\b)",
+        ),
+        (
             "wishes illness on someone",
             "I hope your cancer comes back",
             _phrase(
@@ -2631,7 +2660,7 @@ def _threat_words() -> re.Pattern:
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
         "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
         "|rounded|deported|culled|plane|flight|helicopter|boat"
-        "|tumour|tumor|leukaemia|leukemia|illness|disease|rope|favour|favor"
+        "|tumour|tumor|leukaemia|leukemia|illness|disease|rope|favour|favor|enjoy|love|laugh|cheer"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -1861,7 +1861,7 @@ def test_blind10_hopes_for_oneself_buildings_and_climbing_are_not_threats(text):
         "he's a poof",
         "what a mong",
         "bhenchod umpire ruined the match",
-        "Muzzies out",
+        "muzzies are parasites",
     ],
 )
 def test_blind10_stock_looks_insults_and_slurs_are_attacks(text):

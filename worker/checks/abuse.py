@@ -88,6 +88,8 @@ _IDENTITY_GROUPS = frozenset(
         "refugees foreigners blacks whites asians latinos hispanics mexicans arabs africans "
         "gypsies indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
+        # a sneering name for Muslims, weighed as the group it names: "muzzies are a cancer"
+        " muzzies"
     ).split()
 )
 # Dehumanizing plurals that, alone in a clause, can only be said of people
@@ -180,7 +182,7 @@ _SLURS = frozenset(
     (
         "pajeet raghead towelhead sandnigger gyppo pikey wetback kike darkie darky wog "
         "nigger gook beaner zipperhead shitskin muzrat jigaboo paki golliwog gypo groid "
-        "currymuncher muzzie muzzies muzzy"
+        "currymuncher"
     ).split()
 )
 _SLUR_LEET = str.maketrans("013457@$", "oieastas")

@@ -505,9 +505,10 @@ _BARE_CONTRACTIONS = (
             r"\b(should|could|would|must|is|are|was|were|does|did|has|have|had)nt\b", re.IGNORECASE
         ),
         r"\1 not",
+        "nt",
     ),
-    (re.compile(r"\b(s?he)s\b", re.IGNORECASE), r"\1 is"),
-    (re.compile(r"\btheyre\b", re.IGNORECASE), "they are"),
+    (re.compile(r"\b(s?he)s\b", re.IGNORECASE), r"\1 is", "hes"),
+    (re.compile(r"\btheyre\b", re.IGNORECASE), "they are", "theyre"),
     # A closing tag that says the subject again: "they're vermin the lot of them".
     (
         re.compile(
@@ -516,6 +517,7 @@ _BARE_CONTRACTIONS = (
             re.IGNORECASE,
         ),
         "",
+        " of ",
     ),
 )
 _CLAUSES = re.compile(r"[.!?;:,\n()]+")
@@ -1869,8 +1871,10 @@ def _expanded(text: str) -> str:
     # All but the last rewrite need an apostrophe; most comments have none.
     for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
         text = pattern.sub(replacement, text)
-    for pattern, replacement in _BARE_CONTRACTIONS:
-        text = pattern.sub(replacement, text)
+    lower = text.lower()
+    for pattern, replacement, needle in _BARE_CONTRACTIONS:
+        if needle in lower:  # a literal scan first: most comments have none of them
+            text = pattern.sub(replacement, text)
     return text
 
 

@@ -1793,3 +1793,158 @@ def test_blind8_people_called_refuse_or_failures_in_other_languages_are_attacks(
 )
 def test_blind8_things_called_refuse_and_trouble_in_other_languages_are_not(text):
     assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+# Blind batch 10 (docs/checks.md): each class fixed, in sentences of its own.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "men shouldnt be allowed to teach nursery",
+        "theyre vermin, every last one of them",
+        "the neighbours are parasites the lot of them",
+        "shes a whore",
+    ],
+)
+def test_blind10_contractions_typed_without_apostrophes_and_closing_tags_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "isnt it lovely how the garden comes back every spring",
+        "shes a nurse and hes a teacher, both wonderful",
+        "we invited the neighbours, the lot of them came",
+        "theyre great, every last one of them",
+    ],
+)
+def test_blind10_contractions_and_tags_said_kindly_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i hope the ref gets stabbed on his way home",
+        "hope she ODs",
+        "hope his tumour spreads",
+        "I hope the office burns down with him still inside",
+        "do us all a favour and drop dead",
+        "just rope yourself",
+    ],
+)
+def test_blind10_knifing_overdose_illness_fire_and_rope_wished_are_threats(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope my cancer never comes back",
+        "hope the old mill burns down, it's an eyesore",
+        "you'll need to rope yourself to the anchor on that pitch",
+        "do us all a favour and bring cake on Friday",
+    ],
+)
+def test_blind10_hopes_for_oneself_buildings_and_climbing_are_not_threats(text):
+    assert threat(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "with a face like a slapped arse he should stay off telly",
+        "the presenter was beaten with the ugly stick",
+        "wow he has really let himself go",
+        "she looks like she ate all the pies",
+        "you need to find a treadmill, love, and lose that double chin",
+        "he's a poof",
+        "what a mong",
+        "bhenchod umpire ruined the match",
+        "muzzies are parasites",
+    ],
+)
+def test_blind10_stock_looks_insults_and_slurs_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've let myself go a bit since the baby, any tips?",
+        "this contour trick hides my double chin",
+        "bought a treadmill in January, still using it",
+        "and poof, the bug was gone after the update",
+        "we ate in Mong Kok every night",
+        "slag heaps still line the valley above the village",
+        "Chutiya bana diya humko, 500 rupees waste",
+    ],
+)
+def test_blind10_own_looks_sounds_places_and_slag_heaps_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "those heels are sharp enough to kill a man",
+        "she's a queen and this look proves it",
+        "The court heard she called the bouncer a 'fat pig' before the fight.",
+    ],
+)
+def test_blind10_hyperbole_praise_and_reported_name_calling_are_published(text):
+    _, decision = pipeline(text)
+    assert decision.status == Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["you're a queen of nothing, you stupid cow", "I called the police, you idiot"],
+)
+def test_blind10_praise_and_reports_do_not_cover_an_insult_beside_them(text):
+    _, decision = pipeline(text)
+    assert decision.status != Status.PUBLISHED, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "men like you are why women give up on dating",
+        "girls like you are the reason guys cheat",
+        "everyone knows who controls the federal reserve",
+    ],
+)
+def test_blind10_a_gender_in_the_reader_blamed_and_the_central_bank_tale_are_attacks(text):
+    assert personal_attack(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "women like you are an inspiration to my daughter",
+        "we all know who runs the show in this house: the cat",
+        "we all know who runs the EU budget talks, and it isn't Brussels",
+    ],
+)
+def test_blind10_readers_praised_and_who_runs_the_show_are_not_attacks(text):
+    assert personal_attack(facts(text), ctx()).score < HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["people like you will rot and we'll laugh every minute", "I'd love watching him suffer"],
+)
+def test_blind10_gloating_over_someone_suffering_is_a_threat(text):
+    assert threat(facts(text), ctx()).score >= HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the onions will burn and I'll love the smoky flavour",
+        "I love watching them burn the old boats at Up Helly Aa",
+        "can't wait to watch you suffer through leg day tomorrow",
+    ],
+)
+def test_blind10_cooking_festivals_and_leg_day_are_not_gloating(text):
+    assert threat(facts(text), ctx()).score < HOLD

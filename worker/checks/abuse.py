@@ -56,6 +56,9 @@ _INSULT_NOUNS = (
     "brat crybaby "
     # Hindi and Urdu names typed in Latin letters in Indian and Pakistani threads
     "chutiya chutiye chutia gandu harami haramkhor kamina kamine bhosdike lodu"
+    " madarchod maderchod behenchod bhenchod"
+    # British slurs for a disabled, a gay or a promiscuous person
+    " mong poofter slag"
 ).split()
 _INSULT_ADJECTIVES = (
     "stupid dumb clueless brainless braindead pathetic worthless useless ignorant "
@@ -66,6 +69,8 @@ _INSULT_ADJECTIVES = (
     "smug selfimportant twofaced backstabbing whiny smarmy sleazy "
     # nouns that insult only as what someone *is* ("you are a disgrace"; "Brexit is a joke")
     "disgrace joke embarrassment abomination cancer blight stain"
+    # a slur that is also a sound ("and poof, it's gone"): only as what someone is
+    " poof"
 ).split()
 # Said of a group of people, these deny them their humanity; said of a thing
 # they are rare, so a plural subject is enough of a target.
@@ -83,6 +88,8 @@ _IDENTITY_GROUPS = frozenset(
         "refugees foreigners blacks whites asians latinos hispanics mexicans arabs africans "
         "gypsies indians chinese gays lesbians homosexuals trans transgenders women men females "
         "males girls feminists"
+        # a sneering name for Muslims, weighed as the group it names: "muzzies are a cancer"
+        " muzzies"
     ).split()
 )
 # Dehumanizing plurals that, alone in a clause, can only be said of people
@@ -340,6 +347,9 @@ _QUOTED = (
         # "calling people idiots won't help", "the kid was called a freak".
         r"\b(?:(?:call(?:ed|s|ing)?|labell?(?:ed|s|ing)?|branded)\s+"
         r"(?:me|you|him|her|them|us|my\s+\w+|people|others|someone|somebody|everyone)\b"
+        # "he called the officer a 'stupid pig'": a named someone called a name
+        r"|call(?:ed|s|ing)?\s+(?:the|his|her|their|a|an|this|that)\s+(?:\w+\s+){0,2}?\w+\s+"
+        r"(?=an?\s|['‘\"“])"
         r"|(?:was|were|is|are|be|been|being|get|got|gets|getting)\s+"
         r"(?:called|labell?ed|branded|named(?!\s+and\s+shamed))\b)[^.!?;\n]*",
         re.IGNORECASE,
@@ -487,6 +497,29 @@ _CONTRACTIONS = (
     (re.compile(r"\b(he|she|that|who|it)'s\b", re.IGNORECASE), r"\1 is"),
     (re.compile(r"\b(?:youre|ur|u r)\b", re.IGNORECASE), "you are"),
 )
+# The same contractions typed without the apostrophe ("women shouldnt be allowed",
+# "shes a tart", "theyre vermin"): only the forms that are no other word.
+_BARE_CONTRACTIONS = (
+    (
+        re.compile(
+            r"\b(should|could|would|must|is|are|was|were|does|did|has|have|had)nt\b", re.IGNORECASE
+        ),
+        r"\1 not",
+        "nt",
+    ),
+    (re.compile(r"\b(s?he)s\b", re.IGNORECASE), r"\1 is", "hes"),
+    (re.compile(r"\btheyre\b", re.IGNORECASE), "they are", "theyre"),
+    # A closing tag that says the subject again: "they're vermin the lot of them".
+    (
+        re.compile(
+            r"\s+(?:the\s+lot\s+of|every\s+(?:last\s+|single\s+)?one\s+of)\s+(?:them|you|em|'em)\b"
+            r"(?=\s*(?:[.!?,;]|$))",
+            re.IGNORECASE,
+        ),
+        "",
+        " of ",
+    ),
+)
 _CLAUSES = re.compile(r"[.!?;:,\n()]+")
 _WORD = re.compile(r"[^\W_][\w@$|*]*")
 
@@ -621,10 +654,13 @@ _SCORN_MORE = re.compile(
     r"\s+(?:any\s+)?(?:more\s+)?(?:people\s+like\s+(?:you|u)|your\s+kind|you)\b"
     r"|not\s+worth\s+the\s+(?:oxygen|air)\s+(?:you|u|he|she|they)\b"
     r"|(?:stop|quit)\s+(?:breathing|wasting)\s+(?:my|our)\s+(?:air|oxygen)"
-    r"|(?:(?:people|folks|idiots|morons|clowns)\s+like\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
+    # (or a gender in the reader: "women like you are why men leave")
+    r"|(?:(?:people|folks|idiots|morons|clowns|women|men|girls|guys|females|males)\s+like"
+    r"\s+(?:you|u)|(?:you|u)\s+(?:people|lot))"
     r"\s+are\s+(?:what\s+is\s+wrong|the\s+problem|a\s+problem|ruining|(?:the\s+reason|why)\s+"
     r"(?:why\s+)?(?:we\s+can\s*not|we\s+cannot|we\s+do\s+not|this\s+(?:country|world|site|place"
-    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are))"
+    r"|thread)|the\s+(?:country|world)|society|everything|nothing|nobody|no\s+one|things\s+are"
+    r"|(?:men|women|guys|girls|husbands|wives|people)\s+(?:leave|cheat|hate|stay|give\s+up|avoid)))"
     r"|(?:were|was)\s+(?:you|u)\s+raised\s+by\s+(?:wolves|apes|animals)"
     r"|(?:you|u)\s+(?:were|was)\s+raised\s+by\s+(?:wolves|apes|animals)"
     # asked of the reader's upbringing: "honestly, who raised you?"
@@ -752,7 +788,7 @@ _DEMEANED = re.compile(
 # looked for only when one of their words is there.
 _LEERING_WORDS = frozenset(
     "tits titties boobs ass arse butt booty bend naked nude topless lingerie bikini "
-    "fuck shag bang screw rail nudes sit suck know 1488 88 kitchen sandwich".split()
+    "fuck shag bang screw rail nudes sit suck know knows 1488 88 kitchen sandwich".split()
 )
 _LEERING = re.compile(
     # (not "great tits": birds in the garden)
@@ -770,9 +806,10 @@ _LEERING = re.compile(
     r"|feet|body|ass|arse)\b"
     r"|\bsit\s+on\s+my\s+(?:face|lap|dick|cock)\b|\bsuck\s+my\s+(?:dick|cock|balls)\b"
     # the conspiracy told as a wink, the neo-Nazi numbers
-    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?know\s+(?:exactly\s+)?who\s+(?:really\s+)?"
+    r"|\b(?:we|you|everyone|everybody)\s+(?:all\s+)?knows?\s+(?:exactly\s+)?who\s+(?:really\s+)?"
     r"(?:runs|controls|owns|run|control|own)\s+(?:the\s+)?(?:media|banks|world|hollywood|press"
-    r"|money|government|governments|news)\b"
+    r"|money|government|governments|news|fed|federal\s+reserve|central\s+banks?"
+    r"|porn\s+industry|music\s+industry)\b"
     r"|\b14\s*/?\s*88\b|\b1488\b"
     # a woman told her place is the kitchen (not "I can't wait to get back in the kitchen")
     r"|(?<!to\s)(?<!i\s)(?<!ll\s)(?<!can\s)(?<!will\s)(?<!we\s)\b(?:get|go)\s+back\s+(?:in|into"
@@ -840,7 +877,7 @@ _IDIOM_WORDS = frozenset(
     "thicker denser dumber smaller slower hollower lowers lower excuse drop dropped personality "
     "character soul attitude mind transplant brain brains cell examined testing checking "
     "checked useful helpful piece chocolate teapot fireguard ashtray handbrake inflatable "
-    "submarine teabag".split()
+    "submarine teabag face ugly herself himself yourself pies treadmill chin chins".split()
 )
 _IDIOMS = re.compile(
     r"\b(?:emptier|thicker|denser|dumber|smaller|slower|hollower)\s+than\s+(?:your|his|her"
@@ -876,6 +913,18 @@ _IDIOMS = re.compile(
     r"|\bneeds?\s+(?:their|his|her|your|ur)\s+head\s+(?:examined|testing|checking|checked)\b"
     r"|\b(?:your|his|her|their|ur)\s+brains?\s+(?:is|are|must\s+be)\s+(?:broken|fried|mush"
     r"|rotten|damaged|missing|smooth)\b"
+    # the stock mockery of looks and weight: "a face for radio", "hit with the ugly stick",
+    # "she's let herself go", "ate all the pies", "try a treadmill", "your double chin"
+    r"|\b(?:a\s+)?face\s+(?:for\s+radio|only\s+a\s+mother\s+could\s+love|like\s+a\s+(?:slapped"
+    r"|smacked|bulldog|dropped|melted|robber|bag\s+of|busted|horse|pug))\b"
+    r"|\b(?:hit|beaten|beat|whacked|smacked)\s+(?:with|by)\s+(?:the|an|a)\s+ugly\s+stick\b"
+    r"|\bfell\s+out\s+of\s+the\s+ugly\s+tree\b"
+    r"|(?:\b(?:has|have|really|totally|completely)|'s|’s)\s+let\s+(?:herself|himself"
+    r"|yourself)\s+go\b"
+    r"|\b(?:ate|eaten|eats|eat)\s+all\s+the\s+pies\b"
+    r"|\b(?:lay|layoff|step\s+away\s+from|put\s+down)\s+(?:off\s+)?the\s+pies\b"
+    r"|\b(?:try|find|found|see|seen|discover|buy)\s+a\s+treadmill\b"
+    r"|\b(?:your|ur|her|his|that)\s+(?:double|triple)\s+chins?\b"
 )
 
 
@@ -1486,6 +1535,9 @@ _CONTEMPT = frozenset(
         "idiot imbecile cretin buffoon halfwit dimwit nitwit numpty simpleton ignoramus "
         "scumbag lowlife moron dumbass jackass asshole dipshit retard manchild "
         "gandu harami haramkhor bhosdike"
+        # Hindi and Urdu oaths that name a person ("madarchod selectors", "tere jaise chutiye";
+        # not "chutiya", also the fool one is made of: "chutiya bana diya")
+        " madarchod maderchod behenchod bhenchod chutiye"
     ).split()
 )
 
@@ -1819,6 +1871,10 @@ def _expanded(text: str) -> str:
     # All but the last rewrite need an apostrophe; most comments have none.
     for pattern, replacement in _CONTRACTIONS if "'" in text else _CONTRACTIONS[-1:]:
         text = pattern.sub(replacement, text)
+    lower = text.lower()
+    for pattern, replacement, needle in _BARE_CONTRACTIONS:
+        if needle in lower:  # a literal scan first: most comments have none of them
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -2004,6 +2060,10 @@ _HARM = (
 _WISHED = (
     "die|dies|get killed|gets killed|get hurt|gets hurt|get cancer|rot|suffer|get raped|"
     "gets raped|burn|get shot|gets shot"
+    # knifed, run down or overdosed: "hope he gets shanked", "hope she ODs"
+    "|get stabbed|gets stabbed|get shanked|gets shanked|get knifed|gets knifed|get run over"
+    "|gets run over|get hit by a bus|gets hit by a bus|overdose|overdoses|od|ods|get murdered"
+    "|gets murdered|get lynched|gets lynched"
 )
 _DESERVED = (
     "die|be killed|be shot|be hanged|be hung|be hurt|get shot|get killed|get hurt|hang|"
@@ -2081,6 +2141,13 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         ("tells someone to kill themselves", "kys", _phrase("kys")),
+        (
+            "tells someone to kill themselves",
+            "rope yourself",
+            # not the climber's "rope yourself to the anchor" or "rope yourself in"
+            _phrase("rope", "yourself|urself|yourselves")
+            + r"(?! (?:to|in|on|onto|off|up|together|into|with|for)\b)",
+        ),
         (
             "tells someone to kill themselves",
             "just off yourself",
@@ -2333,6 +2400,60 @@ def threat_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
             ),
         ),
         (
+            "gloats over someone's suffering",
+            "you will burn and I'll enjoy watching",
+            _phrase(
+                "you|u|he|she|they|like you|like him|like her|like them|your kind",
+                "will|ll|are going to|re going to|is going to|s going to|gonna|shall",
+                "burn|suffer|rot|fry|die|hang|choke",
+                "and i|and we",
+                "will|ll|am going to|m going to|m gonna|d",
+                "~",
+                "enjoy|love|laugh|cheer",
+                "watching|it|every second|every minute",
+            ),
+        ),
+        (
+            "gloats over someone's suffering",
+            "I'll enjoy watching you burn",
+            _phrase(
+                "enjoy watching|love watching|laugh watching|wait to watch|cheer watching",
+                _SOMEONE + "|people like you|your kind",
+                "burn|suffer|rot|fry|die|hang|choke|drown",
+            )
+            # the suffering is where the clause ends, not a thing burned ("burn the bridge")
+            + r"(?=$| (?:in|slowly|and|lol|forever|like|for)\b)",
+        ),
+        (
+            "wishes illness on someone",
+            "I hope your cancer comes back",
+            _phrase(
+                "hope|wish",
+                "your|his|her|their|ur",
+                "cancer|tumour|tumor|leukaemia|leukemia|illness|disease",
+                "comes back|come back|returns|spreads|gets worse|kills",
+            ),
+        ),
+        (
+            "wishes death or harm on someone",
+            "I hope it burns down with you inside",
+            _phrase(
+                "burns down|burn down|burns|burn|blows up|blow up|collapses|sinks",
+                "with you|with u|with him|with her|with them|with all of you",
+                "inside|in it|still inside|in there",
+            ),
+        ),
+        (
+            "tells someone they are better dead",
+            "do the world a favour and overdose",
+            _phrase(
+                "world|us all|everyone|us",
+                "a favour and|a favor and|a favour &|a favor &",
+                "~",
+                "die|overdose|od|drop dead|kill yourself|end it|hang yourself|jump off",
+            ),
+        ),
+        (
             "wishes death or harm on someone",
             "I hope your flight crashes",
             _phrase(
@@ -2545,6 +2666,7 @@ def _threat_words() -> re.Pattern:
         "|shooting|hanging|thrashing|eye|nose|ended|died|born|doxxes|doxes|swats|flood|storm|hit"
         "|drown|poison|hunt|track|dragged|frogmarched|marched|crashes|crash"
         "|rounded|deported|culled|plane|flight|helicopter|boat"
+        "|tumour|tumor|leukaemia|leukemia|illness|disease|rope|favour|favor|enjoy|love|laugh|cheer"
     )
     stop = {"get", "gets", "a", "in", "the", "of", "and", "off", "be"}
     words = "|".join(w for w in re.split(r"[| ]", words) if w not in stop)

@@ -958,7 +958,16 @@ _PRAISE_IDIOMS = re.compile(
     r"(?<!\w)(?:shut\s+up\s+and\s+take\s+my\s+(?:money|cash|card)"
     r"|damn\s+you\s+(?:and\s+your|for\s+(?:this|making|posting|sharing|the))"
     r"|(?:i\s+)?hate\s+you\s+for\s+(?:this|making|posting|sharing)"
-    r"|you\s+(?:evil|beautiful|clever|absolute|magnificent)\s+genius)",
+    r"|you\s+(?:evil|beautiful|clever|absolute|magnificent)\s+genius"
+    # hyperbole of a thing's power, and a person crowned in praise: "sharp enough to
+    # kill a man", "heels that could kill", "she's a queen", "you're an absolute legend"
+    r"|\w+\s+enough\s+to\s+kill\s+(?:a\s+(?:\w+\s+)?(?:man|horse|person|cow|elephant)|someone"
+    r"|somebody)|(?:looks?|heels|eyeliner|eyes|outfit|wings?|glare|stare)\s+that\s+(?:could|can"
+    r"|would)\s+kill"
+    r"|(?:(?:she|he|you|they|u)\s*)?(?:'s|\bis|\bare|\br|\bur|'re|\bwas)\s+(?:(?:a|an|such\s+a|the"
+    r"|an\s+absolute|a\s+total"
+    r"|an\s+actual|a\s+real|an\s+utter)\s+)?(?:queens?|kings?|legends?|icons?|goddess(?:es)?"
+    r"|gems?|sweethearts?|treasures?|angels?|heroes|hero|diamonds?)\b)",
     re.IGNORECASE,
 )
 # Name-calling the writer denies ("I'm not saying you are an idiot").

@@ -1918,7 +1918,7 @@ def _they_slandered(lower: str) -> list[Attack]:
     return found
 
 
-@check("personal_attack", kind="abuse", version="3")
+@check("personal_attack", kind="abuse", version="4")
 def personal_attack(facts: CommentFacts, ctx: CheckContext):
     """An insult or demeaning term aimed at a person or a group of people."""
     said = _joined(_own_words(facts.body or facts.text or ""))
@@ -2839,7 +2839,7 @@ def _group_doomed(own: str) -> str | None:
     return None
 
 
-@check("threat", kind="abuse", version="3")
+@check("threat", kind="abuse", version="4")
 def threat(facts: CommentFacts, ctx: CheckContext):
     """A threat, a wish of harm, or an urging to self-harm ("kill yourself", "kys")."""
     own = _own_words(facts.body or facts.text or "")

@@ -389,7 +389,7 @@ def neighbours_number(text: str) -> str:
     return _a_neighbours_number(text, tuple(c for c, _ in found))
 
 
-@check("contact_channel", kind="spam", version="6")
+@check("contact_channel", kind="spam", version="7")
 def contact_channel(facts: CommentFacts, ctx: CheckContext):
     text = linked_text(facts.body or facts.text).clean
     found = channels_found(text)

@@ -219,7 +219,7 @@ def generic_praise(prose: str) -> str:
 caches.declare("texts.generic_praise", generic_praise.cache_clear)
 
 
-@check("praise_link", kind="spam", version="7")
+@check("praise_link", kind="spam", version="8")
 def praise_link(facts: CommentFacts, ctx: CheckContext):
     """Generic praise carrying a link or an author website: the comment is for the link."""
     # A link in the body counts when it promotes (a home page, a profile, a
@@ -623,7 +623,7 @@ def _saved_or_spent(prose: str, m: re.Match[str]) -> bool:
     return _SAVED_OR_SPENT.search(before) is not None or _ON_COSTS.match(prose, m.end()) is not None
 
 
-@check("sales_pitch", kind="spam", version="6")
+@check("sales_pitch", kind="spam", version="7")
 def sales_pitch(facts: CommentFacts, ctx: CheckContext):
     """Two or more kinds of sales talk: a pitch, not a reader's comment.
 

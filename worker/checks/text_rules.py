@@ -242,7 +242,7 @@ def _a_local_notice(clean: str, short: list[Link]) -> bool:
     )
 
 
-@check("url_shortener", kind="spam", version="2")
+@check("url_shortener", kind="spam", version="3")
 def url_shortener(facts: CommentFacts, ctx: CheckContext):
     short = [link for link in _counted_links(facts, ctx) if link.is_shortener]
     if not short:
